@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Install what compendium needs on Debian 12, as root. Idempotent: a second
+# run installs nothing. Usage: deps.sh build | test
+set -eu
+what=${1:-build}
+
+build_pkgs="gcc make pkg-config libunwind-dev libcapstone-dev libcjson-dev zlib1g-dev"
+test_pkgs="$build_pkgs libcmocka-dev strace mandoc chromium nodejs npm python3 gzip tar git"
+
+case $what in
+build) want=$build_pkgs ;;
+test) want=$test_pkgs ;;
+*) echo "deps.sh: unknown set '$what' (use build or test)" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	# nodejs/npm may come from elsewhere than Debian: accept the commands.
+	case $p in
+	nodejs) command -v node >/dev/null 2>&1 && continue ;;
+	npm) command -v npm >/dev/null 2>&1 && continue ;;
+	python3) command -v python3 >/dev/null 2>&1 && continue ;;
+	esac
+	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+
+# LLVM's libunwind-14-dev Conflicts/Replaces Debian's libunwind-dev (the
+# nongnu libunwind we link). Remove it explicitly, with anything that pulls
+# it in (libc++-14-dev), before installing libunwind-dev.
+llvm_unwind=""
+if dpkg-query -W -f='${Status}\n' libunwind-14-dev 2>/dev/null | grep -q '^install ok installed'; then
+	llvm_unwind=yes
+	case " $missing " in *" libunwind-dev "*) ;; *) missing="$missing libunwind-dev" ;; esac
+fi
+
+if [ -z "$missing" ] && [ -z "$llvm_unwind" ]; then
+	exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "compendium: missing packages:$missing; run 'sudo sh .ci/deps.sh $what' or install them" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if [ -n "$llvm_unwind" ]; then
+	echo "compendium: removing libunwind-14-dev (LLVM), which conflicts with libunwind-dev" >&2
+	apt-get remove -y -q libunwind-14-dev libc++-14-dev libc++abi-14-dev >&2 || true
+fi
+echo "compendium: installing:$missing" >&2
+apt-get update -q >&2 || true
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >&2

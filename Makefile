@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: MIT
+# compendium: one hand-written GNU Makefile. Everything it makes goes to $(BUILD).
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DESTDIR ?=
+BUILD   ?= build
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+PKGS    := libunwind-ptrace libunwind-generic capstone libcjson zlib
+
+WARN := -std=gnu11 -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
+	-Wshadow -Wwrite-strings -Wundef -Wimplicit-fallthrough
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+ifneq ($(SANITIZE),)
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+VERSION := 0.1.0
+
+# Missing build dependencies are installed by .ci/deps.sh (root, Debian 12);
+# it is only run when pkg-config cannot find them, so a second make is a no-op.
+DEPS_OK := $(shell $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && echo yes)
+ifneq ($(DEPS_OK),yes)
+ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
+$(info compendium: build dependencies missing; running .ci/deps.sh build)
+DEPS_RC := $(shell sh .ci/deps.sh build >&2; echo $$?)
+ifneq ($(DEPS_RC),0)
+$(error .ci/deps.sh build failed; install $(PKGS) development packages by hand)
+endif
+endif
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS  = $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DCOMPENDIUM_VERSION='"$(VERSION)"' \
+	-Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LIBS        = $(PKG_LIBS) -lpthread -lm
+
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+SRCS := $(sort $(wildcard src/*.c src/arch/x86_64/*.c))
+OBJS := $(SRCS:%.c=$(BUILD)/obj/%.o)
+LIB_OBJS := $(filter-out $(BUILD)/obj/src/main.o,$(OBJS))
+
+# Generated sources and headers: fragments add to GEN_HDRS / GEN_OBJS.
+GEN_HDRS :=
+GEN_OBJS :=
+-include syscalls/syscalls.mk
+-include report/report.mk
+
+BIN := $(BUILD)/compendium
+
+.PHONY: all deps check check-deps test bench install uninstall clean demo lint
+all: $(BIN)
+
+$(BIN): $(OBJS) $(GEN_OBJS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(GEN_OBJS) $(LIBS)
+
+$(BUILD)/obj/%.o: %.c | $(GEN_HDRS)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# ---- tests ----
+PROG_SRCS := $(sort $(wildcard tests/progs/*.c))
+PROG_MAIN := $(filter-out tests/progs/lib_%.c,$(PROG_SRCS))
+PROGS := $(PROG_MAIN:tests/progs/%.c=$(BUILD)/progs/%)
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+UNITS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
+PROG_CFLAGS := -std=gnu11 -O1 -g -Wall -D_GNU_SOURCE -fno-inline -fno-optimize-sibling-calls
+
+# A test program tests/progs/NAME.c may list extra sources in a comment
+# line "// build: lib_a.c lib_b.c" and extra flags in "// cflags: ...".
+$(BUILD)/progs/%: tests/progs/%.c $(wildcard tests/progs/lib_*.c)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(PROG_CFLAGS) $(shell sed -n 's|^// cflags: ||p' $<) -o $@ $< \
+		$(addprefix tests/progs/,$(shell sed -n 's|^// build: ||p' $<)) -lpthread
+
+$(BUILD)/unit/%: tests/unit/%.c $(LIB_OBJS) $(GEN_OBJS)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(GEN_OBJS) $(ALL_LDFLAGS) $(LIBS) -lcmocka
+
+check-deps:
+	@sh .ci/deps.sh test
+
+test check: check-deps $(BIN) $(PROGS) $(UNITS)
+	@BUILD=$(BUILD) sh tests/run.sh
+
+bench: $(BIN) $(PROGS)
+	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+deps:
+	@sh .ci/deps.sh build
+
+demo: $(BIN)
+	@sh tests/demo.sh $(BUILD)
+
+lint:
+	mandoc -Tlint -W warning man/compendium.1
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/compendium
+	install -m 0644 man/compendium.1 $(DESTDIR)$(MANDIR)/man1/compendium.1
+	@if [ -f assets/systemd/compendium-watch.service ]; then \
+		install -d $(DESTDIR)$(UNITDIR); \
+		sed 's|@BINDIR@|$(BINDIR)|g' assets/systemd/compendium-watch.service > $(DESTDIR)$(UNITDIR)/compendium-watch.service; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/compendium-watch.service; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/compendium $(DESTDIR)$(MANDIR)/man1/compendium.1 \
+		$(DESTDIR)$(UNITDIR)/compendium-watch.service
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(OBJS:.o=.d) $(UNITS:=.d)

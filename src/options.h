@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* options: the run plan built from the command line by main.c; read-only elsewhere. */
+#ifndef COMPENDIUM_OPTIONS_H
+#define COMPENDIUM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum run_mode {
+	MODE_TRACE,  /* compendium [opts] -- CMD ...  or  --pid PID */
+	MODE_RENDER, /* --report FILE --from LOG */
+	MODE_WATCH,  /* --watch */
+	MODE_LIST    /* --list-dumps */
+};
+
+/* Syscall selection from -e trace=...: a bitmap over x86_64 numbers. */
+#define SC_BITMAP_WORDS 8 /* 512 syscalls */
+
+struct options {
+	enum run_mode mode;
+	char **argv;         /* command to launch (borrowed from main's argv) */
+	int argc;
+	int *pids;           /* --pid list */
+	int npids;
+
+	bool verbose;        /* -v: every syscall, strace-like */
+	bool no_filter;      /* --no-filter: no noise filter anywhere */
+	bool summary_table;  /* -c */
+	bool quiet;          /* -q: no live narrative */
+	bool color;          /* decided by main: tty and NO_COLOR unset */
+	bool no_seccomp;     /* --no-seccomp: stop at every syscall */
+	bool same_cpu;       /* --same-cpu */
+	int strsize;         /* -s: max string bytes shown (default 64) */
+
+	const char *json_path;   /* --json FILE ('-' = stdout) */
+	const char *out_path;    /* -o FILE: narrative */
+	const char *report_path; /* --report FILE */
+	const char *from_path;   /* --from LOG */
+	unsigned report_mode;    /* --report-mode (default 0600) */
+	bool no_redact;          /* --no-redact */
+
+	/* -e trace=: when trace_all, everything is selected. */
+	bool trace_all;
+	uint64_t trace_sel[SC_BITMAP_WORDS];
+	unsigned trace_cats;     /* bit per enum ev_cat selected by class */
+
+	bool faults;         /* --faults */
+	bool stack;          /* -k */
+	char *stack_on;      /* --stack-on=open,connect (comma list) */
+	double sample_secs;  /* --sample SECONDS while tracing (0 = off) */
+
+	/* --watch */
+	const char *config_path;
+	const char *dump_dir;
+	double interval;
+};
+
+/* The process-wide options; set once by main before anything runs. */
+extern struct options opt;
+
+static inline bool sc_selected(const struct options *o, unsigned nr)
+{
+	if (o->trace_all)
+		return true;
+	if (nr >= SC_BITMAP_WORDS * 64)
+		return false;
+	return (o->trace_sel[nr / 64] >> (nr % 64)) & 1;
+}
+
+#endif

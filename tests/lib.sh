@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: MIT
+# Shared helpers for tests/e2e/*.sh (POSIX sh). Source it first:
+#   . "$TOP/tests/lib.sh"
+# Then: ok/fail/skip "description", check "description" command..., and
+# $C (the compendium binary), $P (test programs dir), $T (a fresh temp dir
+# removed at exit). Tests run hermetically: env -i with a minimal PATH.
+set -u
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+C=$BUILD/compendium
+P=$BUILD/progs
+T=$(mktemp -d /tmp/compendium-test.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+ENVI="env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=$T LANG=C.UTF-8"
+
+ok() { echo "ok - $*"; }
+fail() { echo "not ok - $*"; }
+skip() { echo "skip - $*"; }
+
+# check "description" cmd args...: ok if the command exits 0.
+check() {
+	d=$1; shift
+	if "$@"; then ok "$d"; else fail "$d"; fi
+}
+
+# Run compendium hermetically: cmp [args...]
+cmp() { $ENVI "$C" "$@"; }
+
+# jq-like checks in python3 over a JSON Lines file:
+#   jl FILE 'python expression over evs (list of dicts), hdr, end'
+# prints the value; exits non-zero if the expression raises or the file is
+# not strictly valid JSON Lines (UTF-8, one object per line).
+jl() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+path, expr = sys.argv[1], sys.argv[2]
+raw = open(path, 'rb').read()
+text = raw.decode('utf-8')  # strict: invalid UTF-8 raises
+lines = [l for l in text.split('\n') if l]
+objs = [json.loads(l) for l in lines]
+hdr = objs[0] if objs and objs[0].get('type') == 'header' else None
+end = objs[-1] if objs and objs[-1].get('type') == 'end' else None
+evs = [o for o in objs if o.get('type') not in ('header', 'end')]
+def of(t): return [e for e in evs if e.get('type') == t]
+v = eval(expr)
+if isinstance(v, (dict, list)):
+    print(json.dumps(v, sort_keys=True))
+else:
+    print(v)
+PY
+}
+
+# expect "description" "$actual" "$expected"
+expect() {
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1 (got '$2', want '$3')"; fi
+}

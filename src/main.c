@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: MIT */
+/* main: the command line -> a run plan; then trace, render, watch or list. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "decode.h"
+#include "evlog.h"
+#include "jsonl.h"
+#include "live.h"
+#include "options.h"
+#include "pfault.h"
+#include "report.h"
+#include "run.h"
+#include "summary.h"
+#include "traceexpr.h"
+#include "tracer.h"
+#include "util.h"
+#include "watch.h"
+
+struct options opt;
+
+/* Exit status for usage errors (like getopt-based tools). */
+#define EXIT_USAGE 2
+
+enum long_only {
+	OPT_JSON = 256,
+	OPT_NO_FILTER,
+	OPT_REPORT,
+	OPT_REPORT_MODE,
+	OPT_FROM,
+	OPT_NO_REDACT,
+	OPT_NO_SECCOMP,
+	OPT_FAULTS,
+	OPT_STACK_ON,
+	OPT_SAMPLE,
+	OPT_WATCH,
+	OPT_INTERVAL,
+	OPT_DUMP_DIR,
+	OPT_CONFIG,
+	OPT_LIST_DUMPS,
+	OPT_COLOR,
+};
+
+static const struct option long_opts[] = {
+	{"pid", required_argument, NULL, 'p'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"expr", required_argument, NULL, 'e'},
+	{"count", no_argument, NULL, 'c'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"string-limit", required_argument, NULL, 's'},
+	{"output", required_argument, NULL, 'o'},
+	{"stack", no_argument, NULL, 'k'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{"json", required_argument, NULL, OPT_JSON},
+	{"no-filter", no_argument, NULL, OPT_NO_FILTER},
+	{"report", required_argument, NULL, OPT_REPORT},
+	{"report-mode", required_argument, NULL, OPT_REPORT_MODE},
+	{"from", required_argument, NULL, OPT_FROM},
+	{"no-redact", no_argument, NULL, OPT_NO_REDACT},
+	{"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
+	{"faults", no_argument, NULL, OPT_FAULTS},
+	{"stack-on", required_argument, NULL, OPT_STACK_ON},
+	{"sample", required_argument, NULL, OPT_SAMPLE},
+	{"watch", no_argument, NULL, OPT_WATCH},
+	{"interval", required_argument, NULL, OPT_INTERVAL},
+	{"dump-dir", required_argument, NULL, OPT_DUMP_DIR},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"list-dumps", no_argument, NULL, OPT_LIST_DUMPS},
+	{"color", required_argument, NULL, OPT_COLOR},
+	{NULL, 0, NULL, 0},
+};
+
+static const char usage_text[] =
+	"usage: compendium [options] [--] CMD [ARGS...]\n"
+	"       compendium [options] -p PID [-p PID...]\n"
+	"       compendium --report FILE --from LOG\n"
+	"       compendium --watch [--interval S] [--dump-dir DIR] [--config FILE]\n"
+	"       compendium --watch -p PID [--interval S] [--json FILE]\n"
+	"       compendium --list-dumps [--dump-dir DIR] [--json -]\n"
+	"\n"
+	"Trace a command and its whole process tree (or attach to running\n"
+	"processes) and tell what it did: files, network, memory, I/O, processes,\n"
+	"signals. A live narrative on stderr, a summary at the end.\n"
+	"\n"
+	"Tracing:\n"
+	"  -p, --pid PID          attach to a running process (every thread); repeatable;\n"
+	"                         Ctrl-C detaches and leaves it running\n"
+	"  -e, --expr trace=LIST  select syscall classes (file network memory io process\n"
+	"                         signal ipc desc) and/or syscall names; !NAME negates\n"
+	"  -v, --verbose          print every syscall strace-like with decoded arguments\n"
+	"  -c, --count            add a per-syscall table (calls, errors, time) to the summary\n"
+	"  -s, --string-limit N   show at most N bytes of each string (default 64)\n"
+	"      --no-filter        show /proc, /sys, /dev, dynamic-linker files and loopback\n"
+	"                         traffic, hidden from the narrative and summary by default\n"
+	"      --no-seccomp       stop at every syscall instead of using a seccomp filter\n"
+	"  -k, --stack            record the user-space call stack at traced syscalls\n"
+	"      --stack-on LIST    only at these syscalls or event types (comma list)\n"
+	"      --faults           count and sample page faults (perf_event_open)\n"
+	"      --sample SECONDS   record CPU%% and RSS of traced processes every SECONDS\n"
+	"\n"
+	"Output:\n"
+	"  -o, --output FILE      write the narrative and summary to FILE instead of stderr\n"
+	"  -q, --quiet            no live narrative (the summary is still printed)\n"
+	"      --json FILE        stream the event log as JSON Lines to FILE (- = stdout)\n"
+	"      --report FILE      write a self-contained HTML report to FILE\n"
+	"      --report-mode MODE file mode of the report, octal (default 0600)\n"
+	"      --from LOG         render a saved --json log or --watch dump (with --report)\n"
+	"      --no-redact        keep secrets (tokens, passwords) in the report and dumps\n"
+	"      --color WHEN       colour the narrative: auto (default), always, never\n"
+	"\n"
+	"Watching (spike sampler):\n"
+	"      --watch            sample /proc and write dumps when something spikes\n"
+	"      --interval SECONDS sampling interval (default 1; fractions allowed)\n"
+	"      --dump-dir DIR     where dumps go (default /var/lib/compendium)\n"
+	"      --config FILE      config file (default /etc/compendium/watch.conf)\n"
+	"      --list-dumps       list the dumps in the dump directory\n"
+	"\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
+	"\n"
+	"The exit status is the traced command's (128+N if a signal N killed it).\n"
+	"See compendium(1) for the event schema and details.\n";
+
+static NORETURN void usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static void usage_error(const char *fmt, ...)
+{
+	struct buf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	die(EXIT_USAGE, "%s (see compendium --help)", b.data);
+}
+
+static int parse_pid(const char *s)
+{
+	long long v;
+	int rc = parse_ll(s, INT32_MIN, INT32_MAX, &v);
+	if (rc == -ERANGE)
+		usage_error("--pid %s: not a valid process id (out of range)", s);
+	if (rc < 0)
+		usage_error("--pid '%s': not a number; give the numeric id of a running process", s);
+	if (v <= 0)
+		usage_error("--pid %lld: not a valid process id (must be a positive number)", v);
+	if (v == getpid())
+		usage_error("--pid %lld: refusing to trace compendium itself", v);
+	return (int)v;
+}
+
+static double parse_seconds(const char *name, const char *s, double min)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= min) || v > 86400.0)
+		usage_error("%s '%s': expected a number of seconds (at least %g)", name, s, min);
+	return v;
+}
+
+static void parse_options(int argc, char **argv)
+{
+	const char *color = "auto";
+	struct buf err = {0};
+	int c;
+
+	opt.strsize = 64;
+	opt.report_mode = 0600;
+	opt.trace_all = true;
+	/* '+': stop at the first non-option, it starts the command */
+	while ((c = getopt_long(argc, argv, "+p:ve:cqs:o:khV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			opt.pids = xreallocarray(opt.pids, (size_t)opt.npids + 1, sizeof(*opt.pids));
+			opt.pids[opt.npids++] = parse_pid(optarg);
+			break;
+		case 'v':
+			opt.verbose = true;
+			break;
+		case 'e':
+			if (traceexpr_parse(optarg, &opt, &err) < 0)
+				usage_error("-e %s: %s", optarg, err.data ? err.data : "invalid expression");
+			break;
+		case 'c':
+			opt.summary_table = true;
+			break;
+		case 'q':
+			opt.quiet = true;
+			break;
+		case 's': {
+			long long v;
+			if (parse_ll(optarg, 0, 1 << 20, &v) < 0)
+				usage_error("-s '%s': expected a byte count from 0 to 1048576", optarg);
+			opt.strsize = (int)v;
+			break;
+		}
+		case 'o':
+			opt.out_path = optarg;
+			break;
+		case 'k':
+			opt.stack = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case 'V':
+			printf("compendium %s\n", COMPENDIUM_VERSION);
+			exit(0);
+		case OPT_JSON:
+			opt.json_path = optarg;
+			break;
+		case OPT_NO_FILTER:
+			opt.no_filter = true;
+			break;
+		case OPT_REPORT:
+			opt.report_path = optarg;
+			break;
+		case OPT_REPORT_MODE: {
+			char *end;
+			errno = 0;
+			unsigned long m = strtoul(optarg, &end, 8);
+			if (errno || end == optarg || *end || m > 0777)
+				usage_error("--report-mode '%s': expected an octal file mode such as 0600",
+					    optarg);
+			opt.report_mode = (unsigned)m;
+			break;
+		}
+		case OPT_FROM:
+			opt.from_path = optarg;
+			break;
+		case OPT_NO_REDACT:
+			opt.no_redact = true;
+			break;
+		case OPT_NO_SECCOMP:
+			opt.no_seccomp = true;
+			break;
+		case OPT_FAULTS:
+			opt.faults = true;
+			break;
+		case OPT_STACK_ON:
+			opt.stack = true;
+			opt.stack_on = optarg;
+			break;
+		case OPT_SAMPLE:
+			opt.sample_secs = parse_seconds("--sample", optarg, 0.01);
+			break;
+		case OPT_WATCH:
+			opt.mode = MODE_WATCH;
+			break;
+		case OPT_INTERVAL:
+			opt.interval = parse_seconds("--interval", optarg, 0.01);
+			break;
+		case OPT_DUMP_DIR:
+			opt.dump_dir = optarg;
+			break;
+		case OPT_CONFIG:
+			opt.config_path = optarg;
+			break;
+		case OPT_LIST_DUMPS:
+			opt.mode = MODE_LIST;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+				usage_error("--color '%s': expected auto, always or never", optarg);
+			color = optarg;
+			break;
+		default:
+			/* getopt printed what was wrong */
+			die(EXIT_USAGE, "invalid command line (see compendium --help)");
+		}
+	}
+	buf_free(&err);
+	opt.argv = argv + optind;
+	opt.argc = argc - optind;
+
+	if (opt.mode == MODE_TRACE && opt.from_path) {
+		if (!opt.report_path)
+			usage_error("--from needs --report FILE to say where the report goes");
+		if (opt.argc || opt.npids)
+			usage_error("--from renders a saved log; it takes no command and no --pid");
+		opt.mode = MODE_RENDER;
+	}
+	if (opt.mode == MODE_TRACE) {
+		if (opt.argc && opt.npids)
+			usage_error("give either a command or --pid, not both");
+		if (!opt.argc && !opt.npids)
+			usage_error("no command given; usage: compendium [options] -- CMD [ARGS...]");
+	}
+	if ((opt.mode == MODE_WATCH || opt.mode == MODE_LIST) && opt.argc)
+		usage_error("%s takes no command ('%s' is extra)",
+			    opt.mode == MODE_WATCH ? "--watch" : "--list-dumps", opt.argv[0]);
+
+	if (!strcmp(color, "always"))
+		opt.color = true;
+	else if (!strcmp(color, "auto")) {
+		int fd = opt.out_path ? -1 : 2;
+		opt.color = fd >= 0 && isatty(fd) && !getenv("NO_COLOR");
+	}
+}
+
+/*
+ * Open an output file before anything starts, so a bad path fails at once
+ * rather than after an hour of tracing. "-" is stdout.
+ */
+static int open_output(const char *what, const char *path)
+{
+	if (!strcmp(path, "-"))
+		return 1;
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		die(1, "%s %s: is a directory; give a file name", what, path);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0)
+		die(1, "%s %s: cannot open for writing: %s", what, path, strerror(errno));
+	return fd;
+}
+
+static void fill_host(struct run *r)
+{
+	struct utsname u;
+	if (uname(&u) == 0) {
+		r->host = xstrdup(u.nodename);
+		r->kernel = xstrdup(u.release);
+	} else {
+		r->host = xstrdup("");
+		r->kernel = xstrdup("");
+	}
+}
+
+/*
+ * Leave the way the traced command did (ENGINE.md P8): killed by signal N
+ * means die of N too (without a core of our own), else exit with its code.
+ */
+static NORETURN void finish_exit(const struct run *r)
+{
+	int status = run_exit_status(r);
+	if (r->end == RUN_SIGNALED && r->sig > 0 && r->sig != SIGSTOP && r->sig != SIGKILL) {
+		struct rlimit nocore = {0, 0};
+		setrlimit(RLIMIT_CORE, &nocore);
+		signal(r->sig, SIG_DFL);
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, r->sig);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(r->sig);
+	}
+	exit(status);
+}
+
+static int do_render(struct run *r)
+{
+	struct buf warnings = {0};
+	unsigned nwarn = 0;
+	if (report_check_path(opt.report_path) < 0)
+		return 1;
+	/* the reader builds the log (and its start time) from the file */
+	evlog_free(r->log);
+	r->log = NULL;
+	if (jsonl_read(opt.from_path, r, &warnings, &nwarn) < 0)
+		return 1;
+	if (nwarn)
+		warnmsg("%s: %u line%s could not be read; the report shows what could",
+			opt.from_path, nwarn, nwarn == 1 ? "" : "s");
+	int rc = report_write(r, opt.report_path, opt.report_mode, nwarn ? warnings.data : NULL);
+	buf_free(&warnings);
+	if (rc < 0)
+		return 1;
+	notemsg("report written to %s", opt.report_path);
+	return 0;
+}
+
+static int do_trace(struct run *r)
+{
+	int json_fd = -1, out_fd = 2;
+
+	/* every output path is checked before the command starts */
+	if (opt.json_path)
+		json_fd = open_output("--json", opt.json_path);
+	if (opt.out_path)
+		out_fd = open_output("-o", opt.out_path);
+	if (opt.report_path && report_check_path(opt.report_path) < 0)
+		exit(1);
+
+	r->mode = opt.npids ? "attach" : "trace";
+	r->same_cpu = -1;
+	decode_init(r->log);
+
+	struct jsonl_sink *js = json_fd >= 0 ? jsonl_sink_new(r, json_fd) : NULL;
+	struct live *lv = opt.quiet ? NULL : live_new(r, out_fd);
+	if (opt.faults)
+		pfault_init(r);
+	if (opt.sample_secs > 0)
+		sample_init(r);
+
+	tracer_run(r);
+
+	if (lv)
+		live_finish(lv);
+	if (js) {
+		int rc = jsonl_sink_finish(js);
+		if (rc < 0)
+			warnmsg("--json %s: writing failed: %s; the log is incomplete",
+				opt.json_path, strerror(-rc));
+	}
+	summary_print(r, out_fd);
+	if (opt.report_path) {
+		if (report_write(r, opt.report_path, opt.report_mode, NULL) == 0)
+			notemsg("report written to %s", opt.report_path);
+	}
+	decode_fini();
+	if (json_fd > 2)
+		close(json_fd);
+	if (out_fd > 2 && close(out_fd) < 0)
+		warnmsg("-o %s: %s", opt.out_path, strerror(errno));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct run run = {0};
+
+	parse_options(argc, argv);
+	run.log = evlog_new();
+	run.argv = opt.argv;
+	run.argc = opt.argc;
+	run.end = RUN_RUNNING;
+	fill_host(&run);
+
+	switch (opt.mode) {
+	case MODE_RENDER:
+		return do_render(&run);
+	case MODE_WATCH:
+		run.mode = "watch";
+		return watch_main(&run);
+	case MODE_LIST:
+		return watch_list();
+	case MODE_TRACE:
+		do_trace(&run);
+		finish_exit(&run);
+	}
+	return 0;
+}

@@ -7,6 +7,7 @@ MANDIR  ?= $(PREFIX)/share/man
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 BUILD   ?= build
+.DEFAULT_GOAL := all
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g

@@ -136,6 +136,8 @@
 	X(CORE, "core")              \
 	X(RESTART, "restart")        \
 	X(PROCS, "procs")            \
-	X(DATA, "data")
+	X(DATA, "data")              \
+	X(TRUNCATED, "truncated")    \
+	X(PATH_ADDR, "path_addr")
 
 #endif

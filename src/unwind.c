@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/* unwind: -k call stacks through libunwind-ptrace, one cached address space per process. */
+#include <errno.h>
+#include <libunwind-ptrace.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "options.h"
+#include "symbols.h"
+#include "unwind.h"
+#include "util.h"
+
+struct uw_proc {
+	int pid;
+	uint64_t t_start;       /* tells a reused pid from the process we cached */
+	unw_addr_space_t as;
+	struct sym_maps *maps;  /* read lazily; re-read when an IP is not found */
+	struct uw_proc *next;
+};
+
+#define UW_HASH 256
+static struct uw_proc *uw_tab[UW_HASH];
+
+static struct uw_proc **uw_slot(int pid)
+{
+	return &uw_tab[(unsigned)pid % UW_HASH];
+}
+
+static void uw_free(struct uw_proc *u)
+{
+	if (u->as)
+		unw_destroy_addr_space(u->as);
+	sym_maps_free(u->maps);
+	free(u);
+}
+
+static struct uw_proc *uw_get(struct proc *p)
+{
+	struct uw_proc **pp = uw_slot(p->pid), *u;
+
+	for (; (u = *pp); pp = &u->next) {
+		if (u->pid != p->pid)
+			continue;
+		if (u->t_start == p->t_start)
+			return u;
+		*pp = u->next; /* pid reused by a new process */
+		uw_free(u);
+		break;
+	}
+	u = xcalloc(1, sizeof(*u));
+	u->pid = p->pid;
+	u->t_start = p->t_start;
+	u->as = unw_create_addr_space(&_UPT_accessors, 0);
+	if (u->as)
+		unw_set_caching_policy(u->as, UNW_CACHE_GLOBAL);
+	u->next = *uw_slot(p->pid);
+	*uw_slot(p->pid) = u;
+	return u;
+}
+
+void unwind_flush(struct proc *p)
+{
+	struct uw_proc **pp, *u;
+
+	if (!p)
+		return;
+	for (pp = uw_slot(p->pid); (u = *pp); pp = &u->next)
+		if (u->pid == p->pid) {
+			*pp = u->next;
+			uw_free(u);
+			break;
+		}
+	sym_cache_clear();
+}
+
+unsigned unwind_walk(uint64_t ip0, uint64_t sp0, unwind_step_fn step, void *ctx, uint64_t *ips,
+		     unsigned max, const char **why)
+{
+	uint64_t sps[UNWIND_MAX_DEPTH];
+	unsigned n = 0;
+
+	*why = NULL;
+	if (max > UNWIND_MAX_DEPTH)
+		max = UNWIND_MAX_DEPTH;
+	if (max == 0)
+		return 0;
+	ips[0] = ip0;
+	sps[0] = sp0;
+	n = 1;
+	for (;;) {
+		uint64_t ip = 0, sp = 0;
+		bool sigframe = false;
+		int r;
+
+		if (n >= max) {
+			*why = "depth";
+			break;
+		}
+		r = step(ctx, &ip, &sp, &sigframe);
+		if (r == 0 || (r > 0 && ip == 0))
+			break; /* outermost frame */
+		if (r < 0) {
+			*why = "unreadable";
+			break;
+		}
+		for (unsigned i = 0; i < n; i++)
+			if (ips[i] == ip && sps[i] == sp) {
+				*why = "cycle";
+				return n;
+			}
+		/* The tracee controls its stack: a caller's frame must sit above the callee's. */
+		if (sp <= sps[n - 1] && !sigframe) {
+			*why = "sp";
+			break;
+		}
+		ips[n] = ip;
+		sps[n] = sp;
+		n++;
+	}
+	return n;
+}
+
+struct uw_cursor {
+	unw_cursor_t c;
+};
+
+static int uw_step(void *ctx, uint64_t *ip, uint64_t *sp, bool *signal_frame)
+{
+	struct uw_cursor *u = ctx;
+	unw_word_t w;
+	int r;
+
+	*signal_frame = unw_is_signal_frame(&u->c) > 0;
+	r = unw_step(&u->c);
+	if (r <= 0)
+		return r;
+	if (unw_get_reg(&u->c, UNW_REG_IP, &w) < 0)
+		return -1;
+	*ip = w;
+	if (unw_get_reg(&u->c, UNW_REG_SP, &w) < 0)
+		return -1;
+	*sp = w;
+	return 1;
+}
+
+/* Collect raw IPs of thread tid; *why as in unwind_walk (or "no registers"). */
+static unsigned uw_capture(struct uw_proc *u, int tid, uint64_t *ips, const char **why)
+{
+	struct uw_cursor cur;
+	unw_word_t ip, sp;
+	void *upt;
+	unsigned n = 0;
+
+	*why = "no registers";
+	if (!u->as)
+		return 0;
+	upt = _UPT_create(tid);
+	if (!upt)
+		return 0;
+	if (unw_init_remote(&cur.c, u->as, upt) < 0 || unw_get_reg(&cur.c, UNW_REG_IP, &ip) < 0 ||
+	    unw_get_reg(&cur.c, UNW_REG_SP, &sp) < 0)
+		goto out;
+	n = unwind_walk(ip, sp, uw_step, &cur, ips, UNWIND_MAX_DEPTH, why);
+out:
+	_UPT_destroy(upt);
+	return n;
+}
+
+static void frame_json(struct buf *b, struct uw_proc *u, uint64_t ip, bool caller, bool *reread)
+{
+	/* A return address may sit just past its call's function (noreturn calls). */
+	uint64_t look = caller && ip ? ip - 1 : ip;
+	const struct sym_map *m = sym_maps_find(u->maps, look);
+	const char *sym = NULL;
+
+	if (!m && !*reread) {
+		*reread = true;
+		sym_maps_free(u->maps);
+		u->maps = sym_maps_read(u->pid);
+		m = sym_maps_find(u->maps, look);
+	}
+	json_sep(b);
+	buf_addc(b, '{');
+	json_key(b, "ip");
+	json_hex(b, ip);
+	json_key(b, "module");
+	json_cstr(b, m ? m->path : NULL);
+	json_key(b, "offset");
+	if (m) {
+		json_hex(b, ip - m->start + m->off);
+		if (m->path && m->path[0] == '/')
+			sym = sym_lookup(m->path, look - m->start + m->off, NULL);
+	} else {
+		json_null(b);
+	}
+	json_key(b, "sym");
+	json_cstr(b, sym);
+	buf_addc(b, '}');
+}
+
+void unwind_attach_stack(struct evlog *log, struct task *t, struct ev_draft *d)
+{
+	uint64_t ips[UNWIND_MAX_DEPTH];
+	struct uw_proc *u;
+	struct buf b = {0};
+	const char *why;
+	bool reread = false;
+	unsigned n;
+
+	if (!t || !t->proc)
+		return;
+	u = uw_get(t->proc);
+	n = uw_capture(u, t->tid, ips, &why);
+	if (!u->maps) {
+		u->maps = sym_maps_read(u->pid);
+		reread = true;
+	}
+	buf_addc(&b, '[');
+	for (unsigned i = 0; i < n; i++)
+		frame_json(&b, u, ips[i], i > 0, &reread);
+	if (why) {
+		json_sep(&b);
+		buf_adds(&b, "{\"truncated\":true");
+		json_key(&b, "reason");
+		json_cstr(&b, why);
+		buf_addc(&b, '}');
+	}
+	buf_addc(&b, ']');
+	ev_json(d, log, EVK_STACK, b.data, b.len);
+	buf_free(&b);
+}
+
+static bool list_has(const char *list, const char *name)
+{
+	size_t n;
+
+	if (!name || !*name)
+		return false;
+	n = strlen(name);
+	while (*list) {
+		const char *e = strchr(list, ',');
+		size_t len = e ? (size_t)(e - list) : strlen(list);
+		if (len == n && memcmp(list, name, n) == 0)
+			return true;
+		if (!e)
+			break;
+		list = e + 1;
+	}
+	return false;
+}
+
+bool unwind_wanted(const char *syscall, const char *type)
+{
+	if (!opt.stack)
+		return false;
+	if (!opt.stack_on || !*opt.stack_on)
+		return true;
+	return list_has(opt.stack_on, syscall) || list_has(opt.stack_on, type);
+}

@@ -138,6 +138,41 @@
 	X(PROCS, "procs")            \
 	X(DATA, "data")              \
 	X(TRUNCATED, "truncated")    \
-	X(PATH_ADDR, "path_addr")
+	X(PATH_ADDR, "path_addr")      \
+	X(SWAP, "swap")               \
+	X(IOWAIT, "iowait")           \
+	X(CORES, "cores")             \
+	X(MEM_TOTAL, "mem_total")     \
+	X(MEM_AVAIL, "mem_avail")     \
+	X(SWAP_TOTAL, "swap_total")   \
+	X(PSI_CPU, "psi_cpu")         \
+	X(PSI_IO, "psi_io")           \
+	X(PSI_MEM, "psi_mem")         \
+	X(FORKS, "forks")             \
+	X(RUNNING, "running")         \
+	X(BLOCKED, "blocked")         \
+	X(SAMPLER_CPU, "sampler_cpu") \
+	X(LAG, "lag")                 \
+	X(THRESHOLD, "threshold")     \
+	X(THRESHOLDS, "thresholds")   \
+	X(SCOPE, "scope")             \
+	X(WHEN, "when")               \
+	X(END, "end")                 \
+	X(ONGOING, "ongoing")         \
+	X(WCHAN, "wchan")             \
+	X(SYSCALL, "syscall")         \
+	X(THREADS, "threads")         \
+	X(READ_BYTES, "read_bytes")   \
+	X(WRITE_BYTES, "write_bytes") \
+	X(FDS, "fds")                 \
+	X(CPU_TIME, "cpu_time")       \
+	X(LIFETIME, "lifetime")       \
+	X(RSS_PEAK, "rss_peak")       \
+	X(BTIME, "btime")             \
+	X(EXITS, "exits")             \
+	X(SEEN, "seen")               \
+	X(CMDLINE, "cmdline")         \
+	X(NPROCS, "nprocs")           \
+	X(LOST, "lost")
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef COMPENDIUM_TMEM_H
 #define COMPENDIUM_TMEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -22,5 +23,11 @@ ssize_t tmem_read(int tid, uint64_t addr, void *buf, size_t n);
  * string).
  */
 ssize_t tmem_read_str(int tid, uint64_t addr, char *buf, size_t max, int *truncated);
+
+/*
+ * Read with PTRACE_PEEKDATA only (the task must be ptrace-stopped). For
+ * tests of the fallback taken when process_vm_readv fails with EPERM/ENOSYS.
+ */
+void tmem_force_peekdata(bool on);
 
 #endif

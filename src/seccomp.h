@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* seccomp: the BPF filter that makes a launched tracee stop only at the syscalls compendium needs. */
+#ifndef COMPENDIUM_SECCOMP_H
+#define COMPENDIUM_SECCOMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sock_filter;
+
+/*
+ * Build the filter program for 'bitmap' (SC_BITMAP_WORDS words over x86_64
+ * numbers): SECCOMP_RET_TRACE for selected numbers, for every i386 call,
+ * for every number with the x32 bit or out of the bitmap's range, and for
+ * any other audit arch; SECCOMP_RET_ALLOW otherwise. Returns the number of
+ * instructions; *prog is malloc'ed (caller frees).
+ */
+size_t seccomp_build(const uint64_t *bitmap, struct sock_filter **prog);
+
+/*
+ * Install the filter for 'bitmap' in the calling process (the launched
+ * child, between fork and exec). Sets no_new_privs only when the caller
+ * lacks CAP_SYS_ADMIN, so set-user-ID semantics stay as without seccomp
+ * for root. 0 or -errno; async-signal-safe apart from the one allocation,
+ * which the caller should do before forking by calling seccomp_build.
+ */
+int seccomp_install(const struct sock_filter *prog, size_t n);
+
+#endif

@@ -1,35 +1,72 @@
 // SPDX-License-Identifier: MIT
-/* decode: the tracer's syscall hooks: dispatch to the decoders, -v records, -c statistics. */
+/* decode: the tracer's syscall hooks: per-process state, dispatch to the decoders, -v records, -c statistics. */
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <linux/audit.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "decode.h"
+#include "decode_int.h"
 #include "options.h"
+#include "tmem.h"
+#include "unwind.h"
 #include "util.h"
 
 #define DEC_NR_MAX 512 /* table size for both x86_64 and i386 statistics */
 
-static struct evlog *dec_log;
+struct evlog *dec_log;
 static struct sc_stat stats64[DEC_NR_MAX], stats32[DEC_NR_MAX];
+static char **stack_on; /* parsed opt.stack_on, NULL-terminated */
 
-void decode_init(struct evlog *log)
-{
-	dec_log = log;
-}
+struct handler {
+	const char *name;
+	dec_fn entry, exit;
+};
 
-void decode_fini(void)
-{
-	dec_log = NULL;
-}
-
-static void set_bit(uint64_t *bm, unsigned nr)
-{
-	if (nr < SC_BITMAP_WORDS * 64)
-		bm[nr / 64] |= 1ull << (nr % 64);
-}
+#define H(n, fn) [SYS_##n] = { #n, NULL, fn }
+#define HE(n, en, fn) [SYS_##n] = { #n, en, fn }
+static const struct handler handlers[DEC_NR_MAX] = {
+	H(open, dfile_open), H(openat, dfile_open), H(openat2, dfile_open), H(creat, dfile_open),
+	HE(close, dfile_close_entry, dfile_close), H(close_range, dfile_close_range),
+	H(dup, dfile_dup), H(dup2, dfile_dup), H(dup3, dfile_dup), H(fcntl, dfile_fcntl),
+	H(pipe, dfile_pipe), H(pipe2, dfile_pipe),
+	H(eventfd, dfile_newfd), H(eventfd2, dfile_newfd), H(signalfd, dfile_newfd),
+	H(signalfd4, dfile_newfd), H(timerfd_create, dfile_newfd), H(epoll_create, dfile_newfd),
+	H(epoll_create1, dfile_newfd), H(memfd_create, dfile_newfd), H(pidfd_open, dfile_newfd),
+	H(inotify_init, dfile_newfd), H(inotify_init1, dfile_newfd), H(fanotify_init, dfile_newfd),
+	H(userfaultfd, dfile_newfd), H(perf_event_open, dfile_newfd), H(pidfd_getfd, dfile_newfd),
+	H(open_by_handle_at, dfile_newfd), H(fsopen, dfile_newfd), H(fsmount, dfile_newfd),
+	H(open_tree, dfile_newfd), H(io_uring_setup, dfile_newfd), H(bpf, dfile_newfd),
+	H(fspick, dfile_newfd), H(memfd_secret, dfile_newfd),
+	H(chdir, dfile_chdir), H(fchdir, dfile_chdir),
+	H(unlink, dfile_fschange), H(unlinkat, dfile_fschange), H(rename, dfile_fschange),
+	H(renameat, dfile_fschange), H(renameat2, dfile_fschange), H(mkdir, dfile_fschange),
+	H(mkdirat, dfile_fschange), H(rmdir, dfile_fschange), H(symlink, dfile_fschange),
+	H(symlinkat, dfile_fschange), H(link, dfile_fschange), H(linkat, dfile_fschange),
+	H(chmod, dfile_fschange), H(fchmod, dfile_fschange), H(fchmodat, dfile_fschange),
+	H(fchmodat2, dfile_fschange), H(chown, dfile_fschange), H(lchown, dfile_fschange),
+	H(fchown, dfile_fschange), H(fchownat, dfile_fschange), H(truncate, dfile_fschange),
+	H(ftruncate, dfile_fschange), H(utime, dfile_fschange), H(utimes, dfile_fschange),
+	H(futimesat, dfile_fschange), H(utimensat, dfile_fschange),
+	H(socket, dnet_socket), H(socketpair, dnet_socketpair), H(connect, dnet_connect),
+	H(bind, dnet_bind), H(listen, dnet_listen), H(accept, dnet_accept), H(accept4, dnet_accept),
+	H(sendto, dnet_sendrecv), H(recvfrom, dnet_sendrecv), H(sendmsg, dnet_sendrecv),
+	H(recvmsg, dnet_sendrecv), H(sendmmsg, dnet_sendrecv), H(recvmmsg, dnet_sendrecv),
+	H(mmap, dmem_mmap), H(munmap, dmem_munmap), H(mprotect, dmem_mprotect),
+	H(mremap, dmem_mremap), H(brk, dmem_brk),
+	H(read, dio_rw), H(write, dio_rw), H(pread64, dio_rw), H(pwrite64, dio_rw),
+	H(readv, dio_rw), H(writev, dio_rw), H(preadv, dio_rw), H(pwritev, dio_rw),
+	H(preadv2, dio_rw), H(pwritev2, dio_rw),
+	H(sendfile, dio_transfer), H(copy_file_range, dio_transfer), H(splice, dio_transfer),
+	H(tee, dio_transfer),
+};
 
 /* Syscalls that keep process tracking and the fd table / cwd right. */
 static const unsigned always_nrs[] = {
@@ -42,11 +79,49 @@ static const unsigned always_nrs[] = {
 	SYS_epoll_create, SYS_epoll_create1, SYS_memfd_create, SYS_pidfd_open,
 	SYS_inotify_init, SYS_inotify_init1, SYS_fanotify_init, SYS_userfaultfd,
 	SYS_perf_event_open, SYS_pidfd_getfd, SYS_open_by_handle_at,
-	SYS_fsopen, SYS_fsmount, SYS_open_tree, SYS_io_uring_setup, SYS_bpf,
-	SYS_recvmsg, SYS_recvmmsg, /* SCM_RIGHTS can install fds */
+	SYS_fsopen, SYS_fsmount, SYS_open_tree, SYS_fspick, SYS_io_uring_setup, SYS_bpf,
+	SYS_memfd_secret,
+	SYS_recvmsg, SYS_recvmmsg, /* SCM_RIGHTS installs fds */
+	SYS_connect, SYS_bind, /* a socket's peer/local address for send/recv events */
 };
 
 static const unsigned mem_nrs[] = { SYS_mmap, SYS_munmap, SYS_mremap, SYS_brk };
+
+static void parse_stack_on(void)
+{
+	if (!opt.stack_on)
+		return;
+	size_t n = 1;
+	for (const char *s = opt.stack_on; *s; s++)
+		n += *s == ',';
+	stack_on = xcalloc(n + 1, sizeof(*stack_on));
+	char *copy = xstrdup(opt.stack_on), *save = NULL;
+	size_t i = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		stack_on[i++] = xstrdup(tok);
+	free(copy);
+}
+
+void decode_init(struct evlog *log)
+{
+	dec_log = log;
+	parse_stack_on();
+}
+
+void decode_fini(void)
+{
+	for (size_t i = 0; stack_on && stack_on[i]; i++)
+		free(stack_on[i]);
+	free(stack_on);
+	stack_on = NULL;
+	dec_log = NULL;
+}
+
+static void set_bit(uint64_t *bm, unsigned nr)
+{
+	if (nr < SC_BITMAP_WORDS * 64)
+		bm[nr / 64] |= 1ull << (nr % 64);
+}
 
 bool decode_wanted_syscalls(uint64_t *bitmap)
 {
@@ -55,9 +130,12 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 	bool mem = opt.faults;
 	for (unsigned i = 0; i < ARRAY_SIZE(mem_nrs); i++)
 		mem = mem || sc_selected(&opt, mem_nrs[i]);
-	for (unsigned nr = 0; nr < SC_BITMAP_WORDS * 64; nr++)
-		if (!opt.trace_all && sc_selected(&opt, nr))
+	for (unsigned nr = 0; nr < SC_BITMAP_WORDS * 64; nr++) {
+		/* with everything selected, the decoded syscalls are all that produce events */
+		bool want = opt.trace_all ? nr < DEC_NR_MAX && handlers[nr].exit : sc_selected(&opt, nr);
+		if (want)
 			set_bit(bitmap, nr);
+	}
 	for (unsigned i = 0; i < ARRAY_SIZE(always_nrs); i++)
 		set_bit(bitmap, always_nrs[i]);
 	if (mem)
@@ -66,26 +144,409 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 	return true;
 }
 
-void decode_syscall_entry(struct task *t)
+/* ---- per-process state ---- */
+
+static struct dec_fs *fs_new(const char *cwd)
 {
-	(void)t;
+	struct dec_fs *fs = xcalloc(1, sizeof(*fs));
+	fs->refs = 1;
+	fs->cwd = cwd ? xstrdup(cwd) : NULL;
+	return fs;
 }
+
+static void fs_unref(struct dec_fs *fs)
+{
+	if (!fs || --fs->refs)
+		return;
+	free(fs->cwd);
+	free(fs);
+}
+
+struct decode_proc *dec_proc(struct proc *p)
+{
+	if (!p->dec) {
+		p->dec = xcalloc(1, sizeof(*p->dec));
+		p->dec->fds = fdtable_new();
+		p->dec->fs = fs_new(NULL);
+		p->dec->mm = memmap_new();
+		memmap_set_pid(p->dec->mm, p->pid);
+	}
+	return p->dec;
+}
+
+void decode_proc_new(struct proc *child, struct proc *parent, uint64_t clone_flags)
+{
+	decode_proc_free(child);
+	if (!parent || !parent->dec) {
+		dec_proc(child); /* everything lazily from the child's /proc */
+		return;
+	}
+	struct decode_proc *pp = parent->dec, *cp = xcalloc(1, sizeof(*cp));
+	cp->fds = clone_flags & CLONE_FILES ? fdtable_ref(pp->fds) : fdtable_copy(pp->fds);
+	if (clone_flags & CLONE_FS) {
+		cp->fs = pp->fs;
+		cp->fs->refs++;
+	} else {
+		cp->fs = fs_new(pp->fs->cwd);
+	}
+	if (clone_flags & CLONE_VM) {
+		cp->mm = memmap_ref(pp->mm);
+	} else {
+		cp->mm = memmap_copy(pp->mm);
+		memmap_set_pid(cp->mm, 0);
+		memmap_set_pid(cp->mm, child->pid);
+	}
+	child->dec = cp;
+}
+
+void decode_proc_attached(struct proc *p)
+{
+	dec_proc(p); /* fds, cwd and the memory map all resolve lazily */
+}
+
+void decode_proc_exec(struct proc *p)
+{
+	struct decode_proc *dp = dec_proc(p);
+	if (fdtable_shared(dp->fds)) { /* execve unshares the fd table first */
+		struct fdtable *own = fdtable_copy(dp->fds);
+		fdtable_unref(dp->fds);
+		dp->fds = own;
+	}
+	fdtable_exec(dp->fds);
+	memmap_unref(dp->mm); /* a new address space */
+	dp->mm = memmap_new();
+	memmap_set_pid(dp->mm, p->pid);
+}
+
+void decode_proc_free(struct proc *p)
+{
+	if (!p->dec)
+		return;
+	fdtable_unref(p->dec->fds);
+	fs_unref(p->dec->fs);
+	memmap_unref(p->dec->mm);
+	free(p->dec);
+	p->dec = NULL;
+}
+
+const char *dec_cwd(const struct dec_call *c)
+{
+	struct dec_fs *fs = c->dp->fs;
+	if (!fs->cwd) {
+		char name[64], link[PATH_MAX + 1];
+		snprintf(name, sizeof(name), "/proc/%d/cwd", c->p->pid);
+		ssize_t n = readlink(name, link, sizeof(link) - 1);
+		if (n <= 0 || link[0] != '/')
+			return NULL;
+		link[n] = 0;
+		fs->cwd = xstrdup(link);
+	}
+	return fs->cwd;
+}
+
+void dec_set_cwd(const struct dec_call *c, const char *path)
+{
+	fd_obj_set(&c->dp->fs->cwd, path);
+}
+
+/* ---- paths ---- */
+
+void dec_read_path(const struct dec_call *c, uint64_t addr, struct dec_path *out)
+{
+	int trunc = 0;
+	out->addr = addr;
+	out->bad = false;
+	out->truncated = false;
+	out->len = 0;
+	out->s[0] = 0;
+	ssize_t n = addr ? tmem_read_str(c->t->tid, addr, out->s, DEC_PATH_MAX, &trunc) : -EFAULT;
+	if (n < 0) {
+		out->bad = true;
+		return;
+	}
+	out->len = (size_t)n;
+	out->truncated = trunc != 0;
+}
+
+/* Append segments of s to out, folding empty and "." segments. */
+static void add_segments(struct buf *out, const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		while (i < n && s[i] == '/')
+			i++;
+		size_t j = i;
+		while (j < n && s[j] != '/')
+			j++;
+		if (j > i && !(j - i == 1 && s[i] == '.')) {
+			buf_addc(out, '/');
+			buf_add(out, s + i, j - i);
+		}
+		i = j;
+	}
+}
+
+bool dec_abs_path(const struct dec_call *c, int dirfd, const char *path, size_t n, struct buf *out)
+{
+	buf_reset(out);
+	const char *base = NULL;
+	if (n == 0 || path[0] != '/') {
+		if (dirfd == AT_FDCWD) {
+			base = dec_cwd(c);
+		} else {
+			struct fd_obj *o = dec_fd(c, dirfd);
+			base = o && o->kind == FD_FILE ? o->path : NULL;
+		}
+		if (!base) {
+			buf_add(out, path, n);
+			return false;
+		}
+		add_segments(out, base, strlen(base));
+	}
+	add_segments(out, path, n);
+	if (!out->len)
+		buf_addc(out, '/');
+	return true;
+}
+
+static bool has_suffix_so(const char *b, size_t n)
+{
+	/* "*.so" or "*.so.N[.N...]" */
+	for (size_t i = 0; i + 3 <= n; i++) {
+		if (memcmp(b + i, ".so", 3))
+			continue;
+		size_t j = i + 3;
+		if (j == n)
+			return true;
+		bool ok = b[j] == '.';
+		for (; ok && j < n; j++)
+			ok = b[j] == '.' || (b[j] >= '0' && b[j] <= '9');
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+bool dec_noise_path(const char *p, size_t n)
+{
+	static const char *const dirs[] = { "/proc", "/sys", "/dev" };
+	for (unsigned i = 0; i < ARRAY_SIZE(dirs); i++) {
+		size_t l = strlen(dirs[i]);
+		if (n >= l && !memcmp(p, dirs[i], l) && (n == l || p[l] == '/'))
+			return true;
+	}
+	const char *b = memrchr(p, '/', n);
+	b = b ? b + 1 : p;
+	size_t bn = n - (size_t)(b - p);
+	if ((bn >= 5 && !memcmp(b, "ld.so", 5)) || (bn >= 8 && !memcmp(b, "ld-linux", 8)))
+		return true;
+	return has_suffix_so(b, bn);
+}
+
+void dec_add_path(struct ev_draft *d, const struct dec_call *c, unsigned key, int dirfd,
+		  uint64_t addr, struct buf *out)
+{
+	struct dec_path *rp = xmalloc(sizeof(*rp));
+	struct buf local = { 0 }, *abs = out ? out : &local;
+	dec_read_path(c, addr, rp);
+	buf_reset(abs);
+	if (rp->bad) {
+		ev_strid(d, key, 0);
+		ev_hex(d, EVK_PATH_ADDR, addr);
+	} else if (!rp->len && dirfd >= 0 && dec_fd(c, dirfd) && dec_fd(c, dirfd)->path) {
+		buf_adds(abs, dec_fd(c, dirfd)->path); /* AT_EMPTY_PATH: the fd itself */
+		ev_str(d, dec_log, key, abs->data, abs->len);
+	} else {
+		dec_abs_path(c, dirfd, rp->s, rp->len, abs);
+		ev_str(d, dec_log, key, abs->data, abs->len);
+		if (rp->truncated)
+			ev_bool(d, EVK_TRUNCATED, true);
+		if (key == EVK_PATH && dec_noise_path(abs->data, abs->len))
+			d->h.flags |= EVFL_NOISE;
+	}
+	free(rp);
+	buf_free(&local);
+}
+
+/* ---- fds ---- */
+
+struct fd_obj *dec_fd(const struct dec_call *c, int fd)
+{
+	return fdtable_get(c->dp->fds, fd, c->p->pid);
+}
+
+const char *dec_obj_desc(const struct dec_call *c, int fd, struct fd_obj *o)
+{
+	if (!o)
+		return NULL;
+	if (!o->path && o->kind != FD_FILE && !o->resolved) {
+		char name[64], link[PATH_MAX + 1];
+		snprintf(name, sizeof(name), "/proc/%d/fd/%d", c->p->pid, fd);
+		ssize_t n = readlink(name, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = 0;
+			fd_obj_set(&o->path, link);
+		}
+		o->resolved = true;
+	}
+	if (o->kind == FD_SOCKET && o->peer)
+		return o->peer;
+	return o->path;
+}
+
+struct fd_obj *dec_add_fd(struct ev_draft *d, const struct dec_call *c, unsigned key, int fd)
+{
+	ev_int(d, key, fd);
+	struct fd_obj *o = dec_fd(c, fd);
+	if (!o)
+		return NULL;
+	const char *desc = dec_obj_desc(c, fd, o);
+	if (o->kind == FD_FILE && o->path) {
+		ev_cstr(d, dec_log, EVK_PATH, o->path);
+		if (dec_noise_path(o->path, strlen(o->path)))
+			d->h.flags |= EVFL_NOISE;
+	} else if (desc) {
+		ev_cstr(d, dec_log, EVK_DESC, desc);
+		if (o->kind == FD_SOCKET && o->peer_loopback)
+			d->h.flags |= EVFL_NOISE;
+	}
+	return o;
+}
+
+void dec_flags(struct buf *b, uint64_t v, const struct dec_flag *tab, size_t n)
+{
+	size_t start = b->len;
+	for (size_t i = 0; i < n; i++) {
+		if (tab[i].bit && (v & tab[i].bit) == tab[i].bit) {
+			if (b->len > start)
+				buf_addc(b, '|');
+			buf_adds(b, tab[i].name);
+			v &= ~tab[i].bit;
+		}
+	}
+	if (v || b->len == start) {
+		if (b->len > start)
+			buf_addc(b, '|');
+		buf_printf(b, "%#" PRIx64, v);
+	}
+}
+
+/* ---- events ---- */
+
+void dec_ev(struct ev_draft *d, const struct dec_call *c, unsigned type)
+{
+	ev_init(d, type, c->t->sc.t_entry, c->p->pid, c->t->tid);
+}
+
+static bool stack_wanted(const struct dec_call *c, unsigned type)
+{
+	if (!opt.stack)
+		return false;
+	if (!stack_on)
+		return true;
+	const char *tn = ev_type_name(type);
+	for (size_t i = 0; stack_on[i]; i++)
+		if ((c->name && !strcmp(stack_on[i], c->name)) || !strcmp(stack_on[i], tn))
+			return true;
+	return false;
+}
+
+void dec_emit(struct ev_draft *d, const struct dec_call *c)
+{
+	uint64_t t0 = c->t->sc.t_entry;
+	ev_dur(d, c->t_exit > t0 ? c->t_exit - t0 : 0);
+	if (c->failed)
+		ev_err(d, (int)-c->ret);
+	if (stack_wanted(c, d->h.type))
+		unwind_attach_stack(dec_log, c->t, d);
+	evlog_append(dec_log, d);
+}
+
+/* ---- hooks ---- */
 
 static bool restart_code(int64_t ret)
 {
 	return ret <= -512 && ret >= -516;
 }
 
+/* The native number of the call, or -1 when not decoded semantically. */
+static int native_nr(const struct syscall *sc)
+{
+	if (sc->compat || sc->nr < 0 || sc->nr >= DEC_NR_MAX)
+		return -1; /* i386 calls are decoded generically (-v, -c) */
+	return (int)sc->nr;
+}
+
+static void call_init(struct dec_call *c, struct task *t, int nr)
+{
+	memset(c, 0, sizeof(*c));
+	c->t = t;
+	c->p = t->proc;
+	c->dp = dec_proc(t->proc);
+	c->nr = nr;
+	c->a = t->sc.args;
+	c->ret = t->sc.ret;
+	c->failed = t->sc.is_error;
+	c->emit = nr >= 0 && sc_selected(&opt, (unsigned)nr);
+	c->name = nr >= 0 ? handlers[nr].name : NULL;
+}
+
+void decode_syscall_entry(struct task *t)
+{
+	int nr = native_nr(&t->sc);
+	if (nr < 0 || !handlers[nr].entry || !t->proc)
+		return;
+	struct dec_call c;
+	call_init(&c, t, nr);
+	handlers[nr].entry(&c);
+}
+
+static void syscall_record(struct dec_call *c, struct task *t)
+{
+	struct syscall *sc = &t->sc;
+	struct ev_draft d;
+	struct buf b = { 0 };
+	char nbuf[40];
+	const char *name = c->name;
+	if (!name) {
+		snprintf(nbuf, sizeof(nbuf), "syscall_%#" PRIx64, (uint64_t)sc->nr);
+		name = nbuf;
+	}
+	buf_printf(&b, "%s(", name);
+	for (int i = 0; i < 6; i++)
+		buf_printf(&b, "%s%#" PRIx64, i ? ", " : "", sc->args[i]);
+	buf_addc(&b, ')');
+	ev_init(&d, EVT_SYSCALL, sc->t_entry, t->proc->pid, t->tid);
+	ev_cstr(&d, dec_log, EVK_NAME, name);
+	ev_str(&d, dec_log, EVK_ARGS, b.data, b.len);
+	ev_int(&d, EVK_RET, sc->ret);
+	c->name = name;
+	dec_emit(&d, c);
+	buf_free(&b);
+}
+
 void decode_syscall_exit(struct task *t)
 {
 	struct syscall *sc = &t->sc;
-	if (opt.summary_table && sc->nr >= 0 && sc->nr < DEC_NR_MAX && dec_log) {
+	uint64_t now = dec_log ? evlog_now(dec_log) : 0;
+	if (opt.summary_table && sc->nr >= 0 && sc->nr < DEC_NR_MAX) {
 		struct sc_stat *s = sc->compat ? &stats32[sc->nr] : &stats64[sc->nr];
-		uint64_t now = evlog_now(dec_log);
 		s->calls++;
 		if (sc->is_error && !restart_code(sc->ret))
 			s->errors++;
 		s->total_ns += now > sc->t_entry ? now - sc->t_entry : 0;
+	}
+	if (t->proc && dec_log) {
+		int nr = native_nr(sc);
+		struct dec_call c;
+		call_init(&c, t, nr);
+		c.t_exit = now;
+		if (nr >= 0 && handlers[nr].exit)
+			handlers[nr].exit(&c);
+		if (opt.verbose) {
+			c.failed = sc->is_error;
+			syscall_record(&c, t);
+		}
 	}
 	free(sc->scratch);
 	sc->scratch = NULL;
@@ -97,28 +558,6 @@ void decode_syscall_abandon(struct task *t)
 	t->sc.scratch = NULL;
 }
 
-void decode_proc_new(struct proc *child, struct proc *parent, uint64_t clone_flags)
-{
-	(void)child;
-	(void)parent;
-	(void)clone_flags;
-}
-
-void decode_proc_attached(struct proc *p)
-{
-	(void)p;
-}
-
-void decode_proc_exec(struct proc *p)
-{
-	(void)p;
-}
-
-void decode_proc_free(struct proc *p)
-{
-	(void)p;
-}
-
 const struct sc_stat *decode_stats(uint32_t arch, unsigned *n)
 {
 	*n = DEC_NR_MAX;
@@ -127,7 +566,11 @@ const struct sc_stat *decode_stats(uint32_t arch, unsigned *n)
 
 const char *decode_fd_desc(struct proc *p, int fd)
 {
-	(void)p;
-	(void)fd;
-	return NULL;
+	struct decode_proc *dp = dec_proc(p);
+	struct fd_obj *o = fdtable_get(dp->fds, fd, p->pid);
+	if (!o)
+		return NULL;
+	if (o->kind == FD_SOCKET && o->peer)
+		return o->peer;
+	return o->path;
 }

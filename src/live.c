@@ -3,29 +3,735 @@
 #include "live.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "fmt.h"
+#include "jsonl.h"
 #include "options.h"
 #include "termesc.h"
+#include "xlat.h"
+
+#define LIVE_FLUSH_AT (64u << 10)
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+#define C_RED "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_CYAN "\033[36m"
+
+/* A read/write/send/recv line being coalesced with the ones that follow it. */
+struct pending {
+	bool on;
+	uint16_t type;
+	int pid, tid;
+	int64_t fd;
+	uint32_t what;   /* string id of path / desc / peer (0 = none) */
+	uint64_t t;      /* time of the first one */
+	uint64_t count, bytes;
+};
 
 struct live {
 	struct live *next_retired;
 	struct run *r;
 	int fd;
-	bool done;
+	bool tty, color, done;
+	int err;
 	struct buf out;
+	struct pending pend;
+	/* distinct pids seen (open addressing, 0 = empty) */
+	int *pids;
+	size_t pcap, npids;
+	bool threads_seen;
 };
+
+/* ---- field access ---- */
+
+static const struct ev_field *fld(const struct ev *e, unsigned key)
+{
+	return ev_find(e, key);
+}
+
+static bool fnum(const struct ev *e, unsigned key, int64_t *v)
+{
+	const struct ev_field *f = fld(e, key);
+	if (!f || f->kind == EVF_STR || f->kind == EVF_STRV || f->kind == EVF_JSON ||
+	    f->kind == EVF_DOUBLE)
+		return false;
+	*v = evf_i64(f);
+	return true;
+}
+
+static const char *fstr(const struct evlog *log, const struct ev *e, unsigned key, size_t *len)
+{
+	const struct ev_field *f = fld(e, key);
+	if (!f || f->kind != EVF_STR)
+		return NULL;
+	return evlog_str(log, (uint32_t)evf_u64(f), len);
+}
+
+static bool fbool(const struct ev *e, unsigned key)
+{
+	int64_t v;
+	return fnum(e, key, &v) && v;
+}
+
+/* ---- output ---- */
+
+static void flush_out(struct live *l)
+{
+	if (l->out.len && !l->err) {
+		int rc = write_all(l->fd, l->out.data, l->out.len);
+		if (rc < 0)
+			l->err = rc; /* the narrative is best effort; the summary reports nothing more */
+	}
+	buf_reset(&l->out);
+}
+
+static void color(struct live *l, const char *c)
+{
+	if (l->color)
+		buf_adds(&l->out, c);
+}
+
+static void add_str(struct live *l, const char *s, size_t n)
+{
+	termesc(&l->out, s, n);
+}
+
+static void add_field_str(struct live *l, const struct evlog *log, const struct ev *e, unsigned key)
+{
+	size_t n;
+	const char *s = fstr(log, e, key, &n);
+	if (s)
+		add_str(l, s, n);
+	else
+		buf_adds(&l->out, "?");
+}
+
+static bool pid_seen(struct live *l, int pid)
+{
+	if (pid <= 0)
+		return true;
+	if (l->npids * 2 >= l->pcap) {
+		size_t ncap = l->pcap ? l->pcap * 2 : 64;
+		int *n = xcalloc(ncap, sizeof(*n));
+		for (size_t i = 0; i < l->pcap; i++) {
+			if (!l->pids[i])
+				continue;
+			size_t j = (size_t)l->pids[i] * 2654435761u % ncap;
+			while (n[j])
+				j = (j + 1) % ncap;
+			n[j] = l->pids[i];
+		}
+		free(l->pids);
+		l->pids = n;
+		l->pcap = ncap;
+	}
+	size_t j = (size_t)pid * 2654435761u % l->pcap;
+	while (l->pids[j]) {
+		if (l->pids[j] == pid)
+			return true;
+		j = (j + 1) % l->pcap;
+	}
+	l->pids[j] = pid;
+	l->npids++;
+	return false;
+}
+
+/* "[+0.002s] " and, once there is more than one process or thread, "pid " / "pid/tid ". */
+static void prefix(struct live *l, uint64_t t, int pid, int tid)
+{
+	color(l, C_DIM);
+	buf_printf(&l->out, "[+%.3fs] ", (double)t / 1e9);
+	if (l->npids > 1 || l->threads_seen) {
+		char col[32];
+		if (tid && tid != pid)
+			snprintf(col, sizeof(col), "%d/%d", pid, tid);
+		else
+			snprintf(col, sizeof(col), "%d", pid);
+		buf_printf(&l->out, "%-7s ", col);
+	}
+	color(l, C_RESET);
+}
+
+static void end_line(struct live *l)
+{
+	buf_addc(&l->out, '\n');
+	if (l->tty || l->out.len >= LIVE_FLUSH_AT)
+		flush_out(l);
+}
+
+static void add_err(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	const struct ev_field *f = fld(e, EVK_ERR);
+	if (!f)
+		return;
+	buf_addc(&l->out, ' ');
+	color(l, C_RED);
+	if (f->kind == EVF_ERRNO) {
+		int err = (int)evf_i64(f);
+		const char *n = xlat_errno_name(err);
+		if (n)
+			buf_adds(&l->out, n);
+		else
+			buf_printf(&l->out, "E%d", err);
+	} else if (f->kind == EVF_STR) {
+		size_t len;
+		const char *s = evlog_str(log, (uint32_t)evf_u64(f), &len);
+		add_str(l, s ? s : "?", s ? len : 1);
+	}
+	color(l, C_RESET);
+}
+
+static void add_sig(struct live *l, const struct evlog *log, const struct ev *e, unsigned key)
+{
+	const struct ev_field *f = fld(e, key);
+	if (f && f->kind == EVF_SIG) {
+		int sig = (int)evf_i64(f);
+		const char *n = xlat_signal_name(sig);
+		if (n)
+			buf_adds(&l->out, n);
+		else
+			buf_printf(&l->out, "SIG%d", sig);
+	} else if (f && f->kind == EVF_STR) {
+		add_field_str(l, log, e, key);
+	} else if (f) {
+		buf_printf(&l->out, "SIG%lld", (long long)evf_i64(f));
+	}
+}
+
+static void size_col(struct live *l, uint64_t bytes)
+{
+	struct buf s = {0};
+	fmt_size(&s, bytes);
+	buf_printf(&l->out, " %8s", s.data);
+	buf_free(&s);
+}
+
+/* ---- coalescing of read/write/send/recv ---- */
+
+static bool is_rw(unsigned type)
+{
+	return type == EVT_READ || type == EVT_WRITE || type == EVT_SEND || type == EVT_RECV;
+}
+
+static uint32_t rw_what(const struct ev *e)
+{
+	const struct ev_field *f = fld(e, EVK_PATH);
+	if (!f || f->kind != EVF_STR)
+		f = fld(e, EVK_PEER);
+	if (!f || f->kind != EVF_STR)
+		f = fld(e, EVK_DESC);
+	return f && f->kind == EVF_STR ? (uint32_t)evf_u64(f) : 0;
+}
+
+static void flush_pending(struct live *l, const struct evlog *log)
+{
+	struct pending *p = &l->pend;
+	if (!p->on)
+		return;
+	p->on = false;
+	prefix(l, p->t, p->pid, p->tid);
+	buf_adds(&l->out, ev_type_name(p->type));
+	size_t n;
+	const char *what = evlog_str(log, p->what, &n);
+	if (p->type == EVT_READ || p->type == EVT_WRITE) {
+		buf_addc(&l->out, ' ');
+		if (what)
+			add_str(l, what, n);
+		else
+			buf_printf(&l->out, "fd %lld", (long long)p->fd);
+		if (p->count > 1)
+			buf_printf(&l->out, " %llu\u00d7", (unsigned long long)p->count);
+		buf_addc(&l->out, ' ');
+		fmt_size(&l->out, p->bytes);
+	} else {
+		if (p->count > 1)
+			buf_printf(&l->out, " %llu\u00d7", (unsigned long long)p->count);
+		size_col(l, p->bytes);
+		buf_adds(&l->out, p->type == EVT_SEND ? " \u2192 " : " \u2190 ");
+		if (what)
+			add_str(l, what, n);
+		else
+			buf_printf(&l->out, "fd %lld", (long long)p->fd);
+	}
+	end_line(l);
+}
+
+/* True if e was absorbed into the pending line. */
+static bool coalesce(struct live *l, const struct ev *e)
+{
+	if (!is_rw(e->type) || fld(e, EVK_ERR))
+		return false;
+	int64_t fd = -1, bytes = 0;
+	fnum(e, EVK_FD, &fd);
+	fnum(e, EVK_BYTES, &bytes);
+	if (bytes < 0)
+		bytes = 0;
+	uint32_t what = rw_what(e);
+	struct pending *p = &l->pend;
+	if (p->on && p->type == e->type && p->tid == e->tid && p->fd == fd && p->what == what) {
+		p->count++;
+		p->bytes += (uint64_t)bytes;
+		return true;
+	}
+	return false;
+}
+
+static void start_pending(struct live *l, const struct ev *e)
+{
+	int64_t fd = -1, bytes = 0;
+	fnum(e, EVK_FD, &fd);
+	fnum(e, EVK_BYTES, &bytes);
+	l->pend = (struct pending){.on = true, .type = e->type, .pid = e->pid, .tid = e->tid,
+				   .fd = fd, .what = rw_what(e), .t = e->t, .count = 1,
+				   .bytes = bytes > 0 ? (uint64_t)bytes : 0};
+}
+
+/* ---- one line per event ---- */
+
+static void base_name(struct live *l, const char *s, size_t n)
+{
+	const char *slash = memrchr(s, '/', n);
+	if (slash && (size_t)(slash - s) + 1 < n) {
+		n -= (size_t)(slash + 1 - s);
+		s = slash + 1;
+	}
+	add_str(l, s, n);
+}
+
+static void line_exec(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	size_t n;
+	const char *path = fstr(log, e, EVK_PATH, &n);
+	const struct ev_field *av = fld(e, EVK_ARGV);
+	uint32_t argc = 0;
+	const uint32_t *ids = av && av->kind == EVF_STRV ?
+		evlog_strv_get(log, (uint32_t)evf_u64(av), &argc) : NULL;
+	if (fld(e, EVK_ERR)) {
+		buf_adds(&l->out, "exec ");
+		if (path)
+			add_str(l, path, n);
+		add_err(l, log, e);
+		return;
+	}
+	color(l, C_BOLD);
+	buf_adds(&l->out, "\u2500\u2500\u2500 ");
+	if (path)
+		base_name(l, path, n);
+	else
+		buf_adds(&l->out, "?");
+	buf_adds(&l->out, " exec \u2500\u2500\u2500");
+	color(l, C_RESET);
+	if (path) {
+		buf_addc(&l->out, ' ');
+		add_str(l, path, n);
+	}
+	for (uint32_t i = 1; i < argc; i++) {
+		size_t an;
+		const char *a = evlog_str(log, ids[i], &an);
+		buf_addc(&l->out, ' ');
+		if (a)
+			termesc_trunc(&l->out, a, an, opt.strsize > 0 ? (size_t)opt.strsize : 0);
+	}
+}
+
+static void line_exit(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	color(l, C_CYAN);
+	buf_adds(&l->out, fbool(e, EVK_THREAD) ? "thread exit" : "exit");
+	int64_t code;
+	if (fld(e, EVK_SIGNAL)) {
+		buf_addc(&l->out, ' ');
+		add_sig(l, log, e, EVK_SIGNAL);
+		if (fbool(e, EVK_CORE))
+			buf_adds(&l->out, " (core dumped)");
+	} else if (fnum(e, EVK_CODE, &code)) {
+		buf_printf(&l->out, " %lld", (long long)code);
+	}
+	color(l, C_RESET);
+}
+
+static void line_spawn(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	int64_t child = 0;
+	fnum(e, EVK_CHILD, &child);
+	color(l, C_CYAN);
+	buf_printf(&l->out, "spawn %s %lld", fbool(e, EVK_THREAD) ? "thread" : "process",
+		   (long long)child);
+	color(l, C_RESET);
+	if (fld(e, EVK_VIA)) {
+		buf_adds(&l->out, " (");
+		add_field_str(l, log, e, EVK_VIA);
+		buf_addc(&l->out, ')');
+	}
+	add_err(l, log, e);
+}
+
+static void line_open(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	buf_adds(&l->out, "open ");
+	add_field_str(l, log, e, EVK_PATH);
+	size_t n;
+	const char *acc = fstr(log, e, EVK_ACCESS, &n);
+	const char *flags = fstr(log, e, EVK_FLAGS, NULL);
+	bool creat = flags && strstr(flags, "O_CREAT");
+	if (!acc && flags)
+		acc = strstr(flags, "O_RDWR") ? "rw" : strstr(flags, "O_WRONLY") ? "w" : "r";
+	if (acc) {
+		const char *word = !strcmp(acc, "r") ? "read" : !strcmp(acc, "w") ? "write" :
+				   !strcmp(acc, "rw") ? "read/write" : NULL;
+		buf_adds(&l->out, " (");
+		if (word)
+			buf_adds(&l->out, word);
+		else
+			add_str(l, acc, strlen(acc));
+		if (creat)
+			buf_adds(&l->out, ", create");
+		buf_addc(&l->out, ')');
+	}
+	add_err(l, log, e);
+}
+
+/* "tcp4 → 1.2.3.4:443", "unix → /run/x.sock" */
+static void add_sockaddr(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	size_t n;
+	const char *s;
+	int64_t port;
+	if ((s = fstr(log, e, EVK_PATH, &n))) {
+		add_str(l, s, n);
+	} else if ((s = fstr(log, e, EVK_ADDR, &n))) {
+		bool v6 = memchr(s, ':', n) != NULL;
+		if (v6)
+			buf_addc(&l->out, '[');
+		add_str(l, s, n);
+		if (v6)
+			buf_addc(&l->out, ']');
+		if (fnum(e, EVK_PORT, &port))
+			buf_printf(&l->out, ":%lld", (long long)port);
+	} else if ((s = fstr(log, e, EVK_PEER, &n))) {
+		add_str(l, s, n);
+	} else {
+		int64_t fd;
+		if (fnum(e, EVK_FD, &fd))
+			buf_printf(&l->out, "fd %lld", (long long)fd);
+		else
+			buf_adds(&l->out, "?");
+	}
+}
+
+static void line_net(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	buf_adds(&l->out, ev_type_name(e->type));
+	size_t n;
+	const char *fam = fstr(log, e, EVK_FAMILY, &n);
+	if (fam) {
+		buf_addc(&l->out, ' ');
+		add_str(l, fam, n);
+	}
+	const char *arrow = e->type == EVT_CONNECT ? " \u2192 " : e->type == EVT_ACCEPT ? " \u2190 " : " ";
+	buf_adds(&l->out, arrow);
+	add_sockaddr(l, log, e);
+	add_err(l, log, e);
+}
+
+static void add_range(struct live *l, uint64_t addr, uint64_t len)
+{
+	buf_printf(&l->out, "%llx-%llx", (unsigned long long)addr, (unsigned long long)(addr + len));
+}
+
+static void line_mem(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	int64_t addr = 0, len = 0, v;
+	size_t n;
+	const char *s;
+	fnum(e, EVK_ADDR, &addr);
+	fnum(e, EVK_LEN, &len);
+	buf_adds(&l->out, ev_type_name(e->type));
+	buf_addc(&l->out, ' ');
+	switch (e->type) {
+	case EVT_MMAP:
+	case EVT_MPROTECT:
+		if (fld(e, EVK_ERR) && !fld(e, EVK_ADDR)) {
+			size_col(l, (uint64_t)len);
+		} else {
+			add_range(l, (uint64_t)addr, (uint64_t)len);
+			if ((s = fstr(log, e, EVK_PROT, &n))) {
+				buf_addc(&l->out, ' ');
+				add_str(l, s, n);
+			}
+			if (e->type == EVT_MMAP)
+				size_col(l, (uint64_t)len);
+		}
+		if (e->type == EVT_MMAP && !fld(e, EVK_ERR)) {
+			buf_addc(&l->out, ' ');
+			if ((s = fstr(log, e, EVK_PATH, &n)))
+				add_str(l, s, n);
+			else
+				buf_adds(&l->out, "anon");
+		}
+		break;
+	case EVT_MUNMAP:
+		add_range(l, (uint64_t)addr, (uint64_t)len);
+		size_col(l, (uint64_t)len);
+		break;
+	case EVT_MREMAP: {
+		int64_t oa = 0, ol = 0;
+		fnum(e, EVK_OLD_ADDR, &oa);
+		fnum(e, EVK_OLD_LEN, &ol);
+		add_range(l, (uint64_t)oa, (uint64_t)ol);
+		buf_adds(&l->out, " \u2192 ");
+		add_range(l, (uint64_t)addr, (uint64_t)len);
+		size_col(l, (uint64_t)len);
+		break;
+	}
+	case EVT_BRK:
+		if (fnum(e, EVK_GROWTH, &v)) {
+			buf_addc(&l->out, v < 0 ? '-' : '+');
+			fmt_size(&l->out, (uint64_t)(v < 0 ? -v : v));
+		}
+		if (fnum(e, EVK_BRK, &v))
+			buf_printf(&l->out, " (%llx)", (unsigned long long)v);
+		break;
+	}
+	add_err(l, log, e);
+}
+
+static void line_fs(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	int64_t v, w;
+	buf_adds(&l->out, ev_type_name(e->type));
+	buf_addc(&l->out, ' ');
+	if (fld(e, EVK_PATH) || !fld(e, EVK_FD))
+		add_field_str(l, log, e, EVK_PATH);
+	else if (fnum(e, EVK_FD, &v))
+		buf_printf(&l->out, "fd %lld", (long long)v);
+	switch (e->type) {
+	case EVT_RENAME:
+	case EVT_LINK:
+		buf_adds(&l->out, " \u2192 ");
+		add_field_str(l, log, e, EVK_NEW_PATH);
+		break;
+	case EVT_SYMLINK:
+		buf_adds(&l->out, " \u2192 ");
+		add_field_str(l, log, e, EVK_TARGET);
+		break;
+	case EVT_CHMOD:
+	case EVT_MKDIR:
+		if (fnum(e, EVK_MODE, &v))
+			buf_printf(&l->out, " %04llo", (unsigned long long)v);
+		else if (fld(e, EVK_MODE)) {
+			buf_addc(&l->out, ' ');
+			add_field_str(l, log, e, EVK_MODE);
+		}
+		break;
+	case EVT_CHOWN:
+		if (fnum(e, EVK_UID, &v) && fnum(e, EVK_GID, &w))
+			buf_printf(&l->out, " %lld:%lld", (long long)v, (long long)w);
+		break;
+	case EVT_TRUNCATE:
+		if (fnum(e, EVK_SIZE, &v)) {
+			buf_addc(&l->out, ' ');
+			fmt_size(&l->out, (uint64_t)(v < 0 ? 0 : v));
+		}
+		break;
+	}
+	add_err(l, log, e);
+}
+
+static void line_syscall(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	size_t n;
+	const char *args = fstr(log, e, EVK_ARGS, &n);
+	const char *name = fstr(log, e, EVK_NAME, NULL);
+	if (args)
+		termesc_text(&l->out, args, n);
+	else
+		buf_printf(&l->out, "%s()", name ? name : "?");
+	int64_t ret;
+	buf_adds(&l->out, " = ");
+	if (fld(e, EVK_ERR)) {
+		buf_adds(&l->out, "-1");
+		add_err(l, log, e);
+	} else if (fnum(e, EVK_RET, &ret)) {
+		if (ret > 0xffffff || ret < -4095)
+			buf_printf(&l->out, "%#llx", (unsigned long long)ret);
+		else
+			buf_printf(&l->out, "%lld", (long long)ret);
+	} else {
+		buf_addc(&l->out, '?');
+	}
+	const struct ev_field *d = fld(e, EVK_DUR);
+	if (d && d->kind == EVF_DUR)
+		buf_printf(&l->out, " <%.6f>", (double)evf_u64(d) / 1e9);
+}
+
+/* Anything else: "type key=value ..." with values as in JSON, escaped for the terminal. */
+static void line_generic(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	termesc_cstr(&l->out, ev_type_name(e->type));
+	const struct ev_field *f = ev_fields(e);
+	struct buf v = {0};
+	for (unsigned i = 0; i < e->nf; i++) {
+		if (f[i].key == EVK_DUR || f[i].kind == EVF_STRV || f[i].kind == EVF_JSON)
+			continue;
+		buf_reset(&v);
+		if (f[i].kind == EVF_STR) {
+			size_t n;
+			const char *s = evlog_str(log, (uint32_t)evf_u64(&f[i]), &n);
+			if (s)
+				termesc_trunc(&v, s, n, 256);
+			else
+				buf_adds(&v, "null");
+		} else {
+			struct buf j = {0};
+			jsonl_encode_value(&j, log, &f[i]);
+			if (j.len >= 2 && j.data[0] == '"')
+				termesc(&v, j.data + 1, j.len - 2);
+			else if (j.data)
+				termesc(&v, j.data, j.len);
+			buf_free(&j);
+		}
+		buf_addc(&l->out, ' ');
+		termesc_cstr(&l->out, ev_key_name(f[i].key));
+		buf_addc(&l->out, '=');
+		buf_add(&l->out, v.data ? v.data : "", v.len);
+	}
+	buf_free(&v);
+}
+
+/* Whether the event is narrated at all (before coalescing). */
+static bool shown(const struct live *l, const struct ev *e)
+{
+	if ((e->flags & EVFL_NOISE) && !opt.no_filter)
+		return false;
+	switch (e->type) {
+	case EVT_SYSCALL:
+		return opt.verbose;
+	case EVT_CLOSE:
+	case EVT_SOCKET:
+		return !opt.verbose && fld(e, EVK_ERR);
+	case EVT_FAULT:
+	case EVT_COUNTER:
+	case EVT_SAMPLE:
+	case EVT_SYSSTAT:
+	case EVT_PROCEXIT:
+	case EVT_THREADSTATE:
+		return false;
+	default:
+		/* -v shows the syscalls themselves: their semantic events would repeat them. */
+		if (opt.verbose && e->type >= EVT_OPEN && e->type <= EVT_CHDIR)
+			return false;
+		(void)l;
+		return true;
+	}
+}
 
 static void live_event(void *ctx, const struct evlog *log, const struct ev *e)
 {
 	struct live *l = ctx;
-	if (l->done || opt.quiet || ((e->flags & EVFL_NOISE) && !opt.no_filter))
+	if (l->done || opt.quiet || !shown(l, e))
 		return;
-	(void)log;
-	buf_printf(&l->out, "[+%.3fs] %d ", (double)e->t / 1e9, e->pid);
-	termesc_cstr(&l->out, ev_type_name(e->type));
-	buf_addc(&l->out, '\n');
-	(void)write_all(l->fd, l->out.data, l->out.len);
-	buf_reset(&l->out);
+	pid_seen(l, e->pid);
+	if (e->tid && e->tid != e->pid)
+		l->threads_seen = true;
+	if (e->type == EVT_SPAWN && fbool(e, EVK_THREAD))
+		l->threads_seen = true;
+	if (coalesce(l, e))
+		return;
+	flush_pending(l, log);
+	if (is_rw(e->type) && !fld(e, EVK_ERR)) {
+		start_pending(l, e);
+		return;
+	}
+	prefix(l, e->t, e->pid, e->tid);
+	switch (e->type) {
+	case EVT_EXEC: line_exec(l, log, e); break;
+	case EVT_EXIT: line_exit(l, log, e); break;
+	case EVT_SPAWN: line_spawn(l, log, e); break;
+	case EVT_SIGNAL: {
+		color(l, C_YELLOW);
+		buf_adds(&l->out, "signal ");
+		add_sig(l, log, e, EVK_SIGNAL);
+		color(l, C_RESET);
+		int64_t from;
+		if (fnum(e, EVK_SENDER, &from))
+			buf_printf(&l->out, " from %lld", (long long)from);
+		break;
+	}
+	case EVT_STOP:
+		color(l, C_YELLOW);
+		buf_adds(&l->out, "stopped");
+		color(l, C_RESET);
+		if (fld(e, EVK_SIGNAL)) {
+			buf_addc(&l->out, ' ');
+			add_sig(l, log, e, EVK_SIGNAL);
+		}
+		break;
+	case EVT_CONT:
+		color(l, C_YELLOW);
+		buf_adds(&l->out, "continued");
+		color(l, C_RESET);
+		break;
+	case EVT_WARNING:
+		color(l, C_RED);
+		buf_adds(&l->out, "warning: ");
+		color(l, C_RESET);
+		add_field_str(l, log, e, EVK_MSG);
+		break;
+	case EVT_OPEN: line_open(l, log, e); break;
+	case EVT_CONNECT:
+	case EVT_ACCEPT:
+	case EVT_BIND:
+	case EVT_LISTEN: line_net(l, log, e); break;
+	case EVT_MMAP:
+	case EVT_MUNMAP:
+	case EVT_MPROTECT:
+	case EVT_MREMAP:
+	case EVT_BRK: line_mem(l, log, e); break;
+	case EVT_UNLINK:
+	case EVT_RENAME:
+	case EVT_MKDIR:
+	case EVT_RMDIR:
+	case EVT_SYMLINK:
+	case EVT_LINK:
+	case EVT_CHMOD:
+	case EVT_CHOWN:
+	case EVT_TRUNCATE:
+	case EVT_UTIMES:
+	case EVT_CHDIR: line_fs(l, log, e); break;
+	case EVT_SYSCALL: line_syscall(l, log, e); break;
+	case EVT_READ:
+	case EVT_WRITE:
+	case EVT_SEND:
+	case EVT_RECV: {
+		/* failed: not coalesced */
+		int64_t fd;
+		buf_adds(&l->out, ev_type_name(e->type));
+		buf_addc(&l->out, ' ');
+		size_t n;
+		uint32_t what = rw_what(e);
+		const char *s = evlog_str(log, what, &n);
+		if (s)
+			add_str(l, s, n);
+		else if (fnum(e, EVK_FD, &fd))
+			buf_printf(&l->out, "fd %lld", (long long)fd);
+		add_err(l, log, e);
+		break;
+	}
+	case EVT_CLOSE:
+	case EVT_SOCKET:
+	default:
+		line_generic(l, log, e);
+		if (e->type == EVT_CLOSE || e->type == EVT_SOCKET)
+			add_err(l, log, e);
+		break;
+	}
+	end_line(l);
 }
 
 struct live *live_new(struct run *r, int fd)
@@ -33,6 +739,8 @@ struct live *live_new(struct run *r, int fd)
 	struct live *l = xcalloc(1, sizeof(*l));
 	l->r = r;
 	l->fd = fd;
+	l->tty = isatty(fd);
+	l->color = opt.color;
 	evlog_subscribe(r->log, live_event, l);
 	return l;
 }
@@ -41,8 +749,17 @@ void live_finish(struct live *l)
 {
 	if (!l)
 		return;
+	flush_pending(l, l->r->log);
+	flush_out(l);
 	l->done = true;
 	buf_free(&l->out);
+	free(l->pids);
+	l->pids = NULL;
+	l->pcap = l->npids = 0;
+	/*
+	 * The log has no unsubscribe and keeps l as a subscriber context: keep
+	 * the (now silent) narrator reachable instead of freeing it.
+	 */
 	static struct live *retired;
 	l->next_retired = retired;
 	retired = l;

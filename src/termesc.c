@@ -2,6 +2,7 @@
 /* termesc: escape untrusted bytes for the terminal (SAFETY.md O3); one string, one line. */
 #include "termesc.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -21,14 +22,17 @@ static int is_bidi_or_sep(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
 }
 
-/* Escape s[0..n); stops before a character that would cross 'limit' input bytes. */
-static size_t esc(struct buf *b, const unsigned char *s, size_t n, size_t limit)
+/*
+ * Escape s[0..n); stops before a character that would cross 'limit' input
+ * bytes. keep_bs: a backslash passes unchanged.
+ */
+static size_t esc(struct buf *b, const unsigned char *s, size_t n, size_t limit, bool keep_bs)
 {
 	size_t i = 0;
 	buf_reserve(b, n < limit ? n : limit);
 	while (i < n) {
 		size_t j = i;
-		while (j < n && j < limit && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '\\')
+		while (j < n && j < limit && s[j] >= 0x20 && s[j] < 0x7f && (s[j] != '\\' || keep_bs))
 			j++;
 		if (j > i) {
 			buf_add(b, s + i, j - i);
@@ -69,7 +73,14 @@ static size_t esc(struct buf *b, const unsigned char *s, size_t n, size_t limit)
 
 void termesc(struct buf *b, const void *s, size_t n)
 {
-	esc(b, s, n, SIZE_MAX);
+	esc(b, s, n, SIZE_MAX, false);
+	if (!b->data)
+		buf_add(b, "", 0);
+}
+
+void termesc_text(struct buf *b, const void *s, size_t n)
+{
+	esc(b, s, n, SIZE_MAX, true);
 	if (!b->data)
 		buf_add(b, "", 0);
 }
@@ -88,7 +99,7 @@ void termesc_trunc(struct buf *b, const void *s, size_t n, size_t max)
 		termesc(b, s, n);
 		return;
 	}
-	esc(b, s, n, max);
+	esc(b, s, n, max, false);
 	buf_adds(b, "...");
 }
 

@@ -17,6 +17,12 @@
 
 /* Append the escaped form of s[0..n) to b. */
 void termesc(struct buf *b, const void *s, size_t n);
+/*
+ * Like termesc, but a backslash passes unchanged: for text that is already
+ * escaped in its own convention (strace-like -v lines) yet may still hold
+ * raw bytes.
+ */
+void termesc_text(struct buf *b, const void *s, size_t n);
 /* termesc of a NUL-terminated string; NULL appends "(null)". */
 void termesc_cstr(struct buf *b, const char *s);
 /*

@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the live narrative, fed a synthetic event log: exact lines. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "live.h"
+#include "options.h"
+
+struct options opt;
+
+struct fixture {
+	struct run r;
+	FILE *f;
+	struct live *l;
+};
+
+static struct fixture *start(void)
+{
+	struct fixture *x = xcalloc(1, sizeof(*x));
+	x->r.log = evlog_new();
+	x->f = tmpfile();
+	x->l = live_new(&x->r, fileno(x->f));
+	return x;
+}
+
+/* Finish, return the whole narrative (caller frees) and free the fixture. */
+static char *finish(struct fixture *x)
+{
+	live_finish(x->l);
+	long n = ftell(x->f);
+	char *s = xcalloc(1, (size_t)n + 1);
+	rewind(x->f);
+	assert_int_equal(fread(s, 1, (size_t)n, x->f), (size_t)n);
+	fclose(x->f);
+	evlog_free(x->r.log);
+	free(x);
+	return s;
+}
+
+static const uint64_t MS = 1000000;
+
+static void ev_open(struct fixture *x, uint64_t t, int pid, const char *path, size_t plen,
+		    const char *acc, int fd, int err, bool noise)
+{
+	struct ev_draft d;
+	ev_init(&d, EVT_OPEN, t, pid, pid);
+	ev_str(&d, x->r.log, EVK_PATH, path, plen);
+	if (err)
+		ev_err(&d, err);
+	else
+		ev_int(&d, EVK_FD, fd);
+	ev_cstr(&d, x->r.log, EVK_ACCESS, acc);
+	ev_cstr(&d, x->r.log, EVK_FLAGS, "O_RDONLY|O_CLOEXEC");
+	ev_dur(&d, 12000);
+	if (noise)
+		d.h.flags |= EVFL_NOISE;
+	evlog_append(x->r.log, &d);
+}
+
+static void ev_rw(struct fixture *x, unsigned type, uint64_t t, int pid, int tid, int fd,
+		  const char *path, uint64_t bytes)
+{
+	struct ev_draft d;
+	ev_init(&d, type, t, pid, tid);
+	ev_int(&d, EVK_FD, fd);
+	if (path)
+		ev_cstr(&d, x->r.log, type == EVT_SEND || type == EVT_RECV ? EVK_PEER : EVK_PATH,
+			path);
+	ev_uint(&d, EVK_BYTES, bytes);
+	ev_dur(&d, 1000);
+	evlog_append(x->r.log, &d);
+}
+
+static void ev_exec(struct fixture *x, uint64_t t, int pid, const char *path, const char **argv,
+		    int argc)
+{
+	struct ev_draft d;
+	uint32_t ids[8];
+	for (int i = 0; i < argc; i++)
+		ids[i] = evlog_intern_cstr(x->r.log, argv[i]);
+	ev_init(&d, EVT_EXEC, t, pid, pid);
+	ev_cstr(&d, x->r.log, EVK_PATH, path);
+	ev_add(&d, EVK_ARGV, EVF_STRV, evlog_strv(x->r.log, ids, (uint32_t)argc));
+	evlog_append(x->r.log, &d);
+}
+
+static void reset_opt(void)
+{
+	memset(&opt, 0, sizeof(opt));
+	opt.strsize = 64;
+}
+
+static void test_basic_lines(void **st)
+{
+	(void)st;
+	reset_opt();
+	struct fixture *x = start();
+	const char *argv[] = {"curl", "-s", "https://example.com"};
+	ev_exec(x, 0, 100, "/usr/bin/curl", argv, 3);
+	struct ev_draft d;
+	ev_init(&d, EVT_MMAP, 2 * MS, 100, 100);
+	ev_hex(&d, EVK_ADDR, 0x7f8a12345000);
+	ev_uint(&d, EVK_LEN, 8192);
+	ev_cstr(&d, x->r.log, EVK_PROT, "rw-");
+	ev_strid(&d, EVK_PATH, 0);
+	evlog_append(x->r.log, &d);
+	ev_open(x, 3 * MS, 100, "/etc/resolv.conf", 16, "r", 3, 0, false);
+	ev_open(x, 4 * MS, 100, "/etc/nope", 9, "r", 0, 2, false);
+	ev_init(&d, EVT_CONNECT, 15 * MS, 100, 100);
+	ev_int(&d, EVK_FD, 4);
+	ev_cstr(&d, x->r.log, EVK_FAMILY, "tcp4");
+	ev_cstr(&d, x->r.log, EVK_ADDR, "93.184.216.34");
+	ev_uint(&d, EVK_PORT, 443);
+	evlog_append(x->r.log, &d);
+	ev_rw(x, EVT_SEND, 156 * MS, 100, 100, 4, NULL, 517);
+	ev_rw(x, EVT_RECV, 234 * MS, 100, 100, 4, NULL, 1434);
+	ev_init(&d, EVT_EXIT, 300 * MS, 100, 100);
+	ev_int(&d, EVK_CODE, 0);
+	ev_bool(&d, EVK_ROOT, true);
+	evlog_append(x->r.log, &d);
+	char *s = finish(x);
+	assert_string_equal(s,
+		"[+0.000s] \u2500\u2500\u2500 curl exec \u2500\u2500\u2500 /usr/bin/curl -s https://example.com\n"
+		"[+0.002s] mmap 7f8a12345000-7f8a12347000 rw-   8.0 KB anon\n"
+		"[+0.003s] open /etc/resolv.conf (read)\n"
+		"[+0.004s] open /etc/nope (read) ENOENT\n"
+		"[+0.015s] connect tcp4 \u2192 93.184.216.34:443\n"
+		"[+0.156s] send    517 B \u2192 fd 4\n"
+		"[+0.234s] recv   1.4 KB \u2190 fd 4\n"
+		"[+0.300s] exit 0\n");
+	free(s);
+}
+
+static void test_coalesce(void **st)
+{
+	(void)st;
+	reset_opt();
+	struct fixture *x = start();
+	ev_rw(x, EVT_READ, 1 * MS, 7, 7, 3, "/etc/x", 4096);
+	ev_rw(x, EVT_READ, 2 * MS, 7, 7, 3, "/etc/x", 4096);
+	ev_rw(x, EVT_READ, 3 * MS, 7, 7, 3, "/etc/x", 4096);
+	/* a hidden noise event does not break the run */
+	ev_open(x, 3 * MS, 7, "/proc/self/maps", 15, "r", 5, 0, true);
+	ev_rw(x, EVT_WRITE, 4 * MS, 7, 7, 1, "/dev/pts/0", 10);
+	ev_rw(x, EVT_READ, 5 * MS, 7, 7, 3, "/etc/x", 100);
+	/* pending at finish is flushed */
+	ev_rw(x, EVT_WRITE, 6 * MS, 7, 7, 4, "/tmp/out", 1);
+	ev_rw(x, EVT_WRITE, 7 * MS, 7, 7, 4, "/tmp/out", 1);
+	char *s = finish(x);
+	assert_string_equal(s,
+		"[+0.001s] read /etc/x 3\u00d7 12.0 KB\n"
+		"[+0.004s] write /dev/pts/0 10 B\n"
+		"[+0.005s] read /etc/x 100 B\n"
+		"[+0.006s] write /tmp/out 2\u00d7 2 B\n");
+	free(s);
+}
+
+static void test_noise_filter(void **st)
+{
+	(void)st;
+	reset_opt();
+	struct fixture *x = start();
+	ev_open(x, 1 * MS, 7, "/usr/lib/libc.so.6", 18, "r", 3, 0, true);
+	ev_open(x, 2 * MS, 7, "/home/a", 7, "r", 3, 0, false);
+	char *s = finish(x);
+	assert_string_equal(s, "[+0.002s] open /home/a (read)\n");
+	free(s);
+	opt.no_filter = true;
+	x = start();
+	ev_open(x, 1 * MS, 7, "/usr/lib/libc.so.6", 18, "r", 3, 0, true);
+	s = finish(x);
+	assert_string_equal(s, "[+0.001s] open /usr/lib/libc.so.6 (read)\n");
+	free(s);
+	reset_opt();
+	opt.quiet = true;
+	x = start();
+	ev_open(x, 1 * MS, 7, "/home/a", 7, "r", 3, 0, false);
+	s = finish(x);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void test_pid_column(void **st)
+{
+	(void)st;
+	reset_opt();
+	struct fixture *x = start();
+	ev_open(x, 1 * MS, 10, "/a", 2, "r", 3, 0, false);
+	struct ev_draft d;
+	ev_init(&d, EVT_SPAWN, 2 * MS, 10, 10);
+	ev_int(&d, EVK_CHILD, 11);
+	ev_bool(&d, EVK_THREAD, false);
+	ev_cstr(&d, x->r.log, EVK_VIA, "fork");
+	evlog_append(x->r.log, &d);
+	ev_open(x, 3 * MS, 11, "/b", 2, "w", 3, 0, false);
+	ev_init(&d, EVT_SPAWN, 4 * MS, 11, 11);
+	ev_int(&d, EVK_CHILD, 12);
+	ev_bool(&d, EVK_THREAD, true);
+	ev_cstr(&d, x->r.log, EVK_VIA, "clone3");
+	evlog_append(x->r.log, &d);
+	ev_rw(x, EVT_WRITE, 5 * MS, 11, 12, 3, "/b", 5);
+	ev_init(&d, EVT_EXIT, 6 * MS, 11, 12);
+	ev_int(&d, EVK_CODE, 0);
+	ev_bool(&d, EVK_THREAD, true);
+	evlog_append(x->r.log, &d);
+	ev_init(&d, EVT_EXIT, 7 * MS, 11, 11);
+	ev_sig(&d, EVK_SIGNAL, 11);
+	ev_bool(&d, EVK_CORE, true);
+	evlog_append(x->r.log, &d);
+	char *s = finish(x);
+	assert_string_equal(s,
+		"[+0.001s] open /a (read)\n"
+		"[+0.002s] spawn process 11 (fork)\n"
+		"[+0.003s] 11      open /b (write)\n"
+		"[+0.004s] 11      spawn thread 12 (clone3)\n"
+		"[+0.005s] 11/12   write /b 5 B\n"
+		"[+0.006s] 11/12   thread exit 0\n"
+		"[+0.007s] 11      exit SIGSEGV (core dumped)\n");
+	free(s);
+}
+
+static void test_hostile(void **st)
+{
+	(void)st;
+	reset_opt();
+	struct fixture *x = start();
+	static const char evil[] = "/tmp/a\nb\x1b]0;pwned\x07\x9b" "2J\xe2\x80\xae" "fdp.exe\xff\xfe\xc2\x9b";
+	ev_open(x, 1 * MS, 5, evil, sizeof(evil) - 1, "w", 3, 0, false);
+	const char *argv[] = {"\x1b[2Jsh", "-c", "echo\r\n"};
+	ev_exec(x, 2 * MS, 5, "/bin/\x1b[31msh", argv, 3);
+	char *s = finish(x);
+	assert_string_equal(s,
+		"[+0.001s] open /tmp/a\\nb\\x1b]0;pwned\\x07\\x9b2J\\u202efdp.exe\\xff\\xfe\\xc2\\x9b (write)\n"
+		"[+0.002s] \u2500\u2500\u2500 \\x1b[31msh exec \u2500\u2500\u2500 /bin/\\x1b[31msh -c echo\\r\\n\n");
+	/* one event, one line; no control byte at all */
+	int lines = 0;
+	for (char *p = s; *p; p++) {
+		lines += *p == '\n';
+		assert_true((unsigned char)*p >= 0x20 || *p == '\n');
+		assert_true(*p != 0x7f);
+	}
+	assert_int_equal(lines, 2);
+	free(s);
+}
+
+static void test_verbose_and_color(void **st)
+{
+	(void)st;
+	reset_opt();
+	opt.verbose = true;
+	struct fixture *x = start();
+	struct ev_draft d;
+	ev_init(&d, EVT_SYSCALL, 1 * MS, 9, 9);
+	ev_cstr(&d, x->r.log, EVK_NAME, "openat");
+	ev_cstr(&d, x->r.log, EVK_ARGS, "openat(AT_FDCWD, \"/etc/nope\\n\x1b\", O_RDONLY)");
+	ev_int(&d, EVK_RET, -2);
+	ev_dur(&d, 12000);
+	ev_err(&d, 2);
+	evlog_append(x->r.log, &d);
+	ev_open(x, 1 * MS, 9, "/etc/nope", 9, "r", 0, 2, false); /* repeated by the syscall line */
+	ev_init(&d, EVT_SYSCALL, 2 * MS, 9, 9);
+	ev_cstr(&d, x->r.log, EVK_NAME, "mmap");
+	ev_cstr(&d, x->r.log, EVK_ARGS, "mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)");
+	ev_int(&d, EVK_RET, 0x7f0000001000);
+	ev_dur(&d, 3000);
+	evlog_append(x->r.log, &d);
+	char *s = finish(x);
+	assert_string_equal(s,
+		"[+0.001s] openat(AT_FDCWD, \"/etc/nope\\n\\x1b\", O_RDONLY) = -1 ENOENT <0.000012>\n"
+		"[+0.002s] mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000 <0.000003>\n");
+	free(s);
+	reset_opt();
+	opt.color = true;
+	x = start();
+	ev_open(x, 1 * MS, 9, "/etc/nope", 9, "r", 0, 2, false);
+	s = finish(x);
+	assert_string_equal(s, "\033[2m[+0.001s] \033[0mopen /etc/nope (read) \033[31mENOENT\033[0m\n");
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_basic_lines), cmocka_unit_test(test_coalesce),
+		cmocka_unit_test(test_noise_filter), cmocka_unit_test(test_pid_column),
+		cmocka_unit_test(test_hostile), cmocka_unit_test(test_verbose_and_color),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -15,6 +15,8 @@
 #include "decode.h"
 #include "decode_int.h"
 #include "options.h"
+#include "sysfmt.h"
+#include "systab.h"
 #include "tmem.h"
 #include "unwind.h"
 #include "util.h"
@@ -464,6 +466,13 @@ void dec_emit(struct ev_draft *d, const struct dec_call *c)
 
 /* ---- hooks ---- */
 
+/* rt_sigreturn's "return value" is the restored rax, never an error. */
+static bool is_sigret(const struct syscall *sc)
+{
+	const struct sysent *se = systab_get(sc->arch, sc->nr);
+	return se && se->ret == SRET_SIGRET;
+}
+
 static bool restart_code(int64_t ret)
 {
 	return ret <= -512 && ret >= -516;
@@ -472,9 +481,18 @@ static bool restart_code(int64_t ret)
 /* The native number of the call, or -1 when not decoded semantically. */
 static int native_nr(const struct syscall *sc)
 {
-	if (sc->compat || sc->nr < 0 || sc->nr >= DEC_NR_MAX)
-		return -1; /* i386 calls are decoded generically (-v, -c) */
-	return (int)sc->nr;
+	int64_t nr = sc->nr;
+	if (sc->compat) {
+		/* i386 calls whose arguments point to structs of another layout stay generic */
+		if (nr == 90 /* old mmap: a struct of arguments */)
+			return -1;
+		nr = systab_native_nr(sc->arch, nr);
+		if (nr == SYS_sendmsg || nr == SYS_recvmsg || nr == SYS_sendmmsg || nr == SYS_recvmmsg)
+			return -1;
+	}
+	if (nr < 0 || nr >= DEC_NR_MAX)
+		return -1;
+	return (int)nr;
 }
 
 static void call_init(struct dec_call *c, struct task *t, int nr)
@@ -493,6 +511,13 @@ static void call_init(struct dec_call *c, struct task *t, int nr)
 
 void decode_syscall_entry(struct task *t)
 {
+	if (opt.verbose && sysfmt_needs_entry(t)) {
+		/* the arguments are gone at the exit stop (execve replaces the image) */
+		struct buf b = { 0 };
+		sysfmt_entry_args(&b, t, opt.strsize);
+		free(t->sc.scratch);
+		t->sc.scratch = buf_steal(&b);
+	}
 	int nr = native_nr(&t->sc);
 	if (nr < 0 || !handlers[nr].entry || !t->proc)
 		return;
@@ -501,26 +526,35 @@ void decode_syscall_entry(struct task *t)
 	handlers[nr].entry(&c);
 }
 
+/* The event category of a syscall: its table's first class. */
+static unsigned syscall_cat(const struct syscall *sc)
+{
+	const struct sysent *se = systab_get(sc->arch, sc->nr);
+	if (!se || !se->classes)
+		return EVC_OTHER;
+	return (unsigned)__builtin_ctz(se->classes);
+}
+
 static void syscall_record(struct dec_call *c, struct task *t)
 {
 	struct syscall *sc = &t->sc;
 	struct ev_draft d;
 	struct buf b = { 0 };
-	char nbuf[40];
-	const char *name = c->name;
-	if (!name) {
-		snprintf(nbuf, sizeof(nbuf), "syscall_%#" PRIx64, (uint64_t)sc->nr);
-		name = nbuf;
-	}
-	buf_printf(&b, "%s(", name);
-	for (int i = 0; i < 6; i++)
-		buf_printf(&b, "%s%#" PRIx64, i ? ", " : "", sc->args[i]);
+	sysfmt_name(&b, sc->arch, sc->nr);
+	size_t name_len = b.len;
+	buf_addc(&b, '(');
+	if (sc->scratch)
+		buf_adds(&b, sc->scratch);
+	else
+		sysfmt_args(&b, t, opt.strsize);
 	buf_addc(&b, ')');
 	ev_init(&d, EVT_SYSCALL, sc->t_entry, t->proc->pid, t->tid);
-	ev_cstr(&d, dec_log, EVK_NAME, name);
+	d.h.cat = (uint8_t)syscall_cat(sc);
+	ev_str(&d, dec_log, EVK_NAME, b.data, name_len);
 	ev_str(&d, dec_log, EVK_ARGS, b.data, b.len);
 	ev_int(&d, EVK_RET, sc->ret);
-	c->name = name;
+	b.data[name_len] = 0;
+	c->name = b.data;
 	dec_emit(&d, c);
 	buf_free(&b);
 }
@@ -532,7 +566,7 @@ void decode_syscall_exit(struct task *t)
 	if (opt.summary_table && sc->nr >= 0 && sc->nr < DEC_NR_MAX) {
 		struct sc_stat *s = sc->compat ? &stats32[sc->nr] : &stats64[sc->nr];
 		s->calls++;
-		if (sc->is_error && !restart_code(sc->ret))
+		if (sc->is_error && !restart_code(sc->ret) && !is_sigret(sc))
 			s->errors++;
 		s->total_ns += now > sc->t_entry ? now - sc->t_entry : 0;
 	}
@@ -544,7 +578,7 @@ void decode_syscall_exit(struct task *t)
 		if (nr >= 0 && handlers[nr].exit)
 			handlers[nr].exit(&c);
 		if (opt.verbose) {
-			c.failed = sc->is_error;
+			c.failed = sc->is_error && !is_sigret(sc);
 			syscall_record(&c, t);
 		}
 	}

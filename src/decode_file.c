@@ -12,23 +12,7 @@
 
 #include "decode_int.h"
 #include "tmem.h"
-
-#define F(x) { x, #x }
-static const struct dec_flag open_flags[] = {
-	F(O_WRONLY), F(O_RDWR), F(O_CREAT), F(O_EXCL), F(O_NOCTTY), F(O_TRUNC), F(O_APPEND),
-	F(O_NONBLOCK), F(O_SYNC), F(O_DSYNC), F(O_ASYNC), F(O_DIRECT),
-	{ 0100000, "O_LARGEFILE" }, /* the kernel's value; glibc's x86_64 O_LARGEFILE is 0 */
-	F(O_NOFOLLOW), F(O_NOATIME), F(O_CLOEXEC), F(O_PATH), F(O_TMPFILE), F(O_DIRECTORY),
-};
-
-/* "O_RDONLY|O_CLOEXEC": O_RDONLY is named explicitly, as strace does. */
-static void open_flags_str(struct buf *b, uint64_t fl)
-{
-	if ((fl & O_ACCMODE) == O_RDONLY)
-		buf_adds(b, fl & ~(uint64_t)O_ACCMODE ? "O_RDONLY|" : "O_RDONLY");
-	if (fl & ~(uint64_t)O_ACCMODE || (fl & O_ACCMODE) != O_RDONLY)
-		dec_flags(b, fl, open_flags, ARRAY_SIZE(open_flags));
-}
+#include "xlat.h"
 
 static void add_mode(struct ev_draft *d, uint64_t mode)
 {
@@ -85,7 +69,7 @@ void dfile_open(struct dec_call *c)
 	if (access_name(acc))
 		ev_cstr(&d, dec_log, EVK_ACCESS, access_name(acc));
 	struct buf fs = { 0 };
-	open_flags_str(&fs, fl);
+	xlat_open_flags_str(&fs, fl);
 	ev_str(&d, dec_log, EVK_FLAGS, fs.data, fs.len);
 	buf_free(&fs);
 	if (fl & (O_CREAT | O_TMPFILE))

@@ -4,24 +4,16 @@
 #include <sys/mman.h>
 
 #include "decode_int.h"
+#include "xlat.h"
 
 #define F(x) { x, #x }
-static const struct dec_flag map_flags[] = {
-	F(MAP_SHARED_VALIDATE), F(MAP_SHARED), F(MAP_PRIVATE), F(MAP_FIXED), F(MAP_ANONYMOUS),
-	F(MAP_32BIT), F(MAP_GROWSDOWN), F(MAP_DENYWRITE), F(MAP_EXECUTABLE), F(MAP_LOCKED),
-	F(MAP_NORESERVE), F(MAP_POPULATE), F(MAP_NONBLOCK), F(MAP_STACK), F(MAP_HUGETLB),
-	F(MAP_SYNC), F(MAP_FIXED_NOREPLACE),
-};
-
 static const struct dec_flag mremap_flags[] = {
 	F(MREMAP_MAYMOVE), F(MREMAP_FIXED), { 4, "MREMAP_DONTUNMAP" },
 };
 
 static void add_prot(struct ev_draft *d, uint64_t prot)
 {
-	char p[4] = { prot & PROT_READ ? 'r' : '-', prot & PROT_WRITE ? 'w' : '-',
-		      prot & PROT_EXEC ? 'x' : '-', 0 };
-	ev_cstr(d, dec_log, EVK_PROT, p);
+	ev_cstr(d, dec_log, EVK_PROT, xlat_prot_str(prot));
 }
 
 static void add_flags(struct ev_draft *d, uint64_t v, const struct dec_flag *tab, size_t n)
@@ -50,7 +42,10 @@ void dmem_mmap(struct dec_call *c)
 	ev_hex(&d, EVK_ADDR, c->failed ? c->a[0] : (uint64_t)c->ret);
 	ev_uint(&d, EVK_LEN, len);
 	add_prot(&d, prot);
-	add_flags(&d, fl & ~((uint64_t)MAP_HUGE_MASK << MAP_HUGE_SHIFT), map_flags, ARRAY_SIZE(map_flags));
+	struct buf fb = { 0 };
+	xlat_mmap_flags(&fb, fl);
+	ev_str(&d, dec_log, EVK_FLAGS, fb.data, fb.len);
+	buf_free(&fb);
 	if (!anon) {
 		ev_int(&d, EVK_FD, fd);
 		if (path) {

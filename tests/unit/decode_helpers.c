@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+// Unit tests of the decoders' helpers: absolute paths, noise rules, socket addresses, the memory map.
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "decode.h"
+#include "decode_int.h"
+#include "options.h"
+
+struct options opt; /* main.c is not linked into unit tests */
+
+static void check_abs(struct dec_call *c, int dirfd, const char *in, const char *want)
+{
+	struct buf b = { 0 };
+	assert_true(dec_abs_path(c, dirfd, in, strlen(in), &b));
+	assert_string_equal(b.data, want);
+	buf_free(&b);
+}
+
+static void test_abs_path(void **state)
+{
+	(void)state;
+	struct proc p = { .pid = getpid() };
+	struct dec_call c = { .p = &p, .dp = dec_proc(&p) };
+	dec_set_cwd(&c, "/home/u/src");
+	check_abs(&c, AT_FDCWD, "a.c", "/home/u/src/a.c");
+	check_abs(&c, AT_FDCWD, "./x//y/./z/", "/home/u/src/x/y/z");
+	check_abs(&c, AT_FDCWD, "../inc/h.h", "/home/u/src/../inc/h.h"); /* ".." kept: symlinks */
+	check_abs(&c, AT_FDCWD, ".", "/home/u/src");
+	check_abs(&c, AT_FDCWD, "/etc//passwd", "/etc/passwd");
+	check_abs(&c, AT_FDCWD, "/", "/");
+	/* relative to a directory fd */
+	fdtable_install(c.dp->fds, 5, fd_obj_new(FD_FILE, FD_R, "/var/lib"), false);
+	check_abs(&c, 5, "dpkg/status", "/var/lib/dpkg/status");
+	check_abs(&c, 5, "/abs", "/abs");
+	/* a dirfd that is a pipe has no path: the relative path is kept, and said so */
+	fdtable_install(c.dp->fds, 6, fd_obj_new(FD_PIPE, FD_R, "pipe:[1]"), false);
+	struct buf b = { 0 };
+	assert_false(dec_abs_path(&c, 6, "rel", 3, &b));
+	assert_string_equal(b.data, "rel");
+	/* bytes that are not UTF-8, newlines and ESC pass through untouched */
+	assert_true(dec_abs_path(&c, AT_FDCWD, "a\nb\033[2J\xff", 8, &b));
+	assert_memory_equal(b.data, "/home/u/src/a\nb\033[2J\xff", 20);
+	buf_free(&b);
+	decode_proc_free(&p);
+	assert_null(p.dec);
+}
+
+static void test_noise(void **state)
+{
+	(void)state;
+	const char *noise[] = { "/proc/self/maps", "/proc", "/sys/devices/x", "/dev/null",
+				"/etc/ld.so.cache", "/lib64/ld-linux-x86-64.so.2",
+				"/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/libfoo.so",
+				"/usr/lib/libz.so.1.2.13" };
+	const char *quiet[] = { "/etc/passwd", "/procfs/x", "/device", "/tmp/a.so.txt",
+				"/home/u/notes.solution", "/usr/lib/python3/x.py" };
+	for (unsigned i = 0; i < sizeof(noise) / sizeof(*noise); i++)
+		assert_true(dec_noise_path(noise[i], strlen(noise[i])));
+	for (unsigned i = 0; i < sizeof(quiet) / sizeof(*quiet); i++)
+		assert_false(dec_noise_path(quiet[i], strlen(quiet[i])));
+}
+
+static void test_sockaddr(void **state)
+{
+	(void)state;
+	struct net_addr a;
+	char s[NET_ADDR_STRLEN], fb[24];
+	struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons(443) };
+	inet_pton(AF_INET, "93.184.216.34", &in.sin_addr);
+	assert_int_equal(net_parse_sockaddr(&in, sizeof(in), &a), 0);
+	net_addr_str(&a, s, sizeof(s));
+	assert_string_equal(s, "93.184.216.34:443");
+	assert_false(a.loopback);
+	assert_int_equal(net_parse_sockaddr(&in, 8, &a), -EINVAL); /* short */
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6, .sin6_port = htons(22) };
+	inet_pton(AF_INET6, "::1", &in6.sin6_addr);
+	assert_int_equal(net_parse_sockaddr(&in6, sizeof(in6), &a), 0);
+	net_addr_str(&a, s, sizeof(s));
+	assert_string_equal(s, "[::1]:22");
+	assert_true(a.loopback);
+	inet_pton(AF_INET6, "::ffff:127.0.0.53", &in6.sin6_addr);
+	net_parse_sockaddr(&in6, sizeof(in6), &a);
+	assert_true(a.loopback);
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	memcpy(un.sun_path, "\0abstract", 9);
+	assert_int_equal(net_parse_sockaddr(&un, offsetof(struct sockaddr_un, sun_path) + 9, &a), 0);
+	assert_string_equal(a.addr, "@abstract");
+	strcpy(un.sun_path, "/run/x.sock");
+	net_parse_sockaddr(&un, sizeof(un), &a);
+	assert_string_equal(a.addr, "/run/x.sock");
+	net_parse_sockaddr(&un, sizeof(sa_family_t), &a); /* unnamed */
+	assert_string_equal(a.addr, "");
+	/* a full-length path without NUL stays bounded */
+	memset(un.sun_path, 'x', sizeof(un.sun_path));
+	net_parse_sockaddr(&un, sizeof(un), &a);
+	assert_int_equal(strlen(a.addr), sizeof(un.sun_path));
+	assert_string_equal(net_family_name(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, fb, sizeof(fb)), "tcp4");
+	assert_string_equal(net_family_name(AF_INET6, SOCK_DGRAM, fb, sizeof(fb)), "udp6");
+	assert_string_equal(net_family_name(AF_UNIX, SOCK_STREAM, fb, sizeof(fb)), "unix");
+	assert_string_equal(net_family_name(AF_NETLINK, SOCK_RAW, fb, sizeof(fb)), "netlink");
+	assert_string_equal(net_family_name(99, 0, fb, sizeof(fb)), "af99");
+}
+
+static void test_memmap(void **state)
+{
+	(void)state;
+	struct proc p = { .pid = getpid() };
+	struct memmap *mm = memmap_of(&p);
+	memmap_map(mm, 0x10000, 0x3000, MEM_FILE, "/bin/x");
+	const char *path;
+	/* the lazy /proc read on the first lookup replaces the map with the real one */
+	enum mem_region r = memmap_region_of(&p, (uint64_t)(uintptr_t)&test_memmap, &path);
+	assert_int_equal(r, MEM_FILE);
+	assert_non_null(path);
+	int local;
+	assert_int_equal(memmap_region_of(&p, (uint64_t)(uintptr_t)&local, NULL), MEM_STACK);
+	assert_int_equal(memmap_region_of(&p, 0x10000, NULL), MEM_OTHER);
+	/* after the real map, mmap/munmap/mremap bookkeeping */
+	memmap_map(mm, 0x1000000, 0x4000, MEM_ANON, NULL);
+	assert_int_equal(memmap_region_of(&p, 0x1003fff, NULL), MEM_ANON);
+	memmap_unmap(mm, 0x1001000, 0x1000); /* a hole in the middle */
+	assert_int_equal(memmap_region_of(&p, 0x1001000, NULL), MEM_OTHER);
+	assert_int_equal(memmap_region_of(&p, 0x1002000, NULL), MEM_ANON);
+	memmap_map(mm, 0x1000000, 0x1000, MEM_FILE, "/data"); /* MAP_FIXED over anon */
+	assert_int_equal(memmap_region_of(&p, 0x1000000, &path), MEM_FILE);
+	assert_string_equal(path, "/data");
+	memmap_remap(mm, 0x1000000, 0x1000, 0x2000000, 0x3000);
+	assert_int_equal(memmap_region_of(&p, 0x1000000, NULL), MEM_OTHER);
+	assert_int_equal(memmap_region_of(&p, 0x2002000, &path), MEM_FILE);
+	assert_string_equal(path, "/data");
+	/* brk: the heap is initial..current break */
+	memmap_reset(mm);
+	memmap_map(mm, 0x5000, 0x1000, MEM_ANON, NULL);
+	assert_int_equal(memmap_brk(mm, 0x600000), 0);
+	assert_int_equal(memmap_brk(mm, 0x621000), 0x600000);
+	assert_int_equal(memmap_heap_bytes(&p), 0x21000);
+	unsigned n;
+	memmap_mmap_bytes(&p, &n);
+	decode_proc_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_abs_path),
+		cmocka_unit_test(test_noise),
+		cmocka_unit_test(test_sockaddr),
+		cmocka_unit_test(test_memmap),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -140,7 +140,7 @@ void xlat_enum(struct buf *out, const struct xlat *x, int64_t val, int hex)
 
 void xlat_open_flags_str(struct buf *out, uint64_t flags)
 {
-	xlat_enum(out, &xt_open_access, (int64_t)(flags & OPEN_ACCMODE), 0);
+	xlat_enum(out, &xt_open_access, (int64_t)(flags & OPEN_ACCMODE), 1);
 	flags &= ~(uint64_t)OPEN_ACCMODE;
 	if (flags) {
 		buf_addc(out, '|');

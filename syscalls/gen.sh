@@ -28,15 +28,19 @@ systab)
 	/^[ \t]*(#|$)/ { next }
 	{
 		if ($1 !~ /^[0-9]+$/) fail("syscall number expected, got \"" $1 "\"")
-		nr = $1 + 0; name = $2
-		if ($2 !~ /^[a-z_][a-z0-9_]*$/) fail("bad syscall name \"" $2 "\"")
+		nr = $1 + 0; name = $2; twin = ""
+		if (file == 2 && index(name, "=")) {
+			twin = substr(name, index(name, "=") + 1); name = substr(name, 1, index(name, "=") - 1)
+			if (!(twin in nr64)) fail("twin \"" twin "\": no such x86_64 syscall")
+		}
+		if (name !~ /^[a-z_][a-z0-9_]*$/) fail("bad syscall name \"" $2 "\"")
 		if ((file, nr) in seen) fail("number " nr " appears twice")
 		if ((file, "n:" name) in seen) fail("name " name " appears twice")
 		seen[file, nr] = 1; seen[file, "n:" name] = 1
 		if (nr > max[file]) max[file] = nr
 		names[file, nr] = name
 		if (file == 1) nr64[name] = nr
-		if (file == 2) native[nr] = (name in nr64) ? nr64[name] : -1
+		if (file == 2) native[nr] = twin != "" ? nr64[twin] : (name in nr64) ? nr64[name] : -1
 		if (file == 2 && NF == 3 && $3 ~ /^=/) {
 			src = substr($3, 2); if (src == "") src = name
 			if (!(src in row)) fail("\"=" src "\": no such x86_64 syscall")
@@ -103,7 +107,8 @@ check)
 	}
 	/^[ \t]*(#|$)/ { next }
 	{
-		printf "#ifdef __NR_%s\n_Static_assert(__NR_%s == %d, \"%s: %s is %d but <%s> disagrees\");\n#endif\n", $2, $2, $1, FILENAME, $2, $1, hdr
+		name = $2; sub(/=.*/, "", name)
+		printf "#ifdef __NR_%s\n_Static_assert(__NR_%s == %d, \"%s: %s is %d but <%s> disagrees\");\n#endif\n", name, name, $1, FILENAME, name, $1, hdr
 	}' "$tbl"
 	;;
 xlat)

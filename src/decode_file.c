@@ -72,7 +72,7 @@ void dfile_open(struct dec_call *c)
 	xlat_open_flags_str(&fs, fl);
 	ev_str(&d, dec_log, EVK_FLAGS, fs.data, fs.len);
 	buf_free(&fs);
-	if (fl & (O_CREAT | O_TMPFILE))
+	if ((fl & O_CREAT) || (fl & O_TMPFILE) == O_TMPFILE)
 		add_mode(&d, mode);
 	if (c->emit)
 		dec_emit(&d, c);

@@ -877,6 +877,10 @@ int jsonl_read(const char *path, struct run *r, struct buf *warnings, unsigned *
 		      (unsigned long long)rd.end_events, (unsigned long long)rd.nevents);
 	}
 out:
+	if (rc < 0) {
+		evlog_free(r->log);
+		r->log = NULL;
+	}
 	close(fd);
 	buf_free(&line);
 	buf_free(&rd.tmp);

@@ -38,8 +38,8 @@ void jsonl_encode_value(struct buf *b, const struct evlog *log, const struct ev_
  * Strings come back byte-exact (json_unescape_bytes); "err" names become
  * errno values, "signal" names signal numbers, "0x.." strings EVF_HEX, "dur"
  * EVF_DUR; other arrays and objects are kept as safely re-encoded EVF_JSON.
- * r->argv, r->host and r->kernel are malloc'd. Returns 0 or -errno with one
- * clear message printed.
+ * r->argv, r->host and r->kernel are malloc'd. Returns 0, or -errno with one
+ * clear message printed and r->log NULL.
  */
 int jsonl_read(const char *path, struct run *r, struct buf *warnings, unsigned *nwarnings);
 

@@ -615,6 +615,14 @@ static bool shown(const struct live *l, const struct ev *e)
 	case EVT_CLOSE:
 	case EVT_SOCKET:
 		return !opt.verbose && fld(e, EVK_ERR);
+	case EVT_MPROTECT:
+		/* the dynamic loader's relro dance; --no-filter shows it */
+		return !opt.verbose && (opt.no_filter || fld(e, EVK_ERR));
+	case EVT_BRK: {
+		/* brk(NULL) and no-op calls move nothing */
+		int64_t g;
+		return !opt.verbose && (fld(e, EVK_ERR) || !fnum(e, EVK_GROWTH, &g) || g != 0);
+	}
 	case EVT_FAULT:
 	case EVT_COUNTER:
 	case EVT_SAMPLE:

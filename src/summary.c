@@ -32,6 +32,7 @@ struct ent {
 	uint32_t id;      /* a string id to show */
 	uint32_t extra;
 	bool many;        /* failures: several paths share the directory */
+	uint32_t order;   /* creation order: ties sort by first appearance */
 	const struct ev *ev; /* connections: the first one stands for all */
 };
 
@@ -80,6 +81,7 @@ static struct ent *tget(struct table *t, uint64_t key)
 	struct ent *e = &t->e[t->n++];
 	memset(e, 0, sizeof(*e));
 	e->key = key;
+	e->order = (uint32_t)t->n;
 	return e;
 }
 
@@ -458,7 +460,7 @@ static int by_a_desc(const void *x, const void *y)
 	const struct ent *a = x, *b = y;
 	if (a->a != b->a)
 		return a->a < b->a ? 1 : -1;
-	return a->key < b->key ? -1 : a->key > b->key;
+	return a->order < b->order ? -1 : a->order > b->order;
 }
 
 static void rule(struct buf *b)

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of JSON Lines: the sink writes valid JSON Lines (strict UTF-8,
+ * one object per line), the reader gives back a log that re-encodes to the
+ * very same bytes, and bad files are read with exact warnings.
+ */
+#include <cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "json.h"
+#include "jsonl.h"
+#include "options.h"
+
+struct options opt;
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	struct buf b = {0};
+	char tmp[4096];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
+		buf_add(&b, tmp, n);
+	fclose(f);
+	if (len)
+		*len = b.len;
+	return buf_steal(&b);
+}
+
+static void spew(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs(s, f);
+	fclose(f);
+}
+
+static char tmpl[64];
+
+static int setup(void **st)
+{
+	(void)st;
+	strcpy(tmpl, "/tmp/jsonl-test.XXXXXX");
+	assert_non_null(mkdtemp(tmpl));
+	return 0;
+}
+
+static int teardown(void **st)
+{
+	(void)st;
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpl);
+	return system(cmd);
+}
+
+static char *tpath(const char *name)
+{
+	static char p[128];
+	snprintf(p, sizeof(p), "%s/%s", tmpl, name);
+	return p;
+}
+
+static const char hostile[] = "a\nb\x1b]0;pwned\x07</script>\xe2\x80\xa8\xff\xfe\\x41\\\"\0z";
+
+static void fill(struct run *r)
+{
+	struct evlog *log = r->log;
+	struct ev_draft d;
+	uint32_t ids[3] = {evlog_intern_cstr(log, "sh"), evlog_intern_cstr(log, "-c"),
+			   evlog_intern(log, hostile, sizeof(hostile) - 1)};
+	ev_init(&d, EVT_EXEC, 1234, 10, 10);
+	ev_cstr(&d, log, EVK_PATH, "/bin/sh");
+	ev_add(&d, EVK_ARGV, EVF_STRV, evlog_strv(log, ids, 3));
+	evlog_append(log, &d);
+	ev_init(&d, EVT_OPEN, 2000000, 10, 11);
+	ev_str(&d, log, EVK_PATH, hostile, sizeof(hostile) - 1);
+	ev_err(&d, 2);
+	ev_dur(&d, 12345);
+	ev_strid(&d, EVK_DESC, 0);
+	d.h.flags |= EVFL_NOISE;
+	evlog_append(log, &d);
+	ev_init(&d, EVT_MMAP, 3000000, 10, 10);
+	ev_hex(&d, EVK_ADDR, 0x7f8a12345000);
+	ev_uint(&d, EVK_LEN, UINT64_MAX);
+	ev_int(&d, EVK_FD, -1);
+	ev_bool(&d, EVK_THREAD, false);
+	ev_double(&d, EVK_VALUE, 0.25);
+	evlog_append(log, &d);
+	ev_init(&d, EVT_EXIT, 4000000, 10, 10);
+	ev_sig(&d, EVK_SIGNAL, 11);
+	ev_bool(&d, EVK_CORE, true);
+	const char *js = "[{\"ip\":\"0x401000\",\"sym\":\"main\\u003c\"},{\"truncated\":true}]";
+	ev_json(&d, log, EVK_STACK, js, strlen(js));
+	evlog_append(log, &d);
+	unsigned k = evkey_intern("future_key");
+	ev_init(&d, evtype_intern("future_type"), 5000000, 10, 10);
+	ev_cstr(&d, log, k, "x");
+	ev_int(&d, EVK_COUNT, -(INT64_C(1) << 60));
+	evlog_append(log, &d);
+}
+
+static void check_valid_jsonl(const char *s, size_t len, unsigned want_lines)
+{
+	assert_true(json_utf8_valid(s, len));
+	unsigned lines = 0;
+	const char *p = s;
+	while (p < s + len) {
+		const char *nl = memchr(p, '\n', (size_t)(s + len - p));
+		assert_non_null(nl);
+		char *line = xstrndup(p, (size_t)(nl - p));
+		cJSON *j = cJSON_ParseWithOpts(line, NULL, 1);
+		assert_non_null(j);
+		assert_true(cJSON_IsObject(j));
+		cJSON_Delete(j);
+		free(line);
+		for (const char *c = p; c < nl; c++)
+			assert_true(*c != '<' && *c != '>' && *c != '&' && (unsigned char)*c >= 0x20);
+		lines++;
+		p = nl + 1;
+	}
+	assert_int_equal(lines, want_lines);
+}
+
+static void test_sink_and_roundtrip(void **st)
+{
+	(void)st;
+	struct run r = {0};
+	r.log = evlog_new();
+	char a0[] = "sh", a1[] = "-c", a2[] = "echo <hi>", host[] = "box", kernel[] = "6.18";
+	char *argv[] = {a0, a1, a2, NULL};
+	r.argv = argv;
+	r.argc = 3;
+	r.host = host;
+	r.kernel = kernel;
+	r.mode = "trace";
+	r.end = RUN_SIGNALED;
+	r.sig = 11;
+	r.core = true;
+	r.t_end = 6000000;
+	r.cpu_user = 0.5;
+	r.cpu_sys = 0.25;
+	buf_adds(&r.end_extra, "\"faults\":{\"total\":3,\"top\":[{\"path\":\"/x\"}]}");
+	buf_adds(&r.header_extra, "\"same_cpu\":1");
+	int fd = open(tpath("a.jsonl"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	/* one event before the sink exists is written too */
+	struct ev_draft d;
+	ev_init(&d, EVT_SPAWN, 1000, 10, 10);
+	ev_int(&d, EVK_CHILD, 11);
+	ev_bool(&d, EVK_THREAD, true);
+	ev_cstr(&d, r.log, EVK_VIA, "clone3");
+	evlog_append(r.log, &d);
+	struct jsonl_sink *s = jsonl_sink_new(&r, fd);
+	fill(&r);
+	assert_int_equal(jsonl_sink_finish(s), 0);
+	close(fd);
+
+	size_t len;
+	char *text = slurp(tpath("a.jsonl"), &len);
+	check_valid_jsonl(text, len, 8);
+	const char *l2 = strchr(text, '\n') + 1;
+	assert_memory_equal(l2, "{\"t\":0.000001,\"pid\":10,\"tid\":10,\"type\":\"spawn\",\"cat\":\"process\",\"child\":11,\"thread\":true,\"via\":\"clone3\"}\n", 104);
+	assert_non_null(strstr(text, "{\"t\":0.002000,\"pid\":10,\"tid\":11,\"type\":\"open\",\"cat\":\"file\",\"noise\":true,"
+		"\"path\":\"a\\nb\\u001b]0;pwned\\u0007\\u003c/script\\u003e\\u2028\\\\xff\\\\xfe\\\\\\\\x41\\\\\\\\\\\"\\\\x00z\","
+		"\"err\":\"ENOENT\",\"dur\":0.000012,\"desc\":null}\n"));
+	assert_non_null(strstr(text, "\"addr\":\"0x7f8a12345000\",\"len\":\"18446744073709551615\",\"fd\":-1,\"thread\":false,\"value\":0.25}\n"));
+	assert_non_null(strstr(text, "\"type\":\"future_type\",\"cat\":\"other\",\"future_key\":\"x\",\"count\":\"-1152921504606846976\"}\n"));
+	assert_non_null(strstr(text, "\"signal\":\"SIGSEGV\",\"core\":true,\"stack\":[{\"ip\":\"0x401000\",\"sym\":\"main\\u003c\"},{\"truncated\":true}]}\n"));
+	assert_non_null(strstr(text, "\"mode\":\"trace\",\"same_cpu\":1}\n"));
+	const char *end = strstr(text, "{\"type\":\"end\"");
+	assert_non_null(end);
+	assert_string_equal(end, "{\"type\":\"end\",\"duration\":0.006000,\"status\":139,"
+		"\"exit\":{\"signal\":\"SIGSEGV\",\"core\":true},"
+		"\"counts\":{\"spawn\":1,\"exec\":1,\"exit\":1,\"open\":1,\"mmap\":1,\"future_type\":1},"
+		"\"events\":6,\"interrupted\":false,\"cpu\":{\"user\":0.500000,\"sys\":0.250000},"
+		"\"faults\":{\"total\":3,\"top\":[{\"path\":\"/x\"}]}}\n");
+
+	/* read it back and write it again: the same bytes */
+	struct run r2 = {0};
+	struct buf warn = {0};
+	unsigned nw = 0;
+	assert_int_equal(jsonl_read(tpath("a.jsonl"), &r2, &warn, &nw), 0);
+	assert_int_equal(nw, 0);
+	assert_int_equal(r2.argc, 3);
+	assert_string_equal(r2.argv[2], "echo <hi>");
+	assert_string_equal(r2.host, "box");
+	assert_string_equal(r2.mode, "trace");
+	assert_int_equal(r2.end, RUN_SIGNALED);
+	assert_int_equal(r2.sig, 11);
+	assert_true(r2.core);
+	assert_int_equal(r2.t_end, 6000000);
+	struct buf again = {0};
+	jsonl_encode_header(&again, &r2);
+	struct evlog_cursor c = {0};
+	const struct ev *e;
+	while ((e = evlog_next(r2.log, &c)))
+		jsonl_encode_event(&again, r2.log, e);
+	jsonl_encode_end(&again, &r2);
+	assert_int_equal(again.len, len);
+	assert_memory_equal(again.data, text, len);
+	/* the hostile path came back byte-exact */
+	c = (struct evlog_cursor){0};
+	evlog_next(r2.log, &c);
+	evlog_next(r2.log, &c);
+	e = evlog_next(r2.log, &c);
+	assert_int_equal(e->type, EVT_OPEN);
+	const struct ev_field *f = ev_find(e, EVK_PATH);
+	size_t n;
+	const char *p = evlog_str(r2.log, (uint32_t)evf_u64(f), &n);
+	assert_int_equal(n, sizeof(hostile) - 1);
+	assert_memory_equal(p, hostile, n);
+	assert_int_equal(ev_find(e, EVK_ERR)->kind, EVF_ERRNO);
+	assert_int_equal(evf_i64(ev_find(e, EVK_ERR)), 2);
+	assert_true(e->flags & EVFL_NOISE);
+	for (int i = 0; i < r2.argc; i++)
+		free(r2.argv[i]);
+	free(r2.argv);
+	free(r2.host);
+	free(r2.kernel);
+	buf_free(&r2.header_extra);
+	buf_free(&r2.end_extra);
+	evlog_free(r2.log);
+	buf_free(&again);
+	buf_free(&warn);
+	free(text);
+	buf_free(&r.end_extra);
+	buf_free(&r.header_extra);
+	evlog_free(r.log);
+}
+
+static const char good_header[] =
+	"{\"type\":\"header\",\"version\":1,\"argv\":[\"x\"],\"start\":\"2026-11-22T00:00:00.123456Z\","
+	"\"host\":\"h\",\"kernel\":\"k\",\"compendium\":\"0.1.0\",\"mode\":\"trace\"}\n";
+static const char good_event[] = "{\"t\":0.5,\"pid\":1,\"tid\":1,\"type\":\"exit\",\"cat\":\"process\",\"code\":0}\n";
+
+static void test_bad_lines(void **st)
+{
+	(void)st;
+	struct buf f = {0};
+	buf_adds(&f, good_header);
+	buf_adds(&f, "garbage\n");
+	buf_adds(&f, "[1,2]\n");
+	buf_adds(&f, "\n");
+	buf_adds(&f, "{\"no\":\"type\"}\n");
+	buf_adds(&f, "{\"type\":\"open\",\"pid\":1,\"tid\":1}\n");
+	buf_adds(&f, "{\"type\":\"open\",\"t\":1,\"pid\":\"x\",\"tid\":1}\n");
+	buf_adds(&f, "{\"t\":1,\"pid\":1,\"tid\":1,\"type\":\"open\"} trailing\n");
+	buf_adds(&f, good_event);
+	buf_adds(&f, "{\"type\":\"end\",\"duration\":1.0,\"exit\":{\"code\":3},\"events\":1}\n");
+	buf_adds(&f, "{\"t\":0.7,\"pid\":1,\"tid\":1,\"type\":\"op");
+	spew(tpath("bad.jsonl"), f.data);
+	buf_free(&f);
+	struct run r = {0};
+	struct buf warn = {0};
+	unsigned nw = 0;
+	assert_int_equal(jsonl_read(tpath("bad.jsonl"), &r, &warn, &nw), 0);
+	assert_string_equal(warn.data,
+		"line 2: not valid JSON; skipped\n"
+		"line 3: not a JSON object; skipped\n"
+		"line 5: no \"type\"; skipped\n"
+		"line 6: event without a valid \"t\"; skipped\n"
+		"line 7: event without a valid \"pid\"/\"tid\"; skipped\n"
+		"line 8: not valid JSON; skipped\n"
+		"line 11: truncated last line; skipped\n");
+	assert_int_equal(nw, 7);
+	assert_int_equal(evlog_count(r.log), 1);
+	assert_int_equal(r.end, RUN_EXITED);
+	assert_int_equal(r.code, 3);
+	struct timespec ts = evlog_start_realtime(r.log);
+	assert_int_equal(ts.tv_sec, 1795305600);
+	assert_int_equal(ts.tv_nsec, 123456000);
+	free(r.argv[0]);
+	free(r.argv);
+	free(r.host);
+	free(r.kernel);
+	evlog_free(r.log);
+	buf_free(&warn);
+}
+
+static void test_no_header_no_end(void **st)
+{
+	(void)st;
+	spew(tpath("nohdr.jsonl"), good_event);
+	struct run r = {0};
+	struct buf warn = {0};
+	unsigned nw = 0;
+	assert_int_equal(jsonl_read(tpath("nohdr.jsonl"), &r, &warn, &nw), 0);
+	assert_string_equal(warn.data,
+		"line 1: no header record; reading the events anyway\n"
+		"line 2: no end record; the log is incomplete (outcome unknown)\n");
+	assert_int_equal(evlog_count(r.log), 1);
+	assert_int_equal(r.end, RUN_RUNNING);
+	evlog_free(r.log);
+	buf_free(&warn);
+}
+
+static void test_not_a_log(void **st)
+{
+	(void)st;
+	struct run r = {0};
+	spew(tpath("text"), "hello\nworld\n");
+	assert_int_equal(jsonl_read(tpath("text"), &r, NULL, NULL), -EINVAL);
+	evlog_free(r.log);
+	r = (struct run){0};
+	spew(tpath("empty"), "");
+	assert_int_equal(jsonl_read(tpath("empty"), &r, NULL, NULL), -EINVAL);
+	evlog_free(r.log);
+	r = (struct run){0};
+	assert_int_equal(jsonl_read(tpath("missing"), &r, NULL, NULL), -ENOENT);
+	assert_null(r.log);
+	/* deep nesting and a NUL byte never crash */
+	struct buf f = {0};
+	buf_adds(&f, good_header);
+	buf_adds(&f, "{\"t\":1,\"pid\":1,\"tid\":1,\"type\":\"x\",\"deep\":");
+	for (int i = 0; i < 5000; i++)
+		buf_addc(&f, '[');
+	buf_adds(&f, "\n");
+	buf_add(&f, "{\"t\":1,\0}\n", 10);
+	FILE *fp = fopen(tpath("deep"), "wb");
+	fwrite(f.data, 1, f.len, fp);
+	fclose(fp);
+	buf_free(&f);
+	struct buf warn = {0};
+	r = (struct run){0};
+	assert_int_equal(jsonl_read(tpath("deep"), &r, &warn, NULL), 0);
+	assert_string_equal(warn.data, "line 2: not valid JSON; skipped\n"
+				       "line 3: contains a NUL byte; skipped\n"
+				       "line 4: no end record; the log is incomplete (outcome unknown)\n");
+	free(r.argv[0]);
+	free(r.argv);
+	free(r.host);
+	free(r.kernel);
+	evlog_free(r.log);
+	buf_free(&warn);
+}
+
+static void test_write_error(void **st)
+{
+	(void)st;
+	struct run r = {0};
+	r.log = evlog_new();
+	int fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		skip();
+	struct jsonl_sink *s = jsonl_sink_new(&r, fd);
+	fill(&r);
+	assert_int_equal(jsonl_sink_finish(s), -ENOSPC);
+	close(fd);
+	evlog_free(r.log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sink_and_roundtrip), cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_no_header_no_end), cmocka_unit_test(test_not_a_log),
+		cmocka_unit_test(test_write_error),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

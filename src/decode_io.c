@@ -21,10 +21,10 @@ void dio_event(struct dec_call *c, int fd, bool write, int64_t bytes, bool sock,
 			peer = o->peer;
 			peer_loopback = o->peer_loopback;
 		}
-		if (!peer && o && o->kind == FD_SOCKET && o->family == AF_UNIX)
-			peer = dec_obj_desc(c, fd, o); /* unnamed unix peer: "socket:[ino]" */
 		if (peer)
 			ev_cstr(&d, dec_log, EVK_PEER, peer);
+		else if (o && dec_obj_desc(c, fd, o)) /* unnamed peer: say which socket, "socket:[ino]" */
+			ev_cstr(&d, dec_log, EVK_DESC, dec_obj_desc(c, fd, o));
 		if (peer_loopback)
 			d.h.flags |= EVFL_NOISE;
 	} else if (o) {

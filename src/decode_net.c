@@ -293,6 +293,8 @@ static void add_local(struct ev_draft *d, const struct fd_obj *o)
 		s++, n -= 2;
 	ev_str(d, dec_log, EVK_ADDR, s, n);
 	ev_int(d, EVK_PORT, atoi(colon + 1));
+	if ((n >= 4 && !memcmp(s, "127.", 4)) || (n == 3 && !memcmp(s, "::1", 3)))
+		d->h.flags |= EVFL_NOISE;
 }
 
 void dnet_listen(struct dec_call *c)

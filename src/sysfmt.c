@@ -466,6 +466,9 @@ static void one_arg(struct fmtctx *c, int i, bool *omit)
 	case SAT_OPENFLAGS:
 		xlat_open_flags_str(b, v);
 		break;
+	case SAT_OFLAGS:
+		xlat_flags(b, &xt_open_flags, v);
+		break;
 	case SAT_OPENMODE: {
 		uint64_t fl = 0;
 		for (int j = 0; j < i; j++)

@@ -17,43 +17,6 @@
 #include "termesc.h"
 #include "xlat.h"
 
-/*
- * xlat.c (the tables) and run_exit_status() (tracer.c) are written by other
- * helpers at the same time; weak references keep this file linking until
- * they land, with plain fallbacks.
- */
-#pragma weak xlat_errno_name
-#pragma weak xlat_signal_name
-#pragma weak xlat_signal_lookup
-#pragma weak run_exit_status
-
-static const char *errno_str(int err)
-{
-	return xlat_errno_name ? xlat_errno_name(err) : NULL;
-}
-
-static const char *signal_str(int sig)
-{
-	return xlat_signal_name ? xlat_signal_name(sig) : NULL;
-}
-
-static int signal_num(const char *name)
-{
-	return xlat_signal_lookup ? xlat_signal_lookup(name) : -1;
-}
-
-static int exit_status(const struct run *r)
-{
-	if (run_exit_status)
-		return run_exit_status(r);
-	switch (r->end) {
-	case RUN_EXITED:
-	case RUN_FAILED: return r->code & 0xff;
-	case RUN_SIGNALED: return 128 + r->sig;
-	default: return 0;
-	}
-}
-
 static int hexval(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
@@ -72,7 +35,7 @@ static int hexval(unsigned char c)
 
 static void errno_name(struct buf *b, int err)
 {
-	const char *n = errno_str(err);
+	const char *n = xlat_errno_name(err);
 	if (n) {
 		json_cstr(b, n);
 	} else {
@@ -84,7 +47,7 @@ static void errno_name(struct buf *b, int err)
 
 static void signal_name(struct buf *b, int sig)
 {
-	const char *n = signal_str(sig);
+	const char *n = xlat_signal_name(sig);
 	if (n) {
 		json_cstr(b, n);
 	} else {
@@ -242,7 +205,7 @@ void jsonl_encode_end(struct buf *b, const struct run *r)
 {
 	buf_adds(b, "{\"type\":\"end\",\"duration\":");
 	json_fixed(b, (double)end_time(r) / 1e9, 6);
-	buf_printf(b, ",\"status\":%d,\"exit\":", exit_status(r));
+	buf_printf(b, ",\"status\":%d,\"exit\":", run_exit_status(r));
 	switch (r->end) {
 	case RUN_EXITED: buf_printf(b, "{\"code\":%d}", r->code); break;
 	case RUN_FAILED: buf_printf(b, "{\"code\":%d,\"failed\":true}", r->code); break;
@@ -459,7 +422,7 @@ static int errno_lookup(struct reader *rd, uint32_t nameid, const char *name)
 			return rd->errs[i].err;
 	int err = -1;
 	for (int e = 1; e < 4096 && err < 0; e++) {
-		const char *n = errno_str(e);
+		const char *n = xlat_errno_name(e);
 		if (n && !strcmp(n, name))
 			err = e;
 	}
@@ -528,8 +491,8 @@ static void add_field(struct reader *rd, struct ev_draft *d, const char *name, c
 				ev_err(d, err);
 			else
 				ev_strid(d, key, id);
-		} else if (key == EVK_SIGNAL && signal_num(s) > 0 && !strncmp(s, "SIG", 3)) {
-			ev_sig(d, key, signal_num(s));
+		} else if (key == EVK_SIGNAL && xlat_signal_lookup(s) > 0 && !strncmp(s, "SIG", 3)) {
+			ev_sig(d, key, xlat_signal_lookup(s));
 		} else if (is_hex_form(s, n, &v)) {
 			ev_hex(d, key, v);
 		} else if (is_big_uint(s, n, &v)) {
@@ -689,7 +652,7 @@ static void read_end(struct reader *rd, const cJSON *o)
 		r->code = (int)code->valuedouble;
 	} else if (cJSON_IsString(sig)) {
 		r->end = RUN_SIGNALED;
-		r->sig = signal_num(sig->valuestring);
+		r->sig = xlat_signal_lookup(sig->valuestring);
 		if (r->sig < 0 && !strncmp(sig->valuestring, "SIG", 3))
 			r->sig = atoi(sig->valuestring + 3);
 		r->core = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ex, "core"));

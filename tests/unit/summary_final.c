@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the FINAL summary and the -c table, fed a synthetic event log: exact text. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "options.h"
+#include "summary.h"
+
+struct options opt;
+
+static const uint64_t MS = 1000000;
+
+static char *run_summary(struct run *r)
+{
+	FILE *f = tmpfile();
+	summary_print(r, fileno(f));
+	long n = ftell(f);
+	char *s = xcalloc(1, (size_t)n + 1);
+	rewind(f);
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return s;
+}
+
+static void add_open(struct evlog *log, uint64_t t, int pid, const char *path, int err, bool noise)
+{
+	struct ev_draft d;
+	ev_init(&d, EVT_OPEN, t, pid, pid);
+	ev_cstr(&d, log, EVK_PATH, path);
+	if (err)
+		ev_err(&d, err);
+	else
+		ev_int(&d, EVK_FD, 3);
+	ev_cstr(&d, log, EVK_ACCESS, "r");
+	if (noise)
+		d.h.flags |= EVFL_NOISE;
+	evlog_append(log, &d);
+}
+
+static void add_rw(struct evlog *log, unsigned type, uint64_t t, int pid, const char *path,
+		   unsigned key, uint64_t bytes, bool noise)
+{
+	struct ev_draft d;
+	ev_init(&d, type, t, pid, pid);
+	ev_int(&d, EVK_FD, 3);
+	ev_cstr(&d, log, key, path);
+	ev_uint(&d, EVK_BYTES, bytes);
+	if (noise)
+		d.h.flags |= EVFL_NOISE;
+	evlog_append(log, &d);
+}
+
+static void add_exec(struct evlog *log, uint64_t t, int pid, const char *path, int argc,
+		     const char **argv)
+{
+	struct ev_draft d;
+	uint32_t ids[8];
+	for (int i = 0; i < argc; i++)
+		ids[i] = evlog_intern_cstr(log, argv[i]);
+	ev_init(&d, EVT_EXEC, t, pid, pid);
+	ev_cstr(&d, log, EVK_PATH, path);
+	ev_add(&d, EVK_ARGV, EVF_STRV, evlog_strv(log, ids, (uint32_t)argc));
+	evlog_append(log, &d);
+}
+
+static void add_connect(struct evlog *log, uint64_t t, int pid, const char *fam, const char *addr,
+			int port, int err, bool noise)
+{
+	struct ev_draft d;
+	ev_init(&d, EVT_CONNECT, t, pid, pid);
+	ev_int(&d, EVK_FD, 4);
+	ev_cstr(&d, log, EVK_FAMILY, fam);
+	ev_cstr(&d, log, EVK_ADDR, addr);
+	ev_uint(&d, EVK_PORT, (uint64_t)port);
+	if (err)
+		ev_err(&d, err);
+	if (noise)
+		d.h.flags |= EVFL_NOISE;
+	evlog_append(log, &d);
+}
+
+static void build(struct run *r)
+{
+	struct evlog *log = r->log;
+	struct ev_draft d;
+	const char *a1[] = {"curl", "-s", "https://example.com"};
+	add_exec(log, 0, 100, "/usr/bin/curl", 3, a1);
+	ev_init(&d, EVT_BRK, 1 * MS, 100, 100);
+	ev_hex(&d, EVK_BRK, 0x1000);
+	ev_int(&d, EVK_GROWTH, 135168);
+	evlog_append(log, &d);
+	ev_init(&d, EVT_MMAP, 2 * MS, 100, 100);
+	ev_hex(&d, EVK_ADDR, 0x7f0000000000);
+	ev_uint(&d, EVK_LEN, 8192);
+	evlog_append(log, &d);
+	ev_init(&d, EVT_MMAP, 2 * MS, 100, 100);
+	ev_hex(&d, EVK_ADDR, 0x7f0000100000);
+	ev_uint(&d, EVK_LEN, 1048576);
+	ev_cstr(&d, log, EVK_PATH, "/usr/lib/libc.so.6");
+	d.h.flags |= EVFL_NOISE;
+	evlog_append(log, &d);
+	add_open(log, 3 * MS, 100, "/usr/lib/libc.so.6", 0, true);
+	add_rw(log, EVT_READ, 3 * MS, 100, "/usr/lib/libc.so.6", EVK_PATH, 832, true);
+	add_open(log, 4 * MS, 100, "/etc/resolv.conf", 0, false);
+	add_rw(log, EVT_READ, 4 * MS, 100, "/etc/resolv.conf", EVK_PATH, 4096, false);
+	add_rw(log, EVT_READ, 4 * MS, 100, "/etc/resolv.conf", EVK_PATH, 100, false);
+	add_open(log, 5 * MS, 100, "/usr/share/x/a.mo", 2, false);
+	add_open(log, 5 * MS, 100, "/usr/share/x/b.mo", 2, false);
+	add_open(log, 5 * MS, 100, "/usr/share/x/c.mo", 2, false);
+	add_open(log, 5 * MS, 100, "/etc/nope\n\x1b[2J", 2, false);
+	add_open(log, 5 * MS, 100, "/etc/secret", 13, false);
+	add_open(log, 5 * MS, 100, "/usr/lib/x/libz.so.1", 2, true);
+	add_connect(log, 6 * MS, 100, "tcp4", "93.184.216.34", 443, 0, false);
+	add_connect(log, 6 * MS, 100, "udp4", "127.0.0.53", 53, 0, true);
+	add_connect(log, 6 * MS, 100, "tcp6", "::1", 9, 111, false);
+	add_connect(log, 6 * MS, 100, "tcp6", "::1", 9, 111, false);
+	add_rw(log, EVT_SEND, 7 * MS, 100, "93.184.216.34:443", EVK_PEER, 517, false);
+	add_rw(log, EVT_RECV, 8 * MS, 100, "93.184.216.34:443", EVK_PEER, 2662, false);
+	add_rw(log, EVT_WRITE, 9 * MS, 100, "pipe:[77]", EVK_DESC, 10, false);
+	ev_init(&d, EVT_SPAWN, 10 * MS, 100, 100);
+	ev_int(&d, EVK_CHILD, 101);
+	ev_bool(&d, EVK_THREAD, false);
+	ev_cstr(&d, log, EVK_VIA, "clone");
+	evlog_append(log, &d);
+	ev_init(&d, EVT_SPAWN, 10 * MS, 100, 100);
+	ev_int(&d, EVK_CHILD, 102);
+	ev_bool(&d, EVK_THREAD, true);
+	evlog_append(log, &d);
+	ev_init(&d, EVT_SPAWN, 11 * MS, 101, 101);
+	ev_int(&d, EVK_CHILD, 103);
+	ev_bool(&d, EVK_THREAD, false);
+	evlog_append(log, &d);
+	const char *a2[] = {"sh", "-c", "gzip\x1b]0;x\x07"};
+	add_exec(log, 12 * MS, 103, "/bin/sh", 3, a2);
+	add_rw(log, EVT_WRITE, 13 * MS, 103, "/tmp/out.gz", EVK_PATH, 20000, false);
+	ev_init(&d, EVT_SIGNAL, 14 * MS, 103, 103);
+	ev_sig(&d, EVK_SIGNAL, 11);
+	evlog_append(log, &d);
+	ev_init(&d, EVT_CRASH, 14 * MS, 103, 103);
+	ev_sig(&d, EVK_SIGNAL, 11);
+	ev_cstr(&d, log, EVK_CODE, "SEGV_MAPERR");
+	ev_hex(&d, EVK_ADDR, 0);
+	ev_cstr(&d, log, EVK_CRASH_REGION, "not mapped");
+	const char *st = "[{\"ip\":\"0x401136\",\"module\":\"/bin/sh\",\"offset\":\"0x1136\",\"sym\":\"f\\u003c1\"},"
+			 "{\"ip\":\"0x401200\",\"module\":\"/bin/sh\",\"offset\":\"0x1200\",\"sym\":null},"
+			 "{\"truncated\":true,\"reason\":\"depth\"}]";
+	ev_json(&d, log, EVK_STACK, st, strlen(st));
+	evlog_append(log, &d);
+	ev_init(&d, EVT_EXIT, 15 * MS, 103, 103);
+	ev_sig(&d, EVK_SIGNAL, 11);
+	ev_bool(&d, EVK_CORE, false);
+	evlog_append(log, &d);
+	ev_init(&d, EVT_SIGNAL, 16 * MS, 101, 101);
+	ev_sig(&d, EVK_SIGNAL, 17);
+	evlog_append(log, &d);
+	ev_init(&d, EVT_SIGNAL, 16 * MS, 100, 100);
+	ev_sig(&d, EVK_SIGNAL, 2);
+	ev_int(&d, EVK_SENDER, 42);
+	evlog_append(log, &d);
+	ev_init(&d, EVT_WARNING, 16 * MS, 101, 101);
+	ev_cstr(&d, log, EVK_MSG, "child 999 escaped tracing (CLONE_UNTRACED)");
+	evlog_append(log, &d);
+	ev_init(&d, EVT_EXIT, 17 * MS, 101, 101);
+	ev_int(&d, EVK_CODE, 1);
+	evlog_append(log, &d);
+	ev_init(&d, EVT_EXIT, 18 * MS, 100, 102);
+	ev_int(&d, EVK_CODE, 0);
+	ev_bool(&d, EVK_THREAD, true);
+	evlog_append(log, &d);
+	ev_init(&d, EVT_EXIT, 340 * MS, 100, 100);
+	ev_int(&d, EVK_CODE, 0);
+	ev_bool(&d, EVK_ROOT, true);
+	evlog_append(log, &d);
+}
+
+static const char RULE[] =
+	"\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501"
+	"\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501"
+	"\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501"
+	"\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\n";
+
+static void init_run(struct run *r, char **argv)
+{
+	memset(r, 0, sizeof(*r));
+	r->log = evlog_new();
+	r->argv = argv;
+	r->argc = 3;
+	r->root_pid = 100;
+	r->end = RUN_EXITED;
+	r->code = 0;
+	r->t_end = 340 * MS;
+	r->cpu_user = 0.12;
+	r->cpu_sys = 0.05;
+}
+
+static void test_final(void **st)
+{
+	(void)st;
+	memset(&opt, 0, sizeof(opt));
+	opt.strsize = 64;
+	char a0[] = "curl", a1[] = "-s", a2[] = "https://example.com";
+	char *argv[] = {a0, a1, a2, NULL};
+	struct run r;
+	init_run(&r, argv);
+	build(&r);
+	buf_adds(&r.end_extra, "\"faults\":{\"total\":1000,\"minor\":990,\"major\":10,\"heap\":40,\"anon\":30,"
+			      "\"file\":20,\"stack\":5,\"other\":5,\"sampled\":100,\"lost\":0,"
+			      "\"top\":[{\"region\":\"file\",\"path\":\"/usr/lib/libc.so.6\",\"count\":20}]}");
+	char *s = run_summary(&r);
+	struct buf want = {0};
+	buf_adds(&want, RULE);
+	buf_adds(&want, " FINAL: curl -s https://example.com (0.34s)\n");
+	buf_adds(&want, RULE);
+	buf_adds(&want,
+		" Memory:   Heap 132.0 KB   Mmap 1.0 MB (2 regions)   Total 1.1 MB\n"
+		" I/O:      Files read 4.9 KB   written 19.5 KB   Net sent 517 B   received 2.6 KB\n"
+		"           Pipes/ttys/other read 0 B   written 10 B\n"
+		" Network connections:  tcp4 \u2192 93.184.216.34:443\n"
+		"                       tcp6 \u2192 [::1]:9 ECONNREFUSED \u00d72\n"
+		" Time:     wall 0.34s   CPU 0.17s (user 0.120s, sys 0.050s)\n"
+		" Processes: 3 (+1 thread)\n"
+		"   100 curl -s https://example.com [1 thread]  \u2192 exit 0\n"
+		"   \u2514 101 curl -s https://example.com (fork)  \u2192 exit 1\n"
+		"     \u2514 103 sh -c gzip\\x1b]0;x\\x07  \u2192 killed by SIGSEGV\n"
+		" Files read (1 file):\n"
+		"      4.1 KB  /etc/resolv.conf (2 calls)\n"
+		" Files written (1 file):\n"
+		"     19.5 KB  /tmp/out.gz\n"
+		" Failed operations: 5\n"
+		"   open ENOENT \u00d73  /usr/share/x/ (e.g. a.mo)\n"
+		"   open ENOENT \u00d71  /etc/nope\\n\\x1b[2J\n"
+		"   open EACCES \u00d71  /etc/secret\n"
+		" Signals:  SIGSEGV, SIGCHLD, SIGINT (from 42)\n"
+		" Crash:    103 SIGSEGV SEGV_MAPERR at 0x0 (not mapped)\n"
+		"           #0 f<1 (sh+0x1136)\n"
+		"           #1 (sh+0x1200)\n"
+		" Page faults: 1000 (minor 990, major 10)\n"
+		"   by region: heap 40, anon 30, file 20, stack 5, other 5 (sampled 100 of 1000)\n"
+		"          20  /usr/lib/libc.so.6\n"
+		" Warning:  child 999 escaped tracing (CLONE_UNTRACED)\n"
+		" Noise filter: 2 opens, 1 connections and 1 failures under /proc, /sys, /dev, shared "
+		"libraries or loopback not listed (totals include them; --no-filter lists them)\n"
+		" Exit: 0\n");
+	buf_adds(&want, RULE);
+	assert_string_equal(s, want.data);
+	free(s);
+
+	/* --no-filter lists the hidden ones and drops the note */
+	opt.no_filter = true;
+	s = run_summary(&r);
+	assert_non_null(strstr(s, "                       udp4 \u2192 127.0.0.53:53\n"));
+	assert_non_null(strstr(s, "    832 B  /usr/lib/libc.so.6\n"));
+	assert_non_null(strstr(s, "   open ENOENT \u00d71  /usr/lib/x/libz.so.1\n"));
+	assert_null(strstr(s, "Noise filter"));
+	free(s);
+	buf_free(&want);
+	buf_free(&r.end_extra);
+	evlog_free(r.log);
+}
+
+static void test_outcomes(void **st)
+{
+	(void)st;
+	memset(&opt, 0, sizeof(opt));
+	char a0[] = "x", a1[] = "y", a2[] = "z";
+	char *argv[] = {a0, a1, a2, NULL};
+	struct run r;
+	init_run(&r, argv);
+	r.end = RUN_SIGNALED;
+	r.sig = 11;
+	r.core = true;
+	r.interrupted = true;
+	char *s = run_summary(&r);
+	assert_non_null(strstr(s, " Exit: killed by SIGSEGV (core dumped) (interrupted)\n"));
+	assert_non_null(strstr(s, " Network connections:  none\n"));
+	free(s);
+	r.end = RUN_DETACHED;
+	r.interrupted = false;
+	s = run_summary(&r);
+	assert_non_null(strstr(s, " Exit: detached; the traced processes keep running\n"));
+	free(s);
+	buf_adds(&r.end_extra, "\"faults\":{\"unavailable\":\"perf_event_open: EACCES\"}");
+	s = run_summary(&r);
+	assert_non_null(strstr(s, " Page faults: unavailable (perf_event_open: EACCES)\n"));
+	free(s);
+	buf_free(&r.end_extra);
+	evlog_free(r.log);
+}
+
+static void add_sc(struct evlog *log, const char *name, uint64_t dur_ns, int err)
+{
+	struct ev_draft d;
+	ev_init(&d, EVT_SYSCALL, 1, 1, 1);
+	ev_cstr(&d, log, EVK_NAME, name);
+	ev_cstr(&d, log, EVK_ARGS, name);
+	ev_int(&d, EVK_RET, err ? -err : 0);
+	ev_dur(&d, dur_ns);
+	if (err)
+		ev_err(&d, err);
+	evlog_append(log, &d);
+}
+
+static void test_table_from_log(void **st)
+{
+	(void)st;
+	memset(&opt, 0, sizeof(opt));
+	opt.summary_table = true;
+	char a0[] = "x", a1[] = "y", a2[] = "z";
+	char *argv[] = {a0, a1, a2, NULL};
+	struct run r;
+	init_run(&r, argv);
+	add_sc(r.log, "read", 30000, 0);
+	add_sc(r.log, "read", 10000, 0);
+	add_sc(r.log, "openat", 50000, 2);
+	add_sc(r.log, "close", 10000, 0);
+	add_sc(r.log, "read", 0, 512); /* a restart code is not an error */
+	char *s = run_summary(&r);
+	const char *t = strstr(s, "% time");
+	assert_non_null(t);
+	assert_string_equal(t,
+		"% time     seconds  usecs/call     calls    errors syscall\n"
+		"------ ----------- ----------- --------- --------- ----------------\n"
+		" 50.00    0.000050          50         1         1 openat\n"
+		" 40.00    0.000040          13         3           read\n"
+		" 10.00    0.000010          10         1           close\n"
+		"------ ----------- ----------- --------- --------- ----------------\n"
+		"100.00    0.000100          20         5         1 total\n"
+		"wall 0.34s   cpu user 0.120s   sys 0.050s\n");
+	free(s);
+	evlog_free(r.log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_final),
+		cmocka_unit_test(test_outcomes),
+		cmocka_unit_test(test_table_from_log),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -14,6 +14,7 @@
 struct uw_proc {
 	int pid;
 	uint64_t t_start;       /* tells a reused pid from the process we cached */
+	uint32_t exe;           /* image it was built for: an exec invalidates it */
 	unw_addr_space_t as;
 	struct sym_maps *maps;  /* read lazily; re-read when an IP is not found */
 	struct uw_proc *next;
@@ -42,15 +43,16 @@ static struct uw_proc *uw_get(struct proc *p)
 	for (; (u = *pp); pp = &u->next) {
 		if (u->pid != p->pid)
 			continue;
-		if (u->t_start == p->t_start)
+		if (u->t_start == p->t_start && u->exe == p->exe)
 			return u;
-		*pp = u->next; /* pid reused by a new process */
+		*pp = u->next; /* pid reused by a new process, or a new image after exec */
 		uw_free(u);
 		break;
 	}
 	u = xcalloc(1, sizeof(*u));
 	u->pid = p->pid;
 	u->t_start = p->t_start;
+	u->exe = p->exe;
 	u->as = unw_create_addr_space(&_UPT_accessors, 0);
 	if (u->as)
 		unw_set_caching_policy(u->as, UNW_CACHE_GLOBAL);

@@ -212,7 +212,8 @@ static void test_chain(void **state)
 	(void)state;
 	char path[PATH_MAX + 32];
 	snprintf(path, sizeof(path), "%s/../progs/stk_chain", progdir);
-	char *argv[] = {path, "2", NULL};
+	char two[] = "2";
+	char *argv[] = {path, two, NULL};
 	pid_t pid = start_traced(argv);
 	struct proc p = {.pid = pid, .t_start = 1};
 	struct task t = {.tid = pid, .proc = &p};

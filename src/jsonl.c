@@ -271,11 +271,8 @@ static void sink_flush(struct jsonl_sink *s)
 {
 	if (!s->err && s->out.len) {
 		int rc = write_all(s->fd, s->out.data, s->out.len);
-		if (rc < 0) {
-			s->err = rc;
-			warnmsg("--json: cannot write the log: %s; the rest of it is lost",
-				strerror(-rc));
-		}
+		if (rc < 0)
+			s->err = rc; /* reported once, by the caller of jsonl_sink_finish */
 	}
 	buf_reset(&s->out);
 }

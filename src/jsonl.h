@@ -15,7 +15,10 @@ struct jsonl_sink;
  * end record, flushes and frees it.
  */
 struct jsonl_sink *jsonl_sink_new(struct run *r, int fd);
-/* 0, or -errno if any write failed (the first error is kept). */
+/*
+ * 0, or -errno if any write failed: the first error is kept, nothing more is
+ * written after it, and the caller reports it (the sink prints nothing).
+ */
 int jsonl_sink_finish(struct jsonl_sink *s);
 
 /*

@@ -1043,12 +1043,24 @@ void summary_print(struct run *r, int fd)
 	}
 	if (s.nwarnings > MAX_WARNINGS)
 		buf_printf(&b, " ... and %zu more warnings\n", s.nwarnings - MAX_WARNINGS);
-	if (!opt.no_filter && (s.hidden_opens || s.hidden_conns || s.hidden_fails))
-		buf_printf(&b,
-			   " Noise filter: %llu opens, %llu connections and %llu failures under /proc, /sys, /dev, "
-			   "shared libraries or loopback not listed (totals include them; --no-filter lists them)\n",
-			   (unsigned long long)s.hidden_opens, (unsigned long long)s.hidden_conns,
-			   (unsigned long long)s.hidden_fails);
+	if (!opt.no_filter && (s.hidden_opens || s.hidden_conns || s.hidden_fails)) {
+		const struct {
+			uint64_t n;
+			const char *what;
+		} parts[] = {{s.hidden_opens, "open"}, {s.hidden_conns, "connection"},
+			     {s.hidden_fails, "failure"}};
+		buf_adds(&b, " Noise filter: not listed:");
+		bool first = true;
+		for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+			if (!parts[i].n)
+				continue;
+			buf_printf(&b, "%s %llu %s%s", first ? "" : ",", (unsigned long long)parts[i].n,
+				   parts[i].what, parts[i].n == 1 ? "" : "s");
+			first = false;
+		}
+		buf_adds(&b, " (/proc, /sys, /dev, shared libraries, loopback; totals include them; "
+			     "--no-filter lists them)\n");
+	}
 	print_exit(r, &b);
 	rule(&b);
 

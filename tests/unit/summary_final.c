@@ -246,8 +246,8 @@ static void test_final(void **st)
 		"   by region: heap 40, anon 30, file 20, stack 5, other 5 (sampled 100 of 1000)\n"
 		"          20  /usr/lib/libc.so.6\n"
 		" Warning:  child 999 escaped tracing (CLONE_UNTRACED)\n"
-		" Noise filter: 2 opens, 1 connections and 1 failures under /proc, /sys, /dev, shared "
-		"libraries or loopback not listed (totals include them; --no-filter lists them)\n"
+		" Noise filter: not listed: 2 opens, 1 connection, 1 failure (/proc, /sys, /dev, shared "
+		"libraries, loopback; totals include them; --no-filter lists them)\n"
 		" Exit: 0\n");
 	buf_adds(&want, RULE);
 	assert_string_equal(s, want.data);

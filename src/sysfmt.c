@@ -449,6 +449,7 @@ static void one_arg(struct fmtctx *c, int i, bool *omit)
 		ptr(b, v);
 		break;
 	case SAT_FD:
+	case SAT_CLOSEFD:
 		fd_desc(c, (int32_t)v);
 		break;
 	case SAT_DIRFD:
@@ -685,7 +686,7 @@ bool sysfmt_needs_entry(const struct task *t)
 	if (!e)
 		return false;
 	for (int i = 0; i < e->nargs; i++)
-		if (e->args[i].type == SAT_STRV)
+		if (e->args[i].type == SAT_STRV || e->args[i].type == SAT_CLOSEFD)
 			return true;
 	return false;
 }

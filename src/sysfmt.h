@@ -33,7 +33,10 @@ void sysfmt_args(struct buf *out, struct task *t, int strsize);
 /* The same at the entry stop: output buffers show as addresses. */
 void sysfmt_entry_args(struct buf *out, struct task *t, int strsize);
 
-/* True when the arguments must be formatted at entry (execve: the old image is gone at exit). */
+/*
+ * True when the arguments must be formatted at entry: execve (the old image
+ * is gone at exit), close/dup2/dup3 (the fd's old meaning is gone).
+ */
 bool sysfmt_needs_entry(const struct task *t);
 
 /* Append the return value as after "= ": "3</etc/passwd>", "-1 ENOENT (No such file or directory)", "?". */

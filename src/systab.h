@@ -63,6 +63,7 @@ enum sys_argtype {
 	SAT_ACCMODE,     /* F_OK or R_OK|W_OK|X_OK */
 	SAT_TIMESPEC,    /* pointer to struct timespec: {tv_sec=1, tv_nsec=0} */
 	SAT_OFLAGS,      /* O_* flags without an access mode (pipe2, dup3): O_CLOEXEC or 0 */
+	SAT_CLOSEFD,     /* an fd the call closes or replaces: annotated as it was at entry */
 	SAT__COUNT
 };
 

@@ -302,6 +302,12 @@ static void execve_args(void **state)
 	assert_string_equal(fmt(32), "execve(\"/bin/x\", [\"x\", ...], NULL) = -1 ENOENT (No such file or directory)");
 	call(SYS_read, 0, 0, 0, 0, 0, 0, 0);
 	assert_false(sysfmt_needs_entry(&t));
+	call(SYS_close, 3, 0, 0, 0, 0, 0, 0);
+	assert_true(sysfmt_needs_entry(&t));
+	call(SYS_dup2, 3, 4, 0, 0, 0, 0, 4);
+	assert_true(sysfmt_needs_entry(&t));
+	call(-1, 0, 0, 0, 0, 0, 0, -38);
+	assert_false(sysfmt_needs_entry(&t));
 }
 
 static int setup(void **state)

@@ -1,0 +1,24 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# -e trace=LIST: bad lists are refused with one line; -v shows only the selected syscalls.
+. "$TOP/tests/lib.sh"
+
+cmp -e trace=bogus -- true >"$T/out" 2>"$T/err"
+rc=$?
+expect "-e trace=bogus exits 2" "$rc" 2
+expect "-e trace=bogus says so in one line" "$(grep -c "unknown syscall or class 'bogus'" "$T/err") $(wc -l <"$T/err")" "1 1"
+cmp -e trace=file,,desc -- true 2>"$T/err2"
+expect "-e trace=file,,desc is refused" "$?" 2
+
+sel() { # expr -> the set of syscall names -v printed for cat /etc/hostname
+	cmp -v -e "$1" -- cat /etc/hostname 2>&1 >/dev/null |
+		sed -n 's/^\[+[0-9.]*s\] \([0-9]* *\)\{0,1\}\([a-z_0-9]*\)(.*/\2/p' | sort -u | tr '\n' ' '
+}
+expect "-e trace=openat shows only openat" "$(sel trace=openat)" "openat "
+expect "-e trace=%memory shows only memory calls" "$(sel %memory)" "brk mmap mprotect munmap "
+got=$(sel 'trace=!openat,close')
+case " $got " in
+*" openat "* | *" close "*) fail "-e trace=!openat,close still shows openat/close: $got" ;;
+*" read "*) ok "-e trace=!openat,close hides just those" ;;
+*) fail "-e trace=!openat,close shows too little: $got" ;;
+esac

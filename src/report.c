@@ -991,9 +991,12 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 		if (e->type == EVT_SPAWN && (pf = ev_find(e, EVK_CHILD))) {
 			const struct ev_field *th = ev_find(e, EVK_THREAD);
 			if (!(th && evf_u64(th))) {
+				uint32_t pname = p->name; /* proc_get may move p */
 				struct proc *c = proc_get(R, (int)evf_i64(pf));
 				if (c->ppid < 0)
 					c->ppid = pid;
+				if (!c->name) /* a fork runs its parent's program until it execs */
+					c->name = pname;
 				if (t < c->first)
 					c->first = t;
 			}

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+// Browser checks of compendium reports, run by tests/e2e/report-*.sh:
+//   node report-test.js lanes REPORT --pids P,P --tids T,T --file NAME
+//   node report-test.js scroll REPORT --count N --last TEXT
+//   node report-test.js hostile REPORT
+//   node report-test.js warning REPORT --text TEXT
+//   node report-test.js bench REPORT
+// Prints "ok - ..." / "not ok - ..." lines; every mode also fails on page
+// errors, console errors, dialogs, CSP violations and network requests.
+"use strict";
+const fs = require("fs");
+const h = require("./harness.js");
+const { ok } = h;
+
+function args() {
+  const a = process.argv.slice(2), o = { mode: a[0], report: a[1] };
+  for (let i = 2; i < a.length; i += 2) o[a[i].replace(/^--/, "")] = a[i + 1];
+  return o;
+}
+const rowsCount = (p) => p.evaluate(() => {
+  const m = /^([\d,]+) of/.exec(document.getElementById("rows-count").textContent);
+  return m ? Number(m[1].replace(/,/g, "")) : -1;
+});
+const visibleRowTexts = (p) => p.evaluate(() => [...document.querySelectorAll("#rows .row")]
+  .filter((r) => !r.hidden).map((r) => ({ pos: Number(r.dataset.pos), text: r.textContent })));
+const nextFrame = (p) => p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+// Every row of the table, by scrolling through it (it is virtual).
+async function allRowTexts(p) {
+  return p.evaluate(async () => {
+    const body = document.getElementById("tbody"), out = new Map();
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    for (let top = 0; ; top += Math.max(20, body.clientHeight - 40)) {
+      body.scrollTop = top;
+      body.dispatchEvent(new Event("scroll"));
+      await frame();
+      for (const r of document.querySelectorAll("#rows .row")) if (!r.hidden) out.set(r.dataset.pos, r.textContent);
+      if (top >= body.scrollHeight) break;
+    }
+    return [...out.values()];
+  });
+}
+
+async function lanes(p, o) {
+  const labels = await p.evaluate(() => [...document.querySelectorAll("#tl-svg text.lane-label")]
+    .map((t) => ({ tid: t.dataset.tid, text: t.textContent, thread: t.classList.contains("thread"),
+      italic: getComputedStyle(t).fontStyle })));
+  for (const pid of o.pids.split(",")) {
+    const l = labels.find((x) => x.tid === pid);
+    ok(l && !l.thread && l.text.startsWith(pid + " "), "a process lane for pid " + pid + (l ? " (" + l.text + ")" : ""));
+  }
+  for (const tid of o.tids.split(",")) {
+    const l = labels.find((x) => x.tid === tid);
+    ok(l && l.thread && l.text.startsWith("↳ " + tid) && l.italic === "italic", "a thread lane for tid " + tid + ", marked ↳ and italic");
+  }
+  ok(labels.length === o.pids.split(",").length + o.tids.split(",").length,
+    "exactly one lane per process and thread (" + labels.length + ")");
+  const marks = await p.evaluate(() => document.querySelectorAll("#tl-svg path[data-type]").length);
+  ok(marks > 0, "the timeline draws event paths (" + marks + " colours)");
+  const execs = await p.evaluate(() => !!document.querySelector("#tl-svg path.exec") && !!document.querySelector("#tl-svg path.exitm"));
+  ok(execs, "exec and exit markers are drawn");
+
+  // a category filter changes the row count, both ways
+  const all = await rowsCount(p);
+  await p.click("#b-filters");
+  await p.uncheck('#f-cats input[data-cat="file"]');
+  const noFile = await rowsCount(p);
+  ok(noFile > 0 && noFile < all, "unticking category 'file' drops rows (" + all + " -> " + noFile + ")");
+  await p.check('#f-cats input[data-cat="file"]');
+  ok(await rowsCount(p) === all, "ticking it again restores " + all + " rows");
+  // a card filters table and timeline
+  await p.click('.card[data-card="files"] h2');
+  const files = await rowsCount(p);
+  const cats = await p.evaluate(() => [...new Set([...document.querySelectorAll("#rows .row")].filter((r) => !r.hidden).map((r) => r.children[2].textContent))]);
+  ok(files < all && cats.every((c) => c === "file" || c === "desc"), "the Files card shows only file and desc events (" + files + " rows: " + cats.join(",") + ")");
+  await nextFrame(p);
+  const tlTypes = await p.evaluate(() => [...document.querySelectorAll("#tl-svg path[data-type]")].map((x) => x.dataset.type));
+  ok(tlTypes.length > 0 && !tlTypes.includes("mmap"), "the timeline follows the card filter (" + tlTypes.join(",") + ")");
+  await p.click('.card[data-card="files"] h2');
+  ok(await rowsCount(p) === all, "clicking the card again clears that filter");
+  // a process in the card filters to its lanes
+  const pid = o.pids.split(",")[1];
+  const btn = await p.$('.card[data-card="processes"] button[data-pid="' + pid + '"]');
+  if (ok(!!btn, "the Processes card lists pid " + pid)) {
+    await btn.click();
+    await nextFrame(p);
+    const nl = await p.evaluate(() => document.querySelectorAll("#tl-svg text.lane-label").length);
+    const pids = await p.evaluate(() => [...new Set([...document.querySelectorAll("#rows .row")].filter((r) => !r.hidden).map((r) => r.children[1].textContent.split("/")[0]))]);
+    ok(nl === 1 && pids.length === 1 && pids[0] === pid, "clicking the process keeps only its lane and rows (" + nl + " lanes, pids " + pids.join(",") + ")");
+    await btn.click();
+  }
+
+  // search: count, marks on the timeline, next goes to a row holding the name
+  await p.fill("#q", o.file);
+  await p.waitForFunction(() => /match/.test(document.getElementById("q-count").textContent));
+  const count = await p.textContent("#q-count");
+  ok(/^\d+ match/.test(count) && !/^0 /.test(count), "search '" + o.file + "' finds it: " + count);
+  await nextFrame(p);
+  ok(await p.evaluate(() => !!document.getElementById("tl-matches")), "search matches are marked on the timeline");
+  await p.press("#q", "Enter");
+  const sel = await p.evaluate(() => { const r = document.querySelector("#rows .row.sel"); return r ? r.textContent : ""; });
+  ok(sel.includes(o.file), "Enter selects the first match in the table");
+  const det = await p.textContent("#details");
+  ok(det.includes(o.file), "the details panel shows the selected event");
+  await p.press("#q", "Escape");
+  await p.keyboard.press("n");
+  const count2 = await p.textContent("#q-count");
+  ok(/^\d+ of \d+ match/.test(count2), "n moves to the next match (" + count2 + ")");
+
+  // the view is in the fragment, and a fragment restores it
+  await p.keyboard.press("+");
+  await p.keyboard.press("+");
+  await p.waitForTimeout(400);
+  const hash = await p.evaluate(() => location.hash);
+  ok(/q=/.test(hash) && /t=/.test(hash) && /sel=/.test(hash), "the URL fragment holds search, time range and selection (" + hash + ")");
+  const before = await p.evaluate(() => ({ rows: document.getElementById("rows-count").textContent,
+    axis: [...document.querySelectorAll("#tl-svg text.axis")].map((t) => t.textContent).join("|"),
+    sel: (document.querySelector("#rows .row.sel") || {}).textContent }));
+  const p2 = await h.open(h.current, o.file_path, hash.slice(1));
+  const after = await p2.evaluate(() => ({ rows: document.getElementById("rows-count").textContent,
+    axis: [...document.querySelectorAll("#tl-svg text.axis")].map((t) => t.textContent).join("|"),
+    sel: (document.querySelector("#rows .row.sel") || {}).textContent, q: document.getElementById("q").value }));
+  ok(after.q === o.file && after.rows === before.rows && after.axis === before.axis && after.sel === before.sel,
+    "reopening with the fragment restores search, zoom and selection");
+  await p2.close();
+
+  // axis labels adapt and never repeat, at every zoom level
+  let repeated = "", units = new Set();
+  await p.keyboard.press("0");
+  for (let k = 0; k < 14; k++) {
+    await nextFrame(p);
+    const ax = await p.evaluate(() => [...document.querySelectorAll("#tl-svg text.axis")].map((t) => t.textContent));
+    if (new Set(ax).size !== ax.length) repeated = ax.join(" ");
+    ax.forEach((a) => units.add(a.split(" ")[1]));
+    await p.keyboard.press("+");
+  }
+  ok(!repeated, "axis labels never repeat while zooming in" + (repeated ? ": " + repeated : ""));
+  ok(units.size >= 2, "axis units adapt while zooming (" + [...units].join(",") + ")");
+  await p.keyboard.press("0");
+  await nextFrame(p);
+  const fullAxis = await p.evaluate(() => [...document.querySelectorAll("#tl-svg text.axis")].map((t) => t.textContent).join("|"));
+
+  // keys: ? shows help, Esc closes; Ctrl+wheel zooms; drag pans; double-click resets
+  await p.keyboard.press("?");
+  ok(await p.isVisible("#help"), "? shows the keys");
+  await p.keyboard.press("Escape");
+  ok(!(await p.isVisible("#help")), "Esc hides them");
+  const box = await p.$("#tl-main").then((e) => e.boundingBox());
+  const range0 = await p.evaluate(() => [...document.querySelectorAll("#tl-svg text.axis")].map((t) => t.textContent + "@" + Math.round(t.getAttribute("x"))).join(" "));
+  await p.mouse.move(box.x + box.width * 0.6, box.y + 30);
+  await p.keyboard.down("Control");
+  await p.mouse.wheel(0, -300);
+  await p.keyboard.up("Control");
+  await p.waitForTimeout(100);
+  const range1 = await p.evaluate(() => [...document.querySelectorAll("#tl-svg text.axis")].map((t) => t.textContent + "@" + Math.round(t.getAttribute("x"))).join(" "));
+  ok(range0 !== range1, "Ctrl+wheel zooms (" + range0 + " -> " + range1 + ")");
+  await p.mouse.move(box.x + box.width * 0.6, box.y + 30);
+  await p.mouse.down();
+  await p.mouse.move(box.x + box.width * 0.3, box.y + 30, { steps: 5 });
+  await p.mouse.up();
+  await p.waitForTimeout(100);
+  const range2 = await p.evaluate(() => [...document.querySelectorAll("#tl-svg text.axis")].map((t) => t.textContent + "@" + Math.round(t.getAttribute("x"))).join(" "));
+  ok(range2 !== range1, "dragging pans (" + range1 + " -> " + range2 + ")");
+  await p.mouse.dblclick(box.x + box.width * 0.6, box.y + 30);
+  await p.waitForTimeout(100);
+  const reset = await p.evaluate(() => [...document.querySelectorAll("#tl-svg text.axis")].map((t) => t.textContent).join("|"));
+  ok(reset === fullAxis, "double-click resets the zoom");
+
+  // export of the filtered events
+  const [dl] = await Promise.all([p.waitForEvent("download"), p.click("#b-export")]);
+  const tef = JSON.parse(fs.readFileSync(await dl.path(), "utf8"));
+  const evs = tef.traceEvents.filter((e) => e.ph !== "M");
+  ok(evs.length === all && evs.every((e) => typeof e.ts === "number"), "export writes Trace Event Format JSON with all " + all + " events");
+}
+
+async function scroll(p, o) {
+  const n = Number(o.count);
+  ok(await rowsCount(p) === n, "the table holds " + n + " events");
+  await p.focus("#tbody");
+  await p.keyboard.press("End");
+  await nextFrame(p);
+  let rows = await visibleRowTexts(p);
+  let last = rows.find((r) => r.pos === n - 1);
+  ok(!!last && last.text.includes(o.last), "End scrolls to the last row (" + (last ? last.text : "not shown") + ")");
+  await p.keyboard.press("Home");
+  await nextFrame(p);
+  await p.evaluate(() => { const b = document.getElementById("tbody"); b.scrollTop = b.scrollHeight; });
+  await nextFrame(p);
+  rows = await visibleRowTexts(p);
+  last = rows.find((r) => r.pos === n - 1);
+  ok(!!last && last.text.includes(o.last), "scrolling to the bottom shows the last row");
+  const mid = await p.evaluate(() => { const b = document.getElementById("tbody"); b.scrollTop = (b.scrollHeight - b.clientHeight) / 2; return b.scrollHeight; });
+  await nextFrame(p);
+  rows = await visibleRowTexts(p);
+  ok(rows.length > 5 && rows.every((r, k) => k === 0 || r.pos === rows[k - 1].pos + 1) && Math.abs(rows[0].pos - n / 2) < n * 0.01 + 30,
+    "the middle of the scroll range shows the middle rows, in order (first " + rows[0].pos + ", spacer " + mid + " px)");
+}
+
+const HOSTILE = ["</script><script>alert(1)</script>", "<!--<script>x", "\"><svg onload=alert(2)>",
+  "<img src=x onerror=alert(3)>", "esc\\x1b]0;owned\\x07\\x1b[2Jname", "line\u2028sep", "bad\\xff\\xfeutf8"];
+async function hostile(p) {
+  const texts = (await allRowTexts(p)).join("\n");
+  for (const name of HOSTILE) ok(texts.includes("/" + name + "\""), "the table shows the name as text: " + JSON.stringify(name));
+  const dom = await p.evaluate(() => ({
+    scripts: document.scripts.length, svgs: document.querySelectorAll("svg").length, imgs: document.images.length,
+    onload: document.querySelectorAll("[onload],[onerror]").length, title: document.title,
+  }));
+  ok(dom.imgs === 0 && dom.onload === 0, "no injected element or handler in the DOM");
+  const blocks = await p.evaluate(() => document.querySelectorAll("script.trace-data").length);
+  ok(dom.scripts === 2 + blocks, "only the report's own scripts exist (" + dom.scripts + ")");
+  await p.fill("#q", HOSTILE[0]);
+  await p.waitForFunction(() => /match/.test(document.getElementById("q-count").textContent));
+  const qc = await p.textContent("#q-count");
+  ok(/^[1-9]\d* match/.test(qc), "search finds the hostile name (" + qc + ")");
+  await p.press("#q", "Enter");
+  const selText = await p.evaluate(() => { const r = document.querySelector("#rows .row.sel"); return r ? r.textContent : ""; });
+  ok(selText.includes(HOSTILE[0]), "Enter selects a row holding it");
+  const det = await p.textContent("#details");
+  ok(det.includes("</script><script>alert(1)</script>"), "the details panel shows it as text");
+}
+
+// The detectors themselves work: an injected inline handler must be reported
+// as a CSP violation (then those expected problems are dropped).
+async function cspSelfTest(b, report) {
+  const before = b.problems.length;
+  const q = await h.open(b, report);
+  await q.evaluate(() => { const d = document.createElement("div"); d.innerHTML = "<img src=x onerror=alert(9)>"; document.body.append(d); });
+  await q.waitForTimeout(300);
+  const got = b.problems.slice(before);
+  ok(got.some((x) => /CSP violation/.test(x)) && !got.some((x) => /dialog/.test(x)),
+    "sanity: an injected handler is blocked by the CSP and detected (" + got.length + " problems)");
+  b.problems.length = before;
+  await q.close();
+}
+
+async function warning(p, o) {
+  const w = await p.evaluate(() => { const e = document.getElementById("warnings"); return e.hidden ? "" : e.textContent; });
+  ok(w.includes(o.text), "the report shows the reader's warning (" + JSON.stringify(w.slice(0, 120)) + ")");
+  const n = await rowsCount(p);
+  ok(n >= Number(o.min || 1), "the readable events are there (" + n + " rows)");
+  const failed = await p.evaluate(() => /could not be shown/.test(document.getElementById("loading").textContent));
+  ok(!failed, "the page is not empty or broken");
+}
+
+async function bench(p) {
+  const first = p.loadMs;
+  const zoom = [];
+  for (let k = 0; k < 6; k++) {
+    zoom.push(await p.evaluate(() => new Promise((r) => {
+      const t0 = performance.now();
+      document.dispatchEvent(new KeyboardEvent("keydown", { key: "+", bubbles: true }));
+      requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now() - t0)));
+    })));
+  }
+  const full = await p.evaluate(() => new Promise((r) => {
+    const t0 = performance.now();
+    document.dispatchEvent(new KeyboardEvent("keydown", { key: "0", bubbles: true }));
+    requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now() - t0)));
+  }));
+  await p.focus("#tbody");
+  const t0 = Date.now();
+  await p.keyboard.press("End");
+  await nextFrame(p);
+  const endMs = Date.now() - t0;
+  const heap = await p.evaluate(() => performance.memory ? performance.memory.usedJSHeapSize : 0);
+  console.log("first full frame: " + first + " ms (navigation to drawn timeline and table)");
+  console.log("zoom redraw: " + zoom.map((z) => z.toFixed(0)).join(", ") + " ms (median " + zoom.slice().sort((a, b) => a - b)[3].toFixed(0) + ")");
+  console.log("full-range redraw: " + full.toFixed(0) + " ms");
+  console.log("table jump to last row: " + endMs + " ms");
+  console.log("JS heap: " + (heap / 1048576).toFixed(0) + " MiB");
+  ok(await rowsCount(p) > 0, "the report rendered");
+}
+
+(async () => {
+  const o = args();
+  const a = h.available();
+  if (!a.pw) { console.log("skip - browser checks: " + a.why); return; }
+  const b = await h.launch();
+  h.current = b;
+  o.file_path = o.report;
+  let p;
+  try {
+    p = await h.open(b, o.report);
+    const modes = { lanes, scroll, hostile, warning, bench };
+    if (!modes[o.mode]) throw new Error("unknown mode " + o.mode);
+    await modes[o.mode](p, o);
+    if (o.mode === "hostile") await cspSelfTest(b, o.report);
+    await p.waitForTimeout(100);
+  } catch (e) {
+    ok(false, o.mode + ": " + (e && e.stack ? e.stack.split("\n").slice(0, 3).join(" | ") : e));
+  } finally {
+    ok(b.problems.length === 0, o.mode + ": no page error, console error, dialog, CSP violation or network request" +
+      (b.problems.length ? " (" + b.problems.slice(0, 5).join("; ") + ")" : ""));
+    await b.close();
+  }
+  process.exitCode = h.result() ? 1 : 0;
+})();

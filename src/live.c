@@ -680,6 +680,30 @@ static void live_event(void *ctx, const struct evlog *log, const struct ev *e)
 			add_sig(l, log, e, EVK_SIGNAL);
 		}
 		break;
+	case EVT_ATTACH: {
+		color(l, C_BOLD);
+		buf_adds(&l->out, "\u2500\u2500\u2500 attached");
+		color(l, C_RESET);
+		const struct ev_field *av = fld(e, EVK_ARGV);
+		uint32_t argc = 0;
+		const uint32_t *ids = av && av->kind == EVF_STRV ?
+			evlog_strv_get(log, (uint32_t)evf_u64(av), &argc) : NULL;
+		for (uint32_t i = 0; i < argc; i++) {
+			size_t an;
+			const char *a = evlog_str(log, ids[i], &an);
+			buf_addc(&l->out, ' ');
+			if (a)
+				termesc_trunc(&l->out, a, an, opt.strsize > 0 ? (size_t)opt.strsize : 0);
+		}
+		if (fbool(e, EVK_STOPPED))
+			buf_adds(&l->out, " (stopped)");
+		break;
+	}
+	case EVT_DETACH:
+		color(l, C_BOLD);
+		buf_adds(&l->out, "detached");
+		color(l, C_RESET);
+		break;
 	case EVT_CONT:
 		color(l, C_YELLOW);
 		buf_adds(&l->out, "continued");

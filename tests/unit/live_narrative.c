@@ -286,12 +286,39 @@ static void test_verbose_and_color(void **st)
 	free(s);
 }
 
+static void test_attach(void **st)
+{
+	(void)st;
+	reset_opt();
+	struct fixture *x = start();
+	struct ev_draft d;
+	uint32_t ids[2] = {evlog_intern_cstr(x->r.log, "sleep"), evlog_intern_cstr(x->r.log, "1000")};
+	ev_init(&d, EVT_ATTACH, 0, 42, 42);
+	ev_cstr(&d, x->r.log, EVK_PATH, "/usr/bin/sleep");
+	ev_add(&d, EVK_ARGV, EVF_STRV, evlog_strv(x->r.log, ids, 2));
+	ev_bool(&d, EVK_STOPPED, true);
+	evlog_append(x->r.log, &d);
+	ev_init(&d, EVT_SIGNAL, 1 * MS, 42, 42);
+	ev_sig(&d, EVK_SIGNAL, 18);
+	ev_int(&d, EVK_SENDER, 7);
+	evlog_append(x->r.log, &d);
+	ev_init(&d, EVT_DETACH, 2 * MS, 42, 42);
+	evlog_append(x->r.log, &d);
+	char *s = finish(x);
+	assert_string_equal(s,
+		"[+0.000s] \u2500\u2500\u2500 attached sleep 1000 (stopped)\n"
+		"[+0.001s] signal SIGCONT from 7\n"
+		"[+0.002s] detached\n");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic_lines), cmocka_unit_test(test_coalesce),
 		cmocka_unit_test(test_noise_filter), cmocka_unit_test(test_pid_column),
 		cmocka_unit_test(test_hostile), cmocka_unit_test(test_verbose_and_color),
+		cmocka_unit_test(test_attach),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -242,6 +242,22 @@ async function warning(p, o) {
   ok(!failed, "the page is not empty or broken");
 }
 
+async function watch(p) {
+  const series = await p.evaluate(() => [...document.querySelectorAll("#tracks svg")].map((s) => s.dataset.series));
+  ok(series.includes("sysstat:cpu:0") && series.includes("sysstat:mem_avail:0"), "system CPU and memory tracks are drawn (" + series.length + " tracks)");
+  ok(series.includes("sample:rss:4242") && series.includes("sample:cpu:4343"), "per-process tracks are drawn");
+  const cpu = await p.evaluate(() => { const s = document.querySelector('#tracks svg[data-series="sysstat:cpu:0"] path.trk'); return s ? s.getAttribute("d").split("M").length - 1 + s.getAttribute("d").split("L").length - 1 : 0; });
+  ok(cpu >= 40, "the CPU track has a point per sample (" + cpu + " path commands)");
+  ok(await p.evaluate(() => document.querySelectorAll("#tl-svg line.trigger").length) === 1, "the trigger is marked on the timeline");
+  const labels = await p.evaluate(() => [...document.querySelectorAll("#tl-svg text.lane-label")].map((t) => t.textContent));
+  ok(labels.some((l) => l.startsWith("4242 hog")) && labels.some((l) => l.startsWith("5555 shortlived")) && labels.some((l) => l.startsWith("system")),
+    "process lanes (by comm) and a system lane (" + labels.join(", ").slice(0, 120) + ")");
+  ok(labels.some((l) => l.startsWith("↳ 4243")), "the thread seen in a thread-state sample has its lane");
+  const types = await p.evaluate(() => [...document.querySelectorAll("#f-types input")].map((i) => i.dataset.type));
+  ok(["sysstat", "sample", "trigger", "procexit", "threadstate"].every((t) => types.includes(t)), "every dump event type is in the filters");
+  ok(await p.isVisible('.card[data-card="triggers"]'), "a Triggers card is shown");
+}
+
 async function bench(p) {
   const first = p.loadMs;
   const zoom = [];
@@ -281,7 +297,7 @@ async function bench(p) {
   let p;
   try {
     p = await h.open(b, o.report);
-    const modes = { lanes, scroll, hostile, warning, bench };
+    const modes = { lanes, scroll, hostile, warning, watch, bench };
     if (!modes[o.mode]) throw new Error("unknown mode " + o.mode);
     await modes[o.mode](p, o);
     if (o.mode === "hostile") await cspSelfTest(b, o.report);

@@ -8,16 +8,20 @@
  * libFuzzer target (clang -fsanitize=fuzzer).
  */
 #include <cJSON.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "json.h"
+#include "jsonl.h"
 #include "options.h"
 
 /* every src object is linked in; some of them read the options */
@@ -133,11 +137,89 @@ static void test_all_pairs(void **st)
 	}
 }
 
+/*
+ * The reader on mutated logs: bytes flipped, inserted and cut anywhere in a
+ * valid log. It must return 0 or -EINVAL, never crash (run under ASan), and
+ * whatever it read must encode again as valid JSON Lines.
+ */
+static const char base_log[] =
+	"{\"type\":\"header\",\"version\":1,\"argv\":[\"sh\",\"-c\",\"x\\\\xff\\u003c\"],\"start\":\"2026-11-22T00:00:00.000001Z\",\"host\":\"h\",\"kernel\":\"k\",\"compendium\":\"0.1.0\",\"mode\":\"trace\"}\n"
+	"{\"t\":0.000100,\"pid\":1,\"tid\":1,\"type\":\"open\",\"cat\":\"file\",\"path\":\"/a\\\\xfe\\n\",\"fd\":3,\"err\":\"ENOENT\",\"dur\":0.000001}\n"
+	"{\"t\":0.000200,\"pid\":1,\"tid\":2,\"type\":\"mmap\",\"cat\":\"memory\",\"addr\":\"0x7f00\",\"len\":\"18446744073709551615\",\"stack\":[{\"ip\":\"0x1\",\"sym\":null}]}\n"
+	"{\"t\":0.000300,\"pid\":1,\"tid\":1,\"type\":\"exit\",\"cat\":\"process\",\"signal\":\"SIGSEGV\",\"argv\":[\"a\",\"b\"],\"x\":{\"y\":[1,2.5,true,null]}}\n"
+	"{\"type\":\"end\",\"duration\":0.000400,\"status\":139,\"exit\":{\"signal\":\"SIGSEGV\",\"core\":false},\"counts\":{\"open\":1},\"events\":3,\"interrupted\":false}\n";
+
+static void test_reader_mutations(void **st)
+{
+	(void)st;
+	char path[] = "/tmp/fuzz-jsonl.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	static const char inserts[] = "{}[]\",:\\\n\0x0u1e-9\xff\xc3";
+	for (int iter = 0; iter < 3000; iter++) {
+		struct buf b = {0};
+		buf_add(&b, base_log, sizeof(base_log) - 1);
+		int nmut = 1 + (int)(next() % 4);
+		for (int m = 0; m < nmut && b.len; m++) {
+			size_t at = next() % b.len;
+			uint32_t r = next();
+			if (r % 3 == 0)
+				b.data[at] = inserts[(r >> 4) % (sizeof(inserts) - 1)];
+			else if (r % 3 == 1)
+				b.len = at; /* cut */
+			else
+				b.data[at] = (char)(r >> 8);
+		}
+		FILE *f = fopen(path, "wb");
+		assert_non_null(f);
+		fwrite(b.data ? b.data : "", 1, b.len, f);
+		fclose(f);
+		buf_free(&b);
+		struct run r = {0};
+		int rc = jsonl_read(path, &r, NULL, NULL);
+		assert_true(rc == 0 || rc == -EINVAL);
+		if (rc == 0) {
+			struct buf out = {0};
+			jsonl_encode_header(&out, &r);
+			struct evlog_cursor c = {0};
+			const struct ev *e;
+			while ((e = evlog_next(r.log, &c)))
+				jsonl_encode_event(&out, r.log, e);
+			jsonl_encode_end(&out, &r);
+			assert_true(json_utf8_valid(out.data, out.len));
+			char *line = out.data;
+			while (line && *line) {
+				char *nl = strchr(line, '\n');
+				assert_non_null(nl);
+				*nl = '\0';
+				cJSON *j = cJSON_ParseWithOpts(line, NULL, 1);
+				if (!j)
+					print_error("iteration %d: re-encoded line is not JSON: %s\n", iter, line);
+				assert_non_null(j);
+				cJSON_Delete(j);
+				line = nl + 1;
+			}
+			buf_free(&out);
+			for (int i = 0; i < r.argc; i++)
+				free(r.argv[i]);
+			free(r.argv);
+			free(r.host);
+			free(r.kernel);
+			buf_free(&r.header_extra);
+			buf_free(&r.end_extra);
+		}
+		evlog_free(r.log);
+	}
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_pairs),
 		cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_reader_mutations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

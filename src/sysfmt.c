@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include "decode.h"
 #include "sysfmt.h"
@@ -392,6 +393,36 @@ static void strv_at(struct fmtctx *c, uint64_t addr)
 	buf_addc(c->out, ']');
 }
 
+/* strace's rendering of a wait status. */
+static void wstatus(struct buf *b, int st)
+{
+	const char *n;
+
+	if (WIFEXITED(st)) {
+		buf_printf(b, "[{WIFEXITED(s) && WEXITSTATUS(s) == %d}]", WEXITSTATUS(st));
+	} else if (WIFSIGNALED(st)) {
+		n = xlat_signal_name(WTERMSIG(st));
+		buf_adds(b, "[{WIFSIGNALED(s) && WTERMSIG(s) == ");
+		if (n)
+			buf_adds(b, n);
+		else
+			buf_printf(b, "%d", WTERMSIG(st));
+		buf_adds(b, WCOREDUMP(st) ? " && WCOREDUMP(s)}]" : "}]");
+	} else if (WIFSTOPPED(st)) {
+		n = xlat_signal_name(WSTOPSIG(st));
+		buf_adds(b, "[{WIFSTOPPED(s) && WSTOPSIG(s) == ");
+		if (n)
+			buf_adds(b, n);
+		else
+			buf_printf(b, "%d", WSTOPSIG(st));
+		buf_adds(b, "}]");
+	} else if (WIFCONTINUED(st)) {
+		buf_adds(b, "[{WIFCONTINUED(s)}]");
+	} else {
+		buf_printf(b, "[%#x]", (unsigned)st);
+	}
+}
+
 static void fcntl_arg(struct fmtctx *c, int i, bool *omit)
 {
 	int cmd = (int)sarg(c, 1);
@@ -470,6 +501,32 @@ static void one_arg(struct fmtctx *c, int i, bool *omit)
 	case SAT_OFLAGS:
 		xlat_flags(b, &xt_open_flags, v);
 		break;
+	case SAT_ENUM:
+		xlat_enum(b, a->x, (int32_t)v, 0);
+		break;
+	case SAT_FLAGS:
+		xlat_flags(b, a->x, v);
+		break;
+	case SAT_SOCKPROTO: {
+		int fam = (int)(int32_t)arg(c, 0);
+		if (fam == AF_INET || fam == AF_INET6)
+			xlat_enum(b, &xt_ipproto, (int32_t)v, 0);
+		else if (fam == AF_NETLINK)
+			xlat_enum(b, &xt_netlink_proto, (int32_t)v, 0);
+		else
+			buf_printf(b, "%d", (int32_t)v);
+		break;
+	}
+	case SAT_WSTATUS: {
+		uint32_t st;
+		if (!v)
+			buf_adds(b, "NULL");
+		else if (c->at_exit && !failed(c) && c->t->sc.ret > 0 && read_u32(c, v, &st))
+			wstatus(b, (int)st);
+		else
+			hex(b, v);
+		break;
+	}
 	case SAT_OPENMODE: {
 		uint64_t fl = 0;
 		for (int j = 0; j < i; j++)

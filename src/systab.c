@@ -5,6 +5,7 @@
 
 #include "options.h"
 #include "systab.h"
+#include "xlat.h"
 
 #include "systab_gen.h"
 

@@ -64,6 +64,10 @@ enum sys_argtype {
 	SAT_TIMESPEC,    /* pointer to struct timespec: {tv_sec=1, tv_nsec=0} */
 	SAT_OFLAGS,      /* O_* flags without an access mode (pipe2, dup3): O_CLOEXEC or 0 */
 	SAT_CLOSEFD,     /* an fd the call closes or replaces: annotated as it was at entry */
+	SAT_ENUM,        /* enum:TABLE: the name of the value in xlat/TABLE.xlat, else decimal */
+	SAT_FLAGS,       /* flags:TABLE: bits by name from xlat/TABLE.xlat, rest as 0x... */
+	SAT_SOCKPROTO,   /* socket protocol, by the family in argument 0 (IPPROTO_TCP, NETLINK_ROUTE) */
+	SAT_WSTATUS,     /* int *wstatus filled by wait4: [{WIFEXITED(s) && WEXITSTATUS(s) == 0}] */
 	SAT__COUNT
 };
 
@@ -86,9 +90,12 @@ enum sys_rettype {
 	SRET__COUNT
 };
 
+struct xlat;
+
 struct sysarg {
-	uint8_t type; /* enum sys_argtype */
-	uint8_t aux;  /* index of a related argument (length, count), or 0 */
+	uint8_t type;          /* enum sys_argtype */
+	uint8_t aux;           /* index of a related argument (length, count), or 0 */
+	const struct xlat *x;  /* the constant table of SAT_ENUM / SAT_FLAGS, else NULL */
 };
 
 /* One syscall as described by its table row. */

@@ -29,7 +29,8 @@ extern const struct xlat xt_errno, xt_signals, xt_open_access, xt_open_flags,
 	xt_sock_family, xt_sock_type, xt_sock_flags, xt_clone_flags, xt_fcntl_cmd,
 	xt_ptrace_req, xt_whence, xt_access_mode, xt_sigprocmask_how, xt_fd_flags,
 	xt_sicode_generic, xt_sicode_ill, xt_sicode_fpe, xt_sicode_segv,
-	xt_sicode_bus, xt_sicode_trap, xt_sicode_chld, xt_sicode_poll, xt_sicode_sys;
+	xt_sicode_bus, xt_sicode_trap, xt_sicode_chld, xt_sicode_poll, xt_sicode_sys,
+	xt_ipproto, xt_netlink_proto;
 
 /* "ENOENT"; restart codes 512..516 give "ERESTARTSYS" etc.; NULL if unknown. */
 const char *xlat_errno_name(int err);

@@ -39,6 +39,7 @@ for f in "$G"/systab_gen.h "$G"/xlat_gen.h "$G"/systab_check64.c "$G"/systab_che
 done
 expect "every generated file says where it came from" "$n" 4
 
+cp -r syscalls/xlat "$T/xlat" # enum:/flags: tables are found next to the .tbl file
 bad() { # description, sed script applied to x86_64.tbl, expected message part
 	sed "$2" syscalls/x86_64.tbl >"$T/bad.tbl"
 	msg=$(sh syscalls/gen.sh systab "$T/bad.tbl" syscalls/i386.tbl 2>&1 >/dev/null)
@@ -53,6 +54,8 @@ bad "unknown argument type" 's/^0\tread\t\tio,desc\t\tsize\tfd buf_out:2 size/0\
 bad "duplicate number" 's/^1\twrite/0\twrite/' 'number 0 appears twice'
 bad "length index missing" 's/buf_out:2/buf_out/' '"buf_out" needs :N'
 bad "index beyond the arguments" 's/^0\tread\t\tio,desc\t\tsize\tfd buf_out:2 size/0\tread\tio\tsize\tfd buf_out:5/' '"buf_out:5" refers to a missing argument'
+bad "enum: of a missing table" 's/^28\tmadvise\t\tmemory\t\tint\tptr size enum:madvise/28\tmadvise\tmemory\tint\tptr size enum:nosuch/' 'no table xlat/nosuch.xlat'
+bad "enum without a table" 's/^28\tmadvise\t\tmemory\t\tint\tptr size enum:madvise/28\tmadvise\tmemory\tint\tptr size enum/' '"enum" needs :TABLE'
 bad "unknown class" 's/^3\tclose\t\tdesc/3\tclose\t\tdescs/' 'unknown class "descs"'
 bad "seven arguments" 's/^0\tread\t\tio,desc\t\tsize\tfd buf_out:2 size/0\tread\tio\tsize\tint int int int int int int/' 'more than 6 arguments'
 sed 's/^192\tmmap2=mmap/192\tmmap2=nosuch/' syscalls/i386.tbl >"$T/bad32.tbl"

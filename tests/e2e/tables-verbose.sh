@@ -36,7 +36,6 @@ def strace_line(l):
     l = re.sub(r'\) += ', ') = ', l)                       # strace pads to a column
     # bytes that are not UTF-8: strace writes octal, the project's policy is \xNN
     l = re.sub(r'\\(3[0-7][0-7]|2[0-7][0-7])', lambda m: '\\x%02x' % int(m.group(1), 8), l)
-    l = l.replace(', IPPROTO_IP)', ', 0)')                 # protocol numbers are not decoded
     return l.replace(d1, 'DIR')
 def comp_line(l):
     m = re.match(r'^\[\+[0-9.]+s\] (?:\d+ +)?(.*?)(?: <[0-9.]+>)?$', l)

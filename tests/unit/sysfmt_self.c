@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -244,7 +246,15 @@ static void structures(void **state)
 	call(SYS_accept, 3, P(&in), P(&alen), 0, 0, 0, 6);
 	assert_string_equal(fmt(32), "accept(3, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr(\"127.0.0.1\")}, [16]) = 6");
 	call(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0, 0, 0, 0, 3);
-	assert_string_equal(fmt(32), "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = 3");
+	assert_string_equal(fmt(32), "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 3");
+	call(SYS_socket, AF_INET6, SOCK_DGRAM, IPPROTO_UDP, 0, 0, 0, 3);
+	assert_string_equal(fmt(32), "socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP) = 3");
+	call(SYS_socket, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0, 0, 0, 0, 3);
+	assert_string_equal(fmt(32), "socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, NETLINK_ROUTE) = 3");
+	call(SYS_socket, AF_UNIX, SOCK_STREAM, 0, 0, 0, 0, 3);
+	assert_string_equal(fmt(32), "socket(AF_UNIX, SOCK_STREAM, 0) = 3");
+	call(SYS_sendto, 3, P("GET"), 3, MSG_NOSIGNAL | MSG_DONTWAIT, 0, 0, 3);
+	assert_string_equal(fmt(32), "sendto(3, \"GET\", 3, MSG_DONTWAIT|MSG_NOSIGNAL, NULL, 0) = 3");
 
 	uint64_t set = 1ull << (SIGINT - 1) | 1ull << (SIGTERM - 1);
 	call(SYS_rt_sigprocmask, SIG_BLOCK, P(&set), 0, 8, 0, 0, 0);
@@ -255,13 +265,34 @@ static void structures(void **state)
 	call(SYS_kill, 123, SIGRTMIN, 0, 0, 0, 0, 0);
 	assert_string_equal(fmt(32), "kill(123, SIGRTMIN+2) = 0");
 
+	struct timespec ts = { 1, 500 };
+	char want_st[128];
 	int fds[2] = { 3, 4 };
 	call(SYS_pipe2, P(fds), O_CLOEXEC, 0, 0, 0, 0, 0);
 	assert_string_equal(fmt(32), "pipe2([3, 4], O_CLOEXEC) = 0");
 	int st = 0x100;
 	call(SYS_wait4, (uint64_t)-1, P(&st), 0, 0, 0, 0, 77);
-	assert_string_equal(fmt(32), "wait4(-1, [256], 0, NULL) = 77");
-	struct timespec ts = { 1, 500 };
+	assert_string_equal(fmt(32), "wait4(-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 1}], 0, NULL) = 77");
+	st = SIGSEGV | 0x80;
+	call(SYS_wait4, 77, P(&st), 0x40000000 | 1, 0, 0, 0, 77);
+	assert_string_equal(fmt(32), "wait4(77, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGSEGV && WCOREDUMP(s)}], WNOHANG|__WALL, NULL) = 77");
+	st = SIGSTOP << 8 | 0x7f;
+	call(SYS_wait4, 77, P(&st), 2, 0, 0, 0, 77);
+	assert_string_equal(fmt(32), "wait4(77, [{WIFSTOPPED(s) && WSTOPSIG(s) == SIGSTOP}], WUNTRACED, NULL) = 77");
+	call(SYS_wait4, 77, P(&st), 1, 0, 0, 0, 0); /* WNOHANG and nothing to reap: status untouched */
+	snprintf(want_st, sizeof(want_st), "wait4(77, %p, WNOHANG, NULL) = 0", (void *)&st);
+	assert_string_equal(fmt(32), want_st);
+	call(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(32), "prlimit64(0, RLIMIT_NOFILE, NULL, NULL) = 0");
+	call(SYS_arch_prctl, 0x1002, 0x7f0000001000, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(32), "arch_prctl(ARCH_SET_FS, 0x7f0000001000) = 0");
+	call(SYS_madvise, 0x1000, 4096, 999, 0, 0, 0, -22);
+	assert_string_equal(fmt(32), "madvise(0x1000, 4096, 999) = -1 EINVAL (Invalid argument)");
+	call(SYS_madvise, 0x1000, 4096, MADV_DONTNEED, 0, 0, 0, 0);
+	assert_string_equal(fmt(32), "madvise(0x1000, 4096, MADV_DONTNEED) = 0");
+	call(SYS_clock_gettime, CLOCK_MONOTONIC, P(&ts), 0, 0, 0, 0, 0);
+	snprintf(want_st, sizeof(want_st), "clock_gettime(CLOCK_MONOTONIC, %p) = 0", (void *)&ts);
+	assert_string_equal(fmt(32), want_st);
 	call(SYS_nanosleep, P(&ts), 0, 0, 0, 0, 0, 0);
 	assert_string_equal(fmt(32), "nanosleep({tv_sec=1, tv_nsec=500}, NULL) = 0");
 	call(SYS_clone, 0x3d0f00, 0, 0, 0, 0, 0, 1234);

@@ -6,12 +6,16 @@
 #include <cmocka.h>
 
 #include <linux/audit.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/syscall.h>
 
 #include "options.h"
 #include "systab.h"
+#include "xlat.h"
+
+extern const struct xlat xt_rlimit;
 
 struct options opt;
 
@@ -36,6 +40,9 @@ static void every_row_is_well_formed(void **state)
 			for (int i = 0; i < e->nargs; i++) {
 				assert_true(e->args[i].type < SAT__COUNT);
 				assert_true(e->args[i].aux < e->nargs);
+				/* enum:/flags: rows carry their table, nothing else does */
+				bool tabled = e->args[i].type == SAT_ENUM || e->args[i].type == SAT_FLAGS;
+				assert_int_equal(e->args[i].x != NULL, tabled);
 			}
 			/* no duplicate names within an arch */
 			for (unsigned m = nr + 1; m < n; m++) {
@@ -122,6 +129,9 @@ static void rows_say_what_strace_says(void **state)
 	assert_int_equal(systab_get(AUDIT_ARCH_X86_64, SYS_exit_group)->ret, SRET_NONE);
 	assert_int_equal(systab_get(AUDIT_ARCH_X86_64, SYS_rt_sigreturn)->ret, SRET_SIGRET);
 	assert_int_equal(systab_get(AUDIT_ARCH_X86_64, SYS_connect)->classes & SYSC(NETWORK), SYSC(NETWORK));
+	e = systab_get(AUDIT_ARCH_X86_64, SYS_prlimit64);
+	assert_int_equal(e->args[1].type, SAT_ENUM);
+	assert_ptr_equal(e->args[1].x, &xt_rlimit);
 }
 
 static void i386_table(void **state)

@@ -348,8 +348,11 @@ bool dec_noise_path(const char *p, size_t n)
 void dec_add_path(struct ev_draft *d, const struct dec_call *c, unsigned key, int dirfd,
 		  uint64_t addr, struct buf *out)
 {
-	struct dec_path *rp = xmalloc(sizeof(*rp));
-	struct buf local = { 0 }, *abs = out ? out : &local;
+	/* the tracer is single-threaded: one scratch path and buffer serve every call */
+	static struct dec_path path_buf;
+	static struct buf scratch;
+	struct dec_path *rp = &path_buf;
+	struct buf *abs = out ? out : &scratch;
 	dec_read_path(c, addr, rp);
 	buf_reset(abs);
 	if (rp->bad) {
@@ -366,8 +369,6 @@ void dec_add_path(struct ev_draft *d, const struct dec_call *c, unsigned key, in
 		if (key == EVK_PATH && dec_noise_path(abs->data, abs->len))
 			d->h.flags |= EVFL_NOISE;
 	}
-	free(rp);
-	buf_free(&local);
 }
 
 /* ---- fds ---- */
@@ -377,13 +378,14 @@ struct fd_obj *dec_fd(const struct dec_call *c, int fd)
 	return fdtable_get(c->dp->fds, fd, c->p->pid);
 }
 
-const char *dec_obj_desc(const struct dec_call *c, int fd, struct fd_obj *o)
+/* The description of o (fd of process pid), reading "pipe:[ino]" etc. once. */
+static const char *obj_desc(int pid, int fd, struct fd_obj *o)
 {
 	if (!o)
 		return NULL;
-	if (!o->path && o->kind != FD_FILE && !o->resolved) {
+	if (!o->path && !o->resolved) {
 		char name[64], link[PATH_MAX + 1];
-		snprintf(name, sizeof(name), "/proc/%d/fd/%d", c->p->pid, fd);
+		snprintf(name, sizeof(name), "/proc/%d/fd/%d", pid, fd);
 		ssize_t n = readlink(name, link, sizeof(link) - 1);
 		if (n > 0) {
 			link[n] = 0;
@@ -394,6 +396,11 @@ const char *dec_obj_desc(const struct dec_call *c, int fd, struct fd_obj *o)
 	if (o->kind == FD_SOCKET && o->peer)
 		return o->peer;
 	return o->path;
+}
+
+const char *dec_obj_desc(const struct dec_call *c, int fd, struct fd_obj *o)
+{
+	return obj_desc(c->p->pid, fd, o);
 }
 
 struct fd_obj *dec_add_fd(struct ev_draft *d, const struct dec_call *c, unsigned key, int fd)
@@ -600,11 +607,5 @@ const struct sc_stat *decode_stats(uint32_t arch, unsigned *n)
 
 const char *decode_fd_desc(struct proc *p, int fd)
 {
-	struct decode_proc *dp = dec_proc(p);
-	struct fd_obj *o = fdtable_get(dp->fds, fd, p->pid);
-	if (!o)
-		return NULL;
-	if (o->kind == FD_SOCKET && o->peer)
-		return o->peer;
-	return o->path;
+	return obj_desc(p->pid, fd, fdtable_get(dec_proc(p)->fds, fd, p->pid));
 }

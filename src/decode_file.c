@@ -59,7 +59,7 @@ void dfile_open(struct dec_call *c)
 		break;
 	}
 	fl &= 0xffffffffu;
-	struct buf abs = { 0 };
+	static struct buf abs; /* reused: no allocation per call */
 	struct ev_draft d;
 	dec_ev(&d, c, EVT_OPEN);
 	dec_add_path(&d, c, EVK_PATH, dirfd, path, &abs);
@@ -68,10 +68,10 @@ void dfile_open(struct dec_call *c)
 		ev_int(&d, EVK_FD, c->ret);
 	if (access_name(acc))
 		ev_cstr(&d, dec_log, EVK_ACCESS, access_name(acc));
-	struct buf fs = { 0 };
+	static struct buf fs;
+	buf_reset(&fs);
 	xlat_open_flags_str(&fs, fl);
 	ev_str(&d, dec_log, EVK_FLAGS, fs.data, fs.len);
-	buf_free(&fs);
 	if ((fl & O_CREAT) || (fl & O_TMPFILE) == O_TMPFILE)
 		add_mode(&d, mode);
 	if (c->emit)
@@ -82,7 +82,6 @@ void dfile_open(struct dec_call *c)
 			o->resolved = false; /* relative to an unknown base: ask /proc once */
 		fdtable_install(c->dp->fds, (int)c->ret, o, fl & O_CLOEXEC);
 	}
-	buf_free(&abs);
 }
 
 void dfile_close_entry(struct dec_call *c)
@@ -195,12 +194,12 @@ void dfile_newfd(struct dec_call *c)
 		kind = FD_PIDFD, desc = "anon_inode:[pidfd]", cloexec = true;
 		break;
 	case SYS_memfd_create: {
-		struct dec_path *name = xmalloc(sizeof(*name));
+		static struct dec_path name_buf;
+		struct dec_path *name = &name_buf;
 		dec_read_path(c, c->a[0], name);
 		char *s = xasprintf("memfd:%.*s", (int)name->len, name->s);
 		struct fd_obj *o = fd_obj_new(FD_MEMFD, FD_R | FD_W, s);
 		free(s);
-		free(name);
 		fdtable_install(c->dp->fds, fd, o, c->a[1] & 1 /* MFD_CLOEXEC */);
 		return;
 	}
@@ -226,11 +225,10 @@ void dfile_chdir(struct dec_call *c)
 				dec_set_cwd(c, NULL); /* unknown: ask /proc again */
 		}
 	} else {
-		struct buf abs = { 0 };
+		static struct buf abs;
 		dec_add_path(&d, c, EVK_PATH, AT_FDCWD, c->a[0], &abs);
 		if (!c->failed)
 			dec_set_cwd(c, abs.len && abs.data[0] == '/' ? abs.data : NULL);
-		buf_free(&abs);
 	}
 	if (c->emit)
 		dec_emit(&d, c);
@@ -287,13 +285,13 @@ void dfile_fschange(struct dec_call *c)
 	case SYS_symlink:
 	case SYS_symlinkat: {
 		dec_ev(&d, c, EVT_SYMLINK);
-		struct dec_path *tp = xmalloc(sizeof(*tp));
+		static struct dec_path target;
+		struct dec_path *tp = &target;
 		dec_read_path(c, a[0], tp);
 		if (tp->bad)
 			ev_strid(&d, EVK_TARGET, 0);
 		else
 			ev_str(&d, dec_log, EVK_TARGET, tp->s, tp->len); /* the link's content, as given */
-		free(tp);
 		if (c->nr == SYS_symlink)
 			dec_add_path(&d, c, EVK_PATH, AT_FDCWD, a[1], NULL);
 		else

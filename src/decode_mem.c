@@ -42,10 +42,10 @@ void dmem_mmap(struct dec_call *c)
 	ev_hex(&d, EVK_ADDR, c->failed ? c->a[0] : (uint64_t)c->ret);
 	ev_uint(&d, EVK_LEN, len);
 	add_prot(&d, prot);
-	struct buf fb = { 0 };
+	static struct buf fb;
+	buf_reset(&fb);
 	xlat_mmap_flags(&fb, fl);
 	ev_str(&d, dec_log, EVK_FLAGS, fb.data, fb.len);
-	buf_free(&fb);
 	if (!anon) {
 		ev_int(&d, EVK_FD, fd);
 		if (path) {

@@ -4,6 +4,9 @@
 #include <libunwind-ptrace.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/user.h>
 
 #include "json.h"
 #include "options.h"
@@ -22,6 +25,85 @@ struct uw_proc {
 
 #define UW_HASH 256
 static struct uw_proc *uw_tab[UW_HASH];
+
+/*
+ * The thread being unwound, its registers (one PTRACE_GETREGS) and a few
+ * pages of its memory (one process_vm_readv each), valid for one capture:
+ * _UPT's own accessors cost a ptrace call per word and per register (U1).
+ * The tracer is single-threaded, so one capture runs at a time.
+ */
+#define UW_PAGES 8
+static struct {
+	int tid;
+	bool have_regs;
+	struct user_regs_struct regs;
+	uint64_t base[UW_PAGES];      /* page address + 1; 0 = empty */
+	uint8_t data[UW_PAGES][4096];
+	unsigned next;
+	bool vm_broken;               /* process_vm_readv unusable: _UPT's PEEKDATA */
+} stop;
+
+static int uw_access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write, void *arg)
+{
+	uint64_t page = addr & ~(uint64_t)4095, off = addr & 4095;
+	unsigned slot;
+
+	if (write)
+		return -UNW_EINVAL; /* never write to a tracee */
+	if (stop.vm_broken || off > 4096 - sizeof(*val))
+		return _UPT_access_mem(as, addr, val, write, arg);
+	for (slot = 0; slot < UW_PAGES; slot++)
+		if (stop.base[slot] == page + 1)
+			goto hit;
+	slot = stop.next++ % UW_PAGES;
+	struct iovec local = {stop.data[slot], 4096}, remote = {(void *)(uintptr_t)page, 4096};
+	if (process_vm_readv(stop.tid, &local, 1, &remote, 1, 0) != 4096) {
+		stop.base[slot] = 0;
+		if (errno == ENOSYS || errno == EPERM)
+			stop.vm_broken = true;
+		if (errno == ENOSYS || errno == EPERM)
+			return _UPT_access_mem(as, addr, val, write, arg);
+		return -UNW_EINVAL;
+	}
+	stop.base[slot] = page + 1;
+hit:
+	memcpy(val, stop.data[slot] + off, sizeof(*val));
+	return 0;
+}
+
+static int uw_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write, void *arg)
+{
+	const struct user_regs_struct *r = &stop.regs;
+
+	if (write)
+		return -UNW_EINVAL;
+	if (!stop.have_regs)
+		return _UPT_access_reg(as, reg, val, write, arg);
+	switch (reg) {
+	case UNW_X86_64_RAX: *val = r->rax; break;
+	case UNW_X86_64_RDX: *val = r->rdx; break;
+	case UNW_X86_64_RCX: *val = r->rcx; break;
+	case UNW_X86_64_RBX: *val = r->rbx; break;
+	case UNW_X86_64_RSI: *val = r->rsi; break;
+	case UNW_X86_64_RDI: *val = r->rdi; break;
+	case UNW_X86_64_RBP: *val = r->rbp; break;
+	case UNW_X86_64_RSP: *val = r->rsp; break;
+	case UNW_X86_64_R8: *val = r->r8; break;
+	case UNW_X86_64_R9: *val = r->r9; break;
+	case UNW_X86_64_R10: *val = r->r10; break;
+	case UNW_X86_64_R11: *val = r->r11; break;
+	case UNW_X86_64_R12: *val = r->r12; break;
+	case UNW_X86_64_R13: *val = r->r13; break;
+	case UNW_X86_64_R14: *val = r->r14; break;
+	case UNW_X86_64_R15: *val = r->r15; break;
+	case UNW_X86_64_RIP: *val = r->rip; break;
+	default:
+		return _UPT_access_reg(as, reg, val, write, arg);
+	}
+	return 0;
+}
+
+static unw_accessors_t uw_accessors;
 
 static struct uw_proc **uw_slot(int pid)
 {
@@ -53,7 +135,12 @@ static struct uw_proc *uw_get(struct proc *p)
 	u->pid = p->pid;
 	u->t_start = p->t_start;
 	u->exe = p->exe;
-	u->as = unw_create_addr_space(&_UPT_accessors, 0);
+	if (!uw_accessors.access_mem) {
+		uw_accessors = _UPT_accessors;
+		uw_accessors.access_mem = uw_access_mem;
+		uw_accessors.access_reg = uw_access_reg;
+	}
+	u->as = unw_create_addr_space(&uw_accessors, 0);
 	if (u->as)
 		unw_set_caching_policy(u->as, UNW_CACHE_GLOBAL);
 	u->next = *uw_slot(p->pid);
@@ -157,6 +244,11 @@ static unsigned uw_capture(struct uw_proc *u, int tid, uint64_t *ips, const char
 	*why = "no registers";
 	if (!u->as)
 		return 0;
+	memset(stop.base, 0, sizeof(stop.base));
+	stop.tid = tid;
+	stop.have_regs = ptrace(PTRACE_GETREGS, tid, 0, &stop.regs) == 0;
+	if (!stop.have_regs && errno == ESRCH)
+		return 0; /* the thread is gone */
 	upt = _UPT_create(tid);
 	if (!upt)
 		return 0;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Stack benchmark tracee: getppid() under N recursive frames, repeated M times (stk_deep N M).
+// Stack benchmark tracee: a failing openat under N recursive frames, repeated M times (stk_deep N M).
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -10,7 +11,7 @@ int stk_rec(int n);
 int stk_rec(int n)
 {
 	if (n <= 0)
-		return (int)syscall(SYS_getppid) > 0;
+		return (int)syscall(SYS_openat, AT_FDCWD, "/nonexistent/stk_deep_marker", O_RDONLY) < 0;
 	return stk_rec(n - 1) + 1;
 }
 

@@ -1,0 +1,24 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# -k cost (issue 7): microseconds per stack at about 10 and 30 frames. stack_unwind stops stk_deep
+# at its marker openat under N recursive frames and times unwind_attach_stack there: the first
+# (cold: address space, unwind tables, ELF symbols) and the mean of 2000 more (warm caches), each
+# a full capture: registers, unwind, module+offset, symbols, JSON into the log.
+set -u
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+cd "$TOP" || exit 2
+mkdir -p "$BUILD/bench"
+make -s BUILD="$BUILD" "$BUILD/progs/stk_deep" "$BUILD/obj/src/unwind.o" "$BUILD/obj/src/symbols.o" \
+	"$BUILD/obj/src/evlog.o" "$BUILD/obj/src/json.o" "$BUILD/obj/src/util.o" || exit 1
+objs="$BUILD/obj/src/unwind.o $BUILD/obj/src/symbols.o $BUILD/obj/src/evlog.o $BUILD/obj/src/json.o $BUILD/obj/src/util.o"
+# shellcheck disable=SC2086
+cc -std=gnu11 -O2 -D_GNU_SOURCE -Isrc -I"$BUILD/gen" $(pkg-config --cflags libunwind-ptrace capstone libcjson) \
+	-o "$BUILD/bench/stack_unwind" tests/bench/stack_unwind.c $objs \
+	$(pkg-config --libs libunwind-ptrace libunwind-generic capstone libcjson zlib) -lpthread -lm || exit 1
+echo "stack_bench: us per stack (cold = first, warm = mean of 2000)"
+for depth in 5 25; do
+	set -- $("$BUILD/bench/stack_unwind" "$BUILD/progs/stk_deep" "$depth" 2000)
+	printf '  %2s frames: cold %7s us, warm %6s us\n' "$1" "$2" "$3"
+done

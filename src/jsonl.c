@@ -29,6 +29,7 @@ static int hexval(unsigned char c)
 }
 
 #define JSONL_FLUSH_AT (64u << 10)
+#define JSONL_FLUSH_NS (200 * 1000000ull)
 #define JSONL_MAX_LINE (64u << 20)
 
 /* ---- encoding ---- */
@@ -264,6 +265,7 @@ struct jsonl_sink {
 	struct run *r;
 	int fd;
 	int err;
+	uint64_t t_flushed; /* log time of the last flush */
 	struct buf out;
 };
 
@@ -283,8 +285,12 @@ static void sink_event(void *ctx, const struct evlog *log, const struct ev *e)
 	if (s->err)
 		return;
 	jsonl_encode_event(&s->out, log, e);
-	if (s->out.len >= JSONL_FLUSH_AT)
+	/* a reader following the stream sees it at least every JSONL_FLUSH_NS of log time */
+	if (s->out.len >= JSONL_FLUSH_AT || e->t - s->t_flushed >= JSONL_FLUSH_NS ||
+	    e->t < s->t_flushed) {
 		sink_flush(s);
+		s->t_flushed = e->t;
+	}
 }
 
 struct jsonl_sink *jsonl_sink_new(struct run *r, int fd)

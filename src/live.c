@@ -13,6 +13,7 @@
 #include "xlat.h"
 
 #define LIVE_FLUSH_AT (64u << 10)
+#define LIVE_FLUSH_NS (200 * 1000000ull)
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
@@ -38,6 +39,7 @@ struct live {
 	struct run *r;
 	int fd;
 	bool tty, color, done;
+	uint64_t t_flushed; /* log time of the last flush */
 	int err;
 	struct buf out;
 	struct pending pend;
@@ -157,11 +159,15 @@ static void prefix(struct live *l, uint64_t t, int pid, int tid)
 	color(l, C_RESET);
 }
 
-static void end_line(struct live *l)
+static void end_line(struct live *l, uint64_t t)
 {
 	buf_addc(&l->out, '\n');
-	if (l->tty || l->out.len >= LIVE_FLUSH_AT)
+	/* a tty sees every line at once; a file at least every LIVE_FLUSH_NS of log time */
+	if (l->tty || l->out.len >= LIVE_FLUSH_AT || t - l->t_flushed >= LIVE_FLUSH_NS ||
+	    t < l->t_flushed) {
 		flush_out(l);
+		l->t_flushed = t;
+	}
 }
 
 static void add_err(struct live *l, const struct evlog *log, const struct ev *e)
@@ -258,7 +264,7 @@ static void flush_pending(struct live *l, const struct evlog *log)
 		else
 			buf_printf(&l->out, "fd %lld", (long long)p->fd);
 	}
-	end_line(l);
+	end_line(l, p->t);
 }
 
 /* True if e was absorbed into the pending line. */
@@ -329,6 +335,22 @@ static void line_exec(struct live *l, const struct evlog *log, const struct ev *
 	if (path) {
 		buf_addc(&l->out, ' ');
 		add_str(l, path, n);
+	}
+	/* an argv[0] whose base name is not the program's is worth seeing (exec -a) */
+	size_t a0n;
+	const char *a0 = argc ? evlog_str(log, ids[0], &a0n) : NULL;
+	if (a0 && path) {
+		const char *slash = memrchr(path, '/', n);
+		const char *base = slash ? slash + 1 : path;
+		size_t bn = n - (size_t)(base - path);
+		const char *a0slash = memrchr(a0, '/', a0n);
+		const char *a0base = a0slash ? a0slash + 1 : a0;
+		size_t a0bn = a0n - (size_t)(a0base - a0);
+		if (!(a0bn == bn && !memcmp(a0base, base, bn))) {
+			buf_adds(&l->out, " (as ");
+			termesc_trunc(&l->out, a0, a0n, opt.strsize > 0 ? (size_t)opt.strsize : 0);
+			buf_addc(&l->out, ')');
+		}
 	}
 	for (uint32_t i = 1; i < argc; i++) {
 		size_t an;
@@ -763,7 +785,7 @@ static void live_event(void *ctx, const struct evlog *log, const struct ev *e)
 			add_err(l, log, e);
 		break;
 	}
-	end_line(l);
+	end_line(l, e->t);
 }
 
 struct live *live_new(struct run *r, int fd)

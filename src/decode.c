@@ -23,6 +23,12 @@
 
 #define DEC_NR_MAX 512 /* table size for both x86_64 and i386 statistics */
 
+/*
+ * main.c defines the options. Unit tests link every object but main.o, and
+ * a test that does not define its own gets this zeroed one instead.
+ */
+__attribute__((weak)) struct options opt;
+
 struct evlog *dec_log;
 static struct sc_stat stats64[DEC_NR_MAX], stats32[DEC_NR_MAX];
 static char **stack_on; /* parsed opt.stack_on, NULL-terminated */

@@ -778,6 +778,17 @@ static void open_attached(int pid)
 	free(done);
 }
 
+/*
+ * The memory map reads /proc/PID/maps lazily, on first use; samples are
+ * drained later, maybe after the process is gone. Make it read the image
+ * while the process is alive.
+ */
+static void load_map(struct proc *p)
+{
+	if (!pf.sampling_off)
+		memmap_region_of(p, 0, NULL);
+}
+
 static void on_proc_start(void *ctx, struct proc *p)
 {
 	(void)ctx;
@@ -793,6 +804,7 @@ static void on_proc_start(void *ctx, struct proc *p)
 			return; /* its memory is still compendium's image */
 	}
 	/* anything else was created by a traced task and inherits the events */
+	load_map(p);
 	refresh_proc(p, false); /* the start of its memory track */
 }
 
@@ -813,6 +825,7 @@ static void on_proc_exec(void *ctx, struct proc *p)
 {
 	(void)ctx;
 	drain_all();
+	load_map(p);
 	refresh_proc(p, false);
 }
 

@@ -293,6 +293,13 @@ static void scan(struct sum *s)
 			p->forked_only = true;
 			break;
 		}
+		case EVT_ATTACH: {
+			struct pinfo *p = proc_get(s, e->pid, true);
+			const struct ev_field *f = ev_find(e, EVK_ARGV);
+			if (f && f->kind == EVF_STRV)
+				p->argv = (uint32_t)evf_u64(f);
+			break;
+		}
 		case EVT_EXEC: {
 			struct pinfo *p = proc_get(s, e->pid, true);
 			const struct ev_field *f = ev_find(e, EVK_ARGV);

@@ -284,8 +284,14 @@ static void test_outcomes(void **st)
 	free(s);
 	r.end = RUN_DETACHED;
 	r.interrupted = false;
+	struct ev_draft d;
+	uint32_t ids[2] = {evlog_intern_cstr(r.log, "sleep"), evlog_intern_cstr(r.log, "99")};
+	ev_init(&d, EVT_ATTACH, 0, 77, 77);
+	ev_add(&d, EVK_ARGV, EVF_STRV, evlog_strv(r.log, ids, 2));
+	evlog_append(r.log, &d);
 	s = run_summary(&r);
 	assert_non_null(strstr(s, " Exit: detached; the traced processes keep running\n"));
+	assert_non_null(strstr(s, "\n   77 sleep 99  \u2192 still running\n"));
 	free(s);
 	buf_adds(&r.end_extra, "\"faults\":{\"unavailable\":\"perf_event_open: EACCES\"}");
 	s = run_summary(&r);

@@ -45,8 +45,14 @@ fdup = int(prog['dup3'][2])
 check('F_DUPFD fd read is attributed to a.txt', [e['path'] for e in of('read', fd=fdup)], [W + '/a.txt'])
 check('dup2 over the open c.txt fd: reads name a.txt', [e['path'] for e in of('read', fd=int(prog['dup2'][0]))], [W + '/a.txt'])
 ino = prog['pipe'][2]
-check('pipe write/read named pipe:[ino]', [(e['type'], e['path'], e['bytes']) for e in evs if e.get('path') == 'pipe:[%s]' % ino],
+check('pipe write/read named pipe:[ino]', [(e['type'], e['path'], e['bytes']) for e in evs if e.get('path') == 'pipe:[%s]' % ino][:2],
       [('write', 'pipe:[%s]' % ino, 5), ('read', 'pipe:[%s]' % ino, 5)])
+sf, cf, sp = (int(prog[k][0]) for k in ('sendfile', 'copy_file_range', 'splice'))
+check('sendfile, copy_file_range, splice: a read on the input and a write on the output',
+      [(e['type'], e['path'].rsplit('/', 1)[-1], e['bytes']) for e in evs if e.get('type') in ('read', 'write') and e.get('fd') != 1
+       and (e.get('path', '').endswith(('/b.txt', '/copy.txt')) or (e.get('path', '').startswith('pipe:') and e['type'] == 'write' and e['bytes'] == sp))][1:],
+      [('read', 'b.txt', sf), ('write', 'copy.txt', sf), ('read', 'b.txt', cf), ('write', 'copy.txt', cf),
+       ('read', 'b.txt', sp), ('write', 'pipe:[%s]' % ino, sp)])
 check('fs changes with absolute paths', [(e['type'], e.get('path'), e.get('new_path') or e.get('target') or e.get('mode') or e.get('size')) for e in evs
       if e.get('type') in ('mkdir', 'rename', 'symlink', 'link', 'chmod', 'truncate', 'unlink', 'rmdir', 'utimes')],
       [('mkdir', W + '/d', '0750'), ('mkdir', W + '/d/e', '0700'), ('rename', W + '/c.txt', W + '/d/c2.txt'),

@@ -35,7 +35,7 @@ setup_text() {
 	i=0
 	while [ $i -lt 300 ]; do echo "line $((i * 7919 % 1000)) of the input"; i=$((i + 1)); done >in.txt
 }
-case_run pipeline setup_text sh -c 'cat in.txt | tr a-z A-Z | sort > out.txt && wc -c out.txt > n.txt; cat nothere.txt 2>/dev/null; exit 0'
+case_run pipeline setup_text sh -c 'cat in.txt | tr a-z A-Z | sort > out.txt && wc -c out.txt > n.txt; cp in.txt copy.txt; cat nothere.txt 2>/dev/null; exit 0'
 
 setup_make() {
 	mkdir src

@@ -80,6 +80,17 @@ int main(int argc, char **argv)
 	printf("pipe_write %ld\n", (long)syscall(SYS_write, p[1], "hello", 5));
 	printf("pipe_read %ld\n", (long)syscall(SYS_read, p[0], buf, 10));
 
+	/* fd-to-fd transfers from b.txt (40 bytes) */
+	int bfd = (int)syscall(SYS_open, "b.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	syscall(SYS_write, bfd, buf, 40);
+	int cfd = (int)syscall(SYS_open, "copy.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	off_t off = 0;
+	printf("sendfile %ld\n", (long)syscall(SYS_sendfile, cfd, bfd, &off, 20));
+	loff_t o1 = 20;
+	printf("copy_file_range %ld\n", (long)syscall(SYS_copy_file_range, bfd, &o1, cfd, NULL, 15, 0));
+	loff_t o2 = 0;
+	printf("splice %ld\n", (long)syscall(SYS_splice, bfd, &o2, p[1], NULL, 9, 0));
+
 	/* file-system changes */
 	syscall(SYS_mkdir, "d", 0750);
 	syscall(SYS_mkdirat, dfd, "d/e", 0700);

@@ -67,7 +67,9 @@ async function decode() {
   if (typeof DecompressionStream === "undefined")
     throw new Error("this browser lacks DecompressionStream (gzip); use a current Chromium, Firefox or Safari");
   const stream = new Blob(parts).stream().pipeThrough(new DecompressionStream("gzip"));
+  mark("base64");
   const buf = await new Response(stream).arrayBuffer();
+  mark("gunzip");
   if (buf.byteLength !== M.raw_len) throw new Error("trace data is damaged: " + buf.byteLength + " bytes, expected " + M.raw_len);
   const C = {};
   const kinds = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array, utf8: Uint8Array };
@@ -76,20 +78,40 @@ async function decode() {
     const K = kinds[L.type], size = K.BYTES_PER_ELEMENT, n = L.n;
     if (size === 1) { C[L.name] = new K(buf, L.off, n); continue; }
     // columns are stored as byte planes: undo that
-    const out = new K(n), ob = new Uint8Array(out.buffer);
-    for (let b = 0; b < size; b++) {
-      const base = L.off + b * n;
-      for (let i = 0, o = b; i < n; i++, o += size) ob[o] = src[base + i];
+    const out = new K(n);
+    if (size === 4) {
+      const o32 = new Uint32Array(out.buffer), b0 = L.off, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      for (let i = 0; i < n; i++) o32[i] = src[b0 + i] | src[b1 + i] << 8 | src[b2 + i] << 16 | src[b3 + i] << 24;
+    } else if (size === 2) {
+      const o16 = new Uint16Array(out.buffer), b0 = L.off, b1 = b0 + n;
+      for (let i = 0; i < n; i++) o16[i] = src[b0 + i] | src[b1 + i] << 8;
+    } else {
+      const ob = new Uint8Array(out.buffer);
+      for (let b = 0; b < size; b++) {
+        const base = L.off + b * n;
+        for (let i = 0, o = b; i < n; i++, o += size) ob[o] = src[base + i];
+      }
     }
     C[L.name] = out;
   }
   N = M.count;
-  PID = C.pid; TID = C.tid; TYPE = C.type; CAT = C.cat;
-  // tid is stored as tid - pid, the category as a difference from the type's default
-  for (let i = 0; i < N; i++) { TID[i] = (TID[i] + PID[i]) | 0; CAT[i] = (CAT[i] + M.types[TYPE[i]].cat) & 255; } FLAGS = C.flags; ERR = C.err;
-  DUR = C.dur; BYTES = C.bytes; STR = C.str; PATH = C.path; X = C.x;
+  TYPE = C.type; CAT = C.cat; FLAGS = C.flags;
+  DUR = C.dur; BYTES = C.bytes; STR = C.str; PATH = C.path;
+  // the category is stored as a difference from the type's default
+  const tcat = Uint8Array.from(M.types.map((t) => t.cat));
+  for (let i = 0; i < N; i++) CAT[i] = (CAT[i] + tcat[TYPE[i]]) & 255;
+  // pid and tid come from the thread table (meta.threads: pid, tid pairs)
+  PID = new Int32Array(N); TID = new Int32Array(N);
+  const th = C.th, thr = M.threads;
+  for (let i = 0; i < N; i++) { const k = th[i] * 2; PID[i] = thr[k]; TID[i] = thr[k + 1]; }
+  // sparse columns: extra JSON (stack, disasm) and errno of failed events
+  X = new Uint32Array(N);
+  for (let k = 0; k < C.x_i.length; k++) X[C.x_i[k]] = C.x_v[k];
+  ERR = new Map();
+  for (let k = 0; k < C.err_i.length; k++) ERR.set(C.err_i[k], C.err_v[k]);
   for (let k = 0; k < C.dux_i.length; k++) durX.set(C.dux_i[k], C.dux_v[k]);
   for (let k = 0; k < C.byx_i.length; k++) bytesX.set(C.byx_i[k], C.byx_v[k]);
+  mark("columns");
   T = new Float64Array(N);
   let t = 0, e = 0;
   const dt = C.dt, txi = C.tx_i, txv = C.tx_v;
@@ -143,10 +165,16 @@ function buildLanes() {
     }
   }
   laneOf = new Int32Array(N);
-  let sys = -1;
+  let sys = -1, maxId = 0;
+  for (const k of byTid.keys()) if (k > maxId) maxId = k;
+  // tids are small integers: a typed table beats a Map a million times over
+  const tab = new Int32Array(Math.min(maxId, 1 << 23) + 1).fill(-1);
+  for (const [k, v] of byTid) if (k >= 0 && k < tab.length) tab[k] = v;
+  const lookup = (k) => { if (k >= 0 && k < tab.length) { const v = tab[k]; return v < 0 ? undefined : v; } return byTid.get(k); };
+  const procLookup = (k) => { const v = lookup(k); return v !== undefined && !lanes[v].thread ? v : procLane.get(k); };
   for (let i = 0; i < N; i++) {
-    let l = byTid.get(TID[i]);
-    if (l === undefined || lanes[l].pid !== PID[i]) l = procLane.get(PID[i]);
+    let l = lookup(TID[i]);
+    if (l === undefined || lanes[l].pid !== PID[i]) l = procLookup(PID[i]);
     if (l === undefined) {
       if (sys < 0) { sys = lanes.length; lanes.push({ pid: 0, tid: 0, thread: false, system: true, label: "system" }); }
       l = sys;
@@ -466,6 +494,7 @@ function drawTimeline() {
     open[l * nT + ty] = -1;
   };
   const marks = { exec: [], exitm: [], crash: [], trigger: [], match: [] };
+  const Wi = Math.ceil(W) + 1, occ = new Uint16Array(lanes.length * Wi);
   const typeId = (n) => typeNames.indexOf(n);
   const tyExec = typeId("exec"), tyExit = typeId("exit"), tyCrash = typeId("crash"), tyTrig = typeId("trigger");
   // events that started before t0 may still be running: look back a little
@@ -485,15 +514,32 @@ function drawTimeline() {
     let x1 = d ? x0 + d * k : x0 + 1;
     if (x1 < 0) continue;
     const a = Math.max(0, x0), b = Math.min(W, Math.max(x1, a + 1));
-    const o = l * nT + ty;
-    if (open[o] >= 0 && a <= openEnd[o] + 0.5) { if (b > openEnd[o]) openEnd[o] = b; }
-    else { flush(l, ty); open[o] = a; openEnd[o] = b; }
+    if (b - a < 2) {
+      // a point: one mark per pixel column and lane (the first event there wins)
+      const px = a | 0, q = l * Wi + px;
+      if (px < Wi && !occ[q]) occ[q] = ty + 1;
+    } else {
+      const o = l * nT + ty;
+      if (open[o] >= 0 && a <= openEnd[o] + 0.5) { if (b > openEnd[o]) openEnd[o] = b; }
+      else { flush(l, ty); open[o] = a; openEnd[o] = b; }
+    }
     if (ty === tyExec) marks.exec.push("M" + (X0 + a).toFixed(1) + " " + y + "l4 0l-4 " + LANE_H / 2 + "z");
     else if (ty === tyExit) marks.exitm.push("M" + (X0 + a - 1).toFixed(1) + " " + (y + 1) + "h3v" + (LANE_H - 2) + "h-3z");
     else if (ty === tyCrash) marks.crash.push("M" + (X0 + a).toFixed(1) + " " + (y + LANE_H / 2) + "l5 -6l0 12z");
     else if (ty === tyTrig) marks.trigger.push(X0 + a);
   }
   for (let l = 0; l < lanes.length; l++) for (let ty = 0; ty < nT; ty++) flush(l, ty);
+  for (const l of vl) {
+    const base = l * Wi, y = laneY[l] + 3;
+    for (let px = 0; px < Wi;) {
+      const c = occ[base + px];
+      if (!c) { px++; continue; }
+      let e = px + 1;
+      while (e < Wi && occ[base + e] === c) e++;
+      paths[c - 1].push("M" + (X0 + px) + " " + y + "h" + (e - px) + "v" + (LANE_H - 6) + "h" + (px - e) + "z");
+      px = e;
+    }
+  }
   const gEv = sv("g");
   for (let ty = 0; ty < nT; ty++) if (paths[ty].length) {
     const p = sv("path", { d: paths[ty].join(""), fill: typeColor[ty] });
@@ -558,6 +604,8 @@ function buildSeries(C) {
   const id = C.s_id, tt = C.s_t, vv = C.s_v;
   for (let k = 0; k < id.length; k++) { const s = series[id[k]]; s.t.push(tt[k]); s.v.push(vv[k]); }
   for (const s of series) { s.t = Float64Array.from(s.t); s.v = Float64Array.from(s.v); }
+  const tyTrig = typeNames.indexOf("trigger");
+  if (tyTrig >= 0) for (let i = 0; i < N; i++) if (TYPE[i] === tyTrig) triggerT.push(T[i]);
 }
 function seriesLabel(s) {
   const l = lanes.find((x) => !x.thread && x.pid === s.pid);
@@ -567,45 +615,66 @@ function fmtVal(key, v) {
   if (/rss|bytes|mem|swap|size|avail/i.test(key)) return fmtBytes(v);
   return Math.abs(v) >= 1e6 ? v.toExponential(3) : String(Math.round(v * 1000) / 1000);
 }
+let triggerT = [];
 function trackSvg(s, t0, t1, width, height, markT) {
   const g = sv("svg", { viewBox: "0 0 " + width + " " + height, height: height });
   const W = width - LABEL_W, k = W / Math.max(1, t1 - t0);
   let lo = Infinity, hi = -Infinity;
   for (let j = 0; j < s.v.length; j++) { if (s.v[j] < lo) lo = s.v[j]; if (s.v[j] > hi) hi = s.v[j]; }
-  if (!(hi > lo)) { hi = lo + 1; }
-  const y = (v) => (height - 3 - (v - lo) / (hi - lo) * (height - 8)).toFixed(1);
+  const top = 4, bottom = height - 3;
+  const span = hi > lo ? hi - lo : 1;
+  const y = (v) => (bottom - (v - lo) / span * (bottom - top)).toFixed(1);
   // per pixel column: keep min and max so spikes survive decimation
   let d = "", last = -1, mn = 0, mx = 0, first = true;
   const emit = (px) => { d += (first ? "M" : "L") + (LABEL_W + px) + " " + y(mx) + "L" + (LABEL_W + px) + " " + y(mn); first = false; };
-  for (let j = 0; j < s.t.length; j++) {
+  const j1 = Math.min(s.t.length, lowerBound(s.t, t1) + 1);
+  for (let j = Math.max(0, lowerBound(s.t, t0) - 1); j < j1; j++) {
     const px = Math.round((s.t[j] - t0) * k);
     if (px < 0 || px > W) continue;
     if (px !== last) { if (last >= 0) emit(last); last = px; mn = mx = s.v[j]; }
     else { if (s.v[j] < mn) mn = s.v[j]; if (s.v[j] > mx) mx = s.v[j]; }
   }
   if (last >= 0) emit(last);
+  g.append(sv("line", { x1: 0, x2: width, y1: height - 0.5, y2: height - 0.5, stroke: "#e6e6ea" }));
   if (d) g.append(sv("path", { class: "trk", d }));
-  const lab = sv("text", { x: 4, y: 12 });
+  const lab = sv("text", { x: 4, y: 13 });
   lab.textContent = seriesLabel(s);
-  const rng = sv("text", { x: 4, y: height - 4 });
+  const rng = sv("text", { x: 4, y: 27, class: "dim" });
   rng.textContent = fmtVal(s.key, lo) + " … " + fmtVal(s.key, hi);
-  g.append(lab, rng);
+  const tt = sv("title");
+  tt.textContent = seriesLabel(s) + ": " + rng.textContent;
+  g.append(lab, rng, tt);
+  for (const tr of triggerT) {
+    const x = LABEL_W + (tr - t0) * k;
+    if (x >= LABEL_W && x <= width) g.append(sv("line", { class: "trigger", x1: x, x2: x, y1: 0, y2: height, stroke: "#d00000", "stroke-dasharray": "4 2" }));
+  }
   if (markT !== undefined) {
     const x = LABEL_W + (markT - t0) * k;
-    g.append(sv("line", { x1: x, x2: x, y1: 0, y2: height, stroke: "#d00000" }));
+    g.append(sv("line", { x1: x, x2: x, y1: 0, y2: height, stroke: "#000" }));
   }
   return g;
 }
+const MAX_TRACKS = 40;
 function drawTracks() {
   const box = $("tracks");
   if (!series || !series.length) { box.hidden = true; return; }
   box.hidden = false;
   box.textContent = "";
-  const show = series.filter((s) => !s.pid || lanes.some((l) => l.pid === s.pid && !st.hideLanes.has(String(l.tid))));
+  const shown = new Set(lanes.filter((l) => !st.hideLanes.has(String(l.tid))).map((l) => l.pid));
+  const sys = series.filter((s) => !s.pid);
+  const per = series.filter((s) => s.pid && shown.has(s.pid));
+  // many processes (a --watch dump) would mean thousands of tracks: say so
+  // and show them once the view is narrowed to fewer processes
+  const show = per.length > MAX_TRACKS ? sys : sys.concat(per);
   for (const s of show) {
-    const g = trackSvg(s, st.t0, st.t1, svgW, 40);
+    const g = trackSvg(s, st.t0, st.t1, svgW, 34);
     g.dataset.series = s.type + ":" + s.key + ":" + s.pid;
     box.append(g);
+  }
+  if (per.length > MAX_TRACKS) {
+    const n = new Set(per.map((s) => s.pid)).size;
+    box.append(el("p", "note", per.length + " per-process tracks of " + n + " processes are not drawn: narrow the view to at most " +
+      MAX_TRACKS + " tracks (click a process in the Processes card, or untick processes in Filters) to see them."));
   }
 }
 
@@ -958,9 +1027,14 @@ function update(panel) {
   saveHash();
 }
 
+const timing = {};
+let tPrev = performance.now();
+function mark(name) { const t = performance.now(); timing[name] = Math.round(t - tPrev); tPrev = t; }
 async function main() {
+  mark("script");
   M = JSON.parse($("meta").textContent);
   const C = await decode();
+  mark("decode");
   tMin = N ? T[0] : 0;
   tMax = N ? Math.max(T[N - 1], tMin + 1000) : 1000;
   for (let i = 0; i < N; i++) { const e = T[i] + durOf(i); if (e > tMax) tMax = e; }
@@ -968,6 +1042,7 @@ async function main() {
   setupColors();
   buildLanes();
   buildSeries(C);
+  mark("lanes");
   loadHash();
   header();
   cards();
@@ -988,7 +1063,9 @@ async function main() {
   $("b-help-close").addEventListener("click", () => help(false));
   window.addEventListener("resize", scheduleDraw);
   window.addEventListener("hashchange", () => { loadHash(); update(true); });
+  mark("setup");
   update(true);
+  mark("filter");
   if (st.q) runSearch(st.q);
   if (st.sel >= 0) {
     const p = lowerBound(rows, st.sel);
@@ -996,7 +1073,9 @@ async function main() {
   }
   $("loading").hidden = true;
   drawTimeline();
+  mark("timeline");
   document.body.dataset.ready = "1";
+  document.body.dataset.timing = JSON.stringify(timing);
 }
 
 main().catch((e) => {

@@ -500,8 +500,13 @@ struct rep {
 	struct buf tmp, tmp2, det;
 	uint64_t nredacted;
 
-	struct col dt, tx_i, tx_v, pid, tid, type, cat, flags, err, dur, dux_i, dux_v,
-		bytes, byx_i, byx_v, str, path, x, s_id, s_t, s_v;
+	struct col dt, tx_i, tx_v, th, type, cat, flags, err_i, err_v, dur, dux_i, dux_v,
+		bytes, byx_i, byx_v, str, path, x_i, x_v, s_id, s_t, s_v;
+	/* threads seen: (pid, tid) pairs; the th column indexes them */
+	int32_t *thr;        /* 2 per thread */
+	uint32_t nthr, thr_cap;
+	uint32_t *thr_h;     /* open addressing: index + 1, 0 = empty */
+	uint32_t thr_hcap;
 
 	struct proc *procs;
 	size_t nprocs, pcap, plast;
@@ -731,6 +736,42 @@ static struct fstat *file_get(struct rep *R, uint32_t path)
 	return &R->files[R->file_slot[path] - 1];
 }
 
+/* The index of (pid, tid) in the thread table, adding it if new. */
+static uint32_t thread_index(struct rep *R, int32_t pid, int32_t tid)
+{
+	if ((uint64_t)(R->nthr + 1) * 2 >= R->thr_hcap) {
+		uint32_t ncap = R->thr_hcap ? R->thr_hcap * 2 : 256;
+		uint32_t *nh = xcalloc(ncap, sizeof(*nh));
+		for (uint32_t k = 0; k < R->nthr; k++) {
+			uint32_t j = hash32(&R->thr[2 * k], 8) & (ncap - 1);
+			while (nh[j])
+				j = (j + 1) & (ncap - 1);
+			nh[j] = k + 1;
+		}
+		free(R->thr_h);
+		R->thr_h = nh;
+		R->thr_hcap = ncap;
+	}
+	int32_t key[2] = {pid, tid};
+	uint32_t j = hash32(key, 8) & (R->thr_hcap - 1);
+	for (;;) {
+		uint32_t v = R->thr_h[j];
+		if (!v)
+			break;
+		if (R->thr[2 * (v - 1)] == pid && R->thr[2 * (v - 1) + 1] == tid)
+			return v - 1;
+		j = (j + 1) & (R->thr_hcap - 1);
+	}
+	if (R->nthr == R->thr_cap) {
+		R->thr_cap = R->thr_cap ? R->thr_cap * 2 : 64;
+		R->thr = xreallocarray(R->thr, R->thr_cap, 2 * sizeof(*R->thr));
+	}
+	R->thr[2 * R->nthr] = pid;
+	R->thr[2 * R->nthr + 1] = tid;
+	R->thr_h[j] = R->nthr + 1;
+	return R->nthr++;
+}
+
 static void add_u64(struct buf *b, uint64_t v)
 {
 	char tmp[24], *p = tmp + sizeof(tmp);
@@ -899,9 +940,8 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 	*prev_t = t;
 
 	int32_t pid = e->pid, tid = e->tid;
-	col_push(&R->pid, &pid);
-	int32_t dtid = (int32_t)((uint32_t)tid - (uint32_t)pid); /* mostly 0: compresses */
-	col_push(&R->tid, &dtid);
+	uint32_t th = thread_index(R, pid, tid);
+	col_push(&R->th, &th);
 	unsigned ti = type_index(R, e->type);
 	R->type_counts[ti]++;
 	uint16_t t16 = (uint16_t)ti;
@@ -912,15 +952,21 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 	uint8_t fl = (uint8_t)((red ? FL_REDACTED : 0) | (e->flags & EVFL_NOISE ? FL_NOISE : 0) |
 			       (err ? FL_FAILED : 0));
 	col_push(&R->flags, &fl);
-	uint16_t e16 = (uint16_t)(err > 0 && err < 65536 ? err : 0);
-	col_push(&R->err, &e16);
+	if (err) { /* failures are few: stored sparse */
+		uint32_t ev32 = (uint32_t)err;
+		col_push(&R->err_i, &idx);
+		col_push(&R->err_v, &ev32);
+	}
 	push_u32_esc(&R->dur, &R->dux_i, &R->dux_v, dur, idx);
 	push_u32_esc(&R->bytes, &R->byx_i, &R->byx_v, bytes, idx);
 	uint32_t sid = d->len ? stab_id(&R->st, d->data, d->len) : 0;
 	col_push(&R->str, &sid);
 	col_push(&R->path, &path_id);
-	uint32_t xid = extra.len ? stab_id(&R->st, extra.data, extra.len) : 0;
-	col_push(&R->x, &xid);
+	if (extra.len) { /* stacks, disassembly: few events, stored sparse */
+		uint32_t xid = stab_id(&R->st, extra.data, extra.len);
+		col_push(&R->x_i, &idx);
+		col_push(&R->x_v, &xid);
+	}
 	buf_free(&extra);
 	if (red)
 		R->nredacted++;
@@ -989,8 +1035,8 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 			}
 		}
 		if (e->type == EVT_SPAWN && (pf = ev_find(e, EVK_CHILD))) {
-			const struct ev_field *th = ev_find(e, EVK_THREAD);
-			if (!(th && evf_u64(th))) {
+			const struct ev_field *thf = ev_find(e, EVK_THREAD);
+			if (!(thf && evf_u64(thf))) {
 				uint32_t pname = p->name; /* proc_get may move p */
 				struct proc *c = proc_get(R, (int)evf_i64(pf));
 				if (c->ppid < 0)
@@ -1453,6 +1499,13 @@ static void build_meta(struct rep *R, struct buf *m, const char *warnings, const
 	}
 	buf_addc(m, ']');
 
+	json_key(m, "threads");
+	buf_addc(m, '[');
+	for (uint32_t k = 0; k < R->nthr; k++) {
+		json_sep(m);
+		buf_printf(m, "%d,%d", R->thr[2 * k], R->thr[2 * k + 1]);
+	}
+	buf_addc(m, ']');
 	json_key(m, "series");
 	buf_addc(m, '[');
 	for (size_t i = 0; i < R->nseries; i++) {
@@ -1562,9 +1615,11 @@ static void rep_free(struct rep *R)
 	buf_free(&R->tmp);
 	buf_free(&R->tmp2);
 	buf_free(&R->det);
-	struct col *cols[] = {&R->dt, &R->tx_i, &R->tx_v, &R->pid, &R->tid, &R->type, &R->cat,
-			      &R->flags, &R->err, &R->dur, &R->dux_i, &R->dux_v, &R->bytes, &R->byx_i,
-			      &R->byx_v, &R->str, &R->path, &R->x, &R->s_id, &R->s_t, &R->s_v};
+	struct col *cols[] = {&R->dt, &R->tx_i, &R->tx_v, &R->th, &R->type, &R->cat, &R->flags,
+			      &R->err_i, &R->err_v, &R->dur, &R->dux_i, &R->dux_v, &R->bytes, &R->byx_i,
+			      &R->byx_v, &R->str, &R->path, &R->x_i, &R->x_v, &R->s_id, &R->s_t, &R->s_v};
+	free(R->thr);
+	free(R->thr_h);
 	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
 		col_free(cols[i]);
 	for (size_t i = 0; i < R->nprocs; i++)
@@ -1588,11 +1643,11 @@ static void render(struct run *r, const char *warnings, struct buf *out)
 	R->scache = xcalloc(R->nscache + 1, sizeof(*R->scache));
 	R->sred = xcalloc(R->nscache + 1, 1);
 	col_init(&R->dt, 4); col_init(&R->tx_i, 4); col_init(&R->tx_v, 8);
-	col_init(&R->pid, 4); col_init(&R->tid, 4); col_init(&R->type, 2);
-	col_init(&R->cat, 1); col_init(&R->flags, 1); col_init(&R->err, 2);
+	col_init(&R->th, 4); col_init(&R->type, 2);
+	col_init(&R->cat, 1); col_init(&R->flags, 1); col_init(&R->err_i, 4); col_init(&R->err_v, 4);
 	col_init(&R->dur, 4); col_init(&R->dux_i, 4); col_init(&R->dux_v, 8);
 	col_init(&R->bytes, 4); col_init(&R->byx_i, 4); col_init(&R->byx_v, 8);
-	col_init(&R->str, 4); col_init(&R->path, 4); col_init(&R->x, 4);
+	col_init(&R->str, 4); col_init(&R->path, 4); col_init(&R->x_i, 4); col_init(&R->x_v, 4);
 	col_init(&R->s_id, 4); col_init(&R->s_t, 8); col_init(&R->s_v, 8);
 
 	/* events in time order (a --from log may not be) */
@@ -1619,12 +1674,12 @@ static void render(struct run *r, const char *warnings, struct buf *out)
 	pack(&pk, "dt", "u32", &R->dt);
 	pack(&pk, "tx_i", "u32", &R->tx_i);
 	pack(&pk, "tx_v", "f64", &R->tx_v);
-	pack(&pk, "pid", "i32", &R->pid);
-	pack(&pk, "tid", "i32", &R->tid);
+	pack(&pk, "th", "u32", &R->th);
 	pack(&pk, "type", "u16", &R->type);
 	pack(&pk, "cat", "u8", &R->cat);
 	pack(&pk, "flags", "u8", &R->flags);
-	pack(&pk, "err", "u16", &R->err);
+	pack(&pk, "err_i", "u32", &R->err_i);
+	pack(&pk, "err_v", "u32", &R->err_v);
 	pack(&pk, "dur", "u32", &R->dur);
 	pack(&pk, "dux_i", "u32", &R->dux_i);
 	pack(&pk, "dux_v", "f64", &R->dux_v);
@@ -1633,7 +1688,8 @@ static void render(struct run *r, const char *warnings, struct buf *out)
 	pack(&pk, "byx_v", "f64", &R->byx_v);
 	pack(&pk, "str", "u32", &R->str);
 	pack(&pk, "path", "u32", &R->path);
-	pack(&pk, "x", "u32", &R->x);
+	pack(&pk, "x_i", "u32", &R->x_i);
+	pack(&pk, "x_v", "u32", &R->x_v);
 	pack(&pk, "s_id", "u32", &R->s_id);
 	pack(&pk, "s_t", "f64", &R->s_t);
 	pack(&pk, "s_v", "f64", &R->s_v);

@@ -366,9 +366,22 @@ static void strv_at(struct fmtctx *c, uint64_t addr)
 		return;
 	}
 	if (env) { /* strace's default: the environment as a count */
-		uint64_t n = 0, p = 0;
-		while (n < MAX_ENVC && tmem_read(c->t->tid, addr + n * psz, &p, psz) == (ssize_t)psz && p)
-			n++, p = 0;
+		unsigned char chunk[4096];
+		uint64_t n = 0;
+		for (bool end = false; !end && n < MAX_ENVC;) {
+			ssize_t got = tmem_read(c->t->tid, addr + n * psz, chunk, sizeof(chunk));
+			if (got < (ssize_t)psz)
+				break;
+			for (size_t off = 0; off + psz <= (size_t)got; off += psz) {
+				uint64_t p = 0;
+				memcpy(&p, chunk + off, psz);
+				if (!p) {
+					end = true;
+					break;
+				}
+				n++;
+			}
+		}
 		hex(c->out, addr);
 		buf_printf(c->out, " /* %" PRIu64 " var%s */", n, n == 1 ? "" : "s");
 		return;

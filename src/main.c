@@ -188,7 +188,7 @@ static void parse_options(int argc, char **argv)
 			break;
 		case 'e':
 			if (traceexpr_parse(optarg, &opt, &err) < 0)
-				usage_error("-e %s: %s", optarg, err.data ? err.data : "invalid expression");
+				usage_error("%s", err.data ? err.data : "invalid -e expression");
 			break;
 		case 'c':
 			opt.summary_table = true;

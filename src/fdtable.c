@@ -222,42 +222,56 @@ static void resolve_socket(struct fd_obj *o, int pid, int fd)
 	close(s);
 }
 
-/* Resolve never-seen fd from /proc; returns the slot state afterwards. */
-static void resolve(struct fdtable *ft, int fd, int pid)
+/*
+ * Resolve never-seen fd from /proc. Returns the object and its flag, NULL
+ * when the fd does not exist (*gone set) or /proc could not tell (ESRCH...).
+ */
+static struct fd_obj *resolve(int fd, int pid, bool *cloexec, bool *gone)
 {
 	char name[64], link[PATH_MAX + 1];
+	*gone = false;
+	*cloexec = false;
 	snprintf(name, sizeof(name), "/proc/%d/fd/%d", pid, fd);
 	ssize_t n = readlink(name, link, sizeof(link) - 1);
 	if (n < 0) {
-		if (errno == ENOENT)
-			slot_set(&ft->slots[fd], SLOT_CLOSED, NULL, false);
-		return; /* ESRCH, EACCES: stay unseen, maybe later */
+		*gone = errno == ENOENT;
+		return NULL;
 	}
 	link[n] = 0;
 	struct fd_obj *o = obj_from_link(link);
 	long fl = read_fdinfo_flags(pid, fd);
-	bool cloexec = false;
 	if (fl >= 0) {
 		if ((fl & O_PATH) == 0)
 			o->access = (fl & O_ACCMODE) == O_RDONLY ? FD_R :
 				    (fl & O_ACCMODE) == O_WRONLY ? FD_W : FD_R | FD_W;
-		cloexec = (fl & O_CLOEXEC) != 0;
+		*cloexec = (fl & O_CLOEXEC) != 0;
 	}
 	if (o->kind == FD_SOCKET)
 		resolve_socket(o, pid, fd);
-	slot_set(&ft->slots[fd], SLOT_OPEN, o, cloexec);
+	return o;
 }
 
 struct fd_obj *fdtable_get(struct fdtable *ft, int fd, int pid)
 {
-	if (fd < 0 || (unsigned)fd >= ft->cap) {
-		if (fd < 0 || (unsigned)fd >= ft->lazy_end || !grow(ft, (unsigned)fd))
-			return NULL;
+	if (fd < 0)
+		return NULL;
+	bool beyond = (unsigned)fd >= ft->cap;
+	if (beyond && (unsigned)fd >= ft->lazy_end)
+		return NULL;
+	if (!beyond && ft->slots[fd].state != SLOT_UNSEEN)
+		return ft->slots[fd].state == SLOT_OPEN ? ft->slots[fd].o : NULL;
+	if (pid <= 0)
+		return NULL;
+	bool cloexec, gone;
+	struct fd_obj *o = resolve(fd, pid, &cloexec, &gone);
+	/* the table grows only for fds that exist: a hostile read(999999) costs no memory */
+	if (o) {
+		fdtable_install(ft, fd, o, cloexec);
+		return (unsigned)fd < ft->cap ? o : NULL;
 	}
-	struct fd_slot *s = &ft->slots[fd];
-	if (s->state == SLOT_UNSEEN && pid > 0)
-		resolve(ft, fd, pid);
-	return s->state == SLOT_OPEN ? s->o : NULL;
+	if (gone && !beyond)
+		slot_set(&ft->slots[fd], SLOT_CLOSED, NULL, false);
+	return NULL;
 }
 
 bool fdtable_cloexec(const struct fdtable *ft, int fd)
@@ -275,18 +289,17 @@ void fdtable_install(struct fdtable *ft, int fd, struct fd_obj *o, bool cloexec)
 	slot_set(&ft->slots[fd], SLOT_OPEN, o, cloexec);
 }
 
+/* Beyond the array nothing is recorded: such fds are resolved from /proc if asked for. */
 void fdtable_close(struct fdtable *ft, int fd)
 {
-	if (fd < 0 || !grow(ft, (unsigned)fd))
-		return;
-	slot_set(&ft->slots[fd], SLOT_CLOSED, NULL, false);
+	if (fd >= 0 && (unsigned)fd < ft->cap)
+		slot_set(&ft->slots[fd], SLOT_CLOSED, NULL, false);
 }
 
 void fdtable_forget(struct fdtable *ft, int fd)
 {
-	if (fd < 0 || !grow(ft, (unsigned)fd))
-		return;
-	slot_set(&ft->slots[fd], SLOT_UNSEEN, NULL, false);
+	if (fd >= 0 && (unsigned)fd < ft->cap)
+		slot_set(&ft->slots[fd], SLOT_UNSEEN, NULL, false);
 }
 
 void fdtable_dup(struct fdtable *ft, int oldfd, int newfd, bool cloexec, int pid)

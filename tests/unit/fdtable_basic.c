@@ -137,7 +137,7 @@ static void test_lazy_resolution(void **state)
 	/* resolved once: closing the real fd does not change what the table says */
 	close(fd);
 	assert_string_equal(fdtable_get(ft, fd, getpid())->path, path);
-	/* an fd that does not exist is remembered as closed */
+	/* an fd that does not exist is not there, and costs no table space */
 	assert_null(fdtable_get(ft, 900, getpid()));
 	fdtable_unref(ft);
 	close(pfd[0]);

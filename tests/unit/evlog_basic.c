@@ -9,6 +9,10 @@
 #include <cmocka.h>
 
 #include "evlog.h"
+#include "options.h"
+
+/* every src object is linked in; main.c (which defines opt) is not */
+struct options opt;
 
 static void test_intern_dedups_any_bytes(void **state)
 {

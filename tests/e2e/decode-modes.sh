@@ -36,3 +36,9 @@ cmp -q --no-filter -e trace=write --json "$T/w.jsonl" -- "$P/dec_files" "$T/w" >
 expect "-e trace=write: writes only, still named by the fds opened unseen" \
 	"$(jl "$T/w.jsonl" "[sorted({e['type'] for e in evs if e['cat'] not in ('process',)}), [e['path'] for e in of('write') if e['fd'] == 3][:1]]")" \
 	"[[\"write\"], [\"$T/w/a.txt\"]]"
+
+mkdir "$T/k"
+cmp -q --no-filter -k --stack-on=open,unlink --json "$T/k.jsonl" -- "$P/dec_files" "$T/k" >"$T/k.txt" 2>&1
+expect "--stack-on=open,unlink: stacks on exactly those events" \
+	"$(jl "$T/k.jsonl" "sorted({(e['type'], 'stack' in e) for e in evs if e['type'] in ('open','unlink','write','close','mkdir')})")" \
+	'[["close", false], ["mkdir", false], ["open", true], ["unlink", true], ["write", false]]'

@@ -253,58 +253,79 @@ static bool is_name_char(unsigned char c)
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+static bool word_start(const char *s, size_t i)
+{
+	return i == 0 || strchr(" \t\r\n\"'&?;,", s[i - 1]) != NULL;
+}
+
+static size_t word_end(const char *s, size_t n, size_t i)
+{
+	while (i < n && !strchr(" \t\r\n\"'&;,", s[i]))
+		i++;
+	return i;
+}
+
 /*
  * Redact secrets from s into out (raw bytes). Returns true if anything was
- * replaced. Covers NAME=value with a secret-looking NAME, --flag=value with a
- * secret-looking flag, HTTP Authorization/Cookie header values, URL
- * userinfo and PEM private-key blocks.
+ * replaced. At the start of each word: NAME=value and --name=value with a
+ * secret-looking name (also in query strings), "--password value", HTTP
+ * Authorization/Cookie header values; anywhere: URL userinfo and PEM
+ * private-key blocks.
  */
 static bool redact(struct buf *out, const char *s, size_t n)
 {
+	static const char *const hdrs[] = {"proxy-authorization:", "authorization:", "set-cookie:",
+					   "cookie:"};
 	bool hit = false;
 	size_t i = 0;
 
-	/* NAME=value (environment) or --name=value (flag) at the start */
-	size_t k = 0;
-	while (k < n && k < 2 && s[k] == '-')
-		k++;
-	size_t ns = k;
-	while (k < n && (is_name_char((unsigned char)s[k]) || (ns && s[k] == '-')))
-		k++;
-	if (k < n && k > ns && s[k] == '=' && (ns || !(s[0] >= '0' && s[0] <= '9')) &&
-	    secret_name(s + ns, k - ns)) {
-		buf_add(out, s, k + 1);
-		buf_adds(out, redacted_mark);
-		return true;
-	}
-
 	while (i < n) {
-		static const char *const hdrs[] = {"proxy-authorization:", "authorization:",
-						   "set-cookie:", "cookie:"};
-		size_t m = 0;
-		for (size_t h = 0; h < ARRAY_SIZE(hdrs); h++) {
-			size_t hl = strlen(hdrs[h]);
-			if (i + hl <= n && strncasecmp(s + i, hdrs[h], hl) == 0 &&
-			    (i == 0 || !is_name_char((unsigned char)s[i - 1]) ) &&
-			    (i == 0 || s[i - 1] != '-')) {
-				m = hl;
-				break;
+		if (word_start(s, i)) {
+			size_t m = 0;
+			for (size_t h = 0; h < ARRAY_SIZE(hdrs) && !m; h++) {
+				size_t hl = strlen(hdrs[h]);
+				if (i + hl <= n && strncasecmp(s + i, hdrs[h], hl) == 0)
+					m = hl;
 			}
-		}
-		if (m) {
-			buf_add(out, s + i, m);
-			i += m;
-			while (i < n && s[i] == ' ')
-				buf_addc(out, s[i++]);
-			size_t e = i;
-			while (e < n && s[e] != '\r' && s[e] != '\n')
-				e++;
-			if (e > i) {
+			if (m) {
+				buf_add(out, s + i, m);
+				i += m;
+				while (i < n && s[i] == ' ')
+					buf_addc(out, s[i++]);
+				size_t e = i;
+				while (e < n && s[e] != '\r' && s[e] != '\n')
+					e++;
+				if (e > i) {
+					buf_adds(out, redacted_mark);
+					hit = true;
+				}
+				i = e;
+				continue;
+			}
+			size_t k = i;
+			while (k < n && k < i + 2 && s[k] == '-')
+				k++;
+			size_t ns = k;
+			while (k < n && (is_name_char((unsigned char)s[k]) || (ns > i && s[k] == '-') || s[k] == '.'))
+				k++;
+			bool named = k > ns && !(ns == i && s[i] >= '0' && s[i] <= '9') && secret_name(s + ns, k - ns);
+			if (named && k < n && (s[k] == '=' || s[k] == ':') && word_end(s, n, k + 1) > k + 1 &&
+			    (s[k] == '=' || ns > i)) {
+				buf_add(out, s + i, k + 1 - i);
 				buf_adds(out, redacted_mark);
 				hit = true;
+				i = word_end(s, n, k + 1);
+				continue;
 			}
-			i = e;
-			continue;
+			if (named && ns > i && k + 1 < n && s[k] == ' ' && s[k + 1] != '-' &&
+			    word_end(s, n, k + 1) > k + 1) {
+				/* "--password value" in a command line written out as text */
+				buf_add(out, s + i, k + 1 - i);
+				buf_adds(out, redacted_mark);
+				hit = true;
+				i = word_end(s, n, k + 1);
+				continue;
+			}
 		}
 		if (i + 3 <= n && memcmp(s + i, "://", 3) == 0) {
 			buf_add(out, "://", 3);
@@ -335,11 +356,7 @@ static bool redact(struct buf *out, const char *s, size_t n)
 				buf_adds(out, "-----BEGIN PRIVATE KEY-----");
 				buf_adds(out, redacted_mark);
 				hit = true;
-				if (!end) {
-					i = n;
-					continue;
-				}
-				i = (size_t)(end - s);
+				i = end ? (size_t)(end - s) : n;
 				continue;
 			}
 		}
@@ -1310,18 +1327,42 @@ static void html_safe_json(struct buf *out, const char *s, size_t n)
 	}
 }
 
-static void json_disp(struct rep *R, struct buf *b, const char *s, size_t n, bool *red)
+/*
+ * The run's argv with secrets replaced (a flag like --token hides the next
+ * word). Returns a NULL-terminated vector of new strings; *red is set if
+ * anything was replaced.
+ */
+static char **argv_redacted(const struct rep *R, bool *red)
 {
-	/* json_str applies the same \xNN policy; redact first */
-	if (R->redact) {
-		buf_reset(&R->tmp2);
-		if (redact(&R->tmp2, s, n)) {
+	const struct run *r = R->r;
+	int n = 0;
+	while (n < r->argc && r->argv && r->argv[n])
+		n++;
+	char **v = xcalloc((size_t)n + 1, sizeof(*v));
+	bool hide_next = false;
+	for (int i = 0; i < n; i++) {
+		const char *a = r->argv[i];
+		struct buf t = {0};
+		if (R->redact && hide_next) {
+			v[i] = xstrdup(redacted_mark);
 			*red = true;
-			json_str(b, R->tmp2.data, R->tmp2.len);
-			return;
+		} else if (R->redact && redact(&t, a, strlen(a))) {
+			v[i] = buf_steal(&t);
+			*red = true;
+		} else {
+			v[i] = xstrdup(a);
 		}
+		buf_free(&t);
+		hide_next = secret_flag(a, strlen(a));
 	}
-	json_str(b, s, n);
+	return v;
+}
+
+static void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
 }
 
 static int cmp_files(const void *a, const void *b)
@@ -1346,19 +1387,12 @@ static void build_meta(struct rep *R, struct buf *m, const char *warnings, const
 	json_cstr(m, r->mode ? r->mode : "trace");
 	json_key(m, "argv");
 	buf_addc(m, '[');
-	bool hide_next = false;
-	for (int i = 0; i < r->argc && r->argv && r->argv[i]; i++) {
+	char **av = argv_redacted(R, &red);
+	for (size_t i = 0; av[i]; i++) {
 		json_sep(m);
-		const char *a = r->argv[i];
-		if (hide_next && R->redact) {
-			json_cstr(m, redacted_mark);
-			red = true;
-			hide_next = false;
-			continue;
-		}
-		json_disp(R, m, a, strlen(a), &red);
-		hide_next = secret_flag(a, strlen(a));
+		json_cstr(m, av[i]);
 	}
+	strv_free(av);
 	buf_addc(m, ']');
 	json_key(m, "argv_redacted");
 	json_bool(m, red);
@@ -1721,19 +1755,17 @@ static void render(struct run *r, const char *warnings, struct buf *out)
 
 	struct buf title = {0};
 	buf_adds(&title, "compendium");
-	for (int i = 0; i < r->argc && r->argv && r->argv[i] && i < 8; i++) {
+	bool tred = false;
+	char **av = argv_redacted(R, &tred);
+	for (size_t i = 0; av[i] && i < 8; i++) {
+		struct buf d = {0};
 		buf_addc(&title, ' ');
-		struct buf t = {0}, d = {0};
-		bool red = false;
-		if (R->redact && redact(&t, r->argv[i], strlen(r->argv[i])))
-			red = true;
-		(void)red;
-		disp_add(&d, t.len ? t.data : r->argv[i], t.len ? t.len : strlen(r->argv[i]));
+		disp_add(&d, av[i], strlen(av[i]));
 		if (d.len)
 			html_text(&title, d.data);
-		buf_free(&t);
 		buf_free(&d);
 	}
+	strv_free(av);
 
 	const char *tpl = (const char *)report_tpl;
 	const char *end = tpl + report_tpl_len;

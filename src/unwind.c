@@ -261,7 +261,8 @@ out:
 	return n;
 }
 
-static void frame_json(struct buf *b, struct uw_proc *u, uint64_t ip, bool caller, bool *reread)
+/* Append one frame; returns whether its IP lies in a file mapping. */
+static bool frame_json(struct buf *b, struct uw_proc *u, uint64_t ip, bool caller, bool *reread)
 {
 	/* A return address may sit just past its call's function (noreturn calls). */
 	uint64_t look = caller && ip ? ip - 1 : ip;
@@ -291,6 +292,7 @@ static void frame_json(struct buf *b, struct uw_proc *u, uint64_t ip, bool calle
 	json_key(b, "sym");
 	json_cstr(b, sym);
 	buf_addc(b, '}');
+	return m && m->path && m->path[0] == '/';
 }
 
 void unwind_attach_stack(struct evlog *log, struct task *t, struct ev_draft *d)
@@ -311,8 +313,16 @@ void unwind_attach_stack(struct evlog *log, struct task *t, struct ev_draft *d)
 		reread = true;
 	}
 	buf_addc(&b, '[');
+	bool in_file = false;
 	for (unsigned i = 0; i < n; i++)
-		frame_json(&b, u, ips[i], i > 0, &reread);
+		in_file = frame_json(&b, u, ips[i], i > 0, &reread);
+	/*
+	 * libunwind also says "outermost" when a frame has no unwind info and
+	 * no usable frame pointer (JIT code); a real stack ends in a file
+	 * (_start, clone), so anything else was cut short.
+	 */
+	if (!why && n && !in_file)
+		why = "no unwind info";
 	if (why) {
 		json_sep(&b);
 		buf_adds(&b, "{\"truncated\":true");

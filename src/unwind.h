@@ -19,7 +19,8 @@
  * (offset: file offset in module, as in /proc/PID/maps; sym only when
  * trusted), then, when the walk stopped early (unreadable memory, thread
  * gone, a cycle, the depth cap), a last element
- *   {"truncated":true,"reason":"unreadable"|"cycle"|"sp"|"depth"|"no registers"}.
+ *   {"truncated":true,"reason":"unreadable"|"cycle"|"sp"|"depth"|"no registers"|"no unwind info"}
+ * ("no unwind info": the walk ended in code outside any file, e.g. JIT).
  */
 void unwind_attach_stack(struct evlog *log, struct task *t, struct ev_draft *d);
 /* Forget cached address-space data of p (after exec, exit, or exec-mapping change). */

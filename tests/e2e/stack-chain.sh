@@ -61,3 +61,11 @@ expect "static: frame 0 in the static binary, named" "$s" '["stk_static", "sysca
 cmp -q -k --stack-on=open --json "$T/r.jsonl" -- "$P/stk_chain" 50 >/dev/null 2>&1
 r=$(jl "$T/r.jsonl" "[len($marker), len(set(tuple(f.get('ip') for f in e['stack']) for e in $marker))]")
 expect "50 marker stacks, all the same" "$r" '[50, 1]'
+
+# JIT code (anonymous RWX, no unwind info): the walk gets through jit_callback into the generated
+# code, shows that frame as an address in no module, and says the stack was cut short
+cmp -q -k --stack-on=open --json "$T/j.jsonl" -- "$P/stk_jit" >"$T/j.out" 2>/dev/null
+expect "stk_jit exits 0 under -k" "$?" 0
+code=$(sed -n 's/^stk_jit code=\(0x[0-9a-f]*\)/\1/p' "$T/j.out")
+j=$(jl "$T/j.jsonl" "(lambda s: [s[0]['sym'], s[1]['sym'], s[2]['module'], 0 < int(s[2]['ip'],16) - $code < 64, s[-1]])($marker[0]['stack'])")
+expect "JIT: syscall < jit_callback < code at no module, then truncated" "$j" '["syscall", "jit_callback", null, true, {"reason": "no unwind info", "truncated": true}]'

@@ -9,8 +9,10 @@
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -153,6 +155,90 @@ static void test_memmap(void **state)
 	decode_proc_free(&p);
 }
 
+static bool has(const uint64_t *bm, unsigned nr)
+{
+	return (bm[nr / 64] >> (nr % 64)) & 1;
+}
+
+static void test_wanted_syscalls(void **state)
+{
+	(void)state;
+	uint64_t bm[SC_BITMAP_WORDS];
+	memset(&opt, 0, sizeof(opt));
+	opt.verbose = true;
+	assert_false(decode_wanted_syscalls(bm)); /* -v: stop at everything */
+	opt.verbose = false;
+	opt.summary_table = true;
+	assert_false(decode_wanted_syscalls(bm)); /* -c counts every call */
+	opt.summary_table = false;
+
+	/* everything selected: the decoded calls, not the ones without events */
+	opt.trace_all = true;
+	memset(bm, 0, sizeof(bm));
+	assert_true(decode_wanted_syscalls(bm));
+	unsigned want[] = { SYS_read, SYS_openat, SYS_close, SYS_mmap, SYS_brk, SYS_connect, SYS_execve,
+			    SYS_clone3, SYS_exit_group, SYS_unlinkat, SYS_sendmmsg };
+	for (unsigned i = 0; i < sizeof(want) / sizeof(*want); i++)
+		assert_true(has(bm, want[i]));
+	assert_false(has(bm, SYS_getpid));
+	assert_false(has(bm, SYS_futex));
+
+	/* only connect selected: fd tracking and processes still, no memory, no read */
+	opt.trace_all = false;
+	opt.trace_sel[SYS_connect / 64] |= 1ull << (SYS_connect % 64);
+	memset(bm, 0, sizeof(bm));
+	assert_true(decode_wanted_syscalls(bm));
+	assert_true(has(bm, SYS_connect));
+	assert_true(has(bm, SYS_socket));
+	assert_true(has(bm, SYS_dup2));
+	assert_true(has(bm, SYS_close_range));
+	assert_true(has(bm, SYS_clone));
+	assert_false(has(bm, SYS_read));
+	assert_false(has(bm, SYS_mmap));
+	/* --faults needs the memory map for region attribution */
+	opt.faults = true;
+	memset(bm, 0, sizeof(bm));
+	decode_wanted_syscalls(bm);
+	assert_true(has(bm, SYS_mmap) && has(bm, SYS_munmap) && has(bm, SYS_mremap) && has(bm, SYS_brk));
+	memset(&opt, 0, sizeof(opt));
+}
+
+static void test_proc_lifecycle(void **state)
+{
+	(void)state;
+	struct proc parent = { .pid = 1000001 }, forked = { .pid = 1000002 }, sibling = { .pid = 1000003 };
+	struct dec_call pc = { .p = &parent, .dp = dec_proc(&parent) };
+	dec_set_cwd(&pc, "/work");
+	fdtable_close_range(pc.dp->fds, 0, ~0u, false); /* no pre-existing fds (no such pids in /proc) */
+	fdtable_install(pc.dp->fds, 3, fd_obj_new(FD_FILE, FD_R, "/a"), false);
+	fdtable_install(pc.dp->fds, 4, fd_obj_new(FD_FILE, FD_W, "/b"), true);
+
+	decode_proc_new(&forked, &parent, 0);                        /* fork */
+	decode_proc_new(&sibling, &parent, CLONE_FILES | CLONE_FS); /* shares fds and cwd */
+	assert_string_equal(decode_fd_desc(&forked, 3), "/a");
+	assert_string_equal(decode_fd_desc(&sibling, 4), "/b");
+	fdtable_install(sibling.dec->fds, 5, fd_obj_new(FD_FILE, FD_R, "/c"), false);
+	assert_string_equal(decode_fd_desc(&parent, 5), "/c");
+	assert_null(decode_fd_desc(&forked, 5));
+	struct dec_call sc = { .p = &sibling, .dp = sibling.dec };
+	dec_set_cwd(&sc, "/elsewhere");
+	assert_string_equal(dec_cwd(&pc), "/elsewhere");           /* CLONE_FS */
+	struct dec_call fc = { .p = &forked, .dp = forked.dec };
+	assert_string_equal(dec_cwd(&fc), "/work");
+
+	/* exec in the sibling: its table is unshared first, then CLOEXEC fds go */
+	decode_proc_exec(&sibling);
+	assert_null(decode_fd_desc(&sibling, 4));
+	assert_string_equal(decode_fd_desc(&sibling, 3), "/a");
+	assert_string_equal(decode_fd_desc(&parent, 4), "/b");
+	decode_proc_exec(&forked);
+	assert_null(decode_fd_desc(&forked, 4));
+	decode_proc_free(&sibling);
+	decode_proc_free(&forked);
+	decode_proc_free(&parent);
+	decode_proc_free(&parent); /* idempotent */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +246,8 @@ int main(void)
 		cmocka_unit_test(test_noise),
 		cmocka_unit_test(test_sockaddr),
 		cmocka_unit_test(test_memmap),
+		cmocka_unit_test(test_wanted_syscalls),
+		cmocka_unit_test(test_proc_lifecycle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,19 @@
 // SPDX-License-Identifier: MIT
 /* decode: the tracer's syscall hooks: per-process state, dispatch to the decoders, -v records, -c statistics. */
+/*
+ * Choices the events follow (the man page documents them):
+ * - Paths are what the program passed, made absolute against the cwd or the
+ *   *at dirfd, with "//" and "/./" folded and ".." kept; strace -y shows the
+ *   kernel's resolved path instead. Fd-based events name what the fd was
+ *   opened as. Unreadable path pointers give path null plus path_addr; paths
+ *   are kept to DEC_PATH_MAX bytes, then marked truncated.
+ * - read/write on sockets are send/recv. sendfile, copy_file_range, splice
+ *   and tee give a read on the input fd and a write (or send) on the output.
+ * - A call cut by a signal for restart (ERESTARTSYS...) is an event with that
+ *   err; the restarted call is an event of its own.
+ * - i386 calls are decoded through their x86_64 twins, except the ones whose
+ *   arguments point to structs of another layout (msghdr, old mmap).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>

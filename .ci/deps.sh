@@ -14,6 +14,24 @@ test) want=$test_pkgs ;;
 *) echo "deps.sh: unknown set '$what' (use build or test)" >&2; exit 2 ;;
 esac
 
+# The browser tests drive Debian's chromium with playwright-core, pinned by
+# tests/browser/package-lock.json (one npm package, no browser download).
+# Without it those tests print "skip" with the reason, so a failure here is
+# a warning, not an error.
+browser_deps() {
+	[ "$what" = test ] || return 0
+	dir=$(cd "$(dirname "$0")/.." && pwd)/tests/browser
+	[ -f "$dir/package-lock.json" ] || return 0
+	[ -f "$dir/node_modules/playwright-core/package.json" ] && return 0
+	if ! command -v npm >/dev/null 2>&1; then
+		echo "compendium: npm missing; browser tests will be skipped" >&2
+		return 0
+	fi
+	echo "compendium: installing playwright-core for the browser tests (npm ci in tests/browser)" >&2
+	(cd "$dir" && npm ci --no-audit --no-fund >&2) ||
+		echo "compendium: warning: npm ci in tests/browser failed; browser tests will be skipped" >&2
+}
+
 missing=""
 for p in $want; do
 	# nodejs/npm may come from elsewhere than Debian: accept the commands.
@@ -37,6 +55,7 @@ if dpkg-query -W -f='${Status}\n' libunwind-14-dev 2>/dev/null | grep -q '^insta
 fi
 
 if [ -z "$missing" ] && [ -z "$llvm_unwind" ]; then
+	browser_deps
 	exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
@@ -52,3 +71,4 @@ echo "compendium: installing:$missing" >&2
 apt-get update -q >&2 || true
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing >&2
+browser_deps

@@ -86,7 +86,9 @@ void dfile_open(struct dec_call *c)
 
 void dfile_close_entry(struct dec_call *c)
 {
-	/* resolve a never-seen fd while /proc still shows it */
+	/* resolve a never-seen fd while /proc still shows it, if the close is reported */
+	if (!c->emit)
+		return;
 	int fd = (int)c->a[0];
 	dec_obj_desc(c, fd, dec_fd(c, fd));
 }

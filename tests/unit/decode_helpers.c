@@ -9,6 +9,7 @@
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <sched.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -239,6 +240,41 @@ static void test_proc_lifecycle(void **state)
 	decode_proc_free(&parent); /* idempotent */
 }
 
+static void test_stats(void **state)
+{
+	(void)state;
+	struct evlog *log = evlog_new();
+	memset(&opt, 0, sizeof(opt));
+	opt.summary_table = true;
+	decode_init(log);
+	struct proc p = { .pid = getpid() };
+	struct task t = { .tid = getpid(), .proc = &p };
+	int64_t rets[] = { 5, -4 /* EINTR: an error */, -512 /* ERESTARTSYS: not one */, 0 };
+	for (unsigned i = 0; i < 4; i++) {
+		t.sc = (struct syscall){ .nr = SYS_read, .arch = AUDIT_ARCH_X86_64, .t_entry = evlog_now(log),
+					 .ret = rets[i], .is_error = rets[i] < 0 };
+		decode_syscall_entry(&t);
+		decode_syscall_exit(&t);
+	}
+	t.sc = (struct syscall){ .nr = 20 /* i386 getpid */, .arch = AUDIT_ARCH_I386, .compat = true, .ret = 1 };
+	decode_syscall_exit(&t);
+	t.sc = (struct syscall){ .nr = 0x7fffffff, .arch = AUDIT_ARCH_X86_64, .ret = -38, .is_error = true };
+	decode_syscall_exit(&t); /* a bogus number is not counted anywhere, nor a crash */
+	unsigned n;
+	const struct sc_stat *st = decode_stats(AUDIT_ARCH_X86_64, &n);
+	assert_true(n > SYS_read);
+	assert_int_equal(st[SYS_read].calls, 4);
+	assert_int_equal(st[SYS_read].errors, 1);
+	st = decode_stats(AUDIT_ARCH_I386, &n);
+	assert_int_equal(st[20].calls, 1);
+	assert_int_equal(st[SYS_read].calls, 0);
+	assert_int_equal(evlog_count(log), 0); /* read is not selected: no events */
+	decode_proc_free(&p);
+	decode_fini();
+	evlog_free(log);
+	memset(&opt, 0, sizeof(opt));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_memmap),
 		cmocka_unit_test(test_wanted_syscalls),
 		cmocka_unit_test(test_proc_lifecycle),
+		cmocka_unit_test(test_stats),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -509,9 +509,10 @@ static void syscall_exit(struct task *t, const struct arch_scinfo *si)
 		t->sc.ret = -EPERM;
 		t->sc.is_error = true;
 	}
-	/* P17: restart codes and rt_sigreturn's restored rax are not failures */
-	if ((t->sc.ret <= -512 && t->sc.ret >= -516) || e->kind == ARCH_SC_SIGRETURN)
-		t->sc.is_error = false;
+	/*
+	 * is_error stays the kernel's view ([-4095, -1]); decoders tell restart
+	 * codes (-512..-516) and rt_sigreturn's restored rax apart (P17).
+	 */
 	switch (e->kind) {
 	case ARCH_SC_FORK:
 	case ARCH_SC_VFORK:

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * proc_leader_exit: the leader calls pthread_exit while two threads run
- * for a while; the last one calls exit(5) (ENGINE.md P7).
+ * for a while: one returns after 100 ms, the other calls exit(5) after
+ * 300 ms (ENGINE.md P7).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 
 static void *worker(void *arg)
 {
-	struct timespec ts = { 0, 300 * 1000 * 1000 };
+	struct timespec ts = { 0, (arg ? 300 : 100) * 1000 * 1000 };
 	nanosleep(&ts, NULL);
 	if (arg)
 		exit(5);

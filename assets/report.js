@@ -425,6 +425,18 @@ function syncFilterPanel() {
 
 // ---- timeline ----------------------------------------------------------------
 let svgW = 800;
+let selLayer = null, geom = null;
+// The selection is its own layer: moving it does not redraw the events.
+function drawSelection() {
+  if (!selLayer || !geom) return;
+  selLayer.textContent = "";
+  const { t0, k, X0, W, laneY } = geom;
+  if (st.sel < 0 || laneY[laneOf[st.sel]] < 0) return;
+  const x = (T[st.sel] - t0) * k;
+  if (x < -2 || x > W + 2) return;
+  const w = Math.max(3, durOf(st.sel) * k);
+  selLayer.append(sv("rect", { class: "selm", x: X0 + x - 1, y: laneY[laneOf[st.sel]] + 1, width: w + 2, height: LANE_H - 2 }));
+}
 const visLanes = () => lanes.map((l, i) => i).filter((i) => !st.hideLanes.has(String(lanes[i].tid)));
 
 function niceStep(span, px) {
@@ -510,7 +522,9 @@ function drawTimeline() {
     const y = laneY[l];
     if (y < 0) continue;
     const ty = TYPE[i];
-    const x0 = (T[i] - t0) * k, d = durOf(i);
+    const x0 = (T[i] - t0) * k;
+    let d = DUR[i];
+    if (d === ESC32) d = durX.get(i);
     let x1 = d ? x0 + d * k : x0 + 1;
     if (x1 < 0) continue;
     const a = Math.max(0, x0), b = Math.min(W, Math.max(x1, a + 1));
@@ -564,13 +578,10 @@ function drawTimeline() {
     }
     if (parts.length) { const p = sv("path", { class: "match", d: parts.join("") }); p.id = "tl-matches"; p.dataset.n = String(parts.length); svg.append(p); }
   }
-  if (st.sel >= 0 && laneY[laneOf[st.sel]] >= 0) {
-    const x = (T[st.sel] - t0) * k;
-    if (x >= -2 && x <= W + 2) {
-      const w = Math.max(3, durOf(st.sel) * k);
-      svg.append(sv("rect", { class: "selm", x: X0 + x - 1, y: laneY[laneOf[st.sel]] + 1, width: w + 2, height: LANE_H - 2 }));
-    }
-  }
+  selLayer = sv("g", { id: "tl-sel" });
+  svg.append(selLayer);
+  geom = { t0, k, X0, W, laneY };
+  drawSelection();
   // labels last, over a plain background
   const gL = sv("g");
   gL.append(sv("rect", { x: 0, y: 0, width: LABEL_W - 4, height: H, fill: "#fff" }));
@@ -851,7 +862,7 @@ function select(pos, scroll) {
   // keep the selected event inside the timeline's view
   const t = T[st.sel];
   if (t < st.t0 || t > st.t1) { const sp = st.t1 - st.t0; setRange(t - sp / 2, t + sp / 2); }
-  else scheduleDraw();
+  else drawSelection();
   details(st.sel);
   saveHash();
 }

@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The HTML report at a million events (issue 4): file size, time to render
+# it from the in-memory event log, and in headless chromium the first full
+# frame, zoom redraws and the jump to the last table row. Figures only; no
+# pass/fail threshold (targets: <= 15 MB, < 1 s render, < 2 s first frame,
+# < 100 ms zoom redraw).
+set -eu
+BUILD=${BUILD:-build}
+N=${REPORT_EVENTS:-1000000}
+mkdir -p "$BUILD/bench"
+objs=$(find "$BUILD/obj/src" -name '*.o' ! -name main.o | sort)
+gen=$(find "$BUILD/gen" -name '*.o' | sort)
+# shellcheck disable=SC2086
+cc -std=gnu11 -O2 -D_GNU_SOURCE -Isrc -I"$BUILD/gen" -o "$BUILD/bench/report_gen" tests/bench/report_gen.c \
+	$objs $gen $(pkg-config --libs libunwind-ptrace libunwind-generic capstone libcjson zlib) -lpthread -lm
+out=$(mktemp -d /tmp/compendium-bench.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+echo "report of $N synthetic events (random mix: file, I/O, network, memory, counters; 8 processes)"
+for k in 1 2 3; do
+	"$BUILD/bench/report_gen" "$N" "$out/r.html" 2>/dev/null | sed "s/^/  run $k: /"
+done
+size=$(wc -c <"$out/r.html")
+echo "  file size: $size bytes ($(awk "BEGIN { printf \"%.1f\", $size / 1e6 }") MB)"
+if command -v node >/dev/null 2>&1 && [ -x /usr/bin/chromium ] &&
+	[ -f tests/browser/node_modules/playwright-core/package.json ]; then
+	node tests/browser/report-test.js bench "$out/r.html" | grep -v '^ok - ' | sed 's/^/  chromium: /'
+else
+	echo "  chromium: skipped (needs node, /usr/bin/chromium and npm ci in tests/browser)"
+fi

@@ -157,8 +157,8 @@ static pid_t start_traced(char *const argv[])
 static bool is_marker(pid_t pid, uint64_t addr)
 {
 	const char want[] = "/nonexistent/stk_chain_marker";
-	char got[sizeof(want) + 8];
-	for (size_t i = 0; i < sizeof(got); i += 8) {
+	char got[(sizeof(want) + 7) / 8 * 8];
+	for (size_t i = 0; i < sizeof(want); i += 8) {
 		errno = 0;
 		long w = ptrace(PTRACE_PEEKDATA, pid, addr + i, 0);
 		if (errno)

@@ -78,3 +78,9 @@ check "summary lists the mapped file among the top regions" grep -q "flt_pages.d
 # fault events are never printed one by one in the narrative (noise)
 n=$(grep -c 'fault' "$T/narr.txt" 2>/dev/null || true)
 check "narrative does not list every fault" test "${n:-0}" -lt 50
+
+# F8: no perf or epoll fd leaks into the tracee
+cmp -q --faults -- /bin/ls -l /proc/self/fd >"$T/fds" 2>/dev/null
+n=$(grep -c -E 'perf_event|eventpoll' "$T/fds")
+expect "the tracee inherits no perf_event or epoll fds" "$n" 0
+check "the fd listing ran" grep -q ' 0 -> ' "$T/fds"

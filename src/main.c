@@ -176,8 +176,9 @@ static void parse_options(int argc, char **argv)
 	opt.strsize = 64;
 	opt.report_mode = 0600;
 	opt.trace_all = true;
+	opterr = 0; /* one message of our own instead of getopt's */
 	/* '+': stop at the first non-option, it starts the command */
-	while ((c = getopt_long(argc, argv, "+p:ve:cqs:o:khV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:ve:cqs:o:khV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			opt.pids = xreallocarray(opt.pids, (size_t)opt.npids + 1, sizeof(*opt.pids));
@@ -273,9 +274,12 @@ static void parse_options(int argc, char **argv)
 				usage_error("--color '%s': expected auto, always or never", optarg);
 			color = optarg;
 			break;
+		case ':':
+			usage_error("%s needs an argument", argv[optind - 1]);
 		default:
-			/* getopt printed what was wrong */
-			die(EXIT_USAGE, "invalid command line (see compendium --help)");
+			if (optopt && optopt != '?')
+				usage_error("unknown option '-%c'", optopt);
+			usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	buf_free(&err);

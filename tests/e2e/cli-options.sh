@@ -12,7 +12,7 @@ check "--help exits 0 and shows usage" test -n "$help"
 echo "$help" | grep -oE '^ +(-[a-zA-Z], )?--[a-z][a-z-]*' | grep -oE -- '--[a-z-]+' | sort -u >"$T/help.long"
 echo "$help" | grep -oE '^ +-[a-zA-Z],' | grep -oE -- '-[a-zA-Z]' | sort -u >"$T/help.short"
 # options in the man page: .It Fl x , Fl \-long
-grep -E '^\.It Fl' "$TOP/man/compendium.1" | grep -oE 'Fl \\-[a-z-]+' | sed 's/Fl \\-/--/' | sort -u >"$T/man.long"
+grep -E '^\.It Fl' "$TOP/man/compendium.1" | grep -oE 'Fl \\-[a-z\\-]+' | sed 's/\\//g; s/^Fl -/--/' | sort -u >"$T/man.long"
 grep -E '^\.It Fl [a-zA-Z] ' "$TOP/man/compendium.1" | sed -E 's/^\.It Fl ([a-zA-Z]).*/-\1/' | sort -u >"$T/man.short"
 d=$(diff "$T/help.long" "$T/man.long")
 expect "long options: --help and the man page agree" "$d" ""
@@ -39,11 +39,11 @@ bad() { # description expected-status grep-pattern args...
 	lines=$(wc -l <"$T/err")
 	if [ "$rc" -ne "$want" ]; then fail "$d: exit $rc, want $want ($(cat "$T/err"))"; return; fi
 	if [ "$lines" -ne 1 ]; then fail "$d: $lines lines on stderr, want 1: $(cat "$T/err")"; return; fi
-	if ! grep -qE "$pat" "$T/err"; then fail "$d: message '$(cat "$T/err")' lacks /$pat/"; return; fi
+	if ! grep -qE -- "$pat" "$T/err"; then fail "$d: message '$(cat "$T/err")' lacks /$pat/"; return; fi
 	ok "$d"
 }
 bad "no command" 2 "no command given" 
-bad "unknown option" 2 "invalid command line|unrecognized" --bogus-option -- true
+bad "unknown option" 2 "unknown option" --bogus-option -- true
 bad "--pid abc" 2 "not a number" --pid abc
 bad "--pid 0" 2 "positive" --pid 0
 bad "--pid -1" 2 "positive" --pid -1
@@ -64,3 +64,5 @@ bad "-o into a missing directory" 1 "cannot open" -o "$T/missing/x.txt" -- sh -c
 mkdir "$T/adir"
 bad "--json to a directory" 1 "is a directory" --json "$T/adir" -- sh -c "touch $marker"
 check "... and the command still did not run" test ! -e "$marker"
+bad "unknown short option" 2 "unknown option '-Z'" -Z -- true
+bad "option missing its argument" 2 "--json needs an argument" --json

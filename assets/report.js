@@ -52,6 +52,7 @@ function fmtDur(ns) {
 }
 function fmtTime(ns) { return (ns / 1e9).toFixed(6); }
 const fmtN = (n) => Number(n).toLocaleString("en-US");
+const plural = (n, one, many) => fmtN(n) + " " + (Number(n) === 1 ? one : many);
 
 // ---- decoding ------------------------------------------------------------
 function b64(s) {
@@ -331,7 +332,7 @@ function cards() {
     "), written " + fmtBytes(s.bytes_written) + " (" + fmtN(s.writes) + ")", () => onlyCat("io"), "io");
   card("Network", fmtBytes(s.bytes_sent + s.bytes_received), fmtN(s.sockets) + " sockets, " + fmtN(s.connects) +
     " connects, sent " + fmtBytes(s.bytes_sent) + ", received " + fmtBytes(s.bytes_received), () => onlyCat("network"), "network");
-  const fc = card("Files", fmtN(s.files) + " files", fmtN(s.opens) + " opens", () => onlyCat("file", "desc"), "files");
+  const fc = card("Files", plural(s.files, "file", "files"), plural(s.opens, "open", "opens"), () => onlyCat("file", "desc"), "files");
   const ul = el("ul");
   for (const [id, n, failed] of s.top_files.slice(0, 6)) {
     const b = el("button", "", str(id));
@@ -341,7 +342,7 @@ function cards() {
     const li = el("li"); li.append(b); ul.append(li);
   }
   fc.append(ul);
-  const pc = card("Processes", fmtN(s.processes) + " processes", fmtN(s.threads) + " threads, " + fmtN(s.execs) + " execs" +
+  const pc = card("Processes", plural(s.processes, "process", "processes"), plural(s.threads, "thread", "threads") + ", " + plural(s.execs, "exec", "execs") +
     (s.crashes ? ", " + s.crashes + " crashed" : ""), () => onlyCat("process"), "processes");
   const pl = el("ul");
   for (const p of M.procs.slice().sort((a, b) => b.n - a.n).slice(0, 6)) {
@@ -892,7 +893,8 @@ function details(i) {
   if (X[i]) {
     let x = null;
     try { x = JSON.parse(str(X[i])); } catch (e) { box.append(el("pre", "", str(X[i]))); }
-    if (x && typeof x === "object") for (const k of Object.keys(x)) box.append(...extraBlock(k, x[k]));
+    const order = (k) => ["disasm", "stack", "regs"].indexOf(k) >>> 0;
+    if (x && typeof x === "object") for (const k of Object.keys(x).sort((a, b) => order(a) - order(b))) box.append(...extraBlock(k, x[k]));
   }
   // counter tracks of this process (or the system) around this event
   const type = typeNames[TYPE[i]];
@@ -919,6 +921,10 @@ function extraBlock(key, v) {
       pre.append(line);
     }
     out.push(pre);
+  } else if (v && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x !== "object")) {
+    // flat objects (registers, thresholds): one "name value" per line
+    const w = Math.max(...Object.keys(v).map((k) => k.length));
+    out.push(el("pre", "", Object.entries(v).map(([k, x]) => k.padEnd(w) + " " + x).join("\n")));
   } else {
     out.push(el("pre", "", typeof v === "string" ? v : JSON.stringify(v, null, 1)));
   }
@@ -929,7 +935,7 @@ function extraBlock(key, v) {
 function runSearch(q) {
   st.q = q;
   computeHits();
-  $("q-count").textContent = q ? (hits.length ? fmtN(hits.length) + " matches" : "no match") : "";
+  $("q-count").textContent = q ? (hits.length ? plural(hits.length, "match", "matches") : "no match") : "";
   drawTable();
   scheduleDraw();
   saveHash();
@@ -941,7 +947,7 @@ function nextHit(dir) {
   if (dir > 0) { h = lowerBound(hits, cur + 1); if (h >= hits.length) h = 0; }
   else { h = lowerBound(hits, cur) - 1; if (h < 0) h = hits.length - 1; }
   select(hits[h], true);
-  $("q-count").textContent = (h + 1) + " of " + fmtN(hits.length) + " matches";
+  $("q-count").textContent = (h + 1) + " of " + plural(hits.length, "match", "matches");
 }
 
 // ---- export (Trace Event Format) ---------------------------------------------------
@@ -1033,7 +1039,7 @@ function update(panel) {
   if (panel) syncFilterPanel(); else syncFilterPanel();
   syncCards();
   tableLayout();
-  if (st.q) $("q-count").textContent = hits.length ? fmtN(hits.length) + " matches" : "no match";
+  if (st.q) $("q-count").textContent = hits.length ? plural(hits.length, "match", "matches") : "no match";
   scheduleDraw();
   saveHash();
 }

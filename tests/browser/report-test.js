@@ -258,6 +258,23 @@ async function watch(p) {
   ok(await p.isVisible('.card[data-card="triggers"]'), "a Triggers card is shown");
 }
 
+async function crash(p) {
+  ok(await p.evaluate(() => !!document.querySelector("#tl-svg path.crash")), "the crash is marked on the timeline");
+  ok(/1 crashed/.test(await p.textContent('.card[data-card="processes"]')), "the Processes card counts the crash");
+  await p.fill("#q", "SEGV_MAPERR");
+  await p.waitForFunction(() => /match/.test(document.getElementById("q-count").textContent));
+  await p.press("#q", "Enter");
+  const d = await p.evaluate(() => ({
+    heads: [...document.querySelectorAll("#details h3")].map((x) => x.textContent),
+    fault: [...document.querySelectorAll("#details .fault")].map((x) => x.textContent),
+    text: document.getElementById("details").textContent }));
+  ok(d.heads[0] === "crash · signal", "the details panel shows the crash event (" + d.heads[0] + ")");
+  ok(d.heads.includes("disasm") && d.fault.length === 1 && /^=> 0x[0-9a-f]+ +mov dword ptr \[0x10\], 1$/.test(d.fault[0]),
+    "its disassembly marks the faulting instruction (" + d.fault.join("|") + ")");
+  ok(d.heads.includes("regs") && /rip {2,}0x[0-9a-f]+/.test(d.text), "its registers are shown");
+  ok(d.heads.includes("stack") && /#0 0x[0-9a-f]+ /.test(d.text), "its stack frames are shown");
+}
+
 async function bench(p) {
   const first = p.loadMs;
   const zoom = [];
@@ -297,7 +314,7 @@ async function bench(p) {
   let p;
   try {
     p = await h.open(b, o.report);
-    const modes = { lanes, scroll, hostile, warning, watch, bench };
+    const modes = { lanes, scroll, hostile, warning, watch, crash, bench };
     if (!modes[o.mode]) throw new Error("unknown mode " + o.mode);
     await modes[o.mode](p, o);
     if (o.mode === "hostile") await cspSelfTest(b, o.report);

@@ -47,3 +47,8 @@ mkdir "$T/hostile"
 cmp -q --report "$T/hostile.html" -- "$P/rep_hostile" "$T/hostile" 2>"$T/err"
 check "report of rep_hostile written" test -s "$T/hostile.html"
 browser hostile "$T/hostile.html"
+
+# a crash: marked on the timeline, details with disassembly, registers, stack
+cmp -q -k --report "$T/crash.html" -- "$P/proc_segv" 2>"$T/err"
+check "report of a crashing program written" test -s "$T/crash.html"
+browser crash "$T/crash.html"

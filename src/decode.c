@@ -562,7 +562,17 @@ static unsigned syscall_cat(const struct syscall *sc)
 	return (unsigned)__builtin_ctz(se->classes);
 }
 
-static void syscall_record(struct dec_call *c, struct task *t)
+/* Whether -v shows this call: -e trace= selects by the x86_64 twin's number. */
+static bool record_selected(const struct syscall *sc)
+{
+	if (opt.trace_all)
+		return true;
+	int64_t nr = sc->compat ? systab_native_nr(sc->arch, sc->nr) : sc->nr;
+	return nr >= 0 && nr < SC_BITMAP_WORDS * 64 && sc_selected(&opt, (unsigned)nr);
+}
+
+/* The -v record; without an exit (abandon) it has no ret and no dur: "= ?". */
+static void syscall_record(struct dec_call *c, struct task *t, bool exited)
 {
 	struct syscall *sc = &t->sc;
 	struct ev_draft d;
@@ -579,10 +589,19 @@ static void syscall_record(struct dec_call *c, struct task *t)
 	d.h.cat = (uint8_t)syscall_cat(sc);
 	ev_str(&d, dec_log, EVK_NAME, b.data, name_len);
 	ev_str(&d, dec_log, EVK_ARGS, b.data, b.len);
-	ev_int(&d, EVK_RET, sc->ret);
-	b.data[name_len] = 0;
-	c->name = b.data;
-	dec_emit(&d, c);
+	char name[64];
+	snprintf(name, sizeof(name), "%.*s", (int)name_len, b.data);
+	c->name = name;
+	if (exited) {
+		ev_int(&d, EVK_RET, sc->ret);
+		/* strace's rendering of the result: "3</etc/passwd>", "-1 ENOENT (No such file...)" */
+		buf_reset(&b);
+		sysfmt_ret(&b, t);
+		ev_str(&d, dec_log, EVK_RET_TEXT, b.data, b.len);
+		dec_emit(&d, c);
+	} else {
+		evlog_append(dec_log, &d);
+	}
 	buf_free(&b);
 }
 
@@ -604,9 +623,9 @@ void decode_syscall_exit(struct task *t)
 		c.t_exit = now;
 		if (nr >= 0 && handlers[nr].exit)
 			handlers[nr].exit(&c);
-		if (opt.verbose) {
+		if (opt.verbose && record_selected(sc)) {
 			c.failed = sc->is_error && !is_sigret(sc);
-			syscall_record(&c, t);
+			syscall_record(&c, t, true);
 		}
 	}
 	free(sc->scratch);
@@ -615,6 +634,12 @@ void decode_syscall_exit(struct task *t)
 
 void decode_syscall_abandon(struct task *t)
 {
+	/* exit, exit_group, a thread killed or superseded by execve: "= ?" */
+	if (opt.verbose && dec_log && t->proc && record_selected(&t->sc)) {
+		struct dec_call c;
+		call_init(&c, t, native_nr(&t->sc));
+		syscall_record(&c, t, false);
+	}
 	free(t->sc.scratch);
 	t->sc.scratch = NULL;
 }

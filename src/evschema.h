@@ -173,6 +173,7 @@
 	X(SEEN, "seen")               \
 	X(CMDLINE, "cmdline")         \
 	X(NPROCS, "nprocs")           \
-	X(LOST, "lost")
+	X(LOST, "lost")               \
+	X(RET_TEXT, "ret_text")
 
 #endif

@@ -90,6 +90,24 @@ async function lanes(p, o) {
     await btn.click();
   }
 
+  // a file in the Files card filters to the events on that path
+  const fileBtn = await p.$('.card[data-card="files"] button[title^="' + "/" + '"]');
+  const fileName = fileBtn ? await fileBtn.getAttribute("title") : "";
+  if (ok(!!fileBtn, "the Files card lists files")) {
+    await fileBtn.click();
+    await nextFrame(p);
+    const path = fileName.split(": ")[0];
+    const texts = (await visibleRowTexts(p)).map((r) => r.text);
+    ok(texts.length > 0 && texts.every((t) => t.includes('path="' + path + '"')), "clicking " + path + " keeps only its events (" + texts.length + " rows)");
+    await fileBtn.click();
+  }
+  // keyboard alone: a focused card reacts to Enter
+  await p.focus('.card[data-card="io"]');
+  await p.keyboard.press("Enter");
+  const io = await rowsCount(p);
+  await p.keyboard.press("Enter");
+  ok(io > 0 && io < all && await rowsCount(p) === all, "a card works from the keyboard (Enter: " + all + " -> " + io + " -> " + all + ")");
+
   // search: count, marks on the timeline, next goes to a row holding the name
   await p.fill("#q", o.file);
   await p.waitForFunction(() => /match/.test(document.getElementById("q-count").textContent));

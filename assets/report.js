@@ -622,7 +622,7 @@ function buildSeries(C) {
 }
 function seriesLabel(s) {
   const l = lanes.find((x) => !x.thread && x.pid === s.pid);
-  return (s.pid ? (l ? l.label : "pid " + s.pid) : "system") + " · " + s.type + " " + s.key;
+  return (s.pid ? (l ? l.label : "pid " + s.pid) : "system") + " · " + s.type + (s.kind ? "/" + s.kind : "") + " " + s.key;
 }
 function fmtVal(key, v) {
   if (/rss|bytes|mem|swap|size|avail/i.test(key)) return fmtBytes(v);
@@ -681,7 +681,7 @@ function drawTracks() {
   const show = per.length > MAX_TRACKS ? sys : sys.concat(per);
   for (const s of show) {
     const g = trackSvg(s, st.t0, st.t1, svgW, 34);
-    g.dataset.series = s.type + ":" + s.key + ":" + s.pid;
+    g.dataset.series = s.type + (s.kind ? "/" + s.kind : "") + ":" + s.key + ":" + s.pid;
     box.append(g);
   }
   if (per.length > MAX_TRACKS) {

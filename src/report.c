@@ -499,6 +499,7 @@ struct proc {
 struct series {
 	int pid;
 	unsigned type, key;
+	uint32_t kind; /* the event's "kind" string (log id), 0 if none: producers differ */
 };
 
 struct fstat {
@@ -592,16 +593,18 @@ static void proc_tid(struct proc *p, int tid)
 	p->tids[p->ntids++] = tid;
 }
 
-static uint32_t series_id(struct rep *R, int pid, unsigned type, unsigned key)
+static uint32_t series_id(struct rep *R, int pid, unsigned type, uint32_t kind, unsigned key)
 {
-	for (size_t i = R->nseries; i-- > 0;)
-		if (R->series[i].pid == pid && R->series[i].type == type && R->series[i].key == key)
+	for (size_t i = R->nseries; i-- > 0;) {
+		const struct series *x = &R->series[i];
+		if (x->pid == pid && x->type == type && x->key == key && x->kind == kind)
 			return (uint32_t)i;
+	}
 	if (R->nseries == R->scap) {
 		R->scap = R->scap ? R->scap * 2 : 32;
 		R->series = xreallocarray(R->series, R->scap, sizeof(*R->series));
 	}
-	R->series[R->nseries] = (struct series){pid, type, key};
+	R->series[R->nseries] = (struct series){pid, type, key, kind};
 	return (uint32_t)R->nseries++;
 }
 
@@ -1069,10 +1072,12 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 	/* counter tracks: numeric fields of sampled events, per process or system-wide */
 	if (e->type == EVT_COUNTER || e->type == EVT_SAMPLE || e->type == EVT_SYSSTAT ||
 	    (e->cat == EVC_SYSTEM && e->type >= EVT__COUNT)) {
+		const struct ev_field *kf = ev_find(e, EVK_KIND);
+		uint32_t kind = kf && kf->kind == EVF_STR ? (uint32_t)evf_u64(kf) : 0;
 		for (unsigned i = 0; i < e->nf; i++) {
 			if (!numeric_kind(f[i].kind) || id_key(f[i].key))
 				continue;
-			uint32_t s = series_id(R, pid, e->type, f[i].key);
+			uint32_t s = series_id(R, pid, e->type, kind, f[i].key);
 			double tv = (double)t, vv = field_num(&f[i]);
 			col_push(&R->s_id, &s);
 			col_push(&R->s_t, &tv);
@@ -1551,6 +1556,12 @@ static void build_meta(struct rep *R, struct buf *m, const char *warnings, const
 		json_cstr(m, ev_type_name(R->series[i].type));
 		json_key(m, "key");
 		json_cstr(m, ev_key_name(R->series[i].key));
+		if (R->series[i].kind) {
+			size_t kn;
+			const char *ks = evlog_str(R->log, R->series[i].kind, &kn);
+			json_key(m, "kind");
+			json_str(m, ks, kn);
+		}
 		buf_addc(m, '}');
 	}
 	buf_addc(m, ']');

@@ -10,7 +10,7 @@ const ESC32 = 0xffffffff;
 const ROW_H = 20, LANE_H = 18, LABEL_W = 190, AXIS_H = 22, SPACER_MAX = 8e6, POOL = 80;
 
 let M, N = 0;               // meta, event count
-let T, PID, TID, TYPE, CAT, FLAGS, ERR, DUR, BYTES, STR, PATH, X; // columns
+let T, TH, PID, TID, TYPE, CAT, FLAGS, ERR, DUR, BYTES, STR, PATH, X; // columns
 let durX = new Map(), bytesX = new Map();
 let S = [];                 // display strings, id 1.. at S[id - 1]
 let lanes = [], laneOf;     // lane list; event -> lane index
@@ -103,7 +103,7 @@ async function decode() {
   for (let i = 0; i < N; i++) CAT[i] = (CAT[i] + tcat[TYPE[i]]) & 255;
   // pid and tid come from the thread table (meta.threads: pid, tid pairs)
   PID = new Int32Array(N); TID = new Int32Array(N);
-  const th = C.th, thr = M.threads;
+  const th = TH = C.th, thr = M.threads;
   for (let i = 0; i < N; i++) { const k = th[i] * 2; PID[i] = thr[k]; TID[i] = thr[k + 1]; }
   // sparse columns: extra JSON (stack, disasm) and errno of failed events
   X = new Uint32Array(N);
@@ -165,23 +165,21 @@ function buildLanes() {
       lanes.push({ pid: p.pid, tid, thread: true, proc: p, label: "↳ " + tid + " (thread)" });
     }
   }
-  laneOf = new Int32Array(N);
-  let sys = -1, maxId = 0;
-  for (const k of byTid.keys()) if (k > maxId) maxId = k;
-  // tids are small integers: a typed table beats a Map a million times over
-  const tab = new Int32Array(Math.min(maxId, 1 << 23) + 1).fill(-1);
-  for (const [k, v] of byTid) if (k >= 0 && k < tab.length) tab[k] = v;
-  const lookup = (k) => { if (k >= 0 && k < tab.length) { const v = tab[k]; return v < 0 ? undefined : v; } return byTid.get(k); };
-  const procLookup = (k) => { const v = lookup(k); return v !== undefined && !lanes[v].thread ? v : procLane.get(k); };
-  for (let i = 0; i < N; i++) {
-    let l = lookup(TID[i]);
-    if (l === undefined || lanes[l].pid !== PID[i]) l = procLookup(PID[i]);
+  // one lane per entry of the thread table, then per event by its thread
+  const thr = M.threads, nthr = thr.length / 2, laneOfTh = new Int32Array(nthr);
+  let sys = -1;
+  for (let k = 0; k < nthr; k++) {
+    const pid = thr[2 * k], tid = thr[2 * k + 1];
+    let l = byTid.get(tid);
+    if (l === undefined || lanes[l].pid !== pid) l = procLane.get(pid);
     if (l === undefined) {
       if (sys < 0) { sys = lanes.length; lanes.push({ pid: 0, tid: 0, thread: false, system: true, label: "system" }); }
       l = sys;
     }
-    laneOf[i] = l;
+    laneOfTh[k] = l;
   }
+  laneOf = new Int32Array(N);
+  for (let i = 0; i < N; i++) laneOf[i] = laneOfTh[TH[i]];
   for (const l of lanes) {
     if (!l.thread) continue;
     l.first = Infinity; l.last = -Infinity;

@@ -502,7 +502,7 @@ struct series {
 	uint32_t kind; /* the event's "kind" string (log id), 0 if none: producers differ */
 };
 
-struct fstat {
+struct file_stat {
 	uint32_t path;
 	uint64_t n, failed, bytes;
 };
@@ -541,7 +541,7 @@ struct rep {
 	uint64_t mmap_bytes, munmap_bytes, brk_growth, nmmap, peak_rss;
 	uint64_t nopen, nconnect, nsocket, nfailed, nspawn, nexec, ncrash, ntrigger;
 	uint64_t err_counts[4096];
-	struct fstat *files;
+	struct file_stat *files;
 	size_t nfiles, fcap;
 	uint32_t *file_slot; /* string id -> files index + 1 */
 	size_t file_slot_cap;
@@ -735,7 +735,7 @@ static bool id_key(unsigned key)
 	}
 }
 
-static struct fstat *file_get(struct rep *R, uint32_t path)
+static struct file_stat *file_get(struct rep *R, uint32_t path)
 {
 	if (path >= R->file_slot_cap) {
 		size_t ncap = R->file_slot_cap ? R->file_slot_cap : 1024;
@@ -750,7 +750,7 @@ static struct fstat *file_get(struct rep *R, uint32_t path)
 			R->fcap = R->fcap ? R->fcap * 2 : 256;
 			R->files = xreallocarray(R->files, R->fcap, sizeof(*R->files));
 		}
-		R->files[R->nfiles] = (struct fstat){.path = path};
+		R->files[R->nfiles] = (struct file_stat){.path = path};
 		R->file_slot[path] = (uint32_t)++R->nfiles;
 	}
 	return &R->files[R->file_slot[path] - 1];
@@ -821,7 +821,6 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 	uint64_t bytes = 0, dur = 0;
 	int err = 0;
 	uint32_t path_id = 0;
-	const struct ev_field *ret = NULL;
 	bool has_bytes = false;
 	char tmp[64];
 
@@ -844,10 +843,8 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 		}
 		if (fi->key == EVK_BYTES && has_bytes)
 			continue;
-		if (fi->key == EVK_RET && has_bytes && fi->kind == EVF_INT && (uint64_t)evf_i64(fi) == bytes) {
-			ret = fi;
-			continue;
-		}
+		if (fi->key == EVK_RET && has_bytes && fi->kind == EVF_INT && (uint64_t)evf_i64(fi) == bytes)
+			continue; /* the bytes column says it */
 		if (fi->kind == EVF_STR && fi->key == EVK_PATH && !path_id && v) {
 			/* the path column carries it; the page shows it first */
 			path_id = str_disp(R, (uint32_t)v, &red);
@@ -945,7 +942,6 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 			break;
 		}
 	}
-	(void)ret;
 	if (extra.len)
 		buf_addc(&extra, '}');
 
@@ -1122,7 +1118,7 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 	default: break;
 	}
 	if (path_id) {
-		struct fstat *fs = file_get(R, path_id);
+		struct file_stat *fs = file_get(R, path_id);
 		fs->n++;
 		fs->bytes += bytes;
 		if (err)
@@ -1372,7 +1368,7 @@ static void strv_free(char **v)
 
 static int cmp_files(const void *a, const void *b)
 {
-	const struct fstat *x = a, *y = b;
+	const struct file_stat *x = a, *y = b;
 	if (x->n != y->n)
 		return x->n < y->n ? 1 : -1;
 	return x->path < y->path ? -1 : x->path > y->path;
@@ -1644,12 +1640,18 @@ static void html_text(struct buf *b, const char *s)
 	}
 }
 
+struct ev_ref {
+	uint64_t t;
+	size_t seq; /* append order: equal times keep it (qsort is not stable) */
+	const struct ev *e;
+};
+
 static int cmp_ev_time(const void *a, const void *b)
 {
-	const struct ev *const *x = a, *const *y = b;
-	if ((*x)->t != (*y)->t)
-		return (*x)->t < (*y)->t ? -1 : 1;
-	return *x < *y ? -1 : *x > *y; /* records live in append order in memory */
+	const struct ev_ref *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static void rep_free(struct rep *R)
@@ -1707,8 +1709,15 @@ static void render(struct run *r, const char *warnings, struct buf *out)
 			sorted = false;
 		evs[n++] = e;
 	}
-	if (!sorted)
-		qsort(evs, n, sizeof(*evs), cmp_ev_time);
+	if (!sorted) {
+		struct ev_ref *refs = xreallocarray(NULL, n, sizeof(*refs));
+		for (size_t i = 0; i < n; i++)
+			refs[i] = (struct ev_ref){evs[i]->t, i, evs[i]};
+		qsort(refs, n, sizeof(*refs), cmp_ev_time);
+		for (size_t i = 0; i < n; i++)
+			evs[i] = refs[i].e;
+		free(refs);
+	}
 	uint64_t prev_t = 0;
 	for (size_t i = 0; i < n; i++)
 		add_event(R, evs[i], (uint32_t)i, &prev_t);

@@ -100,6 +100,15 @@ struct pending {
 	int ninv;
 	struct incident *inc;
 	char *thresholds_json;
+	uint64_t ref_seq;         /* memory/swap: growth is measured from this snapshot */
+	bool grow_swap;
+};
+
+/* pid -> start (seconds since the epoch) of the last process a scan saw with that pid */
+#define SEEN_MASK 0xffff
+struct seen_ent {
+	int32_t pid;
+	uint32_t start_sec;
 };
 
 struct birth {
@@ -138,6 +147,7 @@ struct watch {
 
 	struct birth *births;
 	size_t nbirths, capbirths;
+	struct seen_ent *seen;
 
 	struct incident inc[MAX_INCIDENTS];
 	struct pending *pend[MAX_PENDING];
@@ -147,6 +157,8 @@ struct watch {
 	uint64_t last_fail_log;
 	uint64_t cpu_prev;
 	uint64_t dumps_written;
+	uint64_t fire_ref_seq;    /* set around fire() by the memory/swap detectors */
+	bool fire_swap;
 };
 
 static uint64_t proc_cpu_ns(void)
@@ -433,19 +445,24 @@ static void add_birth(struct watch *w, uint64_t mono, int ppid, const char *comm
 	snprintf(b->comm, sizeof(b->comm), "%s", comm);
 }
 
-static struct wp *find_cur(struct watch *w, int pid)
+static struct wp *find_in(struct wp *v, size_t n, int pid)
 {
-	size_t lo = 0, hi = w->ncur;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (w->cur[mid].pid < pid)
+		if (v[mid].pid < pid)
 			lo = mid + 1;
-		else if (w->cur[mid].pid > pid)
+		else if (v[mid].pid > pid)
 			hi = mid;
 		else
-			return &w->cur[mid];
+			return &v[mid];
 	}
 	return NULL;
+}
+
+static struct wp *find_cur(struct watch *w, int pid)
+{
+	return find_in(w->cur, w->ncur, pid);
 }
 
 /* One scan: every process, the system counters, thread states, exits. */
@@ -459,6 +476,8 @@ static struct wsnap *scan(struct watch *w, uint64_t mono)
 	clock_gettime(CLOCK_REALTIME, &s->real);
 	s->nthreads = s->nexits = 0;
 
+	/* exits reported by the kernel up to now; matched against the old and new tables below */
+	size_t ne = watch_nl_drain(w->nl, &w->exits, &w->exits_cap, &w->exits_lost);
 	sys_read(&w->sysraw, &s->sys, w->procfd);
 	bool want_swap = s->sys.swap_total_kb > s->sys.swap_free_kb;
 	double boot_now = boot_seconds();
@@ -484,6 +503,25 @@ static struct wsnap *scan(struct watch *w, uint64_t mono)
 		}
 		(void)is_new;
 		nn++;
+	}
+	/* a scan saw an exited process if it recorded its pid with the same start second */
+	uint64_t boot = watch_boot_time();
+	for (size_t i = 0; i < nn; i++) {
+		struct seen_ent *se = &w->seen[w->nxt[i].pid & SEEN_MASK];
+		se->pid = w->nxt[i].pid;
+		se->start_sec = (uint32_t)(boot + w->nxt[i].start / (uint64_t)w->hz);
+	}
+	if (s->exits_cap < ne) {
+		s->exits_cap = (uint32_t)ne;
+		s->exits = xreallocarray(s->exits, ne, sizeof(*s->exits));
+	}
+	for (size_t i = 0; i < ne; i++) {
+		struct wexit_rec *x = &w->exits[i];
+		const struct seen_ent *se = &w->seen[x->pid & SEEN_MASK];
+		x->seen = se->pid == x->pid && llabs((long long)se->start_sec - (long long)x->btime) <= 1;
+		if (!x->seen && w->seq > 2)
+			add_birth(w, x->mono, x->ppid, x->comm);
+		s->exits[s->nexits++] = *x;
 	}
 	while (j < w->ncur)
 		wp_close(w, &w->cur[j++]);
@@ -533,27 +571,6 @@ static struct wsnap *scan(struct watch *w, uint64_t mono)
 		free(top);
 	}
 
-	/* exits reported by the kernel since the last scan */
-	size_t ne = watch_nl_drain(w->nl, &w->exits, &w->exits_cap, &w->exits_lost);
-	if (s->exits_cap < ne) {
-		s->exits_cap = (uint32_t)ne;
-		s->exits = xreallocarray(s->exits, ne, sizeof(*s->exits));
-	}
-	uint64_t boot = watch_boot_time();
-	for (size_t i = 0; i < ne; i++) {
-		struct wexit_rec *x = &w->exits[i];
-		/* a scan saw it if the table (still) has that pid with the same start second */
-		const struct wp *p = NULL;
-		for (size_t k = 0; k < 2 && !p; k++) {
-			const struct wp *q = k == 0 ? find_cur(w, x->pid) : NULL;
-			if (q && llabs((long long)(boot + q->start / (uint64_t)w->hz) - (long long)x->btime) <= 1)
-				p = q;
-		}
-		x->seen = p != NULL;
-		if (!x->seen && w->seq > 2)
-			add_birth(w, x->mono, x->ppid, x->comm);
-		s->exits[s->nexits++] = *x;
-	}
 	ring_trim(w);
 	return s;
 }
@@ -635,6 +652,8 @@ static void fire(struct watch *w, const struct wsnap *s, const char *kind, const
 	struct buf tj = {0};
 	watch_conf_json(&w->conf, &tj);
 	p->thresholds_json = buf_steal(&tj);
+	p->ref_seq = w->fire_ref_seq;
+	p->grow_swap = w->fire_swap;
 	p->inc = in;
 	in->dump = p;
 	w->pend[w->npend++] = p;
@@ -726,9 +745,20 @@ static int birth_cmp(const void *a, const void *b)
 	return strncmp(x->comm, y->comm, sizeof(x->comm));
 }
 
+/*
+ * The alphas are the weight of a new sample at the spike daemon's 1 s
+ * period; scaled so a faster interval does not make the baseline faster.
+ */
+static double alpha_for(double a, double interval)
+{
+	return 1 - pow(1 - a, fmin(interval, 1e3));
+}
+
 static void detect(struct watch *w, const struct wsnap *s)
 {
 	const struct watch_conf *c = &w->conf;
+	double pa = alpha_for(c->process_baseline_alpha, w->interval);
+	double ma = alpha_for(c->memory_baseline_alpha, w->interval);
 	char scope[48];
 	struct involved inv[MAX_INVOLVED];
 
@@ -736,11 +766,12 @@ static void detect(struct watch *w, const struct wsnap *s)
 	for (size_t i = 0; i < w->ncur; i++) {
 		struct wp *p = &w->cur[i];
 		double pct = p->cpu10 / 10.0;
-		snprintf(scope, sizeof(scope), "pid %d/%llu", p->pid, (unsigned long long)p->start);
+		snprintf(scope, sizeof(scope), "pid %d@%llu", p->pid,
+			 (unsigned long long)(watch_boot_time() + p->start / (uint64_t)w->hz));
 		struct involved me = { .pid = p->pid, .start = p->start, .value = pct };
 		memcpy(me.comm, p->comm, sizeof(me.comm));
 		struct buf cm = {0};
-		termesc(&cm, p->comm, strnlen(p->comm, sizeof(p->comm)));
+		buf_add(&cm, p->comm, strnlen(p->comm, sizeof(p->comm)));
 		if (c->enable_cpu_detection) {
 			if (p->young && pct >= c->new_process_threshold_pct)
 				fire(w, s, "newproc", scope, pct, c->new_process_threshold_pct, &me, 1,
@@ -754,28 +785,40 @@ static void detect(struct watch *w, const struct wsnap *s)
 		buf_free(&cm);
 		if (p->mono && (p->ema_ok || !p->young || pct > 0)) {
 			if (p->ema_ok)
-				p->ema = c->process_baseline_alpha * pct + (1 - c->process_baseline_alpha) * p->ema;
+				p->ema = pa * pct + (1 - pa) * p->ema;
 			else
 				p->ema = pct;
 			p->ema_ok = true;
 		}
 	}
 
-	/* short-lived processes that exited between scans */
+	/*
+	 * Short-lived processes, from the kernel's exact exit accounting: those
+	 * that lived between two scans, and young ones the scans saw only in
+	 * part (a 0.4 s hog may straddle three scans and never look busy).
+	 */
 	if (c->enable_cpu_detection)
 		for (uint32_t i = 0; i < s->nexits; i++) {
 			const struct wexit_rec *x = &s->exits[i];
-			if (x->seen)
+			double lifetime = (double)x->lifetime_us / 1e6;
+			if (x->seen && lifetime > fmax(YOUNG_SECONDS, 3 * w->interval))
 				continue;
-			double life = fmax((double)x->lifetime_us / 1e6, MIN_LIFETIME_S);
-			double pct = (double)x->cpu_us / 1e6 / life * 100;
+			double pct = (double)x->cpu_us / 1e6 / fmax(lifetime, MIN_LIFETIME_S) * 100;
 			if (pct < c->new_process_threshold_pct)
 				continue;
-			snprintf(scope, sizeof(scope), "exit %d/%llu", x->pid, (unsigned long long)x->btime);
+			/* the scans may have fired for it already: /proc and taskstats round the start differently */
+			bool known = false;
+			for (int d = -1; d <= 1 && !known; d++) {
+				snprintf(scope, sizeof(scope), "pid %d@%llu", x->pid, (unsigned long long)(x->btime + d));
+				known = find_incident(w, "newproc", scope) != NULL;
+			}
+			if (known)
+				continue;
+			snprintf(scope, sizeof(scope), "pid %d@%llu", x->pid, (unsigned long long)x->btime);
 			struct involved me = { .pid = x->pid, .value = pct };
 			snprintf(me.comm, sizeof(me.comm), "%.15s", x->comm);
 			struct buf cm = {0};
-			termesc(&cm, me.comm, strlen(me.comm));
+			buf_add(&cm, me.comm, strlen(me.comm));
 			fire(w, s, "newproc", scope, pct, c->new_process_threshold_pct, &me, 1,
 			     "short-lived process %d (%s) used %.1f%% CPU for %.2f s and exited (threshold %g%%)", x->pid,
 			     cm.data ? cm.data : "", pct, (double)x->lifetime_us / 1e6, c->new_process_threshold_pct);
@@ -789,6 +832,7 @@ static void detect(struct watch *w, const struct wsnap *s)
 		const struct wsnap *ref = snap_before(w, s, fmax(5, 5 * w->interval));
 		if (w->mem_ema_ok && w->mem_ema - avail_mib >= c->mem_drop_threshold_mib) {
 			int n = grown(w, ref, s, false, inv, MAX_INVOLVED);
+			w->fire_ref_seq = ref ? ref->seq : 0;
 			fire(w, s, "memdrop", "system", w->mem_ema - avail_mib, c->mem_drop_threshold_mib, inv, n,
 			     "MemAvailable %.0f MiB, %.0f MiB below its baseline (threshold %g MiB)%s%s", avail_mib,
 			     w->mem_ema - avail_mib, c->mem_drop_threshold_mib, n ? "; grew most: " : "",
@@ -797,12 +841,13 @@ static void detect(struct watch *w, const struct wsnap *s)
 		double used = (total_mib - avail_mib) / total_mib * 100;
 		if (used >= c->mem_pressure_threshold_pct) {
 			int n = grown(w, ref, s, false, inv, MAX_INVOLVED);
+			w->fire_ref_seq = ref ? ref->seq : 0;
 			fire(w, s, "mempressure", "system", used, c->mem_pressure_threshold_pct, inv, n,
 			     "memory %.1f%% used (threshold %g%%)", used, c->mem_pressure_threshold_pct);
 		}
 	}
 	if (w->mem_ema_ok)
-		w->mem_ema = c->memory_baseline_alpha * avail_mib + (1 - c->memory_baseline_alpha) * w->mem_ema;
+		w->mem_ema = ma * avail_mib + (1 - ma) * w->mem_ema;
 	else
 		w->mem_ema = avail_mib;
 	w->mem_ema_ok = y->mem_total_kb > 0;
@@ -810,16 +855,22 @@ static void detect(struct watch *w, const struct wsnap *s)
 	double swap_mib = (double)(y->swap_total_kb - y->swap_free_kb) / 1024;
 	if (c->enable_swap_detection && y->swap_total_kb && w->swap_ema_ok &&
 	    swap_mib - w->swap_ema >= c->swap_spike_threshold_mib) {
-		int n = grown(w, snap_before(w, s, fmax(5, 5 * w->interval)), s, true, inv, MAX_INVOLVED);
+		const struct wsnap *ref = snap_before(w, s, fmax(5, 5 * w->interval));
+		int n = grown(w, ref, s, true, inv, MAX_INVOLVED);
+		w->fire_ref_seq = ref ? ref->seq : 0;
+		w->fire_swap = true;
 		fire(w, s, "swap", "system", swap_mib - w->swap_ema, c->swap_spike_threshold_mib, inv, n,
 		     "swap used %.0f MiB, %.0f MiB above its baseline (threshold %g MiB)", swap_mib, swap_mib - w->swap_ema,
 		     c->swap_spike_threshold_mib);
 	}
 	if (w->swap_ema_ok)
-		w->swap_ema = c->memory_baseline_alpha * swap_mib + (1 - c->memory_baseline_alpha) * w->swap_ema;
+		w->swap_ema = ma * swap_mib + (1 - ma) * w->swap_ema;
 	else
 		w->swap_ema = swap_mib;
 	w->swap_ema_ok = true;
+
+	w->fire_ref_seq = 0;
+	w->fire_swap = false;
 
 	/* PSI */
 	if (c->enable_psi_detection) {
@@ -859,8 +910,8 @@ static void detect(struct watch *w, const struct wsnap *s)
 				memcpy(child.comm, v[i].comm, sizeof(child.comm));
 				struct involved both[2] = { par, child };
 				struct buf cm = {0}, pm = {0};
-				termesc(&cm, v[i].comm, strnlen(v[i].comm, sizeof(v[i].comm)));
-				termesc(&pm, par.comm, strnlen(par.comm, sizeof(par.comm)));
+				buf_add(&cm, v[i].comm, strnlen(v[i].comm, sizeof(v[i].comm)));
+				buf_add(&pm, par.comm, strnlen(par.comm, sizeof(par.comm)));
 				fire(w, s, "burst", scope, (double)(e - i), (double)c->burst_threshold, both, 2,
 				     "%zu new processes '%s' from parent %d (%s) within %g s (threshold %ld)", e - i,
 				     cm.data ? cm.data : "", v[i].ppid, pm.data ? pm.data : "?", c->burst_window_seconds,
@@ -1071,8 +1122,46 @@ static int fill_dump(void *vctx, int fd)
 	return rc;
 }
 
+/*
+ * Memory and swap triggers: name the processes by their largest growth from
+ * the reference snapshot over the whole post-trigger window, so an
+ * allocation still in progress at the trigger is measured in full.
+ */
+static void regrow(struct watch *w, struct pending *p)
+{
+	const struct wsnap *ref = snap_of(w, p->ref_seq);
+	if (!ref)
+		return;
+	struct involved best[MAX_INVOLVED * 4], cur[MAX_INVOLVED * 2];
+	int nb = 0;
+	for (uint64_t seq = p->trig_seq; seq < w->seq; seq++) {
+		const struct wsnap *s = snap_of(w, seq);
+		if (!s || !s->procs)
+			continue;
+		int n = grown(w, ref, s, p->grow_swap, cur, MAX_INVOLVED * 2);
+		for (int i = 0; i < n; i++) {
+			int k;
+			for (k = 0; k < nb; k++)
+				if (best[k].pid == cur[i].pid && best[k].start == cur[i].start)
+					break;
+			if (k < nb) {
+				if (cur[i].value > best[k].value)
+					best[k].value = cur[i].value;
+			} else if (nb < (int)ARRAY_SIZE(best))
+				best[nb++] = cur[i];
+		}
+	}
+	if (!nb)
+		return;
+	qsort(best, (size_t)nb, sizeof(*best), growth_desc);
+	p->ninv = nb < MAX_INVOLVED ? nb : MAX_INVOLVED;
+	memcpy(p->inv, best, (size_t)p->ninv * sizeof(*best));
+}
+
 static void write_dump(struct watch *w, struct pending *p, bool final)
 {
+	if (p->ref_seq)
+		regrow(w, p);
 	struct dumpctx dc = { .w = w, .p = p };
 	uint64_t oldest = w->seq > w->ringcap ? w->seq - w->ringcap : 1;
 	dc.last_seq = w->seq - 1;
@@ -1223,6 +1312,7 @@ static void free_watch(struct watch *w)
 	free(w->pids);
 	free(w->exits);
 	free(w->births);
+	free(w->seen);
 	if (w->procdir)
 		closedir(w->procdir);
 	if (w->procfd >= 0)
@@ -1258,6 +1348,7 @@ static int watch_system(struct run *r)
 	w->hz = watch_hz();
 	w->pagesize_kb = sysconf(_SC_PAGESIZE) / 1024;
 	w->seq = 1;
+	w->seen = xcalloc(SEEN_MASK + 1, sizeof(*w->seen));
 	raise_nofile(w);
 	apply_conf(w);
 	watch_signals_install();

@@ -186,6 +186,11 @@ static int dent_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+static int dent_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dent *)a)->name, ((const struct dent *)b)->name);
+}
+
 static bool is_dump_name(const char *n)
 {
 	size_t l = strlen(n);
@@ -369,6 +374,9 @@ int watch_list(void)
 	}
 	struct dent *v = NULL;
 	size_t n = list_dumps(dirfd, &v);
+	/* names carry the trigger time: name order is time order */
+	if (n)
+		qsort(v, n, sizeof(*v), dent_name_cmp);
 	struct buf b = {0};
 	if (!n && !json)
 		buf_printf(&b, "no dumps in %s\n", path);

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+// watch_load: workloads for the --watch tests; each prints what it did.
+//   idle N                    N sleeping children; prints "ready"; SIGTERM ends all
+//   hog NAME SECONDS [SLEEP]  (after SLEEP s idle) spin SECONDS as comm NAME; prints "pid P"
+//   mem NAME MB HOLD          allocate and touch MB MiB quickly, hold HOLD s; prints "pid P"
+//   burst N SECONDS           N children exec /bin/true spread over SECONDS; prints "ppid P"
+//   reuse NAME_A NAME_B SECS  child A spins SECS, exits; child B gets A's pid (ns_last_pid), spins SECS
+//   churn SECONDS             short-lived children as fast as possible for SECONDS; prints the count
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void spin(double secs)
+{
+	volatile unsigned long x = 0;
+	double end = now() + secs;
+	while (now() < end)
+		for (int i = 0; i < 100000; i++)
+			x++;
+}
+
+static void on_term(int sig)
+{
+	(void)sig;
+	signal(SIGTERM, SIG_IGN);
+	kill(0, SIGKILL);
+	_exit(0);
+}
+
+static int idle(int n)
+{
+	setpgid(0, 0);
+	signal(SIGTERM, on_term);
+	for (int i = 0; i < n; i++) {
+		pid_t p = fork();
+		if (p == 0) {
+			signal(SIGTERM, SIG_DFL);
+			for (;;)
+				pause();
+		}
+		if (p < 0) {
+			perror("fork");
+			kill(0, SIGKILL);
+			return 1;
+		}
+	}
+	printf("ready %d\n", n);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static int hog(const char *name, double secs, double sleep_first)
+{
+	prctl(PR_SET_NAME, name);
+	printf("pid %d\n", getpid());
+	fflush(stdout);
+	if (sleep_first > 0)
+		usleep((useconds_t)(sleep_first * 1e6));
+	spin(secs);
+	return 0;
+}
+
+static int mem(const char *name, long mb, double hold)
+{
+	prctl(PR_SET_NAME, name);
+	printf("pid %d\n", getpid());
+	fflush(stdout);
+	size_t n = (size_t)mb << 20;
+	/* volatile: the compiler may not drop the allocation as unused */
+	volatile char *p = malloc(n);
+	if (!p)
+		return 1;
+	for (size_t i = 0; i < n; i += 4096)
+		p[i] = 1;
+	usleep((useconds_t)(hold * 1e6));
+	free((void *)p);
+	return 0;
+}
+
+static int burst(int n, double secs)
+{
+	printf("ppid %d\n", getpid());
+	fflush(stdout);
+	double start = now();
+	for (int i = 0; i < n; i++) {
+		double due = start + secs * i / n;
+		while (now() < due)
+			usleep(500);
+		pid_t p = fork();
+		if (p == 0) {
+			execl("/bin/true", "true", (char *)NULL);
+			_exit(127);
+		}
+	}
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
+
+static int set_last_pid(int pid)
+{
+	int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char b[32];
+	int l = snprintf(b, sizeof(b), "%d", pid);
+	int rc = write(fd, b, (size_t)l) == l ? 0 : -1;
+	close(fd);
+	return rc;
+}
+
+static int reuse(const char *a, const char *b, double secs)
+{
+	for (int attempt = 0; attempt < 50; attempt++) {
+		pid_t pa = fork();
+		if (pa == 0) {
+			prctl(PR_SET_NAME, a);
+			spin(secs);
+			_exit(0);
+		}
+		waitpid(pa, NULL, 0);
+		if (set_last_pid(pa - 1)) {
+			printf("no ns_last_pid: %s\n", strerror(errno));
+			return 2;
+		}
+		pid_t pb = fork();
+		if (pb == 0) {
+			if (getpid() != pa)
+				_exit(3);
+			prctl(PR_SET_NAME, b);
+			spin(secs);
+			_exit(0);
+		}
+		int st;
+		waitpid(pb, &st, 0);
+		if (pb == pa && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+			printf("reused %d\n", pa);
+			return 0;
+		}
+	}
+	printf("no reuse\n");
+	return 1;
+}
+
+static int churn(double secs)
+{
+	double end = now() + secs;
+	long n = 0;
+	while (now() < end) {
+		pid_t p = fork();
+		if (p == 0)
+			_exit(0);
+		if (p > 0) {
+			waitpid(p, NULL, 0);
+			n++;
+		}
+	}
+	printf("children %ld\n", n);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 3 && !strcmp(argv[1], "idle"))
+		return idle(atoi(argv[2]));
+	if (argc >= 4 && !strcmp(argv[1], "hog"))
+		return hog(argv[2], atof(argv[3]), argc > 4 ? atof(argv[4]) : 0);
+	if (argc >= 5 && !strcmp(argv[1], "mem"))
+		return mem(argv[2], atol(argv[3]), atof(argv[4]));
+	if (argc >= 4 && !strcmp(argv[1], "burst"))
+		return burst(atoi(argv[2]), atof(argv[3]));
+	if (argc >= 5 && !strcmp(argv[1], "reuse"))
+		return reuse(argv[2], argv[3], atof(argv[4]));
+	if (argc >= 3 && !strcmp(argv[1], "churn"))
+		return churn(atof(argv[2]));
+	fprintf(stderr, "usage: watch_load idle N | hog NAME S [SLEEP] | mem NAME MB HOLD | burst N S | reuse A B S | churn S\n");
+	return 2;
+}

@@ -52,3 +52,18 @@ browser hostile "$T/hostile.html"
 cmp -q -k --report "$T/crash.html" -- "$P/proc_segv" 2>"$T/err"
 check "report of a crashing program written" test -s "$T/crash.html"
 browser crash "$T/crash.html"
+
+# 450,000 events: 9M px of rows, past the 8M px spacer cap, so the table maps
+# scroll position to row by ratio; the last row must still be reachable
+python3 - "$T/big.jsonl" <<'PY'
+import sys
+out = open(sys.argv[1], 'w')
+out.write('{"type":"header","version":1,"argv":["big"],"start":"2026-01-01T00:00:00Z","host":"h","kernel":"k","compendium":"0.1.0","mode":"trace"}\n')
+line = '{"t":%.6f,"pid":100,"tid":100,"type":"read","cat":"io","fd":3,"bytes":%d,"dur":0.000002}\n'
+out.writelines(line % (i * 1e-6, i % 4096) for i in range(449999))
+out.write('{"t":0.500000,"pid":100,"tid":100,"type":"exit","cat":"process","code":7}\n')
+out.write('{"type":"end","duration":0.5,"status":7,"exit":{"code":7},"events":450000,"interrupted":false}\n')
+PY
+cmp --report "$T/big.html" --from "$T/big.jsonl" 2>"$T/err"
+check "a 450,000-event log renders" test -s "$T/big.html"
+browser scroll "$T/big.html" --count 450000 --last "code=7"

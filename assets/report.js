@@ -758,7 +758,10 @@ function pickAt(ev) {
   if (lane === undefined) return;
   const k = (svgW - LABEL_W) / (st.t1 - st.t0), t = st.t0 + x / k, tol = 4 / k;
   let best = -1, bd = Infinity;
-  for (let rI = rowAt(t - tol - 5e9 > st.t0 ? t - tol : st.t0 - 1); rI < rows.length && T[rows[rI]] <= t + tol; rI++) {
+  // candidates: events near t, and a bounded look back for spans covering t
+  let r0 = rowAt(t - tol);
+  for (let back = 0; r0 > 0 && back < 2000; back++) r0--;
+  for (let rI = r0; rI < rows.length && T[rows[rI]] <= t + tol; rI++) {
     const i = rows[rI];
     if (laneOf[i] !== lane) continue;
     const a = T[i], b = a + durOf(i);

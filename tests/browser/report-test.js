@@ -120,6 +120,19 @@ async function lanes(p, o) {
   ok(sel.includes(o.file), "Enter selects the first match in the table");
   const det = await p.textContent("#details");
   ok(det.includes(o.file), "the details panel shows the selected event");
+  // clicking that event's mark on the timeline selects it again
+  const rect = await p.evaluate(() => { const r = document.querySelector("#tl-svg rect.selm"); return r && { x: +r.getAttribute("x"), y: +r.getAttribute("y"), h: +r.getAttribute("height") }; });
+  await p.focus("#tbody");
+  await p.keyboard.press("Home");
+  const other = await p.evaluate(() => { const r = document.querySelector("#rows .row.sel"); return r ? r.textContent : ""; });
+  if (ok(!!rect && !other.includes(o.file), "the selection is marked on the timeline, and Home selects another row")) {
+    await p.$eval("#timeline", (e) => e.scrollIntoView());
+    const svgBox = await p.$("#tl-svg").then((e) => e.boundingBox());
+    await p.mouse.click(svgBox.x + rect.x + 2, svgBox.y + rect.y + rect.h / 2);
+    const back = await p.evaluate(() => { const r = document.querySelector("#rows .row.sel"); return r ? r.textContent : ""; });
+    ok(back === sel, "clicking its mark on the timeline selects the event in the table");
+  }
+  await p.focus("#q");
   await p.press("#q", "Escape");
   await p.keyboard.press("n");
   const count2 = await p.textContent("#q-count");

@@ -6,7 +6,9 @@
 //   burst N SECONDS           N children exec /bin/true spread over SECONDS; prints "ppid P"
 //   reuse NAME_A NAME_B SECS  child A spins SECS, exits; child B gets A's pid (ns_last_pid), spins SECS
 //   churn SECONDS             short-lived children as fast as possible for SECONDS; prints the count
+//   threads N SECONDS         N extra threads sleeping SECONDS; prints "pid P"
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -174,8 +176,30 @@ static int churn(double secs)
 	return 0;
 }
 
+static void *sleeper(void *arg)
+{
+	usleep((useconds_t)(*(double *)arg * 1e6));
+	return NULL;
+}
+
+static int threads(int n, double secs)
+{
+	printf("pid %d\n", getpid());
+	fflush(stdout);
+	pthread_t t[64];
+	if (n > 64)
+		n = 64;
+	for (int i = 0; i < n; i++)
+		pthread_create(&t[i], NULL, sleeper, &secs);
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 4 && !strcmp(argv[1], "threads"))
+		return threads(atoi(argv[2]), atof(argv[3]));
 	if (argc >= 3 && !strcmp(argv[1], "idle"))
 		return idle(atoi(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "hog"))

@@ -308,8 +308,8 @@ int watch_conf_load(struct watch_conf *c, const char *path, bool missing_ok, str
 		close(fd);
 		return -EINVAL;
 	}
-	if (st.st_mode & S_IWOTH || (st.st_uid != 0 && st.st_uid != geteuid())) {
-		buf_printf(err, "%s: writable by others or owned by another user; refusing it (chmod o-w, chown root)\n",
+	if (st.st_mode & (S_IWGRP | S_IWOTH) || (st.st_uid != 0 && st.st_uid != geteuid())) {
+		buf_printf(err, "%s: writable by group or others, or owned by another user; refusing it (chmod go-w, chown root)\n",
 			   path);
 		close(fd);
 		return -EPERM;

@@ -42,7 +42,7 @@ chmod 0666 "$T/ww.conf"
 cmp --watch --config "$T/ww.conf" --dump-dir "$D" 2>"$T/err"
 rc=$?
 check "world-writable config refused" [ "$rc" -ne 0 ]
-check "world-writable config: reason given" grep -q 'writable by others' "$T/err"
+check "world-writable config: reason given" grep -q 'writable by group or others' "$T/err"
 chmod 0600 "$T/ww.conf"
 ln -s "$T/ww.conf" "$T/link.conf"
 cmp --watch --config "$T/link.conf" --dump-dir "$D" 2>"$T/err"

@@ -72,6 +72,7 @@ struct wp {
 	uint16_t cpu10;
 	char comm[16];
 	bool young;
+	struct cmd_result cmd;    /* command line once the worker has read it (argv NULL until then) */
 };
 
 struct involved {
@@ -79,6 +80,12 @@ struct involved {
 	uint64_t start;
 	char comm[16];
 	double value;             /* CPU% or growth in KiB */
+};
+
+struct inv_cmd {             /* an involved process's command line, owned by the pending dump */
+	char **argv;
+	int argc;
+	bool redacted, truncated;
 };
 
 struct incident {
@@ -97,6 +104,7 @@ struct pending {
 	uint64_t trig_seq, trig_mono, due_mono;
 	struct timespec trig_real;
 	struct involved inv[MAX_INVOLVED];
+	struct inv_cmd cmds[MAX_INVOLVED];
 	int ninv;
 	struct incident *inc;
 	char *thresholds_json;
@@ -141,6 +149,9 @@ struct watch {
 	bool mem_ema_ok, swap_ema_ok;
 
 	struct watch_nl *nl;
+	struct watch_cmd *cmd;
+	struct cmd_result *cres;
+	size_t cres_cap;
 	struct wexit_rec *exits;
 	size_t exits_cap;
 	uint64_t exits_lost;
@@ -194,6 +205,13 @@ static void wp_close(struct watch *w, struct wp *p)
 	p->statfd = p->dirfd = -1;
 }
 
+/* Close its files and free its command line (safe to repeat). */
+static void wp_drop(struct watch *w, struct wp *p)
+{
+	wp_close(w, p);
+	watch_cmd_result_free(&p->cmd);
+}
+
 static void list_pids(struct watch *w)
 {
 	w->npids = 0;
@@ -245,9 +263,11 @@ static int read_one(struct watch *w, int pid, struct wp *old, struct wp *np, uin
 		if (n > 0 && !pstat_parse(buf, (size_t)n, &ps) && ps.start == old->start) {
 			*np = *old;
 			old->dirfd = old->statfd = -1; /* moved */
+			old->cmd.argv = NULL;
+			old->cmd.argc = 0;
 			goto have;
 		}
-		wp_close(w, old);
+		wp_drop(w, old);
 		old = NULL;
 	}
 	char name[16];
@@ -269,6 +289,8 @@ static int read_one(struct watch *w, int pid, struct wp *old, struct wp *np, uin
 	}
 	if (old && old->dirfd < 0 && old->start == ps.start) {
 		*np = *old; /* a cold entry: same process again */
+		old->cmd.argv = NULL;
+		old->cmd.argc = 0;
 	} else {
 		memset(np, 0, sizeof(*np));
 		np->pid = pid;
@@ -277,6 +299,10 @@ static int read_one(struct watch *w, int pid, struct wp *old, struct wp *np, uin
 		np->uid = fstat(dfd, &st) ? 0 : st.st_uid;
 		np->ticks = ps.utime + ps.stime;
 		np->mono = 0;
+		np->cmd = (struct cmd_result){0};
+		/* kernel threads have no command line */
+		if (ps.ppid != 2 && pid != 2)
+			watch_cmd_request(w->cmd, pid, ps.start, dfd);
 	}
 	if (w->fds_open + 2 <= w->fd_budget) {
 		np->dirfd = dfd;
@@ -491,11 +517,14 @@ static struct wsnap *scan(struct watch *w, uint64_t mono)
 	for (size_t i = 0; i < w->npids; i++) {
 		int pid = w->pids[i];
 		while (j < w->ncur && w->cur[j].pid < pid)
-			wp_close(w, &w->cur[j++]);
+			wp_drop(w, &w->cur[j++]);
 		struct wp *old = j < w->ncur && w->cur[j].pid == pid ? &w->cur[j++] : NULL;
 		struct wp *np = &w->nxt[nn];
-		if (read_one(w, pid, old, np, mono, want_swap, boot_now))
+		if (read_one(w, pid, old, np, mono, want_swap, boot_now)) {
+			if (old)
+				wp_drop(w, old);
 			continue;
+		}
 		bool is_new = !old || old->start != np->start || !np->ema_ok;
 		if (!old || old->start != np->start) {
 			if (np->young && w->seq > 2)
@@ -524,7 +553,16 @@ static struct wsnap *scan(struct watch *w, uint64_t mono)
 		s->exits[s->nexits++] = *x;
 	}
 	while (j < w->ncur)
-		wp_close(w, &w->cur[j++]);
+		wp_drop(w, &w->cur[j++]);
+	/* command lines the worker has read since the last scan */
+	size_t nc = watch_cmd_results(w->cmd, &w->cres, &w->cres_cap);
+	for (size_t i = 0; i < nc; i++) {
+		struct wp *q = find_in(w->nxt, nn, w->cres[i].pid);
+		if (q && q->start == w->cres[i].start && !q->cmd.argv)
+			q->cmd = w->cres[i];
+		else
+			watch_cmd_result_free(&w->cres[i]);
+	}
 	struct wp *t = w->cur;
 	size_t tc = w->capcur;
 	w->cur = w->nxt;
@@ -590,6 +628,8 @@ static struct incident *find_incident(struct watch *w, const char *kind, const c
 	return NULL;
 }
 
+static void take_cmds(struct watch *w, struct pending *p);
+
 static void log_trigger(const char *kind, const char *msg)
 {
 	char *m = termesc_dup(msg);
@@ -649,6 +689,7 @@ static void fire(struct watch *w, const struct wsnap *s, const char *kind, const
 	p->due_mono = s->mono + (uint64_t)(w->conf.post_trigger_seconds * 1e9);
 	p->ninv = ninv < MAX_INVOLVED ? ninv : MAX_INVOLVED;
 	memcpy(p->inv, inv, (size_t)p->ninv * sizeof(*inv));
+	take_cmds(w, p);
 	struct buf tj = {0};
 	watch_conf_json(&w->conf, &tj);
 	p->thresholds_json = buf_steal(&tj);
@@ -657,6 +698,34 @@ static void fire(struct watch *w, const struct wsnap *s, const char *kind, const
 	p->inc = in;
 	in->dump = p;
 	w->pend[w->npend++] = p;
+}
+
+static void free_cmds(struct pending *p)
+{
+	for (int i = 0; i < MAX_INVOLVED; i++) {
+		for (int k = 0; k < p->cmds[i].argc; k++)
+			free(p->cmds[i].argv[k]);
+		free(p->cmds[i].argv);
+		p->cmds[i] = (struct inv_cmd){0};
+	}
+}
+
+/* Copy (and redact) the command lines still missing of involved processes still in the table. */
+static void take_cmds(struct watch *w, struct pending *p)
+{
+	for (int i = 0; i < p->ninv; i++) {
+		const struct wp *q = find_cur(w, p->inv[i].pid);
+		if (p->cmds[i].argv || !q || !q->cmd.argv || (p->inv[i].start && q->start != p->inv[i].start))
+			continue;
+		struct inv_cmd *c = &p->cmds[i];
+		c->argv = xcalloc((size_t)q->cmd.argc + 1, sizeof(char *));
+		for (int k = 0; k < q->cmd.argc; k++)
+			c->argv[k] = xstrdup(q->cmd.argv[k]);
+		c->argc = q->cmd.argc;
+		c->truncated = q->cmd.truncated;
+		if (!opt.no_redact)
+			c->redacted = watch_cmd_redact(c->argv, c->argc);
+	}
 }
 
 static void close_incidents(struct watch *w, uint64_t mono)
@@ -1016,6 +1085,24 @@ static int fill_dump(void *vctx, int fd)
 		json_str(&pj, p->inv[i].comm, strnlen(p->inv[i].comm, sizeof(p->inv[i].comm)));
 		json_key(&pj, "value");
 		json_double(&pj, p->inv[i].value);
+		const struct inv_cmd *ic = &p->cmds[i];
+		if (ic->argv) {
+			json_key(&pj, "argv");
+			buf_addc(&pj, '[');
+			for (int k = 0; k < ic->argc; k++) {
+				json_sep(&pj);
+				json_cstr(&pj, ic->argv[k]);
+			}
+			buf_addc(&pj, ']');
+			if (ic->redacted) {
+				json_key(&pj, "redacted");
+				json_bool(&pj, true);
+			}
+			if (ic->truncated) {
+				json_key(&pj, "truncated");
+				json_bool(&pj, true);
+			}
+		}
 		buf_addc(&pj, '}');
 	}
 	buf_addc(&pj, ']');
@@ -1156,12 +1243,15 @@ static void regrow(struct watch *w, struct pending *p)
 	qsort(best, (size_t)nb, sizeof(*best), growth_desc);
 	p->ninv = nb < MAX_INVOLVED ? nb : MAX_INVOLVED;
 	memcpy(p->inv, best, (size_t)p->ninv * sizeof(*best));
+	free_cmds(p);
+	take_cmds(w, p);
 }
 
 static void write_dump(struct watch *w, struct pending *p, bool final)
 {
 	if (p->ref_seq)
 		regrow(w, p);
+	take_cmds(w, p); /* the worker may have read them since the trigger */
 	struct dumpctx dc = { .w = w, .p = p };
 	uint64_t oldest = w->seq > w->ringcap ? w->seq - w->ringcap : 1;
 	dc.last_seq = w->seq - 1;
@@ -1194,6 +1284,7 @@ static void write_dump(struct watch *w, struct pending *p, bool final)
 	}
 	if (p->inc)
 		p->inc->dump = NULL;
+	free_cmds(p);
 	free(p->msg);
 	free(p->thresholds_json);
 	free(p);
@@ -1300,7 +1391,8 @@ static void raise_nofile(struct watch *w)
 static void free_watch(struct watch *w)
 {
 	for (size_t i = 0; i < w->ncur; i++)
-		wp_close(w, &w->cur[i]);
+		wp_drop(w, &w->cur[i]);
+	free(w->cres);
 	for (size_t i = 0; i < w->ringcap; i++) {
 		free(w->ring[i].procs);
 		free(w->ring[i].threads);
@@ -1353,6 +1445,7 @@ static int watch_system(struct run *r)
 	apply_conf(w);
 	watch_signals_install();
 	w->nl = watch_nl_start();
+	w->cmd = watch_cmd_start();
 	notemsg("watching every process every %g s; dumps go to %s", w->interval, dir);
 
 	struct timespec dl;
@@ -1389,6 +1482,7 @@ static int watch_system(struct run *r)
 	r->interrupted = true;
 	flush_pending(w, now_ns(), true);
 	watch_nl_stop(w->nl);
+	watch_cmd_stop(w->cmd);
 	notemsg("stopped (%s); %llu dump%s written", watch_sig_stop == SIGINT ? "SIGINT" : "SIGTERM",
 		(unsigned long long)w->dumps_written, w->dumps_written == 1 ? "" : "s");
 	free_watch(w);

@@ -158,6 +158,30 @@ struct watch_nl *watch_nl_start(void);
 size_t watch_nl_drain(struct watch_nl *nl, struct wexit_rec **out, size_t *cap, uint64_t *lost);
 void watch_nl_stop(struct watch_nl *nl);
 
+/* ---- command lines, read on a worker thread (watch_cmd.c) ---- */
+
+#define WATCH_CMDLINE_MAX 1024 /* bytes of /proc/PID/cmdline kept */
+#define WATCH_ARGV_MAX 32
+
+struct cmd_result {
+	int pid;
+	uint64_t start;
+	char **argv;            /* owned; argc strings */
+	int argc;
+	bool truncated;
+};
+struct watch_cmd;
+/* Start the worker; NULL (with a warning) if it cannot run. */
+struct watch_cmd *watch_cmd_start(void);
+/* Ask for the command line of (pid, start); dirfd is borrowed (duplicated). Never blocks on the worker. */
+void watch_cmd_request(struct watch_cmd *c, int pid, uint64_t start, int dirfd);
+/* Take the finished results (the caller owns them: watch_cmd_result_free). */
+size_t watch_cmd_results(struct watch_cmd *c, struct cmd_result **out, size_t *cap);
+void watch_cmd_result_free(struct cmd_result *r);
+void watch_cmd_stop(struct watch_cmd *c);
+/* Replace secrets in argv (flag values, mysql -p, URL userinfo) in place; true if any. */
+bool watch_cmd_redact(char **argv, int argc);
+
 /* ---- dumps (watch_dump.c) ---- */
 
 struct watch_dumpdir;

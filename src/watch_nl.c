@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "watch_int.h"
@@ -266,6 +267,36 @@ struct watch_nl *watch_nl_start(void)
 		close(nl->stop_pipe[0]);
 		close(nl->stop_pipe[1]);
 		free(nl);
+		return NULL;
+	}
+	/*
+	 * The kernel sends exits to listeners of the initial network namespace
+	 * only; elsewhere registration succeeds and nothing ever arrives. Prove
+	 * delivery with one child of our own.
+	 */
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	bool seen = false;
+	if (child > 0) {
+		waitpid(child, NULL, 0);
+		for (int i = 0; i < 100 && !seen; i++) {
+			pthread_mutex_lock(&nl->mu);
+			for (size_t k = 0; k < nl->nq; k++)
+				if (nl->q[k].pid == child) {
+					nl->q[k] = nl->q[--nl->nq];
+					seen = true;
+					break;
+				}
+			pthread_mutex_unlock(&nl->mu);
+			if (!seen)
+				usleep(5000);
+		}
+	}
+	if (!seen) {
+		warnmsg("taskstats exit events do not arrive here (not the initial network namespace?): "
+			"processes shorter than one interval will be missed");
+		watch_nl_stop(nl);
 		return NULL;
 	}
 	return nl;

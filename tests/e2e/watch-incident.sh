@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# A sustained condition is one incident with a start and an end, not a dump
+# every cooldown: a 2 s hog with a 0.3 s cooldown gives one dump whose
+# trigger carries the incident's duration; memory use above a (test-low)
+# threshold for the whole run gives one dump, still ongoing.
+. "$TOP/tests/lib.sh"
+printf '#!/bin/sh\necho -10 >/proc/self/autogroup 2>/dev/null\nexec nice -n -10 "$@"\n' >"$T/prio"
+chmod +x "$T/prio"
+WPID=
+trap '[ -n "$WPID" ] && kill -TERM $WPID 2>/dev/null; rm -rf "$T"' EXIT
+mkdir -m 0700 "$T/d"
+cat >"$T/c.conf" <<'CONF'
+sampling_interval_seconds = 0.1
+cooldown_seconds = 0.3
+post_trigger_seconds = 3.5
+mem_pressure_threshold_pct = 1
+CONF
+chmod 0600 "$T/c.conf"
+setsid "$T/prio" $ENVI "$C" --watch --config "$T/c.conf" --dump-dir "$T/d" 2>"$T/w.err" &
+WPID=$!
+i=0
+while ! grep -q 'watching every process' "$T/w.err" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+setsid "$T/prio" "$P/watch_load" hog longhog_wt 2 >"$T/hog.out"
+HP=$(sed -n 's/^pid //p' "$T/hog.out")
+sleep 3.5
+kill -TERM $WPID
+wait $WPID
+WPID=
+python3 - "$T/d" "$HP" <<'PY'
+import json, os, sys
+d, hp = sys.argv[1], int(sys.argv[2])
+T = []
+for f in sorted(os.listdir(d)):
+    for l in open(os.path.join(d, f), 'rb').read().decode('utf-8').splitlines():
+        o = json.loads(l)
+        if o.get('type') == 'trigger':
+            T.append(o)
+            break
+def say(c, m): print(('ok - ' if c else 'not ok - ') + m)
+h = [t for t in T if any(p['pid'] == hp for p in t['procs'])]
+say(len(h) == 1, 'a 2 s hog is one incident, one dump (%d)' % len(h))
+say(h and h[0]['ongoing'] is False and 1.0 <= h[0].get('dur', 0) <= 3.0, 'its trigger has the incident end: lasted %s s' % (h[0].get('dur') if h else None))
+m = [t for t in T if t['kind'] == 'mempressure']
+say(len(m) == 1, 'sustained memory pressure over the whole run is one dump (%d)' % len(m))
+say(m and m[0]['ongoing'] is True, 'and it is still ongoing when written')
+PY
+check "the incident end is logged" grep -q "incident newproc (pid $HP@[0-9]*) ended after" "$T/w.err"

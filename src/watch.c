@@ -34,6 +34,7 @@
 #define MAX_INCIDENTS 256
 #define MAX_BIRTHS 200000
 #define MAX_THREADS_PER_SNAP 64
+#define DUMP_MAX_SAMPLES 200000           /* caps a dump near 40 MB however many processes */
 
 volatile int watch_sig_stop, watch_sig_hup;
 
@@ -495,8 +496,6 @@ static struct wp *find_cur(struct watch *w, int pid)
 static struct wsnap *scan(struct watch *w, uint64_t mono)
 {
 	struct wsnap *s = &w->ring[w->seq % w->ringcap];
-	uint64_t dropped_seq = s->seq;
-	(void)dropped_seq;
 	s->seq = w->seq++;
 	s->mono = mono;
 	clock_gettime(CLOCK_REALTIME, &s->real);
@@ -525,12 +524,9 @@ static struct wsnap *scan(struct watch *w, uint64_t mono)
 				wp_drop(w, old);
 			continue;
 		}
-		bool is_new = !old || old->start != np->start || !np->ema_ok;
-		if (!old || old->start != np->start) {
-			if (np->young && w->seq > 2)
-				add_birth(w, mono, np->ppid, np->comm);
-		}
-		(void)is_new;
+		/* a birth for the burst detector (not at startup, when everything is new to us) */
+		if ((!old || old->start != np->start) && np->young && w->seq > 2)
+			add_birth(w, mono, np->ppid, np->comm);
 		nn++;
 	}
 	/* a scan saw an exited process if it recorded its pid with the same start second */
@@ -759,8 +755,7 @@ static int growth_desc(const void *a, const void *b)
  * The processes whose RSS (or swap) grew most between 'ref' and 's'.
  * Returns how many (up to max) grew by more than 1 MiB.
  */
-static int grown(struct watch *w, const struct wsnap *ref, const struct wsnap *s, bool swap, struct involved *out,
-		 int max)
+static int grown(const struct wsnap *ref, const struct wsnap *s, bool swap, struct involved *out, int max)
 {
 	struct involved *all = xmalloc((s->nprocs + 1) * sizeof(*all));
 	int n = 0;
@@ -781,7 +776,6 @@ static int grown(struct watch *w, const struct wsnap *ref, const struct wsnap *s
 			n++;
 		}
 	}
-	(void)w;
 	qsort(all, (size_t)n, sizeof(*all), growth_desc);
 	if (n > max)
 		n = max;
@@ -900,7 +894,7 @@ static void detect(struct watch *w, const struct wsnap *s)
 	if (c->enable_memory_detection && y->mem_total_kb) {
 		const struct wsnap *ref = snap_before(w, s, fmax(5, 5 * w->interval));
 		if (w->mem_ema_ok && w->mem_ema - avail_mib >= c->mem_drop_threshold_mib) {
-			int n = grown(w, ref, s, false, inv, MAX_INVOLVED);
+			int n = grown(ref, s, false, inv, MAX_INVOLVED);
 			w->fire_ref_seq = ref ? ref->seq : 0;
 			fire(w, s, "memdrop", "system", w->mem_ema - avail_mib, c->mem_drop_threshold_mib, inv, n,
 			     "MemAvailable %.0f MiB, %.0f MiB below its baseline (threshold %g MiB)%s%s", avail_mib,
@@ -909,7 +903,7 @@ static void detect(struct watch *w, const struct wsnap *s)
 		}
 		double used = (total_mib - avail_mib) / total_mib * 100;
 		if (used >= c->mem_pressure_threshold_pct) {
-			int n = grown(w, ref, s, false, inv, MAX_INVOLVED);
+			int n = grown(ref, s, false, inv, MAX_INVOLVED);
 			w->fire_ref_seq = ref ? ref->seq : 0;
 			fire(w, s, "mempressure", "system", used, c->mem_pressure_threshold_pct, inv, n,
 			     "memory %.1f%% used (threshold %g%%)", used, c->mem_pressure_threshold_pct);
@@ -925,7 +919,7 @@ static void detect(struct watch *w, const struct wsnap *s)
 	if (c->enable_swap_detection && y->swap_total_kb && w->swap_ema_ok &&
 	    swap_mib - w->swap_ema >= c->swap_spike_threshold_mib) {
 		const struct wsnap *ref = snap_before(w, s, fmax(5, 5 * w->interval));
-		int n = grown(w, ref, s, true, inv, MAX_INVOLVED);
+		int n = grown(ref, s, true, inv, MAX_INVOLVED);
 		w->fire_ref_seq = ref ? ref->seq : 0;
 		w->fire_swap = true;
 		fire(w, s, "swap", "system", swap_mib - w->swap_ema, c->swap_spike_threshold_mib, inv, n,
@@ -1060,6 +1054,7 @@ static int fill_dump(void *vctx, int fd)
 
 	struct jsonl_sink *js = jsonl_sink_new(&r, fd);
 	struct evlog *log = r.log;
+	uint64_t nsamples = 0, dropped = 0;
 	struct ev_draft d;
 	char when[96];
 
@@ -1161,8 +1156,14 @@ static int fill_dump(void *vctx, int fd)
 			const struct wproc_rec *rec = &s->procs[i];
 			bool inv = is_involved(p, rec->pid, rec->start);
 			/* every process at the trigger; busy ones in the context window; involved ones always */
-			if (inv || seq == p->trig_seq || (ctx && rec->cpu10 > 0))
-				emit_sample(log, t, rec);
+			if (!inv && seq != p->trig_seq && !(ctx && rec->cpu10 > 0))
+				continue;
+			if (!inv && nsamples >= DUMP_MAX_SAMPLES) {
+				dropped++;
+				continue;
+			}
+			emit_sample(log, t, rec);
+			nsamples++;
 		}
 		if (!ctx)
 			continue;
@@ -1203,8 +1204,11 @@ static int fill_dump(void *vctx, int fd)
 	}
 	const struct wsnap *last = snap_of(w, dc->last_seq);
 	r.t_end = last ? last->mono - t0 : 0;
+	if (dropped)
+		buf_printf(&r.end_extra, "\"samples_dropped\":%llu", (unsigned long long)dropped);
 	int rc = jsonl_sink_finish(js);
 	buf_free(&r.header_extra);
+	buf_free(&r.end_extra);
 	evlog_free(r.log);
 	return rc;
 }
@@ -1225,7 +1229,7 @@ static void regrow(struct watch *w, struct pending *p)
 		const struct wsnap *s = snap_of(w, seq);
 		if (!s || !s->procs)
 			continue;
-		int n = grown(w, ref, s, p->grow_swap, cur, MAX_INVOLVED * 2);
+		int n = grown(ref, s, p->grow_swap, cur, MAX_INVOLVED * 2);
 		for (int i = 0; i < n; i++) {
 			int k;
 			for (k = 0; k < nb; k++)

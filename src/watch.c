@@ -34,7 +34,7 @@
 #define MAX_INCIDENTS 256
 #define MAX_BIRTHS 200000
 #define MAX_THREADS_PER_SNAP 64
-#define DUMP_MAX_SAMPLES 200000           /* caps a dump near 40 MB however many processes */
+#define DUMP_MAX_SAMPLES 100000           /* caps a dump (about 20 MB, 15 MB in memory) */
 
 volatile int watch_sig_stop, watch_sig_hup;
 

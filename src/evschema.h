@@ -174,6 +174,10 @@
 	X(CMDLINE, "cmdline")         \
 	X(NPROCS, "nprocs")           \
 	X(LOST, "lost")               \
-	X(RET_TEXT, "ret_text")
+	X(RET_TEXT, "ret_text")      \
+	X(CPU_MAX, "cpu_max")        \
+	X(RSS_MAX, "rss_max")        \
+	X(THREADS_MAX, "threads_max") \
+	X(SAMPLES, "samples")
 
 #endif

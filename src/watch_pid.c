@@ -278,8 +278,6 @@ int watch_pid_main(struct run *r)
 			;
 	}
 	/* one summary record per process followed */
-	unsigned k_max = evkey_intern("cpu_max"), k_rss_max = evkey_intern("rss_max"),
-		 k_samples = evkey_intern("samples"), k_thr_max = evkey_intern("threads_max");
 	for (size_t i = 0; i < f.n; i++) {
 		struct fproc *p = &f.v[i];
 		struct ev_draft d;
@@ -288,13 +286,13 @@ int watch_pid_main(struct run *r)
 		ev_uint(&d, EVK_START, p->start);
 		ev_str(&d, r->log, EVK_COMM, p->comm, p->comm_len);
 		ev_double(&d, EVK_CPU, p->samples ? p->cpu_sum / p->samples : 0);
-		ev_double(&d, k_max, p->cpu_max);
-		ev_uint(&d, k_rss_max, p->rss_max);
-		ev_int(&d, k_thr_max, p->threads_max);
+		ev_double(&d, EVK_CPU_MAX, p->cpu_max);
+		ev_uint(&d, EVK_RSS_MAX, p->rss_max);
+		ev_int(&d, EVK_THREADS_MAX, p->threads_max);
 		ev_uint(&d, EVK_READ_BYTES, p->read_bytes);
 		ev_uint(&d, EVK_WRITE_BYTES, p->write_bytes);
 		ev_add(&d, EVK_CPU_TIME, EVF_DUR, p->ticks * 1000000000ull / (uint64_t)f.hz);
-		ev_uint(&d, k_samples, p->samples);
+		ev_uint(&d, EVK_SAMPLES, p->samples);
 		ev_bool(&d, EVK_ONGOING, p->alive);
 		evlog_append(r->log, &d);
 		if (p->dirfd >= 0)

@@ -428,8 +428,21 @@ static int do_trace(struct run *r)
 	return 0;
 }
 
+/* Release what main owns in the run (the traced paths exit through finish_exit). */
+static void run_release(struct run *r)
+{
+	evlog_free(r->log);
+	r->log = NULL;
+	free(r->host);
+	free(r->kernel);
+	buf_free(&r->header_extra);
+	buf_free(&r->end_extra);
+	free(opt.pids);
+}
+
 int main(int argc, char **argv)
 {
+	int rc;
 	struct run run = {0};
 
 	parse_options(argc, argv);
@@ -441,15 +454,20 @@ int main(int argc, char **argv)
 
 	switch (opt.mode) {
 	case MODE_RENDER:
-		return do_render(&run);
+		rc = do_render(&run);
+		break;
 	case MODE_WATCH:
 		run.mode = "watch";
-		return watch_main(&run);
+		rc = watch_main(&run);
+		break;
 	case MODE_LIST:
-		return watch_list();
+		rc = watch_list();
+		break;
 	case MODE_TRACE:
+	default:
 		do_trace(&run);
 		finish_exit(&run);
 	}
-	return 0;
+	run_release(&run);
+	return rc;
 }

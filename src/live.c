@@ -576,7 +576,12 @@ static void line_syscall(struct live *l, const struct evlog *log, const struct e
 		buf_printf(&l->out, "%s()", name ? name : "?");
 	int64_t ret;
 	buf_adds(&l->out, " = ");
-	if (fld(e, EVK_ERR)) {
+	const struct ev_field *ef = fld(e, EVK_ERR);
+	if (ef && ef->kind == EVF_ERRNO && evf_i64(ef) >= 512 && evf_i64(ef) <= 516) {
+		/* a restart code is not a failure: strace shows "= ? ERESTARTSYS" */
+		buf_addc(&l->out, '?');
+		add_err(l, log, e);
+	} else if (ef) {
 		buf_adds(&l->out, "-1");
 		add_err(l, log, e);
 	} else if (fnum(e, EVK_RET, &ret)) {

@@ -272,10 +272,18 @@ static void test_verbose_and_color(void **st)
 	ev_int(&d, EVK_RET, 0x7f0000001000);
 	ev_dur(&d, 3000);
 	evlog_append(x->r.log, &d);
+	ev_init(&d, EVT_SYSCALL, 3 * MS, 9, 9);
+	ev_cstr(&d, x->r.log, EVK_NAME, "read");
+	ev_cstr(&d, x->r.log, EVK_ARGS, "read(5<pipe:[9]>, 0x7ffc0, 1)");
+	ev_int(&d, EVK_RET, -512);
+	ev_dur(&d, 58000);
+	ev_err(&d, 512);
+	evlog_append(x->r.log, &d);
 	char *s = finish(x);
 	assert_string_equal(s,
 		"[+0.001s] openat(AT_FDCWD, \"/etc/nope\\n\\x1b\", O_RDONLY) = -1 ENOENT <0.000012>\n"
-		"[+0.002s] mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000 <0.000003>\n");
+		"[+0.002s] mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000 <0.000003>\n"
+		"[+0.003s] read(5<pipe:[9]>, 0x7ffc0, 1) = ? ERESTARTSYS <0.000058>\n");
 	free(s);
 	reset_opt();
 	opt.color = true;

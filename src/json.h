@@ -54,6 +54,8 @@ void json_hex(struct buf *b, uint64_t v);
 void json_double(struct buf *b, double v);
 /* Fixed point with 'decimals' digits after the point (durations: 6). NaN/inf -> null. */
 void json_fixed(struct buf *b, double v, int decimals);
+/* Seconds from nanoseconds, fixed point with 'decimals' (0..9) digits, rounded half up. */
+void json_secs_ns(struct buf *b, uint64_t ns, int decimals);
 void json_bool(struct buf *b, bool v);
 void json_null(struct buf *b);
 

@@ -29,6 +29,14 @@ static int hexval(unsigned char c)
 }
 
 #define JSONL_FLUSH_AT (64u << 10)
+
+/* A name from the schema tables: plain ASCII identifiers, quoted as they are. */
+static void plain_str(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	buf_adds(b, s);
+	buf_addc(b, '"');
+}
 #define JSONL_FLUSH_NS (200 * 1000000ull)
 #define JSONL_MAX_LINE (64u << 20)
 
@@ -89,7 +97,7 @@ void jsonl_encode_value(struct buf *b, const struct evlog *log, const struct ev_
 		buf_addc(b, ']');
 		break;
 	}
-	case EVF_DUR: json_fixed(b, (double)v / 1e9, 6); break;
+	case EVF_DUR: json_secs_ns(b, v, 6); break;
 	case EVF_ERRNO: errno_name(b, (int)(int64_t)v); break;
 	case EVF_SIG: signal_name(b, (int)(int64_t)v); break;
 	case EVF_JSON: {
@@ -114,16 +122,28 @@ void jsonl_encode_value(struct buf *b, const struct evlog *log, const struct ev_
 void jsonl_encode_event(struct buf *b, const struct evlog *log, const struct ev *e)
 {
 	buf_add(b, "{\"t\":", 5);
-	json_fixed(b, (double)e->t / 1e9, 6);
-	buf_printf(b, ",\"pid\":%d,\"tid\":%d,\"type\":", e->pid, e->tid);
-	json_cstr(b, ev_type_name(e->type));
+	json_secs_ns(b, e->t, 6);
+	buf_add(b, ",\"pid\":", 7);
+	json_i64(b, e->pid);
+	buf_add(b, ",\"tid\":", 7);
+	json_i64(b, e->tid);
+	buf_add(b, ",\"type\":", 8);
+	if (e->type < EVT__COUNT) /* static names need no escaping */
+		plain_str(b, ev_type_name(e->type));
+	else
+		json_cstr(b, ev_type_name(e->type));
 	buf_add(b, ",\"cat\":", 7);
-	json_cstr(b, ev_cat_name(e->cat));
+	plain_str(b, ev_cat_name(e->cat));
 	if (e->flags & EVFL_NOISE)
 		buf_adds(b, ",\"noise\":true");
 	const struct ev_field *f = ev_fields(e);
 	for (unsigned i = 0; i < e->nf; i++) {
-		json_key(b, ev_key_name(f[i].key));
+		buf_addc(b, ',');
+		if (f[i].key < EVK__STATIC_COUNT)
+			plain_str(b, ev_key_name(f[i].key));
+		else
+			json_cstr(b, ev_key_name(f[i].key));
+		buf_addc(b, ':');
 		jsonl_encode_value(b, log, &f[i]);
 	}
 	buf_add(b, "}\n", 2);
@@ -205,7 +225,7 @@ static uint64_t end_time(const struct run *r)
 void jsonl_encode_end(struct buf *b, const struct run *r)
 {
 	buf_adds(b, "{\"type\":\"end\",\"duration\":");
-	json_fixed(b, (double)end_time(r) / 1e9, 6);
+	json_secs_ns(b, end_time(r), 6);
 	buf_printf(b, ",\"status\":%d,\"exit\":", run_exit_status(r));
 	switch (r->end) {
 	case RUN_EXITED: buf_printf(b, "{\"code\":%d}", r->code); break;

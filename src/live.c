@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "fmt.h"
+#include "json.h"
 #include "jsonl.h"
 #include "options.h"
 #include "termesc.h"
@@ -147,7 +148,9 @@ static bool pid_seen(struct live *l, int pid)
 static void prefix(struct live *l, uint64_t t, int pid, int tid)
 {
 	color(l, C_DIM);
-	buf_printf(&l->out, "[+%.3fs] ", (double)t / 1e9);
+	buf_add(&l->out, "[+", 2);
+	json_secs_ns(&l->out, t, 3);
+	buf_add(&l->out, "s] ", 3);
 	if (l->npids > 1 || l->threads_seen) {
 		char col[32];
 		if (tid && tid != pid)

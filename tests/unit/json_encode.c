@@ -186,6 +186,28 @@ static void test_numbers(void **st)
 	buf_free(&b);
 }
 
+static void test_secs_ns(void **st)
+{
+	(void)st;
+	struct buf b = {0};
+	const struct {
+		uint64_t ns;
+		int dec;
+		const char *want;
+	} cases[] = {
+		{0, 6, "0.000000"},          {1234, 6, "0.000001"},   {1500, 6, "0.000002"},
+		{1499, 6, "0.000001"},       {999999500, 6, "1.000000"}, {12345678901, 6, "12.345679"},
+		{1500000, 3, "0.002"},       {340000000, 3, "0.340"},  {7, 9, "0.000000007"},
+		{2500000000, 0, "3"},        {UINT64_MAX, 6, "18446744073.709552"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		json_secs_ns(&b, cases[i].ns, cases[i].dec);
+		assert_string_equal(b.data, cases[i].want);
+	}
+	buf_free(&b);
+}
+
 static void test_keys(void **st)
 {
 	(void)st;
@@ -221,7 +243,7 @@ int main(void)
 		cmocka_unit_test(test_controls),     cmocka_unit_test(test_html),
 		cmocka_unit_test(test_c1),           cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_unescape),     cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_keys),         cmocka_unit_test(test_utf8_valid),
+		cmocka_unit_test(test_keys),         cmocka_unit_test(test_secs_ns),         cmocka_unit_test(test_utf8_valid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

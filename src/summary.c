@@ -517,7 +517,8 @@ static void print_proc(struct sum *s, struct buf *b, size_t idx, int depth, unsi
 		for (int i = 0; i < s->r->argc && s->r->argv && s->r->argv[i]; i++) {
 			if (i)
 				buf_addc(b, ' ');
-			termesc_cstr(b, s->r->argv[i]);
+			termesc_trunc(b, s->r->argv[i], strlen(s->r->argv[i]),
+				      opt.strsize > 0 ? (size_t)opt.strsize : 0);
 		}
 	} else {
 		buf_adds(b, "?");
@@ -1003,7 +1004,8 @@ void summary_print(struct run *r, int fd)
 		}
 		if (i)
 			buf_addc(&b, ' ');
-		termesc_cstr(&b, r->argv[i]);
+		termesc_trunc(&b, r->argv[i], strlen(r->argv[i]),
+			      opt.strsize > 0 ? (size_t)opt.strsize : 0);
 	}
 	buf_adds(&b, " (");
 	fmt_secs(&b, wall);

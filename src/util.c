@@ -2,6 +2,8 @@
 /* util: allocation that never returns NULL, growable byte buffers, messages. */
 #include "util.h"
 
+#include "termesc.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -160,13 +162,20 @@ char *buf_steal(struct buf *b)
 	return p;
 }
 
+/*
+ * Messages quote user and tracee strings (paths, comm, argv), so the whole
+ * text goes through the terminal escaper: one message is always one line
+ * and no escape sequence reaches the terminal (SAFETY.md O3).
+ */
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
-	struct buf b = {0};
+	struct buf text = {0}, b = {0};
+	buf_vprintf(&text, fmt, ap);
 	buf_printf(&b, "%s: %s", util_progname, kind);
-	buf_vprintf(&b, fmt, ap);
+	termesc_text(&b, text.data, text.len);
 	buf_addc(&b, '\n');
 	(void)write_all(2, b.data, b.len);
+	buf_free(&text);
 	buf_free(&b);
 }
 

@@ -66,3 +66,20 @@ bad "--json to a directory" 1 "is a directory" --json "$T/adir" -- sh -c "touch 
 check "... and the command still did not run" test ! -e "$marker"
 bad "unknown short option" 2 "unknown option '-Z'" -Z -- true
 bad "option missing its argument" 2 "--json needs an argument" --json
+
+# user strings in messages are escaped for the terminal: one line, no ESC
+esc=$(printf '\033')
+cmp --pid "$(printf 'a\033[2Jb\nc')" 2>"$T/err" >/dev/null
+if [ "$(wc -l <"$T/err")" -eq 1 ] && ! grep -q "$esc" "$T/err" && grep -q 'a\\x1b\[2Jb\\nc' "$T/err"; then
+	ok "hostile --pid text is escaped in the one-line message"
+else
+	fail "hostile --pid text not escaped: $(od -c "$T/err" | head -3)"
+fi
+cmp -- "$(printf '/nonexistent\033]0;owned\007')" 2>"$T/err" >/dev/null
+rc=$?
+expect "missing command exits 127" "$rc" 127
+if [ "$(wc -l <"$T/err")" -eq 1 ] && ! grep -q "$esc" "$T/err" && grep -q 'command not found' "$T/err"; then
+	ok "missing hostile command name: one escaped line 'command not found'"
+else
+	fail "missing command message: $(od -c "$T/err" | head -3)"
+fi

@@ -536,8 +536,24 @@ static void call_init(struct dec_call *c, struct task *t, int nr)
 	c->name = nr >= 0 ? handlers[nr].name : NULL;
 }
 
+static void syscall_record(struct dec_call *c, struct task *t, bool exited);
+static bool record_selected(const struct syscall *sc);
+
+/* exit and exit_group: their table row returns nothing, there is no exit stop to wait for. */
+static bool never_returns(const struct syscall *sc)
+{
+	const struct sysent *se = systab_get(sc->arch, sc->nr);
+	return se && se->ret == SRET_NONE;
+}
+
 void decode_syscall_entry(struct task *t)
 {
+	if (opt.verbose && never_returns(&t->sc) && dec_log && t->proc && record_selected(&t->sc)) {
+		/* recorded now, in time order with the other threads: "exit_group(0) = ?" */
+		struct dec_call c;
+		call_init(&c, t, native_nr(&t->sc));
+		syscall_record(&c, t, false);
+	}
 	if (opt.verbose && sysfmt_needs_entry(t)) {
 		/* the arguments are gone at the exit stop (execve replaces the image) */
 		struct buf b = { 0 };
@@ -634,8 +650,8 @@ void decode_syscall_exit(struct task *t)
 
 void decode_syscall_abandon(struct task *t)
 {
-	/* exit, exit_group, a thread killed or superseded by execve: "= ?" */
-	if (opt.verbose && dec_log && t->proc && record_selected(&t->sc)) {
+	/* a thread killed or superseded by execve inside a call: "= ?" (exit and exit_group have theirs) */
+	if (opt.verbose && dec_log && t->proc && !never_returns(&t->sc) && record_selected(&t->sc)) {
 		struct dec_call c;
 		call_init(&c, t, native_nr(&t->sc));
 		syscall_record(&c, t, false);

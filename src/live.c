@@ -580,7 +580,17 @@ static void line_syscall(struct live *l, const struct evlog *log, const struct e
 	int64_t ret;
 	buf_adds(&l->out, " = ");
 	const struct ev_field *ef = fld(e, EVK_ERR);
-	if (ef && ef->kind == EVF_ERRNO && evf_i64(ef) >= 512 && evf_i64(ef) <= 516) {
+	const char *rt = fstr(log, e, EVK_RET_TEXT, &n);
+	if (rt && n) {
+		/* strace's rendering made by the decoder: "3</etc/passwd>", "-1 ENOENT (...)" */
+		if (ef) {
+			color(l, C_RED);
+			termesc_text(&l->out, rt, n);
+			color(l, C_RESET);
+		} else {
+			termesc_text(&l->out, rt, n);
+		}
+	} else if (ef && ef->kind == EVF_ERRNO && evf_i64(ef) >= 512 && evf_i64(ef) <= 516) {
 		/* a restart code is not a failure: strace shows "= ? ERESTARTSYS" */
 		buf_addc(&l->out, '?');
 		add_err(l, log, e);

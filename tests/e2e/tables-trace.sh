@@ -22,3 +22,9 @@ case " $got " in
 *" read "*) ok "-e trace=!openat,close hides just those" ;;
 *) fail "-e trace=!openat,close shows too little: $got" ;;
 esac
+
+# i386 calls are selected through their x86_64 twins: int 0x80 write (4) is write (1), getpid (20) is not
+cmp -v -e trace=write -o "$T/i386.txt" -- "$P/tables_int80" >/dev/null
+names=$(sed -n 's/^\[+[0-9.]*s\] \([a-z_0-9]*\)(.*/\1/p' "$T/i386.txt" | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+expect "-e trace=write under int 0x80: only the writes (i386 and native)" "$names" " 2 write;"
+expect "-e trace=write: the int 0x80 write is one of them" "$(grep -c '\] write(1[^,]*, "hi\\n", 3) = 3 ' "$T/i386.txt")" 1

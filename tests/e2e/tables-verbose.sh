@@ -9,12 +9,22 @@ command -v strace >/dev/null 2>&1 || { skip "strace not installed"; exit 0; }
 mkdir "$T/w1" "$T/w2"
 
 # One call per line, "name(args) = ret", from the first open of tc_out.txt to the exit.
+# Pipe and socket inode numbers are renumbered by first appearance in each run.
 (cd "$T/w1" && $ENVI strace -f -qq -y -s 64 -o "$T/strace.txt" "$P/tables_calls") || fail "strace run"
 (cd "$T/w2" && cmp -v -s 64 -o "$T/comp.txt" -- "$P/tables_calls") || fail "compendium run"
 
 python3 - "$T/strace.txt" "$T/comp.txt" "$T/w1" "$T/w2" >"$T/diff.txt" <<'PY'
 import re, sys
 st, cp, d1, d2 = sys.argv[1:5]
+def renumber(lines):
+    # pipe and socket inodes differ between two runs: number them by first appearance,
+    # so "both ends of one pipe" still has to match
+    seen = {}
+    def sub(m):
+        k = (m.group(1), m.group(2))
+        seen.setdefault(k, len(seen) + 1)
+        return '%s:[#%d]' % (m.group(1), seen[k])
+    return [re.sub(r'(pipe|socket):\[(\d+)\]', sub, l) for l in lines]
 def calls(lines, strip):
     out, on = [], False
     for l in lines:
@@ -27,7 +37,7 @@ def calls(lines, strip):
             out.append(l)
         if on and l.startswith('syscall_0x7fffffff'):
             break
-    return out
+    return renumber(out)
 def strace_line(l):
     l = re.sub(r'^\d+ +', '', l)
     if l.startswith('+++') or l.startswith('---'):
@@ -77,3 +87,8 @@ expect "int 0x80 getpid decodes with the i386 name" "$(grep -c "\] getpid() = $p
 expect "int 0x80 write decodes its buffer" "$(grep -c '\] write(1[^,]*, "hi\\n", 3) = 3 ' "$T/i386.txt")" 1
 expect "i386 0xffff is unknown" "$(grep -c '\] syscall_0xffff(.*) = -1 ENOSYS' "$T/i386.txt")" 1
 expect "x32-flagged number is unknown" "$(grep -c '\] syscall_0x40000027(.*) = -1 ENOSYS' "$T/i386.txt")" 1
+
+# exit never returns: each thread's exit(0) has its "= ?" line, the process's exit_group too
+cmp -v -o "$T/thr.txt" -- "$P/proc_threads" "$T/thr.out" 3 >/dev/null
+expect "threads: three exit(0) = ? lines" "$(grep -Ec '\] [0-9]+/[0-9]+ +exit\(0\) = \?$' "$T/thr.txt")" 3
+expect "threads: one exit_group(0) = ? line" "$(grep -Ec '\] [0-9]+ +exit_group\(0\) = \?$' "$T/thr.txt")" 1

@@ -446,8 +446,8 @@ function niceStep(span, px) {
 }
 function axisTicks(t0, t1, width) {
   const step = niceStep(t1 - t0, width);
-  // the largest unit that needs at most 3 decimals at this step
-  const unit = step >= 1e6 ? [1e9, "s"] : step >= 1e3 ? [1e6, "ms"] : step >= 1 ? [1e3, "µs"] : [1, "ns"];
+  // s from 100 ms steps, ms down to 1 µs steps (at most 3 decimals), then µs
+  const unit = step >= 1e8 ? [1e9, "s"] : step >= 1e3 ? [1e6, "ms"] : [1e3, "µs"];
   const dec = Math.max(0, Math.ceil(-Math.log10(step / unit[0]) - 1e-9));
   const out = [];
   for (let v = Math.ceil(t0 / step) * step; v <= t1; v += step) out.push([v, (v / unit[0]).toFixed(dec) + " " + unit[1]]);

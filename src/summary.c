@@ -208,11 +208,17 @@ static void add_rw(struct sum *s, const struct ev *e, uint64_t bytes)
 	x->b++;
 }
 
+/* ERESTARTSYS..ERESTART_RESTARTBLOCK: the call is restarted, nothing failed (ENGINE.md P17). */
+static bool restart_err(int err)
+{
+	return err >= 512 && err <= 516;
+}
+
 static void add_fail(struct sum *s, const struct ev *e)
 {
 	uint32_t errname;
 	int err = ev_errno(e, &errname);
-	if (!err)
+	if (!err || restart_err(err))
 		return;
 	s->nfails++;
 	if (hidden(e)) {
@@ -246,6 +252,9 @@ static void add_fail(struct sum *s, const struct ev *e)
 
 static void add_conn(struct sum *s, const struct ev *e)
 {
+	uint32_t en;
+	if (restart_err(ev_errno(e, &en)))
+		return; /* cut by a signal; the restarted call is the attempt to list */
 	if (hidden(e)) {
 		s->hidden_conns++;
 		return;
@@ -960,7 +969,7 @@ static bool table_from_log(struct buf *b, const struct evlog *log)
 		x->a++;
 		uint32_t en;
 		int err = ev_errno(e, &en);
-		if (err && !(err >= 512 && err <= 516))
+		if (err && !restart_err(err))
 			x->b++;
 		const struct ev_field *d = ev_find(e, EVK_DUR);
 		if (d && d->kind == EVF_DUR)

@@ -344,12 +344,44 @@ static void test_table_from_log(void **st)
 	evlog_free(r.log);
 }
 
+/* Calls cut by a signal for restart (ERESTARTSYS..ERESTART_RESTARTBLOCK) did not fail (P17). */
+static void test_restart_not_failure(void **st)
+{
+	(void)st;
+	memset(&opt, 0, sizeof(opt));
+	char a0[] = "x", a1[] = "y", a2[] = "z";
+	char *argv[] = {a0, a1, a2, NULL};
+	struct run r;
+	init_run(&r, argv);
+	struct ev_draft d;
+	static const unsigned types[] = {EVT_READ, EVT_WRITE, EVT_RECV, EVT_ACCEPT, EVT_OPEN};
+	for (int err = 512; err <= 516; err++) {
+		ev_init(&d, types[err - 512], 1 * MS, 100, 100);
+		ev_int(&d, EVK_FD, 3);
+		ev_cstr(&d, r.log, EVK_PATH, "/tmp/fifo");
+		ev_err(&d, err);
+		evlog_append(r.log, &d);
+	}
+	/* the connect cut by a signal, then its restart: one attempt to list */
+	add_connect(r.log, 2 * MS, 100, "tcp4", "10.0.0.1", 80, 512, false);
+	add_connect(r.log, 3 * MS, 100, "tcp4", "10.0.0.1", 80, 111, false);
+	add_open(r.log, 4 * MS, 100, "/etc/nope", 2, false);
+	char *s = run_summary(&r);
+	assert_non_null(strstr(s, " Failed operations: 1\n   open ENOENT \u00d71  /etc/nope\n Exit:"));
+	assert_non_null(strstr(s, " Network connections:  tcp4 \u2192 10.0.0.1:80 ECONNREFUSED\n Time:"));
+	assert_null(strstr(s, "ERESTART"));
+	assert_null(strstr(s, "ENOIOCTLCMD"));
+	free(s);
+	evlog_free(r.log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_final),
 		cmocka_unit_test(test_outcomes),
 		cmocka_unit_test(test_table_from_log),
+		cmocka_unit_test(test_restart_not_failure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,9 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +18,7 @@
 #include "options.h"
 #include "report_assets.h"
 #include "util.h"
+#include "xlat.h"
 
 /*
  * The data travels as typed columns (one value per event, stored as byte
@@ -674,13 +673,10 @@ static uint32_t str_disp(struct rep *R, uint32_t id, bool *red)
 	return sid;
 }
 
+/* Names from the project's tables (xlat), a number when unknown. */
 static const char *errno_name(int err, char *tmp, size_t n)
 {
-	static const char *const restart[] = {"ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND",
-					      "ENOIOCTLCMD", "ERESTART_RESTARTBLOCK"};
-	if (err >= 512 && err <= 516)
-		return restart[err - 512];
-	const char *s = err > 0 ? strerrorname_np(err) : NULL;
+	const char *s = xlat_errno_name(err);
 	if (s)
 		return s;
 	snprintf(tmp, n, "E%d", err);
@@ -689,13 +685,10 @@ static const char *errno_name(int err, char *tmp, size_t n)
 
 static const char *signal_name(int sig, char *tmp, size_t n)
 {
-	const char *s = sig > 0 && sig < SIGRTMIN ? sigabbrev_np(sig) : NULL;
+	const char *s = xlat_signal_name(sig);
 	if (s)
-		snprintf(tmp, n, "SIG%s", s);
-	else if (sig >= SIGRTMIN && sig <= SIGRTMAX)
-		snprintf(tmp, n, "SIGRTMIN+%d", sig - SIGRTMIN);
-	else
-		snprintf(tmp, n, "%d", sig);
+		return s;
+	snprintf(tmp, n, "%d", sig);
 	return tmp;
 }
 

@@ -109,6 +109,9 @@ static const unsigned always_nrs[] = {
 
 static const unsigned mem_nrs[] = { SYS_mmap, SYS_munmap, SYS_mremap, SYS_brk };
 
+/* Where code comes and goes: -k flushes its caches there (dlopen, dlclose, JIT). */
+static const unsigned code_map_nrs[] = { SYS_mmap, SYS_munmap, SYS_mremap, SYS_mprotect };
+
 static void parse_stack_on(void)
 {
 	if (!opt.stack_on)
@@ -163,6 +166,9 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 	if (mem)
 		for (unsigned i = 0; i < ARRAY_SIZE(mem_nrs); i++)
 			set_bit(bitmap, mem_nrs[i]);
+	if (opt.stack)
+		for (unsigned i = 0; i < ARRAY_SIZE(code_map_nrs); i++)
+			set_bit(bitmap, code_map_nrs[i]);
 	return true;
 }
 

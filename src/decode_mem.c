@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 
 #include "decode_int.h"
+#include "unwind.h"
 #include "xlat.h"
 
 #define F(x) { x, #x }
@@ -33,8 +34,12 @@ void dmem_mmap(struct dec_call *c)
 	const char *path = o ? dec_obj_desc(c, fd, o) : NULL;
 	if (o && o->kind == FD_SOCKET)
 		path = NULL;
-	if (!c->failed)
+	if (!c->failed) {
 		memmap_map(memmap_of(c->p), (uint64_t)c->ret, len, anon ? MEM_ANON : MEM_FILE, path);
+		/* new code (dlopen, JIT) may sit where cached unwind and symbol data still point */
+		if (prot & PROT_EXEC)
+			unwind_flush(c->p);
+	}
 	if (!c->emit)
 		return;
 	struct ev_draft d;
@@ -59,8 +64,17 @@ void dmem_mmap(struct dec_call *c)
 
 void dmem_munmap(struct dec_call *c)
 {
-	if (!c->failed)
+	if (!c->failed) {
+		/*
+		 * dlclose: the module's cached maps and unwind info are stale. Anonymous
+		 * memory (free() of a large block) has no module, symbols or unwind info
+		 * to go stale, and flushing at every free would cost -k its caches.
+		 */
+		enum mem_region k = memmap_region_of(c->p, c->a[0], NULL);
 		memmap_unmap(memmap_of(c->p), c->a[0], c->a[1]);
+		if (k != MEM_ANON && k != MEM_HEAP)
+			unwind_flush(c->p);
+	}
 	if (!c->emit)
 		return;
 	struct ev_draft d;
@@ -72,6 +86,8 @@ void dmem_munmap(struct dec_call *c)
 
 void dmem_mprotect(struct dec_call *c)
 {
+	if (!c->failed && (c->a[2] & PROT_EXEC))
+		unwind_flush(c->p);
 	if (!c->emit)
 		return;
 	struct ev_draft d;
@@ -87,8 +103,11 @@ void dmem_mremap(struct dec_call *c)
 	uint64_t old = c->a[0], old_len = c->a[1], len = c->a[2], fl = c->a[3];
 	if (!c->failed) {
 		struct memmap *mm = memmap_of(c->p);
+		enum mem_region k = memmap_region_of(c->p, old, NULL);
+		/* the map does not keep protections: a moved file mapping may be code */
+		if (k != MEM_ANON && k != MEM_HEAP)
+			unwind_flush(c->p);
 		if (fl & 4) { /* MREMAP_DONTUNMAP: the old range stays, emptied */
-			enum mem_region k = memmap_region_of(c->p, old, NULL);
 			memmap_map(mm, (uint64_t)c->ret, len, k == MEM_FILE ? MEM_FILE : MEM_ANON, NULL);
 		} else {
 			memmap_remap(mm, old, old_len, (uint64_t)c->ret, len);

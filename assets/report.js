@@ -634,10 +634,14 @@ function trackSvg(s, t0, t1, width, height, markT) {
   for (let j = 0; j < s.v.length; j++) { if (s.v[j] < lo) lo = s.v[j]; if (s.v[j] > hi) hi = s.v[j]; }
   const top = 4, bottom = height - 3;
   const span = hi > lo ? hi - lo : 1;
-  const y = (v) => (bottom - (v - lo) / span * (bottom - top)).toFixed(1);
+  const y = (v) => Math.round(bottom - (v - lo) / span * (bottom - top));
   // per pixel column: keep min and max so spikes survive decimation
   let d = "", last = -1, mn = 0, mx = 0, first = true;
-  const emit = (px) => { d += (first ? "M" : "L") + (LABEL_W + px) + " " + y(mx) + "L" + (LABEL_W + px) + " " + y(mn); first = false; };
+  const emit = (px) => {
+    const a = y(mx), b = y(mn);
+    d += (first ? "M" : "L") + (LABEL_W + px) + " " + a + (b !== a ? "V" + b : "");
+    first = false;
+  };
   const j1 = Math.min(s.t.length, lowerBound(s.t, t1) + 1);
   for (let j = Math.max(0, lowerBound(s.t, t0) - 1); j < j1; j++) {
     const px = Math.round((s.t[j] - t0) * k);

@@ -332,6 +332,7 @@ async function bench(p) {
   console.log("full-range redraw: " + full.toFixed(0) + " ms");
   console.log("table jump to last row: " + endMs + " ms");
   console.log("JS heap: " + (heap / 1048576).toFixed(0) + " MiB");
+  console.log("load phases (ms): " + await p.evaluate(() => document.body.dataset.timing));
   ok(await rowsCount(p) > 0, "the report rendered");
 }
 

@@ -295,7 +295,7 @@ function header() {
   }
   const notes = [];
   notes.push("All " + fmtN(N) + " events are included: this report has no event cap.");
-  if (M.redact) notes.push(M.nredacted ? fmtN(M.nredacted) + " events or arguments had secrets replaced by [REDACTED] (flagged in the details)."
+  if (M.redact) notes.push(M.nredacted ? plural(M.nredacted, "event or argument", "events or arguments") + " had secrets replaced by [REDACTED] (flagged in the details)."
     : "Secret redaction was on; nothing matched. Reports may still contain secrets.");
   else notes.push("Redaction was off (--no-redact): secrets appear as traced.");
   if (!M.sorted) notes.push("The input was not in time order; events are shown sorted by time.");
@@ -333,7 +333,9 @@ function cards() {
   const fc = card("Files", plural(s.files, "file", "files"), plural(s.opens, "open", "opens"), () => onlyCat("file", "desc"), "files");
   const ul = el("ul");
   for (const [id, n, failed] of s.top_files.slice(0, 6)) {
-    const b = el("button", "", str(id));
+    const full = str(id);
+    // the end of a path says most: keep it
+    const b = el("button", "", full.length > 36 ? "…" + full.slice(-35) : full);
     b.title = str(id) + ": " + n + " events" + (failed ? ", " + failed + " failed" : "");
     b.dataset.path = String(id);
     b.addEventListener("click", () => { st.path = st.path === id ? 0 : id; update(true); });

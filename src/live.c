@@ -2,6 +2,7 @@
 /* live: the human-readable narrative while tracing (stderr or -o FILE). */
 #include "live.h"
 
+#include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +16,9 @@
 
 #define LIVE_FLUSH_AT (64u << 10)
 #define LIVE_FLUSH_NS (200 * 1000000ull)
+#define LIVE_MAX_CRASHES 8   /* crashes told in full at the end; the rest are counted */
+#define LIVE_CRASH_FRAMES 16 /* stack frames of a crash told at the end */
+#define LIVE_INDENT "          " /* -k frames under their event, past "[+0.000s] " */
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
@@ -48,6 +52,9 @@ struct live {
 	int *pids;
 	size_t pcap, npids;
 	bool threads_seen;
+	/* crash events, told in full at the end of the narrative (records live as long as the log) */
+	const struct ev *crashes[LIVE_MAX_CRASHES];
+	size_t ncrashes;
 };
 
 /* ---- field access ---- */
@@ -237,13 +244,9 @@ static uint32_t rw_what(const struct ev *e)
 	return f && f->kind == EVF_STR ? (uint32_t)evf_u64(f) : 0;
 }
 
-static void flush_pending(struct live *l, const struct evlog *log)
+/* "read /etc/hostname 3x 12.0 KB", "send      517 B → 1.2.3.4:443" */
+static void rw_text(struct live *l, const struct evlog *log, const struct pending *p)
 {
-	struct pending *p = &l->pend;
-	if (!p->on)
-		return;
-	p->on = false;
-	prefix(l, p->t, p->pid, p->tid);
 	buf_adds(&l->out, ev_type_name(p->type));
 	size_t n;
 	const char *what = evlog_str(log, p->what, &n);
@@ -267,6 +270,16 @@ static void flush_pending(struct live *l, const struct evlog *log)
 		else
 			buf_printf(&l->out, "fd %lld", (long long)p->fd);
 	}
+}
+
+static void flush_pending(struct live *l, const struct evlog *log)
+{
+	struct pending *p = &l->pend;
+	if (!p->on)
+		return;
+	p->on = false;
+	prefix(l, p->t, p->pid, p->tid);
+	rw_text(l, log, p);
 	end_line(l, p->t);
 }
 
@@ -610,6 +623,124 @@ static void line_syscall(struct live *l, const struct evlog *log, const struct e
 		buf_printf(&l->out, " <%.6f>", (double)evf_u64(d) / 1e9);
 }
 
+static const char *fjson(const struct evlog *log, const struct ev *e, unsigned key)
+{
+	const struct ev_field *f = fld(e, key);
+	return f && f->kind == EVF_JSON ? evlog_str(log, (uint32_t)evf_u64(f), NULL) : NULL;
+}
+
+/* -k: the event's stack, one indented line per frame under it. */
+static void add_stack(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	const char *st = fjson(log, e, EVK_STACK);
+	if (!st)
+		return;
+	size_t mark = l->out.len;
+	buf_addc(&l->out, '\n');
+	color(l, C_DIM);
+	size_t before = l->out.len;
+	fmt_stack(&l->out, st, LIVE_INDENT, 0, true);
+	if (l->out.len == before) { /* an empty or unreadable stack: nothing to show */
+		l->out.len = mark;
+		l->out.data[mark] = 0;
+		return;
+	}
+	l->out.len--; /* end_line ends the last frame's line */
+	color(l, C_RESET);
+}
+
+/* "SIGSEGV SEGV_MAPERR at 0x10 (not mapped)" */
+static void crash_what(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	int64_t v;
+	add_sig(l, log, e, EVK_SIGNAL);
+	if (fld(e, EVK_CODE)) {
+		buf_addc(&l->out, ' ');
+		add_field_str(l, log, e, EVK_CODE);
+	}
+	if (fnum(e, EVK_ADDR, &v))
+		buf_printf(&l->out, " at %#llx", (unsigned long long)v);
+	if (fld(e, EVK_CRASH_REGION)) {
+		buf_adds(&l->out, " (");
+		add_field_str(l, log, e, EVK_CRASH_REGION);
+		buf_addc(&l->out, ')');
+	}
+	if (fnum(e, EVK_SENDER, &v))
+		buf_printf(&l->out, " from %lld", (long long)v);
+}
+
+static void line_crash(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	color(l, C_RED);
+	buf_adds(&l->out, "crash ");
+	crash_what(l, log, e);
+	color(l, C_RESET);
+	if (l->ncrashes < LIVE_MAX_CRASHES)
+		l->crashes[l->ncrashes] = e;
+	l->ncrashes++;
+}
+
+static void crash_regs(struct live *l, const char *json)
+{
+	static const char *const names[] = {"rip", "rsp", "rbp"};
+	cJSON *j = json ? cJSON_ParseWithOpts(json, NULL, 1) : NULL;
+	bool any = false;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, names[i]);
+		if (!cJSON_IsString(v))
+			continue;
+		buf_adds(&l->out, any ? "  " : LIVE_INDENT);
+		buf_printf(&l->out, "%s ", names[i]);
+		termesc_cstr(&l->out, v->valuestring);
+		any = true;
+	}
+	if (any)
+		buf_addc(&l->out, '\n');
+	cJSON_Delete(j);
+}
+
+/*
+ * The crashes again, in full, where a reader looks last: what, where
+ * (registers, the instructions around RIP with the faulting one marked),
+ * and the stack.
+ */
+static void crash_blocks(struct live *l, const struct evlog *log)
+{
+	for (size_t i = 0; i < l->ncrashes && i < LIVE_MAX_CRASHES; i++) {
+		const struct ev *e = l->crashes[i];
+		const char *js;
+		size_t n;
+		prefix(l, e->t, e->pid, e->tid);
+		color(l, C_RED);
+		color(l, C_BOLD);
+		buf_printf(&l->out, "━━━ CRASH of %d", e->pid);
+		if (e->tid && e->tid != e->pid)
+			buf_printf(&l->out, "/%d", e->tid);
+		buf_adds(&l->out, ": ");
+		crash_what(l, log, e);
+		buf_adds(&l->out, " ━━━");
+		color(l, C_RESET);
+		buf_addc(&l->out, '\n');
+		crash_regs(l, fjson(log, e, EVK_REGS));
+		if ((js = fjson(log, e, EVK_DISASM)) && strcmp(js, "[]")) {
+			buf_adds(&l->out, LIVE_INDENT "code:\n");
+			fmt_disasm(&l->out, js, LIVE_INDENT "  ");
+		}
+		const char *msg = fstr(log, e, EVK_MSG, &n);
+		if (msg) {
+			buf_adds(&l->out, LIVE_INDENT "(");
+			add_str(l, msg, n);
+			buf_adds(&l->out, ")\n");
+		}
+		if ((js = fjson(log, e, EVK_STACK)) && strcmp(js, "[]")) {
+			buf_adds(&l->out, LIVE_INDENT "stack:\n");
+			fmt_stack(&l->out, js, LIVE_INDENT "  ", LIVE_CRASH_FRAMES, true);
+		}
+	}
+	if (l->ncrashes > LIVE_MAX_CRASHES)
+		buf_printf(&l->out, "... and %zu more crashes (see --json)\n", l->ncrashes - LIVE_MAX_CRASHES);
+}
+
 /* Anything else: "type key=value ..." with values as in JSON, escaped for the terminal. */
 static void line_generic(struct live *l, const struct evlog *log, const struct ev *e)
 {
@@ -689,10 +820,12 @@ static void live_event(void *ctx, const struct evlog *log, const struct ev *e)
 		l->threads_seen = true;
 	if (e->type == EVT_SPAWN && fbool(e, EVK_THREAD))
 		l->threads_seen = true;
-	if (coalesce(l, e))
+	/* an event with a -k stack stands alone: the stack is its own */
+	bool stack = fld(e, EVK_STACK) != NULL;
+	if (!stack && coalesce(l, e))
 		return;
 	flush_pending(l, log);
-	if (is_rw(e->type) && !fld(e, EVK_ERR)) {
+	if (is_rw(e->type) && !fld(e, EVK_ERR) && !stack) {
 		start_pending(l, e);
 		return;
 	}
@@ -781,6 +914,12 @@ static void live_event(void *ctx, const struct evlog *log, const struct ev *e)
 	case EVT_WRITE:
 	case EVT_SEND:
 	case EVT_RECV: {
+		if (!fld(e, EVK_ERR)) { /* one with a -k stack */
+			start_pending(l, e);
+			l->pend.on = false;
+			rw_text(l, log, &l->pend);
+			break;
+		}
 		/* failed: not coalesced */
 		int64_t fd;
 		buf_adds(&l->out, ev_type_name(e->type));
@@ -795,6 +934,7 @@ static void live_event(void *ctx, const struct evlog *log, const struct ev *e)
 		add_err(l, log, e);
 		break;
 	}
+	case EVT_CRASH: line_crash(l, log, e); break;
 	case EVT_CLOSE:
 	case EVT_SOCKET:
 	default:
@@ -803,6 +943,8 @@ static void live_event(void *ctx, const struct evlog *log, const struct ev *e)
 			add_err(l, log, e);
 		break;
 	}
+	if (e->type != EVT_CRASH) /* a crash's stack comes with it at the end */
+		add_stack(l, log, e);
 	end_line(l, e->t);
 }
 
@@ -822,6 +964,8 @@ void live_finish(struct live *l)
 	if (!l)
 		return;
 	flush_pending(l, l->r->log);
+	if (!l->done)
+		crash_blocks(l, l->r->log);
 	flush_out(l);
 	l->done = true;
 	buf_free(&l->out);

@@ -704,34 +704,11 @@ static void print_sigs(struct sum *s, struct buf *b)
 	buf_addc(b, '\n');
 }
 
-static void print_frame(struct buf *b, const cJSON *f)
+/* The JSON text of an EVF_JSON field, or NULL. */
+static const char *fjson(const struct evlog *log, const struct ev *e, unsigned key)
 {
-	const cJSON *sym = cJSON_GetObjectItemCaseSensitive(f, "sym");
-	const cJSON *mod = cJSON_GetObjectItemCaseSensitive(f, "module");
-	const cJSON *off = cJSON_GetObjectItemCaseSensitive(f, "offset");
-	const cJSON *ip = cJSON_GetObjectItemCaseSensitive(f, "ip");
-	struct buf t = {0};
-	if (cJSON_IsString(sym)) {
-		json_unescape_bytes(&t, sym->valuestring, strlen(sym->valuestring));
-		termesc(b, t.data, t.len);
-		buf_addc(b, ' ');
-	}
-	if (cJSON_IsString(mod)) {
-		buf_reset(&t);
-		json_unescape_bytes(&t, mod->valuestring, strlen(mod->valuestring));
-		const char *slash = memrchr(t.data, '/', t.len);
-		const char *base = slash ? slash + 1 : t.data;
-		buf_addc(b, '(');
-		termesc(b, base, t.len - (size_t)(base - t.data));
-		if (cJSON_IsString(off)) {
-			buf_addc(b, '+');
-			termesc_cstr(b, off->valuestring);
-		}
-		buf_addc(b, ')');
-	} else if (cJSON_IsString(ip)) {
-		termesc_cstr(b, ip->valuestring);
-	}
-	buf_free(&t);
+	const struct ev_field *f = ev_find(e, key);
+	return f && f->kind == EVF_JSON ? evlog_str(log, (uint32_t)evf_u64(f), NULL) : NULL;
 }
 
 static void print_crashes(struct sum *s, struct buf *b)
@@ -755,20 +732,19 @@ static void print_crashes(struct sum *s, struct buf *b)
 			buf_addc(b, ')');
 		}
 		buf_addc(b, '\n');
-		const struct ev_field *f = ev_find(e, EVK_STACK);
-		if (f && f->kind == EVF_JSON) {
-			const char *js = evlog_str(s->log, (uint32_t)evf_u64(f), NULL);
-			cJSON *j = js ? cJSON_ParseWithOpts(js, NULL, 1) : NULL;
-			int k = 0;
-			for (const cJSON *fr = j ? j->child : NULL; fr && k < 5; fr = fr->next) {
-				if (cJSON_GetObjectItemCaseSensitive(fr, "truncated"))
-					continue;
-				buf_printf(b, "           #%d ", k++);
-				print_frame(b, fr);
-				buf_addc(b, '\n');
-			}
-			cJSON_Delete(j);
+		const char *dis = fjson(s->log, e, EVK_DISASM);
+		struct buf t = {0};
+		if (fmt_disasm_fault(&t, dis)) {
+			buf_adds(b, "           at ");
+			buf_add(b, t.data, t.len);
+			buf_addc(b, '\n');
+		} else if ((id = fstrid(e, EVK_MSG))) {
+			buf_adds(b, "           (");
+			add_str(b, s->log, id);
+			buf_adds(b, ")\n");
 		}
+		buf_free(&t);
+		fmt_stack(b, fjson(s->log, e, EVK_STACK), "           ", 5, false);
 	}
 	if (s->ncrashes > MAX_CRASHES)
 		buf_printf(b, " ... and %zu more crashes\n", s->ncrashes - MAX_CRASHES);

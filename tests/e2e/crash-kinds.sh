@@ -70,3 +70,34 @@ expect "bus: BUS_ADRERR in the shared file mapping" "$v" "[\"BUS_ADRERR\", \"$ba
 
 # the narrative line of a crash (live sink) names the signal and code
 check "null: the narrative shows the crash" grep -q "crash.*SIGSEGV.*SEGV_MAPERR" "$T/null.txt"
+
+# The end of the narrative tells each crash in full: after the exit line, a CRASH header with
+# signal, code, address and region, the registers, the code with the faulting instruction marked,
+# then the stack (module+offset, the symbol when known).
+v=$(python3 - "$T/null.txt" <<'PY'
+import re, sys
+lines = open(sys.argv[1], encoding='utf-8').read().split('\n')
+hdr = [i for i, l in enumerate(lines) if re.search(r'\u2501\u2501\u2501 CRASH of \d+: SIGSEGV SEGV_MAPERR at 0x10 \(not mapped\) \u2501\u2501\u2501$', l)]
+ex = [i for i, l in enumerate(lines) if re.search(r'\] exit SIGSEGV$', l)]
+if len(hdr) != 1 or not ex or hdr[0] < ex[-1]:
+    print('header', hdr, 'exit', ex); sys.exit()
+blk = lines[hdr[0] + 1:]
+out = [bool(re.match(r' +rip 0x[0-9a-f]+  rsp 0x[0-9a-f]+  rbp 0x[0-9a-f]+$', blk[0]))]
+out.append([l.split('  ', 1)[1] if '  ' in l.strip() else l for l in (x.strip() for x in blk) if l.startswith('\u2192 ')])
+st = blk.index('          stack:') if '          stack:' in blk else -1
+out.append(re.sub(r'\+0x[0-9a-f]+', '+X', blk[st + 1].strip()) if st > 0 else None)
+print(out)
+PY
+)
+expect "null: the narrative ends with the crash in full" "$v" "[True, ['mov dword ptr [0x10], 1'], '#0 main (crash_kinds+X)']"
+v=$(grep -c '^          (RIP not mapped)$' "$T/jump.txt")
+expect "jump: the narrative's crash says RIP not mapped" "$v" 1
+v=$(grep -Ec '^            #0 0xdead0000 \(no module\)$' "$T/jump.txt")
+expect "jump: its stack starts at the unmapped address, in no module" "$v" 1
+v=$(grep -Ec '^            … truncated \(unreadable\)$' "$T/badsp.txt")
+expect "badsp: the narrative shows the truncated marker with its reason" "$v" 1
+# the summary names the faulting instruction, or why there is none
+v=$(grep -Ec '^           at 0x[0-9a-f]+: mov dword ptr \[0x10\], 1$' "$T/null.txt")
+expect "null: the summary shows the faulting instruction" "$v" 1
+v=$(grep -Ec '^           \(truncated at page end\)$' "$T/pageend.txt")
+expect "pageend: the summary says the instruction was cut at the page end" "$v" 1

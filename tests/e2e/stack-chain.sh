@@ -69,3 +69,23 @@ expect "stk_jit exits 0 under -k" "$?" 0
 code=$(sed -n 's/^stk_jit code=\(0x[0-9a-f]*\)/\1/p' "$T/j.out")
 j=$(jl "$T/j.jsonl" "(lambda s: [s[0]['sym'], s[1]['sym'], s[2]['module'], 0 < int(s[2]['ip'],16) - $code < 64, s[-1]])($marker[0]['stack'])")
 expect "JIT: syscall < jit_callback < code at no module, then truncated" "$j" '["syscall", "jit_callback", null, true, {"reason": "no unwind info", "truncated": true}]'
+
+# The narrative: the stack indented under its event, one line per frame (symbol, module+offset);
+# a stack cut short ends with the truncated marker and its reason.
+cmp -k --stack-on=open -o "$T/k.txt" -- "$P/stk_chain" 1 >/dev/null 2>&1
+v=$(python3 - "$T/k.txt" <<'PY'
+import re, sys
+lines = open(sys.argv[1], encoding='utf-8').read().split('\n')
+i = [n for n, l in enumerate(lines) if re.search(r'\] open /nonexistent/stk_chain_marker \(read\) ENOENT$', l)]
+if len(i) != 1:
+    print('marker lines', i); sys.exit()
+print([re.sub(r'\+0x[0-9a-f]+\)$', '+X)', l) for l in lines[i[0] + 1:i[0] + 7]])
+PY
+)
+expect "narrative: the open's stack under it, main -> f0 -> f1 -> f2 -> f3 -> syscall" "$v" \
+	"['          #0 syscall (libc.so.6+X)', '          #1 f3 (stk_chain+X)', '          #2 f2 (stk_chain+X)', '          #3 f1 (stk_chain+X)', '          #4 f0 (stk_chain+X)', '          #5 main (stk_chain+X)']"
+cmp -k --stack-on=open -o "$T/j.txt" -- "$P/stk_jit" >/dev/null 2>&1
+v=$(grep -A4 '\] open /nonexistent/stk_chain_marker' "$T/j.txt" | sed 's/^\[+[0-9.]*s\] //; s/0x[0-9a-f]*/X/g')
+expect "narrative: JIT frame in no module, then the truncated marker" "$v" "$(printf '%s\n' \
+	'open /nonexistent/stk_chain_marker (read) ENOENT' '          #0 syscall (libc.so.6+X)' \
+	'          #1 jit_callback (stk_jit+X)' '          #2 X (no module)' '          … truncated (no unwind info)')"

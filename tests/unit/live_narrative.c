@@ -320,13 +320,86 @@ static void test_attach(void **st)
 	free(s);
 }
 
+/* -k stacks sit indented under their event; a crash is one line at once and told in full at the end. */
+static void test_stack_and_crash(void **st)
+{
+	(void)st;
+	reset_opt();
+	struct fixture *x = start();
+	struct ev_draft d;
+	const char *stk =
+		"[{\"ip\":\"0x7f0000101829\",\"module\":\"/usr/lib/libc.so.6\",\"offset\":\"0x101829\",\"sym\":\"syscall\"},"
+		"{\"ip\":\"0x401217\",\"module\":\"/tmp/a b/stk\\u001b[2J\",\"offset\":\"0x1217\",\"sym\":\"f3\\n\"},"
+		"{\"ip\":\"0x401300\",\"module\":\"/tmp/stk\",\"offset\":\"0x1300\",\"sym\":null},"
+		"{\"ip\":\"0x7f0000abc000\",\"module\":null,\"offset\":null,\"sym\":null},"
+		"{\"truncated\":true,\"reason\":\"no unwind info\"}]";
+	ev_init(&d, EVT_OPEN, 1 * MS, 7, 7);
+	ev_cstr(&d, x->r.log, EVK_PATH, "/nonexistent/m");
+	ev_cstr(&d, x->r.log, EVK_ACCESS, "r");
+	ev_err(&d, 2);
+	ev_json(&d, x->r.log, EVK_STACK, stk, strlen(stk));
+	evlog_append(x->r.log, &d);
+	/* two reads of one fd with stacks: each keeps its own line and stack */
+	const char *s1 = "[{\"ip\":\"0x401000\",\"module\":\"/tmp/stk\",\"offset\":\"0x1000\",\"sym\":\"main\"}]";
+	for (int i = 0; i < 2; i++) {
+		ev_init(&d, EVT_READ, 2 * MS, 7, 7);
+		ev_int(&d, EVK_FD, 3);
+		ev_cstr(&d, x->r.log, EVK_PATH, "/etc/hostname");
+		ev_uint(&d, EVK_BYTES, 5);
+		ev_json(&d, x->r.log, EVK_STACK, s1, strlen(s1));
+		evlog_append(x->r.log, &d);
+	}
+	ev_init(&d, EVT_CRASH, 3 * MS, 7, 7);
+	ev_sig(&d, EVK_SIGNAL, 11);
+	ev_cstr(&d, x->r.log, EVK_CODE, "SEGV_MAPERR");
+	ev_hex(&d, EVK_ADDR, 0x10);
+	ev_cstr(&d, x->r.log, EVK_CRASH_REGION, "not mapped");
+	const char *regs = "{\"rip\":\"0x401591\",\"rsp\":\"0x7ffe0000\",\"rbp\":\"0x0\",\"rax\":\"0x1\"}";
+	ev_json(&d, x->r.log, EVK_REGS, regs, strlen(regs));
+	const char *dis = "[{\"addr\":\"0x40158c\",\"text\":\"call 0x4011f0\",\"fault\":false},"
+			  "{\"addr\":\"0x401591\",\"text\":\"mov dword ptr [0x10], 1\",\"fault\":true},"
+			  "{\"addr\":\"0x40159c\",\"text\":\"mov rsi, rbx\",\"fault\":false}]";
+	ev_json(&d, x->r.log, EVK_DISASM, dis, strlen(dis));
+	const char *cs = "[{\"ip\":\"0x401591\",\"module\":\"/tmp/stk\",\"offset\":\"0x1591\",\"sym\":\"main\"},"
+			 "{\"truncated\":true,\"reason\":\"sp\"}]";
+	ev_json(&d, x->r.log, EVK_STACK, cs, strlen(cs));
+	evlog_append(x->r.log, &d);
+	ev_init(&d, EVT_EXIT, 4 * MS, 7, 7);
+	ev_sig(&d, EVK_SIGNAL, 11);
+	evlog_append(x->r.log, &d);
+	char *s = finish(x);
+	assert_string_equal(s,
+		"[+0.001s] open /nonexistent/m (read) ENOENT\n"
+		"          #0 syscall (libc.so.6+0x101829)\n"
+		"          #1 f3\\n (stk\\x1b[2J+0x1217)\n"
+		"          #2 (stk+0x1300)\n"
+		"          #3 0x7f0000abc000 (no module)\n"
+		"          \u2026 truncated (no unwind info)\n"
+		"[+0.002s] read /etc/hostname 5 B\n"
+		"          #0 main (stk+0x1000)\n"
+		"[+0.002s] read /etc/hostname 5 B\n"
+		"          #0 main (stk+0x1000)\n"
+		"[+0.003s] crash SIGSEGV SEGV_MAPERR at 0x10 (not mapped)\n"
+		"[+0.004s] exit SIGSEGV\n"
+		"[+0.003s] \u2501\u2501\u2501 CRASH of 7: SIGSEGV SEGV_MAPERR at 0x10 (not mapped) \u2501\u2501\u2501\n"
+		"          rip 0x401591  rsp 0x7ffe0000  rbp 0x0\n"
+		"          code:\n"
+		"               0x40158c  call 0x4011f0\n"
+		"             \u2192 0x401591  mov dword ptr [0x10], 1\n"
+		"               0x40159c  mov rsi, rbx\n"
+		"          stack:\n"
+		"            #0 main (stk+0x1591)\n"
+		"            \u2026 truncated (sp)\n");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic_lines), cmocka_unit_test(test_coalesce),
 		cmocka_unit_test(test_noise_filter), cmocka_unit_test(test_pid_column),
 		cmocka_unit_test(test_hostile), cmocka_unit_test(test_verbose_and_color),
-		cmocka_unit_test(test_attach),
+		cmocka_unit_test(test_attach), cmocka_unit_test(test_stack_and_crash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

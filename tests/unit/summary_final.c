@@ -375,6 +375,56 @@ static void test_restart_not_failure(void **st)
 	evlog_free(r.log);
 }
 
+/* Crashes: the faulting instruction (or why there is none) and the top five frames. */
+static void test_crash_lines(void **st)
+{
+	(void)st;
+	memset(&opt, 0, sizeof(opt));
+	char a0[] = "x", a1[] = "y", a2[] = "z";
+	char *argv[] = {a0, a1, a2, NULL};
+	struct run r;
+	init_run(&r, argv);
+	struct ev_draft d;
+	ev_init(&d, EVT_CRASH, 1 * MS, 100, 100);
+	ev_sig(&d, EVK_SIGNAL, 4);
+	ev_cstr(&d, r.log, EVK_CODE, "ILL_ILLOPN");
+	ev_hex(&d, EVK_ADDR, 0x401136);
+	const char *dis = "[{\"addr\":\"0x401130\",\"text\":\"push rbp\",\"fault\":false},"
+			  "{\"addr\":\"0x401136\",\"text\":\"ud2\",\"fault\":true}]";
+	ev_json(&d, r.log, EVK_DISASM, dis, strlen(dis));
+	struct buf stk = {0};
+	buf_addc(&stk, '[');
+	for (int i = 0; i < 7; i++)
+		buf_printf(&stk, "%s{\"ip\":\"0x40%d000\",\"module\":\"/bin/x\",\"offset\":\"0x%d000\",\"sym\":\"f%d\"}",
+			   i ? "," : "", i, i, i);
+	buf_adds(&stk, ",{\"truncated\":true,\"reason\":\"depth\"}]");
+	ev_json(&d, r.log, EVK_STACK, stk.data, stk.len);
+	evlog_append(r.log, &d);
+	ev_init(&d, EVT_CRASH, 2 * MS, 101, 101);
+	ev_sig(&d, EVK_SIGNAL, 11);
+	ev_cstr(&d, r.log, EVK_CODE, "SEGV_MAPERR");
+	ev_hex(&d, EVK_ADDR, 0xdead0000);
+	ev_cstr(&d, r.log, EVK_CRASH_REGION, "not mapped");
+	ev_json(&d, r.log, EVK_DISASM, "[]", 2);
+	ev_cstr(&d, r.log, EVK_MSG, "RIP not mapped");
+	evlog_append(r.log, &d);
+	char *s = run_summary(&r);
+	assert_non_null(strstr(s,
+		" Crash:    100 SIGILL ILL_ILLOPN at 0x401136\n"
+		"           at 0x401136: ud2\n"
+		"           #0 f0 (x+0x0000)\n"
+		"           #1 f1 (x+0x1000)\n"
+		"           #2 f2 (x+0x2000)\n"
+		"           #3 f3 (x+0x3000)\n"
+		"           #4 f4 (x+0x4000)\n"
+		"           \u2026 2 more frames\n"
+		" Crash:    101 SIGSEGV SEGV_MAPERR at 0xdead0000 (not mapped)\n"
+		"           (RIP not mapped)\n"));
+	free(s);
+	buf_free(&stk);
+	evlog_free(r.log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_outcomes),
 		cmocka_unit_test(test_table_from_log),
 		cmocka_unit_test(test_restart_not_failure),
+		cmocka_unit_test(test_crash_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -88,6 +88,7 @@ static struct {
 	int sigfd;
 	sigset_t oldmask;
 	int nint;
+	bool ttou_ignored, ttin_ignored;
 	bool killing, detaching;
 	/* first stops of children whose parent's event has not arrived (P5) */
 	struct pending *orph;
@@ -1158,9 +1159,10 @@ static char *resolve_command(const char *cmd)
 static NORETURN void child_exec(const char *path, char **argv, int syncfd, const struct sock_filter *prog, size_t n)
 {
 	char c;
-	signal(SIGTTOU, SIG_DFL);
-	signal(SIGTTIN, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
+	if (!E.ttou_ignored)
+		signal(SIGTTOU, SIG_DFL);
+	if (!E.ttin_ignored)
+		signal(SIGTTIN, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &E.oldmask, NULL);
 	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	/* wait until the tracer has seized us */
@@ -1448,20 +1450,30 @@ static void setup_self(void)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	/*
+	 * The stop signals go to a signalfd: blocked, with the default action
+	 * so the kernel queues them. One ignored when we started (a background
+	 * job's SIGINT, nohup's SIGHUP) stays ignored, as it will for the command.
+	 */
+	static const int stops[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE };
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGQUIT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGPIPE);
+	for (size_t i = 0; i < ARRAY_SIZE(stops); i++) {
+		struct sigaction old;
+		if (sigaction(stops[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaddset(&set, stops[i]);
+	}
 	sigprocmask(SIG_BLOCK, &set, &E.oldmask);
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	for (size_t i = 0; i < ARRAY_SIZE(stops); i++)
+		if (sigismember(&set, stops[i]))
+			sigaction(stops[i], &dfl, NULL);
 	E.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (E.sigfd < 0)
 		die(70, "signalfd: %s", strerror(errno));
-	signal(SIGTTOU, SIG_IGN);
-	signal(SIGTTIN, SIG_IGN);
+	E.ttou_ignored = signal(SIGTTOU, SIG_IGN) == SIG_IGN;
+	E.ttin_ignored = signal(SIGTTIN, SIG_IGN) == SIG_IGN;
 }
 
 int tracer_run(struct run *r)

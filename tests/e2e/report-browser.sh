@@ -8,12 +8,14 @@
 # request fails the checks.
 . "$TOP/tests/lib.sh"
 
-browser() { # mode report args...
-	$ENVI node "$TOP/tests/browser/report-test.js" "$@" 2>"$T/node.err"
+browser() { # mode report args...: the node script's ok/not ok lines
+	$ENVI node "$TOP/tests/browser/report-test.js" "$@" >"$T/node.out" 2>"$T/node.err"
 	rc=$?
-	if [ "$rc" -ne 0 ] && ! grep -q . "$T/node.err"; then :; fi
-	[ -s "$T/node.err" ] && sed 's/^/# /' "$T/node.err" | head -20
-	return 0
+	cat "$T/node.out"
+	sed 's/^/# /' "$T/node.err" | head -20
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$T/node.out"; then
+		fail "browser check '$1' exited $rc without reporting a failure"
+	fi
 }
 if ! command -v node >/dev/null 2>&1; then
 	skip "browser checks: node is not installed (sh .ci/deps.sh test)"; exit 0

@@ -20,7 +20,15 @@ have_browser() {
 	command -v node >/dev/null 2>&1 && [ -x /usr/bin/chromium ] &&
 		[ -f "$TOP/tests/browser/node_modules/playwright-core/package.json" ]
 }
-browser() { $ENVI node "$TOP/tests/browser/report-test.js" "$@" 2>"$T/node.err"; sed 's/^/# /' "$T/node.err" | head -20; }
+browser() { # mode report args...: the node script's ok/not ok lines
+	$ENVI node "$TOP/tests/browser/report-test.js" "$@" >"$T/node.out" 2>"$T/node.err"
+	rc=$?
+	cat "$T/node.out"
+	sed 's/^/# /' "$T/node.err" | head -20
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$T/node.out"; then
+		fail "browser check '$1' exited $rc without reporting a failure"
+	fi
+}
 
 mkdir "$T/w"
 cmp -q --json "$T/log.jsonl" -- "$P/rep_lanes" "$T/w" 2>"$T/err"

@@ -288,6 +288,13 @@ function header() {
   add("mode", M.mode);
   add("events", fmtN(N));
   if (M.cpu_user || M.cpu_sys) add("cpu", "user " + M.cpu_user.toFixed(3) + " s, sys " + M.cpu_sys.toFixed(3) + " s");
+  // extra facts of other modules (the faults summary, a dump's interval ...)
+  for (const x of [M.header_extra, M.end_extra]) if (x && typeof x === "object") {
+    for (const [k, v] of Object.entries(x)) {
+      const t = v && typeof v === "object" ? Object.entries(v).map(([a, b]) => a + " " + (typeof b === "object" ? JSON.stringify(b) : b)).join(", ") : String(v);
+      add(k, t.length > 160 ? t.slice(0, 159) + "…" : t);
+    }
+  }
   if (M.warnings) {
     const w = $("warnings");
     w.textContent = "Some of the input could not be read; this report shows what could.\n" + M.warnings;

@@ -348,6 +348,35 @@ static void capture_exec(struct task *t, struct eng *e)
 	}
 }
 
+/* Drop "." and empty components and fold ".." of an absolute path, in place. */
+static void normalize_path(struct buf *b)
+{
+	if (!b->data || b->data[0] != '/')
+		return;
+	char *src = b->data, *dst = b->data;
+	while (*src) {
+		while (*src == '/')
+			src++;
+		char *end = strchrnul(src, '/');
+		size_t n = (size_t)(end - src);
+		if (n == 1 && src[0] == '.') {
+			/* nothing */
+		} else if (n == 2 && src[0] == '.' && src[1] == '.') {
+			while (dst > b->data && *--dst != '/')
+				;
+		} else if (n) {
+			*dst++ = '/';
+			memmove(dst, src, n);
+			dst += n;
+		}
+		src = end;
+	}
+	if (dst == b->data)
+		*dst++ = '/';
+	*dst = '\0';
+	b->len = (size_t)(dst - b->data);
+}
+
 /* The attempted path of a failed execve, made absolute against cwd or dirfd. */
 static void attempted_path(struct task *t, struct eng *e, struct buf *out)
 {
@@ -369,6 +398,7 @@ static void attempted_path(struct task *t, struct eng *e, struct buf *out)
 		}
 	}
 	buf_adds(out, p);
+	normalize_path(out);
 }
 
 static void emit_exec(struct task *t, int former, int err)

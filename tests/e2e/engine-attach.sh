@@ -77,6 +77,22 @@ got=$(grep -E 'EINTR|signal' "$T/s2.log")
 expect "attach stopped: no EINTR and no signal in its log" "$got" ""
 touch "$T/s2.stop"; wait $sp
 
+# attach while threads come and go (TESTING.md 31): none left stopped or traced
+$ENVI "$P/proc_churn" "$T/ch.log" "$T/ch.stop" &
+sp=$!
+waitfor "$T/ch.log" "rounds 100"
+rc=$($ENVI python3 "$T/att.py" "$C" "$T/ch.json" $sp 1)
+expect "attach churn: exit 0" "$rc" 0
+before=$(sed -n 's/^rounds //p' "$T/ch.log" | tail -1)
+waitfor "$T/ch.log" "rounds $((before + 200))"
+check "attach churn: the program keeps running ($before -> $(sed -n 's/^rounds //p' "$T/ch.log" | tail -1))" test "$(sed -n 's/^rounds //p' "$T/ch.log" | tail -1)" -gt "$before"
+expect "attach churn: no tracer left" "$(sed -n 's/^TracerPid:\t//p' /proc/$sp/status)" 0
+expect "attach churn: no error in its log" "$(grep -v rounds "$T/ch.log")" ""
+n=$(jl "$T/ch.json" "len([e for e in of('spawn') if e['thread']])")
+check "attach churn: threads created while attached were followed ($n)" test "$n" -gt 0
+touch "$T/ch.stop"; wait $sp
+expect "attach churn: the program finished normally" "$?" 0
+
 # a program that exits while attached: its exit is reported, compendium ends by itself
 $ENVI sh -c 'sleep 1; exit 4' &
 gp=$!

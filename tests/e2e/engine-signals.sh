@@ -142,6 +142,17 @@ for s in TERM HUP PIPE; do
 	expect "SIG$s: no tracee left behind" "$left" ""
 done
 
+# SIGTERM while a vfork child holds its parent (strace PR #277): no deadlock
+$ENVI "$C" -q --json "$T/vh.json" -- "$P/proc_vforkhold" "$T/vh.pid" 2>/dev/null &
+cpid=$!
+watchdog $cpid
+waitfor "$T/vh.pid" .
+kill -TERM $cpid
+wait $cpid; rc=$?
+expect "SIGTERM during vfork: compendium finishes (137), no deadlock" "$rc" 137
+got=$(jl "$T/vh.json" "sorted(e.get('signal') for e in of('exit'))")
+expect "SIGTERM during vfork: parent and vfork child both killed" "$got" '["SIGKILL", "SIGKILL"]'
+
 # output pipe closed early (head -1): clean exit, no stopped tracee left
 $ENVI timeout 60 "$C" -q --json - -- sh -c 'echo $$ >"$0"; while :; do /bin/true; done' "$T/hd.pid" 2>/dev/null | head -1 >"$T/hd.out"
 got=$(jl "$T/hd.out" "hdr['type']")

@@ -1474,8 +1474,6 @@ static void attach_all(struct run *r)
 static void setup_self(void)
 {
 	struct rlimit rl;
-	/* P15: a tracee must not be able to attach to us, nor read our memory */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
@@ -1527,6 +1525,12 @@ int tracer_run(struct run *r)
 		r->mode = "trace";
 		launch(r);
 	}
+	/*
+	 * P15: a tracee must not attach to us nor read our memory. Only now:
+	 * a child forked while we were non-dumpable could not be seized by a
+	 * non-root compendium until it made itself dumpable again.
+	 */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	trace_loop();
 
 	for (size_t i = 0; i < E.norph; i++)

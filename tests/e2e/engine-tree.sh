@@ -154,3 +154,24 @@ if $ENVI unshare -p -f true 2>/dev/null; then
 else
 	skip "unshare -p not permitted here"
 fi
+
+# unprivileged (uid nobody): seccomp needs no_new_privs; the child must be seizable
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	asnobody() { (cd / && $ENVI setpriv --reuid=65534 --regid=65534 --clear-groups "$@"); }
+	for m in "" --no-seccomp; do
+		asnobody "$C" -q $m --json - -- /bin/sh -c '/bin/true; exit 4' >"$T/nb.json" 2>"$T/nb.err"
+		rc=$?
+		got=$(jl "$T/nb.json" "[[e['type'], e.get('path') or e.get('code')] for e in evs if e['type'] in ('exec', 'exit')]")
+		expect "as nobody $m: traced, status 4" "$rc:$got" '4:[["exec", "/usr/bin/dash"], ["exec", "/usr/bin/true"], ["exit", 0], ["exit", 4]]'
+	done
+	asnobody "$C" -q -- "$P/proc_ptrace" >"$T/nbp.out" 2>/dev/null
+	expect "as nobody: the tracee cannot ptrace compendium" "$(tr '\n' ';' <"$T/nbp.out")" "attach -1 1;seize -1 1;traceme -1 1;"
+	sleep 30 &
+	s=$!
+	asnobody "$C" -q -p $s >/dev/null 2>"$T/nbx.err"
+	rc=$?
+	expect "as nobody: --pid of root's process refused with the reason" "$rc:$(cat "$T/nbx.err")" "1:compendium: error: --pid $s (sleep): not permitted: it belongs to another user or is not dumpable; run as root (CAP_SYS_PTRACE)"
+	kill $s; wait $s 2>/dev/null
+else
+	skip "unprivileged checks need root and setpriv"
+fi

@@ -473,6 +473,8 @@ void dec_ev(struct ev_draft *d, const struct dec_call *c, unsigned type)
 	ev_init(d, type, c->t->sc.t_entry, c->p->pid, c->t->tid);
 }
 
+static struct evlog *last_log; /* the log add_stack's remembered stack belongs to */
+
 static bool stack_wanted(const struct dec_call *c, unsigned type)
 {
 	if (!opt.stack)
@@ -486,6 +488,30 @@ static bool stack_wanted(const struct dec_call *c, unsigned type)
 	return false;
 }
 
+/*
+ * One capture per syscall stop: the events of one call (sendfile's read and
+ * write, the -v record) share the stack taken for the first of them.
+ */
+static void add_stack(struct ev_draft *d, const struct dec_call *c)
+{
+	static int last_tid;
+	static uint64_t last_entry;
+	static uint32_t last_id;
+	if (last_id && last_tid == c->t->tid && last_entry == c->t->sc.t_entry && dec_log == last_log) {
+		ev_add(d, EVK_STACK, EVF_JSON, last_id);
+		return;
+	}
+	unsigned nf = d->h.nf;
+	unwind_attach_stack(dec_log, c->t, d);
+	last_id = 0;
+	if (d->h.nf > nf && d->f[nf].key == EVK_STACK) {
+		last_id = (uint32_t)evf_u64(&d->f[nf]);
+		last_tid = c->t->tid;
+		last_entry = c->t->sc.t_entry;
+		last_log = dec_log;
+	}
+}
+
 void dec_emit(struct ev_draft *d, const struct dec_call *c)
 {
 	uint64_t t0 = c->t->sc.t_entry;
@@ -493,7 +519,7 @@ void dec_emit(struct ev_draft *d, const struct dec_call *c)
 	if (c->failed)
 		ev_err(d, (int)-c->ret);
 	if (stack_wanted(c, d->h.type))
-		unwind_attach_stack(dec_log, c->t, d);
+		add_stack(d, c);
 	evlog_append(dec_log, d);
 }
 

@@ -62,12 +62,19 @@ fi
 
 # --- -v: strace-like lines, and the semantic lines are not repeated
 cmp -v -o "$T/v.txt" -- dd if=/dev/zero of="$T/z" bs=1k count=2 2>/dev/null
-n=$(grep -cE "^\[\+[0-9.]+s\] openat\(AT_FDCWD, \"$T/z\", O_WRONLY\|O_CREAT\|O_TRUNC, 0666\) = 3 <[0-9]+\.[0-9]{6}>\$" "$T/v.txt")
-expect "-v prints the openat of z strace-like" "$n" 1
+n=$(grep -cE "^\[\+[0-9.]+s\] openat\(AT_FDCWD, \"$T/z\", O_WRONLY\|O_CREAT\|O_TRUNC, 0666\) = 3<$T/z> <[0-9]+\.[0-9]{6}>\$" "$T/v.txt")
+expect "-v prints the openat of z strace-like (the new fd with its path)" "$n" 1
 n=$(grep -c "] open $T/z" "$T/v.txt")
 expect "-v does not repeat it as an open line" "$n" 0
 n=$(grep -cE '^\[\+[0-9.]+s\] openat\(AT_FDCWD, "[^"]*", [A-Z_|]+\) = -1 ENOENT' "$T/v.txt")
 if [ "$n" -ge 1 ]; then ok "-v shows failures with the errno name"; else fail "-v shows failures with the errno name"; fi
+
+# --- -v -k: strace's error text, and the stack under the syscall line
+cmp -v -k -e trace=openat -o "$T/vk.txt" -- "$P/stk_chain" 1 >/dev/null
+v=$(grep -A3 '\] openat(AT_FDCWD, "/nonexistent/stk_chain_marker"' "$T/vk.txt" | sed 's/^\[+[0-9.]*s\] //; s/+0x[0-9a-f]*)/+X)/; s/<[0-9.]*>$/<T>/')
+expect "-v -k: the openat line, then its frames" "$v" "$(printf '%s\n' \
+	'openat(AT_FDCWD, "/nonexistent/stk_chain_marker", O_RDONLY) = -1 ENOENT (No such file or directory) <T>' \
+	'          #0 syscall (libc.so.6+X)' '          #1 f3 (stk_chain+X)' '          #2 f2 (stk_chain+X)')"
 
 # --- -c: calls and errors per syscall equal strace -c on the same program
 if command -v strace >/dev/null; then

@@ -492,12 +492,18 @@ static bool stack_wanted(const struct dec_call *c, unsigned type)
  * One capture per syscall stop: the events of one call (sendfile's read and
  * write, the -v record) share the stack taken for the first of them.
  */
+static int last_tid;
+static uint64_t last_entry;
+static uint32_t last_id;
+
+static bool stack_taken(const struct dec_call *c)
+{
+	return last_id && last_tid == c->t->tid && last_entry == c->t->sc.t_entry && dec_log == last_log;
+}
+
 static void add_stack(struct ev_draft *d, const struct dec_call *c)
 {
-	static int last_tid;
-	static uint64_t last_entry;
-	static uint32_t last_id;
-	if (last_id && last_tid == c->t->tid && last_entry == c->t->sc.t_entry && dec_log == last_log) {
+	if (stack_taken(c)) {
 		ev_add(d, EVK_STACK, EVF_JSON, last_id);
 		return;
 	}
@@ -518,7 +524,8 @@ void dec_emit(struct ev_draft *d, const struct dec_call *c)
 	ev_dur(d, c->t_exit > t0 ? c->t_exit - t0 : 0);
 	if (c->failed)
 		ev_err(d, (int)-c->ret);
-	if (stack_wanted(c, d->h.type))
+	/* the -v record of a call whose event took a stack (--stack-on=open) shows it too */
+	if (stack_wanted(c, d->h.type) || (d->h.type == EVT_SYSCALL && stack_taken(c)))
 		add_stack(d, c);
 	evlog_append(dec_log, d);
 }

@@ -104,3 +104,9 @@ PY
 else
 	skip "strace missing: -c comparison"
 fi
+
+# --- -v -k --stack-on=open: the openat lines carry the open events' stacks, nothing else does
+cmp -v -k --stack-on=open -o "$T/vko.txt" -- "$P/stk_chain" 1 >/dev/null
+v=$(grep -B1 '^          #0 ' "$T/vko.txt" | grep -v '^          #0 \|^--$' | sed 's/^\[+[0-9.]*s\] \([a-z0-9_]*\)(.*/\1/' | sort | uniq -c | tr -s ' ')
+n=$(grep -c '\] openat(' "$T/vko.txt")
+expect "-v -k --stack-on=open: every openat line has a stack, and only those" "$v" " $n openat"

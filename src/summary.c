@@ -191,11 +191,23 @@ static int ev_errno(const struct ev *e, uint32_t *name)
 	return (int)evf_i64(f);
 }
 
+/*
+ * A read/write event's "path" is the absolute path of what the fd was
+ * opened as (a file, or a device such as /dev/zero), or what the fd is:
+ * "pipe:[12]", "anon_inode:[eventfd]" are not files.
+ */
+static bool file_path(const struct evlog *log, uint32_t id)
+{
+	size_t n;
+	const char *p = evlog_str(log, id, &n);
+	return p && n && p[0] == '/';
+}
+
 static void add_rw(struct sum *s, const struct ev *e, uint64_t bytes)
 {
 	bool rd = e->type == EVT_READ;
 	uint32_t path = fstrid(e, EVK_PATH);
-	if (!path) {
+	if (!path || !file_path(s->log, path)) {
 		*(rd ? &s->other_rd : &s->other_wr) += bytes;
 		return;
 	}

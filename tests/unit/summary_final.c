@@ -425,6 +425,30 @@ static void test_crash_lines(void **st)
 	evlog_free(r.log);
 }
 
+/* Reads and writes whose "path" names a pipe, a socket or an anonymous inode are not file I/O. */
+static void test_file_io_only(void **st)
+{
+	(void)st;
+	memset(&opt, 0, sizeof(opt));
+	char a0[] = "x", a1[] = "y", a2[] = "z";
+	char *argv[] = {a0, a1, a2, NULL};
+	struct run r;
+	init_run(&r, argv);
+	add_rw(r.log, EVT_READ, 1 * MS, 100, "pipe:[123]", EVK_PATH, 100, false);
+	add_rw(r.log, EVT_WRITE, 1 * MS, 100, "socket:[77]", EVK_PATH, 7, false);
+	add_rw(r.log, EVT_WRITE, 1 * MS, 100, "anon_inode:[eventfd]", EVK_PATH, 8, false);
+	add_rw(r.log, EVT_WRITE, 1 * MS, 100, "/dev/shm/seg", EVK_PATH, 1000, false);
+	add_rw(r.log, EVT_READ, 1 * MS, 100, "/etc/hosts", EVK_PATH, 2048, false);
+	char *s = run_summary(&r);
+	assert_non_null(strstr(s,
+		" I/O:      Files read 2.0 KB   written 1000 B   Net sent 0 B   received 0 B\n"
+		"           Pipes/ttys/other read 100 B   written 15 B\n"));
+	assert_non_null(strstr(s, " Files read (1 file):\n      2.0 KB  /etc/hosts\n"
+				  " Files written (1 file):\n      1000 B  /dev/shm/seg\n"));
+	free(s);
+	evlog_free(r.log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_table_from_log),
 		cmocka_unit_test(test_restart_not_failure),
 		cmocka_unit_test(test_crash_lines),
+		cmocka_unit_test(test_file_io_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -741,6 +741,27 @@ static void crash_blocks(struct live *l, const struct evlog *log)
 		buf_printf(&l->out, "... and %zu more crashes (see --json)\n", l->ncrashes - LIVE_MAX_CRASHES);
 }
 
+/* A failed close or socket (the narrative shows no others): "close fd 7 EBADF", "socket tcp6 EAFNOSUPPORT". */
+static void line_desc(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	int64_t fd;
+	size_t n;
+	const char *s;
+	buf_adds(&l->out, ev_type_name(e->type));
+	if ((s = fstr(log, e, EVK_FAMILY, &n))) {
+		buf_addc(&l->out, ' ');
+		add_str(l, s, n);
+	}
+	if (fnum(e, EVK_FD, &fd))
+		buf_printf(&l->out, " fd %lld", (long long)fd);
+	if ((s = fstr(log, e, EVK_PATH, &n)) || (s = fstr(log, e, EVK_DESC, &n))) {
+		buf_adds(&l->out, " (");
+		add_str(l, s, n);
+		buf_addc(&l->out, ')');
+	}
+	add_err(l, log, e);
+}
+
 /* Anything else: "type key=value ..." with values as in JSON, escaped for the terminal. */
 static void line_generic(struct live *l, const struct evlog *log, const struct ev *e)
 {
@@ -936,11 +957,9 @@ static void live_event(void *ctx, const struct evlog *log, const struct ev *e)
 	}
 	case EVT_CRASH: line_crash(l, log, e); break;
 	case EVT_CLOSE:
-	case EVT_SOCKET:
+	case EVT_SOCKET: line_desc(l, log, e); break;
 	default:
 		line_generic(l, log, e);
-		if (e->type == EVT_CLOSE || e->type == EVT_SOCKET)
-			add_err(l, log, e);
 		break;
 	}
 	if (e->type != EVT_CRASH) /* a crash's stack comes with it at the end */

@@ -393,6 +393,38 @@ static void test_stack_and_crash(void **st)
 	free(s);
 }
 
+/* close and socket show only when they fail, once with their errno. */
+static void test_close_socket(void **st)
+{
+	(void)st;
+	reset_opt();
+	struct fixture *x = start();
+	struct ev_draft d;
+	ev_init(&d, EVT_CLOSE, 1 * MS, 5, 5);
+	ev_int(&d, EVK_FD, 3);
+	ev_cstr(&d, x->r.log, EVK_PATH, "/etc/hosts");
+	evlog_append(x->r.log, &d);
+	ev_init(&d, EVT_CLOSE, 2 * MS, 5, 5);
+	ev_int(&d, EVK_FD, -1);
+	ev_err(&d, 9);
+	evlog_append(x->r.log, &d);
+	ev_init(&d, EVT_CLOSE, 3 * MS, 5, 5);
+	ev_int(&d, EVK_FD, 4);
+	ev_cstr(&d, x->r.log, EVK_DESC, "pipe:[12]");
+	ev_err(&d, 5);
+	evlog_append(x->r.log, &d);
+	ev_init(&d, EVT_SOCKET, 4 * MS, 5, 5);
+	ev_cstr(&d, x->r.log, EVK_FAMILY, "tcp6");
+	ev_err(&d, 97);
+	evlog_append(x->r.log, &d);
+	char *s = finish(x);
+	assert_string_equal(s,
+		"[+0.002s] close fd -1 EBADF\n"
+		"[+0.003s] close fd 4 (pipe:[12]) EIO\n"
+		"[+0.004s] socket tcp6 EAFNOSUPPORT\n");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_noise_filter), cmocka_unit_test(test_pid_column),
 		cmocka_unit_test(test_hostile), cmocka_unit_test(test_verbose_and_color),
 		cmocka_unit_test(test_attach), cmocka_unit_test(test_stack_and_crash),
+		cmocka_unit_test(test_close_socket),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,6 +84,8 @@ static struct {
 	int root_pid, root_pidfd;
 	bool root_done;
 	bool root_execed;
+	bool prepared;
+	char *cmd_path;       /* the launched command, resolved by tracer_prepare */
 	struct launch_shm *shm;
 	int sigfd;
 	sigset_t oldmask;
@@ -1212,7 +1214,7 @@ static NORETURN void child_exec(const char *path, char **argv, int syncfd, const
 
 static void launch(struct run *r)
 {
-	char *path = resolve_command(opt.argv[0]);
+	char *path = E.cmd_path;
 	uint64_t bitmap[SC_BITMAP_WORDS] = {0};
 	struct sock_filter *prog = NULL;
 	size_t nprog = 0;
@@ -1266,6 +1268,7 @@ static void launch(struct run *r)
 	close(sync[1]);
 	free(prog);
 	free(path);
+	E.cmd_path = NULL;
 }
 
 /* ---- attaching ---- */
@@ -1451,13 +1454,28 @@ static void task_start_hook(struct task *t, void *ctx)
 			hooks[i].task_start(hooks[i].ctx, t);
 }
 
-static void attach_all(struct run *r)
+static void attach_all(void)
 {
-	for (int i = 0; i < opt.npids; i++)
-		check_target(opt.pids[i]);
 	for (int i = 0; i < opt.npids; i++)
 		attach_process(opt.pids[i]);
 	taskset_each(E.ts, task_start_hook, NULL);
+}
+
+void tracer_prepare(struct run *r)
+{
+	if (E.prepared)
+		return;
+	E.prepared = true;
+	E.self = getpid();
+	E.log = r->log;
+	if (opt.npids == 0) {
+		r->mode = "trace";
+		E.cmd_path = resolve_command(opt.argv[0]);
+		return;
+	}
+	r->mode = "attach";
+	for (int i = 0; i < opt.npids; i++)
+		check_target(opt.pids[i]);
 	/* the header's argv: the first target's command line */
 	uint32_t argc = cmdline_ids(opt.pids[0], E.argv_ids, EXEC_MAX_ARGS);
 	if (argc) {
@@ -1506,9 +1524,8 @@ static void setup_self(void)
 
 int tracer_run(struct run *r)
 {
+	tracer_prepare(r);
 	E.r = r;
-	E.log = r->log;
-	E.self = getpid();
 	E.root_pidfd = -1;
 	E.attach = opt.npids > 0;
 	E.ts = taskset_new();
@@ -1518,11 +1535,9 @@ int tracer_run(struct run *r)
 	setup_self();
 
 	if (E.attach) {
-		r->mode = "attach";
 		E.mode_known = true;
-		attach_all(r);
+		attach_all();
 	} else {
-		r->mode = "trace";
 		launch(r);
 	}
 	/*

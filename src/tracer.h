@@ -37,6 +37,16 @@ struct tracer_hooks {
 void tracer_add_hooks(const struct tracer_hooks *h);
 
 /*
+ * The setup checks, before any output starts: resolve the command through
+ * PATH (exit 127 "command not found" / 126 "permission denied", like a
+ * shell), or validate every --pid target (no such process, kernel thread,
+ * zombie, compendium itself) and fill r->argv from the first target's
+ * /proc/PID/cmdline and r->mode. Errors end the program with one line.
+ * tracer_run() calls it if main did not.
+ */
+void tracer_prepare(struct run *r);
+
+/*
  * Launch opt.argv (or attach to opt.pids), trace until every task is gone
  * or compendium is told to stop, and fill r's outcome. Setup errors (no
  * such command: exit 127; pid checks) end the program with one clear line.

@@ -396,6 +396,8 @@ static int do_trace(struct run *r)
 
 	r->mode = opt.npids ? "attach" : "trace";
 	r->same_cpu = -1;
+	/* command lookup (127/126) and --pid checks fail before any output */
+	tracer_prepare(r);
 	decode_init(r->log);
 
 	struct jsonl_sink *js = json_fd >= 0 ? jsonl_sink_new(r, json_fd) : NULL;

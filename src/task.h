@@ -9,6 +9,7 @@
 #define COMPENDIUM_TASK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct decode_proc; /* decoder's per-process state: fd table, cwd, memory map */

@@ -127,9 +127,12 @@ static void parse_stack_on(void)
 	free(copy);
 }
 
+static void stack_forget(void);
+
 void decode_init(struct evlog *log)
 {
 	dec_log = log;
+	stack_forget();
 	parse_stack_on();
 }
 
@@ -139,6 +142,7 @@ void decode_fini(void)
 		free(stack_on[i]);
 	free(stack_on);
 	stack_on = NULL;
+	stack_forget();
 	dec_log = NULL;
 }
 
@@ -473,7 +477,6 @@ void dec_ev(struct ev_draft *d, const struct dec_call *c, unsigned type)
 	ev_init(d, type, c->t->sc.t_entry, c->p->pid, c->t->tid);
 }
 
-static struct evlog *last_log; /* the log add_stack's remembered stack belongs to */
 
 static bool stack_wanted(const struct dec_call *c, unsigned type)
 {
@@ -494,11 +497,16 @@ static bool stack_wanted(const struct dec_call *c, unsigned type)
  */
 static int last_tid;
 static uint64_t last_entry;
-static uint32_t last_id;
+static uint32_t last_id; /* the stack's string id in dec_log; 0 = none */
+
+static void stack_forget(void)
+{
+	last_id = 0;
+}
 
 static bool stack_taken(const struct dec_call *c)
 {
-	return last_id && last_tid == c->t->tid && last_entry == c->t->sc.t_entry && dec_log == last_log;
+	return last_id && last_tid == c->t->tid && last_entry == c->t->sc.t_entry;
 }
 
 static void add_stack(struct ev_draft *d, const struct dec_call *c)
@@ -514,7 +522,6 @@ static void add_stack(struct ev_draft *d, const struct dec_call *c)
 		last_id = (uint32_t)evf_u64(&d->f[nf]);
 		last_tid = c->t->tid;
 		last_entry = c->t->sc.t_entry;
-		last_log = dec_log;
 	}
 }
 

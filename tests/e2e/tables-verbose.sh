@@ -92,3 +92,10 @@ expect "x32-flagged number is unknown" "$(grep -c '\] syscall_0x40000027(.*) = -
 cmp -v -o "$T/thr.txt" -- "$P/proc_threads" "$T/thr.out" 3 >/dev/null
 expect "threads: three exit(0) = ? lines" "$(grep -Ec '\] [0-9]+/[0-9]+ +exit\(0\) = \?$' "$T/thr.txt")" 3
 expect "threads: one exit_group(0) = ? line" "$(grep -Ec '\] [0-9]+ +exit_group\(0\) = \?$' "$T/thr.txt")" 1
+
+# a read cut by a signal for restart: "= ? ERESTARTSYS (...)" as strace prints it, never "-1"
+cmp -v -e trace=read -o "$T/rs.txt" -- "$P/proc_sigstorm" 3 restart >/dev/null
+n=$(grep -Ec '\] ([0-9]+ +)?read\(5<pipe:\[[0-9]+\]>, 0x[0-9a-f]+, 1\) = \? ERESTARTSYS \(To be restarted if SA_RESTART is set\) <[0-9.]+>$' "$T/rs.txt")
+if [ "$n" -ge 1 ]; then ok "restart code: '= ? ERESTARTSYS (To be restarted if SA_RESTART is set)' ($n)"
+else fail "restart code: no '= ? ERESTARTSYS (...)' read line"; grep -m2 ERESTART "$T/rs.txt"; fi
+expect "restart code: never shown as a failure" "$(grep -c '= -1 ERESTART' "$T/rs.txt")" 0

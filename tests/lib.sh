@@ -20,8 +20,8 @@ skip() { echo "skip - $*"; }
 
 # check "description" cmd args...: ok if the command exits 0.
 check() {
-	d=$1; shift
-	if "$@"; then ok "$d"; else fail "$d"; fi
+	_check_desc=$1; shift
+	if "$@"; then ok "$_check_desc"; else fail "$_check_desc"; fi
 }
 
 # Run compendium hermetically: cmp [args...]

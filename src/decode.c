@@ -154,7 +154,8 @@ static void set_bit(uint64_t *bm, unsigned nr)
 
 bool decode_wanted_syscalls(uint64_t *bitmap)
 {
-	if (opt.verbose || opt.summary_table || opt.no_seccomp)
+	/* -v of everything and -c need every stop; -v of a selection needs just those */
+	if ((opt.verbose && opt.trace_all) || opt.summary_table || opt.no_seccomp)
 		return false;
 	bool mem = opt.faults;
 	for (unsigned i = 0; i < ARRAY_SIZE(mem_nrs); i++)

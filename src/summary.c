@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "decode.h"
 #include "fmt.h"
@@ -127,6 +128,7 @@ struct sum {
 	uint64_t nthreads;
 	const struct ev **crashes;
 	size_t ncrashes;
+	uint64_t mem_events, io_events, conn_events; /* were these traced at all? */
 	const struct ev **warnings;
 	size_t nwarnings;
 	uint64_t faults_seen;
@@ -360,20 +362,24 @@ static void scan(struct sum *s)
 			break;
 		case EVT_READ:
 		case EVT_WRITE:
+			s->io_events++;
 			if (fnum(e, EVK_BYTES, &v) && v > 0)
 				add_rw(s, e, (uint64_t)v);
 			add_fail(s, e);
 			break;
 		case EVT_SEND:
 		case EVT_RECV:
+			s->io_events++;
 			if (fnum(e, EVK_BYTES, &v) && v > 0)
 				*(e->type == EVT_SEND ? &s->net_tx : &s->net_rx) += (uint64_t)v;
 			add_fail(s, e);
 			break;
 		case EVT_CONNECT:
+			s->conn_events++;
 			add_conn(s, e); /* failures are listed with the connections */
 			break;
 		case EVT_MMAP:
+			s->mem_events++;
 			if (!ev_find(e, EVK_ERR) && fnum(e, EVK_LEN, &v) && v > 0) {
 				s->mmap_bytes += (uint64_t)v;
 				s->mmap_regions++;
@@ -381,6 +387,7 @@ static void scan(struct sum *s)
 			add_fail(s, e);
 			break;
 		case EVT_BRK:
+			s->mem_events++;
 			if (fnum(e, EVK_GROWTH, &v)) {
 				struct ent *x = tget(&s->heap_by_pid, (uint64_t)(uint32_t)e->pid);
 				x->a += (uint64_t)v;
@@ -607,6 +614,25 @@ static void print_procs(struct sum *s, struct buf *b)
 		buf_printf(b, "   ... and %zu more\n", s->nprocs - shown);
 }
 
+static const unsigned mem_nrs[] = {SYS_mmap, SYS_munmap, SYS_mremap, SYS_brk};
+static const unsigned io_nrs[] = {
+	SYS_read, SYS_write, SYS_pread64, SYS_pwrite64, SYS_readv, SYS_writev, SYS_preadv,
+	SYS_pwritev, SYS_preadv2, SYS_pwritev2, SYS_sendto, SYS_recvfrom, SYS_sendmsg, SYS_recvmsg,
+	SYS_sendmmsg, SYS_recvmmsg, SYS_sendfile, SYS_copy_file_range, SYS_splice, SYS_tee,
+};
+static const unsigned conn_nrs[] = {SYS_connect};
+
+/* Did -e trace= select any of these? A total of 0 B is no fact when nothing was traced. */
+static bool traced(const unsigned *nrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (sc_selected(&opt, nrs[i]))
+			return true;
+	return false;
+}
+
+#define NOT_TRACED "not traced (-e trace= left these calls out)\n"
+
 static void print_conn_one(struct sum *s, struct buf *b, const struct ev *e, uint64_t count)
 {
 	uint32_t id;
@@ -647,6 +673,10 @@ static void print_conn_one(struct sum *s, struct buf *b, const struct ev *e, uin
 static void print_conns(struct sum *s, struct buf *b)
 {
 	buf_adds(b, " Network connections:  ");
+	if (!s->conn_events && !traced(conn_nrs, ARRAY_SIZE(conn_nrs))) {
+		buf_adds(b, NOT_TRACED);
+		return;
+	}
 	if (!s->conns.n) {
 		buf_adds(b, s->hidden_conns ? "none shown" : "none");
 		if (s->hidden_conns)
@@ -1009,22 +1039,33 @@ void summary_print(struct run *r, int fd)
 	buf_adds(&b, ")\n");
 	rule(&b);
 
-	buf_adds(&b, " Memory:   Heap ");
-	size(&b, (uint64_t)s.heap);
-	buf_adds(&b, "   Mmap ");
-	size(&b, s.mmap_bytes);
-	buf_printf(&b, " (%llu region%s)   Total ", (unsigned long long)s.mmap_regions,
-		   s.mmap_regions == 1 ? "" : "s");
-	size(&b, (uint64_t)s.heap + s.mmap_bytes);
-	buf_adds(&b, "\n I/O:      Files read ");
-	size(&b, s.file_rd);
-	buf_adds(&b, "   written ");
-	size(&b, s.file_wr);
-	buf_adds(&b, "   Net sent ");
-	size(&b, s.net_tx);
-	buf_adds(&b, "   received ");
-	size(&b, s.net_rx);
-	buf_addc(&b, '\n');
+	buf_adds(&b, " Memory:   ");
+	if (!s.mem_events && !traced(mem_nrs, ARRAY_SIZE(mem_nrs))) {
+		buf_adds(&b, NOT_TRACED);
+	} else {
+		buf_adds(&b, "Heap ");
+		size(&b, (uint64_t)s.heap);
+		buf_adds(&b, "   Mmap ");
+		size(&b, s.mmap_bytes);
+		buf_printf(&b, " (%llu region%s)   Total ", (unsigned long long)s.mmap_regions,
+			   s.mmap_regions == 1 ? "" : "s");
+		size(&b, (uint64_t)s.heap + s.mmap_bytes);
+		buf_addc(&b, '\n');
+	}
+	buf_adds(&b, " I/O:      ");
+	if (!s.io_events && !traced(io_nrs, ARRAY_SIZE(io_nrs))) {
+		buf_adds(&b, NOT_TRACED);
+	} else {
+		buf_adds(&b, "Files read ");
+		size(&b, s.file_rd);
+		buf_adds(&b, "   written ");
+		size(&b, s.file_wr);
+		buf_adds(&b, "   Net sent ");
+		size(&b, s.net_tx);
+		buf_adds(&b, "   received ");
+		size(&b, s.net_rx);
+		buf_addc(&b, '\n');
+	}
 	if (s.other_rd || s.other_wr) {
 		buf_adds(&b, "           Pipes/ttys/other read ");
 		size(&b, s.other_rd);

@@ -28,3 +28,17 @@ cmp -v -e trace=write -o "$T/i386.txt" -- "$P/tables_int80" >/dev/null
 names=$(sed -n 's/^\[+[0-9.]*s\] \([a-z_0-9]*\)(.*/\1/p' "$T/i386.txt" | sort | uniq -c | tr -s ' ' | tr '\n' ';')
 expect "-e trace=write under int 0x80: only the writes (i386 and native)" "$names" " 2 write;"
 expect "-e trace=write: the int 0x80 write is one of them" "$(grep -c '\] write(1[^,]*, "hi\\n", 3) = 3 ' "$T/i386.txt")" 1
+
+# -v of a selection keeps the seccomp filter (untraced calls cost nothing); -v of everything cannot
+s1=$(cmp -v -e trace=openat -o /dev/null -- grep Seccomp: /proc/self/status | tr -d '\t')
+s2=$(cmp -v -o /dev/null -- grep Seccomp: /proc/self/status | tr -d '\t')
+expect "-v -e trace=openat runs the command under the filter; plain -v without" "$s1 $s2" "Seccomp:2 Seccomp:0"
+cmp -v -e trace=openat -o "$T/f1.txt" -- cat /etc/hostname >/dev/null
+cmp -v -e trace=openat --no-seccomp -o "$T/f2.txt" -- cat /etc/hostname >/dev/null
+a=$(sed -n 's/^\[+[0-9.]*s\] \(openat(.*) = [^<]*\).*/\1/p' "$T/f1.txt")
+b=$(sed -n 's/^\[+[0-9.]*s\] \(openat(.*) = [^<]*\).*/\1/p' "$T/f2.txt")
+if [ -n "$a" ] && [ "$a" = "$b" ]; then ok "-v -e trace=openat: the same lines with and without the filter"
+else fail "-v -e trace=openat: lines differ with the filter"; fi
+# the summary does not invent totals for calls left out
+expect "-e trace=openat: memory and I/O say not traced" \
+	"$(grep -c '^ \(Memory:   \|I/O:      \)not traced' "$T/f1.txt")" 2

@@ -205,6 +205,7 @@ static void test_final(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
+	opt.trace_all = true;
 	opt.strsize = 64;
 	char a0[] = "curl", a1[] = "-s", a2[] = "https://example.com";
 	char *argv[] = {a0, a1, a2, NULL};
@@ -270,6 +271,7 @@ static void test_outcomes(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
+	opt.trace_all = true;
 	char a0[] = "x", a1[] = "y", a2[] = "z";
 	char *argv[] = {a0, a1, a2, NULL};
 	struct run r;
@@ -318,6 +320,7 @@ static void test_table_from_log(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
+	opt.trace_all = true;
 	opt.summary_table = true;
 	char a0[] = "x", a1[] = "y", a2[] = "z";
 	char *argv[] = {a0, a1, a2, NULL};
@@ -349,6 +352,7 @@ static void test_restart_not_failure(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
+	opt.trace_all = true;
 	char a0[] = "x", a1[] = "y", a2[] = "z";
 	char *argv[] = {a0, a1, a2, NULL};
 	struct run r;
@@ -380,6 +384,7 @@ static void test_crash_lines(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
+	opt.trace_all = true;
 	char a0[] = "x", a1[] = "y", a2[] = "z";
 	char *argv[] = {a0, a1, a2, NULL};
 	struct run r;
@@ -430,6 +435,7 @@ static void test_file_io_only(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
+	opt.trace_all = true;
 	char a0[] = "x", a1[] = "y", a2[] = "z";
 	char *argv[] = {a0, a1, a2, NULL};
 	struct run r;
@@ -449,6 +455,32 @@ static void test_file_io_only(void **st)
 	evlog_free(r.log);
 }
 
+/* -e trace= without the memory, I/O or connect calls: those lines say so instead of "0 B". */
+static void test_not_traced(void **st)
+{
+	(void)st;
+	memset(&opt, 0, sizeof(opt));
+	opt.trace_sel[257 / 64] |= 1ull << (257 % 64); /* openat */
+	char a0[] = "x", a1[] = "y", a2[] = "z";
+	char *argv[] = {a0, a1, a2, NULL};
+	struct run r;
+	init_run(&r, argv);
+	add_open(r.log, 1 * MS, 100, "/etc/nope", 2, false);
+	char *s = run_summary(&r);
+	assert_non_null(strstr(s, " Memory:   not traced (-e trace= left these calls out)\n"
+				  " I/O:      not traced (-e trace= left these calls out)\n"
+				  " Network connections:  not traced (-e trace= left these calls out)\n"));
+	free(s);
+	opt.trace_sel[9 / 64] |= 1ull << (9 % 64);   /* mmap */
+	opt.trace_sel[42 / 64] |= 1ull << (42 % 64); /* connect */
+	s = run_summary(&r);
+	assert_non_null(strstr(s, " Memory:   Heap 0 B   Mmap 0 B (0 regions)   Total 0 B\n"
+				  " I/O:      not traced (-e trace= left these calls out)\n"
+				  " Network connections:  none\n"));
+	free(s);
+	evlog_free(r.log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_restart_not_failure),
 		cmocka_unit_test(test_crash_lines),
 		cmocka_unit_test(test_file_io_only),
+		cmocka_unit_test(test_not_traced),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -167,7 +167,15 @@ static void test_wanted_syscalls(void **state)
 	uint64_t bm[SC_BITMAP_WORDS];
 	memset(&opt, 0, sizeof(opt));
 	opt.verbose = true;
-	assert_false(decode_wanted_syscalls(bm)); /* -v: stop at everything */
+	opt.trace_all = true;
+	assert_false(decode_wanted_syscalls(bm)); /* -v of everything: stop at everything */
+	opt.trace_all = false;
+	opt.trace_sel[SYS_openat / 64] |= 1ull << (SYS_openat % 64);
+	memset(bm, 0, sizeof(bm));
+	assert_true(decode_wanted_syscalls(bm)); /* -v of a selection: the filter stays */
+	assert_true(has(bm, SYS_openat) && has(bm, SYS_exit_group) && has(bm, SYS_close));
+	assert_false(has(bm, SYS_read) || has(bm, SYS_getpid));
+	opt.trace_sel[SYS_openat / 64] = 0;
 	opt.verbose = false;
 	opt.summary_table = true;
 	assert_false(decode_wanted_syscalls(bm)); /* -c counts every call */
@@ -201,6 +209,13 @@ static void test_wanted_syscalls(void **state)
 	memset(bm, 0, sizeof(bm));
 	decode_wanted_syscalls(bm);
 	assert_true(has(bm, SYS_mmap) && has(bm, SYS_munmap) && has(bm, SYS_mremap) && has(bm, SYS_brk));
+	/* -k flushes its caches where code is mapped and unmapped */
+	opt.faults = false;
+	opt.stack = true;
+	memset(bm, 0, sizeof(bm));
+	decode_wanted_syscalls(bm);
+	assert_true(has(bm, SYS_mmap) && has(bm, SYS_munmap) && has(bm, SYS_mremap) && has(bm, SYS_mprotect));
+	assert_false(has(bm, SYS_brk));
 	memset(&opt, 0, sizeof(opt));
 }
 

@@ -1587,7 +1587,8 @@ static void build_meta(struct rep *R, struct buf *m, const char *warnings, const
 		nthreads += R->procs[i].ntids;
 	json_key(m, "threads");
 	json_u64(m, nthreads);
-	qsort(R->files, R->nfiles, sizeof(*R->files), cmp_files);
+	if (R->nfiles) /* qsort(NULL, 0) is undefined behaviour */
+		qsort(R->files, R->nfiles, sizeof(*R->files), cmp_files);
 	json_key(m, "top_files");
 	buf_addc(m, '[');
 	for (size_t i = 0; i < R->nfiles && i < TOP_N; i++) {

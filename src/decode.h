@@ -20,8 +20,10 @@ void decode_fini(void);
 /*
  * The x86_64 syscall numbers the tracer must stop at so the enabled outputs
  * are complete (selection, fd tracking, process tracking). Sets bits in
- * 'bitmap' (SC_BITMAP_WORDS words of 64 bits). Returns false if every
- * syscall is needed (-v, --no-seccomp semantics, -c): no seccomp filter then.
+ * 'bitmap' (SC_BITMAP_WORDS words of 64 bits); under -k it adds mmap,
+ * munmap, mremap and mprotect (stack caches follow the executable maps).
+ * Returns false only when every syscall is needed (-v of everything, -c,
+ * --no-seccomp): no seccomp filter then.
  */
 bool decode_wanted_syscalls(uint64_t *bitmap);
 

@@ -16,7 +16,10 @@ struct live;
  * flagged EVFL_NOISE (unless opt.no_filter), close/socket unless failed,
  * relro mprotect (unless opt.no_filter), no-op brk, samples and counters;
  * with opt.verbose the syscall records are shown strace-like instead of
- * the per-syscall semantic lines. Colour only with opt.color. Output is
+ * the per-syscall semantic lines. With -k an event's stack follows it, one
+ * indented line per frame (such events never coalesce). A crash is one line
+ * when it happens and is told in full (registers, disassembly, stack) at
+ * live_finish. Colour only with opt.color. Output is
  * flushed at every line on a tty, else at 64 KiB, every 200 ms of log time
  * and at live_finish.
  */

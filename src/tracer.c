@@ -8,7 +8,9 @@
 #include <limits.h>
 #include <linux/sched.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -35,7 +38,7 @@
 #define MAX_HOOKS 8
 #define EXEC_MAX_ARGS 4096
 #define EXEC_MAX_BYTES (128 * 1024)
-#define POLL_EVERY 64 /* statuses handled between looks at signals and hooks */
+#define WAKE_RETRY_MS 1 /* the waker repeats its signal until the tracer has looked */
 
 #ifndef PTRACE_EVENT_STOP
 #define PTRACE_EVENT_STOP 128
@@ -89,8 +92,19 @@ static struct {
 	struct launch_shm *shm;
 	int sigfd;
 	sigset_t oldmask;
+	/*
+	 * The waker thread watches the signalfd, the hooks' fds and ticks so
+	 * that the tracer can block in wait4 alone (one syscall per stop
+	 * instead of wait4+ppoll+read); it interrupts that wait4 with SIG_WAKE.
+	 */
+	pthread_t waker;
+	bool waker_on;
+	int quitfd;             /* eventfd: the waker ends */
+	pid_t tracer_tid;
+	atomic_int wake_req;    /* waker -> tracer: look at signals, hook fds and ticks */
+	atomic_int in_wait;     /* the tracer is in, or about to enter, its blocking wait4 */
 	int nint;
-	bool ttou_ignored, ttin_ignored;
+	bool ttou_ignored, ttin_ignored, chld_ignored;
 	bool killing, detaching;
 	/* first stops of children whose parent's event has not arrived (P5) */
 	struct pending *orph;
@@ -1070,84 +1084,144 @@ static void run_ticks(void)
 	for (int i = 0; i < nhooks; i++) {
 		if (!hooks[i].tick || !hooks[i].tick_ms)
 			continue;
-		if (now - E.tick_last[i] >= (uint64_t)hooks[i].tick_ms * 1000000u) {
-			E.tick_last[i] = now;
+		uint64_t last = __atomic_load_n(&E.tick_last[i], __ATOMIC_RELAXED);
+		if (now - last >= (uint64_t)hooks[i].tick_ms * 1000000u) {
+			__atomic_store_n(&E.tick_last[i], now, __ATOMIC_RELAXED);
 			hooks[i].tick(hooks[i].ctx);
 		}
 	}
 }
 
-/* Block until a child changes state, a signal for compendium, a hook fd or a tick. */
-static void wait_events(void)
+/* Signals for compendium, readable hook fds, due ticks. */
+static void look_around(void)
 {
-	struct pollfd pf[MAX_HOOKS + 1];
-	int idx[MAX_HOOKS + 1];
-	nfds_t n = 0;
-	int timeout = -1;
-	uint64_t now = now_ns();
-
-	pf[n].fd = E.sigfd;
-	pf[n].events = POLLIN;
-	idx[n++] = -1;
+	drain_signals();
 	for (int i = 0; i < nhooks; i++) {
 		if (hooks[i].fd >= 0 && hooks[i].fd_ready) {
-			pf[n].fd = hooks[i].fd;
-			pf[n].events = POLLIN;
-			idx[n++] = i;
-		}
-		if (hooks[i].tick && hooks[i].tick_ms) {
-			uint64_t due = E.tick_last[i] + (uint64_t)hooks[i].tick_ms * 1000000u;
-			int ms = due <= now ? 0 : (int)((due - now + 999999) / 1000000);
-			if (timeout < 0 || ms < timeout)
-				timeout = ms;
-		}
-	}
-	struct timespec ts = { timeout / 1000, (long)(timeout % 1000) * 1000000 };
-	int r = ppoll(pf, n, timeout < 0 ? NULL : &ts, NULL);
-	if (r > 0) {
-		for (nfds_t i = 0; i < n; i++) {
-			if (!(pf[i].revents & (POLLIN | POLLERR | POLLHUP)))
-				continue;
-			if (idx[i] < 0)
-				drain_signals();
-			else
-				hooks[idx[i]].fd_ready(hooks[idx[i]].ctx);
+			struct pollfd pf = { hooks[i].fd, POLLIN, 0 };
+			if (poll(&pf, 1, 0) > 0)
+				hooks[i].fd_ready(hooks[i].ctx);
 		}
 	}
 	run_ticks();
 }
 
+/* ---- the waker thread ---- */
+
+static int sig_wake(void)
+{
+	return SIGRTMIN + 2;
+}
+
+static void on_wake(int sig)
+{
+	(void)sig; /* only there to interrupt wait4 (no SA_RESTART) */
+}
+
+/* ms until the next hook tick is due (-1: no ticks). */
+static int tick_timeout(void)
+{
+	int timeout = -1;
+	uint64_t now = now_ns();
+	for (int i = 0; i < nhooks; i++) {
+		if (!hooks[i].tick || !hooks[i].tick_ms)
+			continue;
+		uint64_t due = __atomic_load_n(&E.tick_last[i], __ATOMIC_RELAXED) +
+			       (uint64_t)hooks[i].tick_ms * 1000000u;
+		int ms = due <= now ? 0 : (int)((due - now + 999999) / 1000000);
+		if (timeout < 0 || ms < timeout)
+			timeout = ms;
+	}
+	return timeout;
+}
+
+static void *waker_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct pollfd pf[MAX_HOOKS + 2];
+		nfds_t n = 0;
+		pf[n++] = (struct pollfd){ E.quitfd, POLLIN, 0 };
+		pf[n++] = (struct pollfd){ E.sigfd, POLLIN, 0 };
+		for (int i = 0; i < nhooks; i++)
+			if (hooks[i].fd >= 0 && hooks[i].fd_ready)
+				pf[n++] = (struct pollfd){ hooks[i].fd, POLLIN, 0 };
+		if (poll(pf, n, tick_timeout()) < 0 && errno != EINTR)
+			return NULL;
+		if (pf[0].revents)
+			return NULL;
+		atomic_store(&E.wake_req, 1);
+		/*
+		 * The tracer may be past its last look at wake_req but not yet
+		 * in wait4, where the signal would be lost: repeat it until the
+		 * tracer has looked around (it clears wake_req).
+		 */
+		while (atomic_load(&E.wake_req)) {
+			if (atomic_load(&E.in_wait))
+				syscall(SYS_tgkill, E.self, E.tracer_tid, sig_wake());
+			struct pollfd q = { E.quitfd, POLLIN, 0 };
+			if (poll(&q, 1, WAKE_RETRY_MS) > 0)
+				return NULL;
+		}
+	}
+}
+
+static void waker_start(void)
+{
+	struct sigaction sa = { .sa_handler = on_wake }; /* no SA_RESTART: wait4 returns EINTR */
+	sigaction(sig_wake(), &sa, NULL);
+	E.tracer_tid = (pid_t)syscall(SYS_gettid);
+	E.quitfd = eventfd(0, EFD_CLOEXEC);
+	if (E.quitfd < 0)
+		die(70, "eventfd: %s", strerror(errno));
+	/* the waker takes no signal: they stay for the signalfd and SIG_WAKE for the tracer */
+	sigset_t all, cur;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &cur);
+	int rc = pthread_create(&E.waker, NULL, waker_main, NULL);
+	pthread_sigmask(SIG_SETMASK, &cur, NULL);
+	if (rc)
+		die(70, "cannot start a thread: %s", strerror(rc));
+	E.waker_on = true;
+}
+
+static void waker_stop(void)
+{
+	if (!E.waker_on)
+		return;
+	uint64_t one = 1;
+	if (write(E.quitfd, &one, sizeof(one)) < 0)
+		warnmsg("eventfd write: %s", strerror(errno));
+	pthread_join(E.waker, NULL);
+	close(E.quitfd);
+	E.waker_on = false;
+	signal(sig_wake(), SIG_DFL);
+}
+
 static void trace_loop(void)
 {
-	unsigned since_poll = 0;
-
+	waker_start();
 	while (taskset_count(E.ts) > 0) {
+		if (atomic_load_explicit(&E.wake_req, memory_order_relaxed)) {
+			look_around();
+			atomic_store(&E.wake_req, 0);
+			continue;
+		}
 		int status;
 		struct rusage ru;
-		pid_t tid = wait4(-1, &status, __WALL | WNOHANG, &ru);
+		atomic_store(&E.in_wait, 1);
+		pid_t tid = atomic_load(&E.wake_req) ? 0 : wait4(-1, &status, __WALL, &ru);
+		atomic_store_explicit(&E.in_wait, 0, memory_order_relaxed);
 		if (tid > 0) {
 			handle_status(tid, status, &ru);
-			if (++since_poll < POLL_EVERY)
-				continue;
-			/* a busy tree must not starve Ctrl-C or the hooks */
-			since_poll = 0;
-			drain_signals();
-			for (int i = 0; i < nhooks; i++)
-				if (hooks[i].fd >= 0 && hooks[i].fd_ready) {
-					struct pollfd pf = { hooks[i].fd, POLLIN, 0 };
-					if (poll(&pf, 1, 0) > 0)
-						hooks[i].fd_ready(hooks[i].ctx);
-				}
-			run_ticks();
 			continue;
 		}
 		if (tid < 0 && errno == ECHILD)
 			break; /* records of tasks we will never hear of again */
 		if (tid < 0 && errno != EINTR)
 			die(70, "wait4: %s", strerror(errno));
-		since_poll = 0;
-		wait_events();
 	}
+	waker_stop();
 }
 
 /* ---- launching ---- */
@@ -1195,6 +1269,8 @@ static NORETURN void child_exec(const char *path, char **argv, int syncfd, const
 		signal(SIGTTOU, SIG_DFL);
 	if (!E.ttin_ignored)
 		signal(SIGTTIN, SIG_DFL);
+	if (E.chld_ignored)
+		signal(SIGCHLD, SIG_IGN);
 	sigprocmask(SIG_SETMASK, &E.oldmask, NULL);
 	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	/* wait until the tracer has seized us */
@@ -1504,7 +1580,6 @@ static void setup_self(void)
 	static const int stops[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE };
 	sigset_t set;
 	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
 	for (size_t i = 0; i < ARRAY_SIZE(stops); i++) {
 		struct sigaction old;
 		if (sigaction(stops[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
@@ -1518,6 +1593,8 @@ static void setup_self(void)
 	E.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (E.sigfd < 0)
 		die(70, "signalfd: %s", strerror(errno));
+	/* wait4 needs the children's statuses: an inherited SIG_IGN would reap them */
+	E.chld_ignored = signal(SIGCHLD, SIG_DFL) == SIG_IGN;
 	E.ttou_ignored = signal(SIGTTOU, SIG_IGN) == SIG_IGN;
 	E.ttin_ignored = signal(SIGTTIN, SIG_IGN) == SIG_IGN;
 }

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,7 +220,15 @@ int write_all(int fd, const void *p, size_t n)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			int err = errno;
+			/*
+			 * EPIPE left a SIGPIPE pending for this thread only; while
+			 * tracing it is blocked and another thread watches the
+			 * process's signals (tracer.c's waker): make it process-wide.
+			 */
+			if (err == EPIPE)
+				kill(getpid(), SIGPIPE);
+			return -err;
 		}
 		if (w == 0)
 			return -EIO;

@@ -161,8 +161,13 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 	for (unsigned i = 0; i < ARRAY_SIZE(mem_nrs); i++)
 		mem = mem || sc_selected(&opt, mem_nrs[i]);
 	for (unsigned nr = 0; nr < SC_BITMAP_WORDS * 64; nr++) {
-		/* with everything selected, the decoded syscalls are all that produce events */
-		bool want = opt.trace_all ? nr < DEC_NR_MAX && handlers[nr].exit : sc_selected(&opt, nr);
+		/*
+		 * Without -v only the decoded syscalls produce events (with -v of
+		 * everything there is no filter): a selected call without a
+		 * decoder would be a stop for nothing.
+		 */
+		bool decoded = nr < DEC_NR_MAX && (handlers[nr].exit || handlers[nr].entry);
+		bool want = opt.trace_all || !opt.verbose ? decoded && sc_selected(&opt, nr) : sc_selected(&opt, nr);
 		if (want)
 			set_bit(bitmap, nr);
 	}
@@ -175,6 +180,31 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 		for (unsigned i = 0; i < ARRAY_SIZE(code_map_nrs); i++)
 			set_bit(bitmap, code_map_nrs[i]);
 	return true;
+}
+
+size_t decode_arg_rules(struct decode_argrule *out, size_t max)
+{
+	/* fcntl changes the fd table only through these; -v shows every call */
+	if (opt.verbose || opt.summary_table || max < 1)
+		return 0;
+	out[0] = (struct decode_argrule){ .nr = SYS_fcntl, .arg = 1, .nvals = 3,
+					  .vals = { F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD } };
+	return 1;
+}
+
+bool decode_exit_wanted(const struct task *t)
+{
+	if (opt.verbose || opt.summary_table || t->sc.compat)
+		return true;
+	switch (t->sc.nr) {
+	case SYS_close:
+		/* the fd is gone whatever close returns (EBADF: it was not open) */
+		return sc_selected(&opt, SYS_close);
+	case SYS_fcntl: /* only a new fd's number needs the exit */
+		return (unsigned)t->sc.args[1] == F_DUPFD || (unsigned)t->sc.args[1] == F_DUPFD_CLOEXEC;
+	default:
+		return true;
+	}
 }
 
 /* ---- per-process state ---- */

@@ -8,6 +8,7 @@
 #define COMPENDIUM_DECODE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "evlog.h"
@@ -26,6 +27,24 @@ void decode_fini(void);
  * --no-seccomp): no seccomp filter then.
  */
 bool decode_wanted_syscalls(uint64_t *bitmap);
+
+/*
+ * Calls of a wanted syscall that matter only when argument 'arg' (its low
+ * 32 bits) is one of vals (fcntl: F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD), for
+ * the seccomp filter. Fills up to max rules; returns how many.
+ */
+struct decode_argrule {
+	unsigned nr, arg, nvals;
+	uint32_t vals[4];
+};
+size_t decode_arg_rules(struct decode_argrule *out, size_t max);
+
+/*
+ * At a syscall's entry: false when its exit stop would add nothing, so
+ * the tracer may skip it (seccomp) and call decode_syscall_exit at once
+ * with ret 0: close of an fd that no event reports, fcntl F_SETFD.
+ */
+bool decode_exit_wanted(const struct task *t);
 
 /* Syscall entry: t->sc holds nr/arch/args/t_entry. May set t->sc.scratch. */
 void decode_syscall_entry(struct task *t);

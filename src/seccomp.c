@@ -8,10 +8,12 @@
 #include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "decode.h"
 #include "options.h"
 #include "util.h"
 
@@ -25,8 +27,17 @@ static bool bit(const uint64_t *bm, unsigned nr)
 
 size_t seccomp_build(const uint64_t *bitmap, struct sock_filter **prog)
 {
-	/* Worst case: 5 fixed + 3 per range (at most NBITS/2 ranges) + 2. */
+	return seccomp_build_rules(bitmap, NULL, 0, prog);
+}
+
+size_t seccomp_build_rules(const uint64_t *bitmap, const struct decode_argrule *rules, size_t nrules,
+			   struct sock_filter **prog)
+{
+	uint64_t bm[SC_BITMAP_WORDS];
+	/* Worst case: 5 fixed + 3 per range (at most NBITS/2 ranges) + 2, and each rule. */
 	size_t cap = 8 + 3 * (NBITS / 2 + 1), n = 0;
+	for (size_t r = 0; r < nrules; r++)
+		cap += 4 + ARRAY_SIZE(rules[r].vals);
 	struct sock_filter *p = xcalloc(cap, sizeof(*p));
 
 #define EMIT(code, k, jt, jf) (p[n++] = (struct sock_filter)BPF_JUMP(code, k, jt, jf))
@@ -38,11 +49,26 @@ size_t seccomp_build(const uint64_t *bitmap, struct sock_filter **prog)
 	EMIT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
 	EMIT(BPF_JMP | BPF_JGE | BPF_K, NBITS, 0, 1);
 	EMIT(BPF_RET | BPF_K, SECCOMP_RET_TRACE, 0, 0);
+	memcpy(bm, bitmap, sizeof(bm));
+	for (size_t r = 0; r < nrules; r++) {
+		const struct decode_argrule *ru = &rules[r];
+		unsigned nv = ru->nvals < ARRAY_SIZE(ru->vals) ? ru->nvals : (unsigned)ARRAY_SIZE(ru->vals);
+		if (ru->nr >= NBITS || ru->arg >= 6 || !bit(bm, ru->nr))
+			continue;
+		bm[ru->nr / 64] &= ~(1ULL << (ru->nr % 64));
+		/* if (nr == rule.nr) return arg's low word in vals ? TRACE : ALLOW; A keeps nr otherwise */
+		EMIT(BPF_JMP | BPF_JEQ | BPF_K, ru->nr, 0, (uint8_t)(nv + 3));
+		EMIT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args) + 8 * ru->arg, 0, 0);
+		for (unsigned j = 0; j < nv; j++)
+			EMIT(BPF_JMP | BPF_JEQ | BPF_K, ru->vals[j], (uint8_t)(nv - j), 0);
+		EMIT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
+		EMIT(BPF_RET | BPF_K, SECCOMP_RET_TRACE, 0, 0);
+	}
 	for (unsigned lo = 0; lo < NBITS; lo++) {
-		if (!bit(bitmap, lo))
+		if (!bit(bm, lo))
 			continue;
 		unsigned hi = lo;
-		while (hi + 1 < NBITS && bit(bitmap, hi + 1))
+		while (hi + 1 < NBITS && bit(bm, hi + 1))
 			hi++;
 		/* if (nr >= lo && nr <= hi) return TRACE */
 		EMIT(BPF_JMP | BPF_JGE | BPF_K, lo, 0, 2);

@@ -18,6 +18,15 @@ struct sock_filter;
 size_t seccomp_build(const uint64_t *bitmap, struct sock_filter **prog);
 
 /*
+ * The same, and for each rule whose syscall is in the bitmap: stop at it
+ * only when the low 32 bits of argument rule.arg are one of rule.vals
+ * (little-endian x86_64 layout of seccomp_data).
+ */
+struct decode_argrule;
+size_t seccomp_build_rules(const uint64_t *bitmap, const struct decode_argrule *rules, size_t nrules,
+			   struct sock_filter **prog);
+
+/*
  * Install the filter for 'bitmap' in the calling process (the launched
  * child, between fork and exec). Sets no_new_privs only when the caller
  * lacks CAP_SYS_ADMIN, so set-user-ID semantics stay as without seccomp

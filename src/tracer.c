@@ -469,7 +469,7 @@ static void untraced_child(struct task *t, int64_t child)
 	emit_warning(t, msg);
 }
 
-static void syscall_entry(struct task *t, const struct arch_scinfo *si)
+static void syscall_entry(struct task *t, const struct arch_scinfo *si, bool seccomp_stop)
 {
 	struct eng *e = eng_of(t);
 
@@ -536,6 +536,12 @@ static void syscall_entry(struct task *t, const struct arch_scinfo *si)
 		break;
 	}
 	decode_syscall_entry(t);
+	if (seccomp_stop && e->kind == ARCH_SC_OTHER && !decode_exit_wanted(t)) {
+		/* its exit adds nothing (close, fcntl F_SETFD): one stop instead of two */
+		decode_syscall_exit(t);
+		t->sc.scratch = NULL;
+		t->in_syscall = false;
+	}
 	resume(t, 0);
 }
 
@@ -607,7 +613,7 @@ static void syscall_stop(struct task *t, bool seccomp_event)
 		return;
 	}
 	if (si.op == ARCH_OP_ENTRY || si.op == ARCH_OP_SECCOMP)
-		syscall_entry(t, &si);
+		syscall_entry(t, &si, si.op == ARCH_OP_SECCOMP);
 	else if (si.op == ARCH_OP_EXIT && t->in_syscall)
 		syscall_exit(t, &si);
 	else
@@ -1298,7 +1304,9 @@ static void launch(struct run *r)
 	if (!opt.no_seccomp && decode_wanted_syscalls(bitmap)) {
 		for (unsigned i = 0; i < arch_engine_syscalls_count; i++)
 			bitmap[arch_engine_syscalls[i] / 64] |= 1ULL << (arch_engine_syscalls[i] % 64);
-		nprog = seccomp_build(bitmap, &prog);
+		struct decode_argrule rules[4];
+		size_t nrules = decode_arg_rules(rules, ARRAY_SIZE(rules));
+		nprog = seccomp_build_rules(bitmap, rules, nrules, &prog);
 	}
 	E.shm = mmap(NULL, sizeof(*E.shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (E.shm == MAP_FAILED)

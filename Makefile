@@ -103,7 +103,7 @@ check-deps:
 	@sh .ci/deps.sh test
 
 test check: check-deps $(BIN) $(PROGS) $(UNITS)
-	@BUILD=$(BUILD) sh tests/run.sh
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run.sh
 
 bench: $(BIN) $(PROGS)
 	@BUILD=$(BUILD) sh tests/bench/run.sh

@@ -48,6 +48,7 @@ enum long_only {
 	OPT_CONFIG,
 	OPT_LIST_DUMPS,
 	OPT_COLOR,
+	OPT_SAME_CPU,
 };
 
 static const struct option long_opts[] = {
@@ -77,6 +78,7 @@ static const struct option long_opts[] = {
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"list-dumps", no_argument, NULL, OPT_LIST_DUMPS},
 	{"color", required_argument, NULL, OPT_COLOR},
+	{"same-cpu", no_argument, NULL, OPT_SAME_CPU},
 	{NULL, 0, NULL, 0},
 };
 
@@ -103,6 +105,8 @@ static const char usage_text[] =
 	"      --no-filter        show /proc, /sys, /dev, dynamic-linker files and loopback\n"
 	"                         traffic, hidden from the narrative and summary by default\n"
 	"      --no-seccomp       stop at every syscall instead of using a seccomp filter\n"
+	"      --same-cpu         run compendium and the command on one CPU: much faster\n"
+	"                         stops on VMs, but the command's parallel work shares it\n"
 	"  -k, --stack            record the user-space call stack at traced syscalls\n"
 	"      --stack-on LIST    only at these syscalls or event types (comma list)\n"
 	"      --faults           count and sample page faults (perf_event_open)\n"
@@ -244,6 +248,9 @@ static void parse_options(int argc, char **argv)
 		case OPT_NO_SECCOMP:
 			opt.no_seccomp = true;
 			break;
+		case OPT_SAME_CPU:
+			opt.same_cpu = true;
+			break;
 		case OPT_FAULTS:
 			opt.faults = true;
 			break;
@@ -366,9 +373,12 @@ static int do_render(struct run *r)
 	unsigned nwarn = 0;
 	if (report_check_path(opt.report_path) < 0)
 		return 1;
-	/* the reader builds the log (and its start time) from the file */
+	/* the reader builds the log, start time and host facts from the file */
 	evlog_free(r->log);
 	r->log = NULL;
+	free(r->host);
+	free(r->kernel);
+	r->host = r->kernel = NULL;
 	if (jsonl_read(opt.from_path, r, &warnings, &nwarn) < 0)
 		return 1;
 	if (nwarn)

@@ -12,7 +12,10 @@ C=$BUILD/compendium
 P=$BUILD/progs
 T=$(mktemp -d /tmp/compendium-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-ENVI="env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=$T LANG=C.UTF-8"
+# Sanitizer settings of a SANITIZE= build are not user config: keep them.
+ENVI="env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=$T LANG=C.UTF-8${ASAN_OPTIONS:+ ASAN_OPTIONS=$ASAN_OPTIONS}${UBSAN_OPTIONS:+ UBSAN_OPTIONS=$UBSAN_OPTIONS}"
+# SANITIZE is set (e.g. "address,undefined") when the binary is a sanitizer build.
+SANITIZE=${SANITIZE:-}
 
 ok() { echo "ok - $*"; }
 fail() { echo "not ok - $*"; }

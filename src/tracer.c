@@ -30,6 +30,7 @@
 #include "arch/x86_64/arch.h"
 #include "crash.h"
 #include "decode.h"
+#include "json.h"
 #include "options.h"
 #include "seccomp.h"
 #include "tmem.h"
@@ -88,6 +89,7 @@ static struct {
 	bool root_done;
 	bool root_execed;
 	bool prepared;
+	bool parallel_told;   /* --same-cpu: the note about serialized parallel work was given */
 	char *cmd_path;       /* the launched command, resolved by tracer_prepare */
 	struct launch_shm *shm;
 	int sigfd;
@@ -624,6 +626,18 @@ static void syscall_stop(struct task *t, bool seccomp_event)
 
 static void handle_status(int tid, int status, const struct rusage *ru);
 
+/* --same-cpu: say once that the command's parallel work now shares one CPU. */
+static void tell_serialized(struct task *parent, bool thread)
+{
+	if (E.r->same_cpu < 0 || E.parallel_told)
+		return;
+	E.parallel_told = true;
+	size_t n;
+	const char *comm = evlog_str(E.log, parent->proc->comm, &n);
+	notemsg("--same-cpu: %.*s started a %s; it shares CPU %d with the rest of the traced tree",
+		comm ? (int)n : 1, comm ? comm : "?", thread ? "thread" : "process", E.r->same_cpu);
+}
+
 static struct task *new_child(struct task *t, int event)
 {
 	struct eng *e = eng_of(t);
@@ -668,6 +682,7 @@ static struct task *new_child(struct task *t, int event)
 		p->comm = t->proc->comm;
 		decode_proc_new(p, t->proc, flags);
 	}
+	tell_serialized(t, thread);
 	struct ev_draft d;
 	ev_start(&d, EVT_SPAWN, t);
 	ev_int(&d, EVK_CHILD, ctid);
@@ -1545,6 +1560,37 @@ static void attach_all(void)
 	taskset_each(E.ts, task_start_hook, NULL);
 }
 
+/*
+ * --same-cpu: compendium (its waker thread too) and the launched command,
+ * which inherits the affinity, on the CPU compendium runs on. A ptrace
+ * stop wakes the tracer; on a VM a wake-up on another vCPU costs an IPI
+ * and a vCPU wake (22-63 us seen here) instead of about 2 us.
+ */
+static void pin_same_cpu(struct run *r)
+{
+	cpu_set_t cur, one;
+	if (sched_getaffinity(0, sizeof(cur), &cur) < 0) {
+		warnmsg("--same-cpu: cannot read the CPU affinity (%s); not pinned", strerror(errno));
+		return;
+	}
+	int cpu = sched_getcpu();
+	if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &cur))
+		for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &cur); cpu++)
+			;
+	if (cpu >= CPU_SETSIZE)
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one) < 0) {
+		warnmsg("--same-cpu: cannot pin to CPU %d (%s); not pinned", cpu, strerror(errno));
+		return;
+	}
+	r->same_cpu = cpu;
+	json_key(&r->header_extra, "same_cpu");
+	buf_printf(&r->header_extra, "%d", cpu);
+	notemsg("--same-cpu: compendium and the command run on CPU %d only", cpu);
+}
+
 void tracer_prepare(struct run *r)
 {
 	if (E.prepared)
@@ -1555,9 +1601,13 @@ void tracer_prepare(struct run *r)
 	if (opt.npids == 0) {
 		r->mode = "trace";
 		E.cmd_path = resolve_command(opt.argv[0]);
+		if (opt.same_cpu)
+			pin_same_cpu(r);
 		return;
 	}
 	r->mode = "attach";
+	if (opt.same_cpu)
+		warnmsg("--same-cpu applies to launched commands; with --pid the targets' CPU affinity is left alone");
 	for (int i = 0; i < opt.npids; i++)
 		check_target(opt.pids[i]);
 	/* the header's argv: the first target's command line */

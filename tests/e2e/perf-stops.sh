@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Where the tracee stops (issue 8): the seccomp filter makes a launched
+# command stop only at the syscalls an event or the fd table needs, and
+# only once for those whose exit adds nothing. Counted, not timed: every
+# ptrace stop is one voluntary context switch of the tracee, so
+# bench_stops runs a call 200 times and prints its switches.
+. "$TOP/tests/lib.sh"
+
+N=200
+stops() { # kind compendium-args... -> voluntary switches of the loop
+	kind=$1; shift
+	cmp "$@" -q -- "$P/bench_stops" "$kind" $N 2>"$T/err" | awk '{print $3}'
+}
+# expect_stops "description" per-call kind args...
+expect_stops() {
+	d=$1 per=$2; shift 2
+	got=$(stops "$@")
+	want=$((per * N))
+	# a few more: the loop's own getrusage calls under --no-seccomp, a rare wait
+	if [ -n "$got" ] && [ "$got" -ge "$want" ] && [ "$got" -le $((want + 8)) ]; then
+		ok "$d: $got switches for $N calls"
+	else
+		fail "$d: got '$got' voluntary switches for $N calls, want $want (+8 at most); $(head -3 "$T/err")"
+	fi
+}
+
+u=$("$P/bench_stops" getfl $N | awk '{print $3}')
+check "untraced, the loop does not sleep (got $u)" test "$u" -le 8
+
+F="-e trace=file,network,process"
+# shellcheck disable=SC2086
+{
+expect_stops "filtered: fcntl F_GETFL never stops (BPF test of the command)" 0 getfl $F
+expect_stops "filtered: fcntl F_SETFD stops once (decoded at the seccomp stop)" 1 setfd $F
+expect_stops "filtered: F_DUPFD_CLOEXEC twice (its new fd), its close once" 3 dupfd $F
+expect_stops "filtered: close of an fd no event reports stops once" 1 close $F
+expect_stops "filtered: newfstatat has no decoder: no stop without -v" 0 stat $F
+expect_stops "filtered: openat twice, close once" 3 open $F
+expect_stops "filtered: getppid never stops" 0 getppid $F
+expect_stops "close shown (-e trace=desc): two stops, the exit has the error" 2 close -e trace=file,desc
+expect_stops "--no-filter: close is an event: two stops" 2 close --no-filter
+expect_stops "--no-filter: newfstatat is not decoded: no stop" 0 stat --no-filter
+expect_stops "--no-filter: fcntl F_GETFL never stops" 0 getfl --no-filter
+expect_stops "-v of a selection: newfstatat shown, two stops" 2 stat -v -e trace=newfstatat
+expect_stops "--no-seccomp: every call stops twice" 2 getppid --no-seccomp
+}
+

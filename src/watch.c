@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #define DEFAULT_CONF "/etc/compendium/watch.conf"
 #define DEFAULT_DUMP_DIR "/var/lib/compendium"
 #define RING_RECORD_BUDGET (700u * 1000u) /* ~32 MiB of process records */
+#define RING_EXIT_BUDGET (100u * 1000u)    /* ~9 MiB of exit records */
 #define YOUNG_SECONDS 5.0                 /* a process this young counts as new */
 #define MIN_LIFETIME_S 0.25               /* CPU% of a short-lived exit: cpu / max(life, this) */
 #define MAX_INVOLVED 8
@@ -74,6 +76,7 @@ struct wp {
 	char comm[16];
 	bool young;
 	struct cmd_result cmd;    /* command line once the worker has read it (argv NULL until then) */
+	uint64_t cmd_key;         /* pstat_cmd_key() when it was last asked for */
 };
 
 struct involved {
@@ -248,6 +251,23 @@ static uint32_t read_swap_kb(int dirfd)
 }
 
 /*
+ * Ask the worker for the command line when the process is new to us or has
+ * exec'd since (its comm or argv address changed: an execve keeps the pid
+ * and start time). A command line read for the old program is dropped.
+ */
+static void want_cmd(struct watch *w, struct wp *p, const struct pstat *ps, int dirfd)
+{
+	uint64_t key = pstat_cmd_key(ps);
+	if (p->cmd_key == key)
+		return;
+	watch_cmd_result_free(&p->cmd);
+	p->cmd_key = key;
+	/* kernel threads have no command line */
+	if (ps->ppid != 2 && p->pid != 2)
+		watch_cmd_request(w->cmd, p->pid, ps->start, dirfd);
+}
+
+/*
  * Read one process. 'old' is the previous entry for this pid (or NULL).
  * Returns 0 and fills *np, or -errno when it vanished.
  */
@@ -266,6 +286,7 @@ static int read_one(struct watch *w, int pid, struct wp *old, struct wp *np, uin
 			old->dirfd = old->statfd = -1; /* moved */
 			old->cmd.argv = NULL;
 			old->cmd.argc = 0;
+			want_cmd(w, np, &ps, np->dirfd);
 			goto have;
 		}
 		wp_drop(w, old);
@@ -293,6 +314,8 @@ static int read_one(struct watch *w, int pid, struct wp *old, struct wp *np, uin
 		old->cmd.argv = NULL;
 		old->cmd.argc = 0;
 	} else {
+		if (old)
+			wp_drop(w, old); /* the pid was reused while out of the fd budget */
 		memset(np, 0, sizeof(*np));
 		np->pid = pid;
 		np->start = ps.start;
@@ -301,10 +324,9 @@ static int read_one(struct watch *w, int pid, struct wp *old, struct wp *np, uin
 		np->ticks = ps.utime + ps.stime;
 		np->mono = 0;
 		np->cmd = (struct cmd_result){0};
-		/* kernel threads have no command line */
-		if (ps.ppid != 2 && pid != 2)
-			watch_cmd_request(w->cmd, pid, ps.start, dfd);
+		np->cmd_key = 0;
 	}
+	want_cmd(w, np, &ps, dfd);
 	if (w->fds_open + 2 <= w->fd_budget) {
 		np->dirfd = dfd;
 		np->statfd = sfd;
@@ -374,22 +396,34 @@ static void ring_resize(struct watch *w, size_t cap)
 	w->ringcap = cap;
 }
 
-/* Keep the ring's process records under the budget: old snapshots lose their process lists first. */
+/* Keep the ring's process and exit records under their budgets: old snapshots lose their lists first. */
 static void ring_trim(struct watch *w)
 {
-	size_t total = 0;
-	for (size_t i = 0; i < w->ringcap; i++)
+	size_t total = 0, xtotal = 0;
+	for (size_t i = 0; i < w->ringcap; i++) {
 		total += w->ring[i].nprocs;
-	for (uint64_t seq = w->seq > w->ringcap ? w->seq - w->ringcap : 1; total > RING_RECORD_BUDGET && seq < w->seq;
-	     seq++) {
+		xtotal += w->ring[i].nexits;
+	}
+	/* the newest snapshot is kept whole: detection reads it next */
+	for (uint64_t seq = w->seq > w->ringcap ? w->seq - w->ringcap : 1;
+	     (total > RING_RECORD_BUDGET || xtotal > RING_EXIT_BUDGET) && seq + 1 < w->seq; seq++) {
 		struct wsnap *s = snap_of(w, seq);
-		if (!s || !s->nprocs)
+		if (!s)
 			continue;
-		total -= s->nprocs;
-		s->nprocs = 0;
-		free(s->procs);
-		s->procs = NULL;
-		s->procs_cap = 0;
+		if (total > RING_RECORD_BUDGET && s->nprocs) {
+			total -= s->nprocs;
+			s->nprocs = 0;
+			free(s->procs);
+			s->procs = NULL;
+			s->procs_cap = 0;
+		}
+		if (xtotal > RING_EXIT_BUDGET && s->nexits) {
+			xtotal -= s->nexits;
+			s->nexits = 0;
+			free(s->exits);
+			s->exits = NULL;
+			s->exits_cap = 0;
+		}
 	}
 }
 
@@ -536,10 +570,13 @@ static struct wsnap *scan(struct watch *w, uint64_t mono)
 		se->pid = w->nxt[i].pid;
 		se->start_sec = (uint32_t)(boot + w->nxt[i].start / (uint64_t)w->hz);
 	}
-	if (s->exits_cap < ne) {
-		s->exits_cap = (uint32_t)ne;
-		s->exits = xreallocarray(s->exits, ne, sizeof(*s->exits));
+	/* the slot's array fits this interval: one busy interval must not pin a large array for ever */
+	if (s->exits_cap < ne || s->exits_cap > 2 * ne + 256) {
+		s->exits_cap = ne ? (uint32_t)(ne + ne / 4 + 16) : 0;
+		free(s->exits);
+		s->exits = s->exits_cap ? xreallocarray(NULL, s->exits_cap, sizeof(*s->exits)) : NULL;
 	}
+	s->exits_total = (uint32_t)ne;
 	for (size_t i = 0; i < ne; i++) {
 		struct wexit_rec *x = &w->exits[i];
 		const struct seen_ent *se = &w->seen[x->pid & SEEN_MASK];
@@ -554,7 +591,8 @@ static struct wsnap *scan(struct watch *w, uint64_t mono)
 	size_t nc = watch_cmd_results(w->cmd, &w->cres, &w->cres_cap);
 	for (size_t i = 0; i < nc; i++) {
 		struct wp *q = find_in(w->nxt, nn, w->cres[i].pid);
-		if (q && q->start == w->cres[i].start && !q->cmd.argv)
+		/* only a command line read for the program it runs now */
+		if (q && q->start == w->cres[i].start && q->cmd_key == w->cres[i].key && !q->cmd.argv)
 			q->cmd = w->cres[i];
 		else
 			watch_cmd_result_free(&w->cres[i]);
@@ -953,6 +991,10 @@ static void detect(struct watch *w, const struct wsnap *s)
 		if (s->mono - w->births[i].mono <= win || w->births[i].mono > s->mono)
 			w->births[k++] = w->births[i];
 	w->nbirths = k;
+	if (w->capbirths > 4 * k + 4096) {
+		w->capbirths = 2 * k + 1024;
+		w->births = xreallocarray(w->births, w->capbirths, sizeof(*w->births));
+	}
 	if (c->enable_burst_detection && w->nbirths >= (size_t)c->burst_threshold) {
 		struct birth *v = xmalloc(w->nbirths * sizeof(*v));
 		memcpy(v, w->births, w->nbirths * sizeof(*v));
@@ -1054,7 +1096,7 @@ static int fill_dump(void *vctx, int fd)
 
 	struct jsonl_sink *js = jsonl_sink_new(&r, fd);
 	struct evlog *log = r.log;
-	uint64_t nsamples = 0, dropped = 0;
+	uint64_t nsamples = 0, dropped = 0, exits_dropped = 0;
 	struct ev_draft d;
 	char when[96];
 
@@ -1147,7 +1189,9 @@ static int fill_dump(void *vctx, int fd)
 		ev_uint(&d, EVK_NPROCS, y->nprocs);
 		ev_uint(&d, EVK_RUNNING, y->running);
 		ev_uint(&d, EVK_BLOCKED, y->blocked);
-		ev_uint(&d, EVK_EXITS, s->nexits);
+		ev_uint(&d, EVK_EXITS, s->exits_total);
+		if (ctx)
+			exits_dropped += s->exits_total - s->nexits;
 		ev_add(&d, EVK_SAMPLER_CPU, EVF_DUR, s->cost_ns);
 		ev_add(&d, EVK_LAG, EVF_DUR, s->lag_ns);
 		evlog_append(log, &d);
@@ -1206,6 +1250,10 @@ static int fill_dump(void *vctx, int fd)
 	r.t_end = last ? last->mono - t0 : 0;
 	if (dropped)
 		buf_printf(&r.end_extra, "\"samples_dropped\":%llu", (unsigned long long)dropped);
+	/* exit records the ring's budget let go before this dump was written */
+	if (exits_dropped)
+		buf_printf(&r.end_extra, "%s\"exits_dropped\":%llu", dropped ? "," : "",
+			   (unsigned long long)exits_dropped);
 	int rc = jsonl_sink_finish(js);
 	buf_free(&r.header_extra);
 	buf_free(&r.end_extra);
@@ -1310,6 +1358,7 @@ static void flush_pending(struct watch *w, uint64_t mono, bool all)
 			i++;
 	}
 }
+
 
 /* ---- config and setup ---- */
 
@@ -1495,6 +1544,15 @@ static int watch_system(struct run *r)
 
 int watch_main(struct run *r)
 {
+	/*
+	 * A daemon's large arrays (per-snapshot records, exit queues, dumps
+	 * being built) come and go with the load. A fixed threshold keeps them
+	 * mmapped, so freeing one returns it; glibc's default raises the
+	 * threshold after the first free and moves them onto the heap, where
+	 * fragmentation pins the memory (resident size crept up under churn).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 32 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
 	if (opt.npids)
 		return watch_pid_main(r);
 	return watch_system(r);

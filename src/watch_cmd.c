@@ -110,10 +110,16 @@ static void read_cmd(struct watch_cmd *c, const struct creq *q)
 	/* a process in D state may hold its mmap lock forever: leave it alone */
 	if (n <= 0 || pstat_parse(buf, (size_t)n, &ps) || ps.start != q->start || ps.state == 'D' || ps.state == 'Z')
 		return;
+	uint64_t key = pstat_cmd_key(&ps);
 	n = proc_readat(q->dirfd, "cmdline", buf, sizeof(buf));
 	if (n <= 0)
 		return;
-	struct cmd_result r = { .pid = q->pid, .start = q->start };
+	/* an execve between the two reads: the sampler asks again when it sees the new key */
+	char sb[1024];
+	ssize_t sn = proc_readat(q->dirfd, "stat", sb, sizeof(sb));
+	if (sn <= 0 || pstat_parse(sb, (size_t)sn, &ps) || ps.start != q->start || pstat_cmd_key(&ps) != key)
+		return;
+	struct cmd_result r = { .pid = q->pid, .start = q->start, .key = key };
 	size_t len = (size_t)n;
 	if (len > WATCH_CMDLINE_MAX) {
 		len = WATCH_CMDLINE_MAX;

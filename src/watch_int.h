@@ -69,10 +69,17 @@ struct pstat {
 	uint64_t start;        /* starttime, ticks since boot */
 	long num_threads;
 	uint64_t rss_pages;
+	uint64_t arg_start, arg_end; /* where argv lives (0 when the kernel hides it) */
 };
 /* Parse /proc/PID/stat text (comm may hold anything: split on the last ')'). 0 or -EINVAL. */
 int pstat_parse(const char *buf, size_t n, struct pstat *ps);
 /* Read a small /proc file at offset 0 through fd (pread) or openat(dirfd, name). -errno on failure. */
+/*
+ * What the command line depends on: comm and where argv lives. execve
+ * changes both (a process keeps its pid and start time across exec), so a
+ * changed key means the command line must be read again.
+ */
+uint64_t pstat_cmd_key(const struct pstat *ps);
 ssize_t proc_pread(int fd, char *buf, size_t size);
 ssize_t proc_readat(int dirfd, const char *name, char *buf, size_t size);
 
@@ -130,7 +137,7 @@ struct wexit_rec {           /* from taskstats: a process that exited */
 	uint64_t rss_peak_kb;
 	uint64_t read_bytes, write_bytes;
 	uint64_t mono;           /* when it was received */
-	char comm[32];
+	char comm[16];           /* the kernel's comm is at most 15 bytes */
 	bool seen;               /* a scan saw it alive */
 };
 
@@ -145,6 +152,7 @@ struct wsnap {
 	uint32_t nthreads, threads_cap;
 	struct wexit_rec *exits;
 	uint32_t nexits, exits_cap;
+	uint32_t exits_total;    /* exits in the interval (nexits may be fewer after trimming) */
 	uint64_t cost_ns;        /* sampler CPU for this tick */
 	uint64_t lag_ns;         /* wake-up later than the deadline */
 };
@@ -166,6 +174,7 @@ void watch_nl_stop(struct watch_nl *nl);
 struct cmd_result {
 	int pid;
 	uint64_t start;
+	uint64_t key;           /* pstat_cmd_key() of the process when it was read */
 	char **argv;            /* owned; argc strings */
 	int argc;
 	bool truncated;

@@ -308,22 +308,28 @@ size_t watch_nl_drain(struct watch_nl *nl, struct wexit_rec **out, size_t *cap, 
 		*lost = 0;
 		return 0;
 	}
+	/*
+	 * Swap the queue with the caller's buffer instead of copying: no
+	 * allocation churn in the listener's arena, and at most two buffers of
+	 * at most NL_QUEUE_MAX records exist.
+	 */
 	pthread_mutex_lock(&nl->mu);
 	size_t n = nl->nq;
-	if (n > *cap) {
-		*cap = n;
-		*out = xreallocarray(*out, n, sizeof(**out));
-	}
-	if (n)
-		memcpy(*out, nl->q, n * sizeof(**out));
+	struct wexit_rec *q = nl->q;
+	size_t qcap = nl->capq;
+	nl->q = *out;
+	nl->capq = *cap;
 	nl->nq = 0;
-	if (nl->capq > 4096) {
-		free(nl->q);
-		nl->q = NULL;
-		nl->capq = 0;
-	}
 	*lost = nl->lost;
 	pthread_mutex_unlock(&nl->mu);
+	*out = q;
+	*cap = qcap;
+	/* a burst once must not pin its buffer for ever */
+	if (qcap > 4096 && qcap > 4 * n) {
+		size_t nc = n > 1024 ? 2 * n : 2048;
+		*out = xreallocarray(*out, nc, sizeof(**out));
+		*cap = nc;
+	}
 	return n;
 }
 

@@ -94,7 +94,22 @@ int pstat_parse(const char *buf, size_t n, struct pstat *ps)
 	ps->num_threads = (long)v[16];
 	ps->start = v[18];
 	ps->rss_pages = v[20];
+	/* arg_start, arg_end: fields 48 and 49 (Linux 3.5+) */
+	if (nv > 45) {
+		ps->arg_start = v[44];
+		ps->arg_end = v[45];
+	}
 	return 0;
+}
+
+uint64_t pstat_cmd_key(const struct pstat *ps)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (size_t i = 0; i < ps->comm_len; i++)
+		h = (h ^ (unsigned char)ps->comm[i]) * 1099511628211ull;
+	h = (h ^ ps->arg_start) * 1099511628211ull;
+	h = (h ^ ps->arg_end) * 1099511628211ull;
+	return h;
 }
 
 static uint64_t cached_boot;

@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -73,6 +76,73 @@ static void test_stat_self(void **state)
 	assert_int_equal(ps.pid, getpid());
 	assert_int_equal(ps.ppid, getppid());
 	assert_int_equal(ps.state, 'R');
+}
+
+static char **main_argv;
+
+static uint64_t self_key(struct pstat *ps, const char *path)
+{
+	char buf[1024];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	ssize_t n = proc_pread(fd, buf, sizeof(buf));
+	close(fd);
+	assert_true(n > 0);
+	assert_int_equal(pstat_parse(buf, (size_t)n, ps), 0);
+	return pstat_cmd_key(ps);
+}
+
+/* The command-line key: argv's address from stat, and it changes with comm and on execve. */
+static void test_stat_cmd_key(void **state)
+{
+	(void)state;
+	struct pstat ps;
+	uint64_t k1 = self_key(&ps, "/proc/self/stat");
+	assert_true(ps.arg_start > 0);
+	assert_true(ps.arg_start <= (uintptr_t)main_argv[0] && (uintptr_t)main_argv[0] < ps.arg_end);
+	assert_int_equal(self_key(&ps, "/proc/self/stat"), k1);
+	char old[16] = "";
+	prctl(PR_GET_NAME, old);
+	prctl(PR_SET_NAME, "renamed_wt");
+	assert_true(self_key(&ps, "/proc/self/stat") != k1);
+	prctl(PR_SET_NAME, old);
+	assert_int_equal(self_key(&ps, "/proc/self/stat"), k1);
+
+	/* a child named like the program it then execs: comm stays, argv moves */
+	int go[2], done[2];
+	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(done, O_CLOEXEC), 0);
+	pid_t c = fork();
+	if (c == 0) {
+		char b;
+		close(go[1]);
+		close(done[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_NAME, "sleep");
+		if (write(done[1], "r", 1) != 1 || read(go[0], &b, 1) != 1)
+			_exit(1);
+		execl("/bin/sleep", "sleep", "30", (char *)NULL);
+		_exit(127);
+	}
+	close(go[0]);
+	close(done[1]);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", c);
+	struct pstat before, after;
+	char b;
+	assert_int_equal(read(done[0], &b, 1), 1); /* named */
+	uint64_t kb = self_key(&before, path);
+	assert_string_equal(before.comm, "sleep");
+	assert_int_equal(write(go[1], "x", 1), 1);
+	assert_int_equal(read(done[0], &b, 1), 0); /* EOF: the exec closed the child's end */
+	uint64_t ka = self_key(&after, path);
+	assert_int_equal(before.start, after.start);
+	assert_string_equal(after.comm, "sleep");
+	assert_true(ka != kb);
+	close(go[1]);
+	close(done[0]);
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
 }
 
 static void test_conf_defaults_and_sections(void **state)
@@ -210,12 +280,15 @@ static void test_dump_atomic_and_symlink_safe(void **state)
 	buf_free(&err);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	(void)argc;
+	main_argv = argv;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stat_hostile_comm),
 		cmocka_unit_test(test_stat_malformed),
 		cmocka_unit_test(test_stat_self),
+		cmocka_unit_test(test_stat_cmd_key),
 		cmocka_unit_test(test_conf_defaults_and_sections),
 		cmocka_unit_test(test_conf_errors_name_lines),
 		cmocka_unit_test(test_dump_atomic_and_symlink_safe),

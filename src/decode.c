@@ -19,6 +19,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <linux/audit.h>
+#include <linux/kcmp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,7 +193,61 @@ size_t decode_arg_rules(struct decode_argrule *out, size_t max)
 	return 1;
 }
 
-bool decode_exit_wanted(const struct task *t)
+/*
+ * fcntl F_DUPFD(_CLOEXEC) of a single-threaded process without an exit
+ * stop: the new fd is the lowest free fd >= the argument, so at the
+ * process's next syscall entry it is the first fd from there that our
+ * table did not know open and that kcmp(2) finds to be the same open file
+ * as the old one (find(1) makes one such dup per directory).
+ */
+struct dup_pending {
+	int pid, oldfd, from;
+	bool cloexec;
+};
+static struct dup_pending dups[16];
+static unsigned ndups;
+static int kcmp_usable = -1;
+
+static bool kcmp_works(void)
+{
+	if (kcmp_usable < 0) {
+		long r = syscall(SYS_kcmp, getpid(), getpid(), KCMP_FILE, 0, 0);
+		kcmp_usable = r >= 0 || errno == EBADF;
+	}
+	return kcmp_usable;
+}
+
+static void dup_settle(struct proc *p)
+{
+	for (unsigned i = 0; i < ndups; i++) {
+		if (dups[i].pid != p->pid)
+			continue;
+		struct dup_pending d = dups[i];
+		dups[i] = dups[--ndups];
+		struct decode_proc *dp = dec_proc(p);
+		for (int fd = d.from; fd >= 0 && fd < d.from + 4096; fd++) {
+			if (fd == d.oldfd || fdtable_get(dp->fds, fd, 0))
+				continue; /* open before the dup: not its result */
+			long r = syscall(SYS_kcmp, p->pid, p->pid, KCMP_FILE, d.oldfd, fd);
+			if (r == 0) {
+				fdtable_dup(dp->fds, d.oldfd, fd, d.cloexec, p->pid);
+				break;
+			}
+			if (r < 0)
+				break; /* fd not open: the dup failed (EMFILE, EINVAL) */
+		}
+		return;
+	}
+}
+
+static void dup_forget(int pid)
+{
+	for (unsigned i = 0; i < ndups; i++)
+		if (dups[i].pid == pid)
+			dups[i--] = dups[--ndups];
+}
+
+bool decode_exit_wanted(struct task *t)
 {
 	if (opt.verbose || opt.summary_table || t->sc.compat)
 		return true;
@@ -200,8 +255,20 @@ bool decode_exit_wanted(const struct task *t)
 	case SYS_close:
 		/* the fd is gone whatever close returns (EBADF: it was not open) */
 		return sc_selected(&opt, SYS_close);
-	case SYS_fcntl: /* only a new fd's number needs the exit */
-		return (unsigned)t->sc.args[1] == F_DUPFD || (unsigned)t->sc.args[1] == F_DUPFD_CLOEXEC;
+	case SYS_fcntl: { /* only a new fd's number needs the exit */
+		unsigned cmd = (unsigned)t->sc.args[1];
+		if (cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC)
+			return false;
+		struct decode_proc *dp = t->proc ? dec_proc(t->proc) : NULL;
+		int oldfd = (int)t->sc.args[0], from = (int)t->sc.args[2];
+		if (!dp || t->proc->nthreads != 1 || fdtable_shared(dp->fds) || ndups == ARRAY_SIZE(dups) ||
+		    oldfd < 0 || from < 0 || !fdtable_get(dp->fds, oldfd, t->proc->pid) || !kcmp_works())
+			return true;
+		dups[ndups++] = (struct dup_pending){ t->proc->pid, oldfd, from, cmd == F_DUPFD_CLOEXEC };
+		t->sc.ret = -EINPROGRESS; /* the exit handler leaves the table alone */
+		t->sc.is_error = true;
+		return false;
+	}
 	default:
 		return true;
 	}
@@ -283,6 +350,8 @@ void decode_proc_exec(struct proc *p)
 
 void decode_proc_free(struct proc *p)
 {
+	if (ndups)
+		dup_forget(p->pid);
 	if (!p->dec)
 		return;
 	fdtable_unref(p->dec->fds);
@@ -625,6 +694,8 @@ static bool never_returns(const struct syscall *sc)
 
 void decode_syscall_entry(struct task *t)
 {
+	if (ndups && t->proc)
+		dup_settle(t->proc);
 	if (opt.verbose && never_returns(&t->sc) && dec_log && t->proc && record_selected(&t->sc)) {
 		/* recorded now, in time order with the other threads: "exit_group(0) = ?" */
 		struct dec_call c;

@@ -42,9 +42,12 @@ size_t decode_arg_rules(struct decode_argrule *out, size_t max);
 /*
  * At a syscall's entry: false when its exit stop would add nothing, so
  * the tracer may skip it (seccomp) and call decode_syscall_exit at once
- * with ret 0: close of an fd that no event reports, fcntl F_SETFD.
+ * with the t->sc.ret / is_error this leaves (0 unless said): close of an
+ * fd that no event reports, fcntl F_SETFD, and fcntl F_DUPFD* of a
+ * single-threaded process, whose new fd is found at its next syscall
+ * entry with kcmp(2) (ret is then set to a failure so the exit does nothing).
  */
-bool decode_exit_wanted(const struct task *t);
+bool decode_exit_wanted(struct task *t);
 
 /* Syscall entry: t->sc holds nr/arch/args/t_entry. May set t->sc.scratch. */
 void decode_syscall_entry(struct task *t);

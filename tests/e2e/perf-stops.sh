@@ -33,7 +33,7 @@ F="-e trace=file,network,process"
 {
 expect_stops "filtered: fcntl F_GETFL never stops (BPF test of the command)" 0 getfl $F
 expect_stops "filtered: fcntl F_SETFD stops once (decoded at the seccomp stop)" 1 setfd $F
-expect_stops "filtered: F_DUPFD_CLOEXEC twice (its new fd), its close once" 3 dupfd $F
+expect_stops "filtered: F_DUPFD_CLOEXEC once (its fd found by kcmp), its close once" 2 dupfd $F
 expect_stops "filtered: close of an fd no event reports stops once" 1 close $F
 expect_stops "filtered: newfstatat has no decoder: no stop without -v" 0 stat $F
 expect_stops "filtered: openat twice, close once" 3 open $F
@@ -45,4 +45,13 @@ expect_stops "--no-filter: fcntl F_GETFL never stops" 0 getfl --no-filter
 expect_stops "-v of a selection: newfstatat shown, two stops" 2 stat -v -e trace=newfstatat
 expect_stops "--no-seccomp: every call stops twice" 2 getppid --no-seccomp
 }
+
+# a dup found at the next stop names the right directory: openat relative to it
+for m in "-e trace=file,network,process" --no-filter; do
+	# shellcheck disable=SC2086
+	cmp --json "$T/d.jsonl" -q $m -- "$P/bench_stops" dupdir 5 >/dev/null 2>&1
+	got=$(jl "$T/d.jsonl" '[e["path"] for e in of("open") if e.get("path", "").startswith("/usr")]')
+	expect "$m: openat relative to a moved directory fd names /usr/lib" "$got" \
+		'["/usr", "/usr/lib", "/usr", "/usr/lib", "/usr", "/usr/lib", "/usr", "/usr/lib", "/usr", "/usr/lib"]'
+done
 

@@ -2,7 +2,8 @@
 // Counts the ptrace stops a tracer makes it take: runs one kind of call N
 // times and prints "KIND N VCSW", VCSW being the voluntary context switches
 // of the loop (each ptrace stop puts the thread to sleep once).
-// Kinds: getfl setfd dupfd close stat open getppid.
+// Kinds: getfl setfd dupfd close stat open getppid, and dupdir: a directory fd
+// moved by F_DUPFD_CLOEXEC (the original closed), then openat relative to it.
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,13 @@ int main(int argc, char **argv)
 			int d = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY);
 			if (d >= 0)
 				syscall(SYS_close, d);
+		} else if (!strcmp(kind, "dupdir")) {
+			int dir = (int)syscall(SYS_openat, AT_FDCWD, "/usr", O_RDONLY | O_DIRECTORY);
+			int moved = (int)syscall(SYS_fcntl, dir, F_DUPFD_CLOEXEC, 20 + i % 3);
+			syscall(SYS_close, dir);
+			int d = (int)syscall(SYS_openat, moved, "lib", O_RDONLY | O_DIRECTORY);
+			syscall(SYS_close, d);
+			syscall(SYS_close, moved);
 		} else if (!strcmp(kind, "getppid")) {
 			syscall(SYS_getppid);
 		} else {

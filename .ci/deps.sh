@@ -46,11 +46,16 @@ for p in $want; do
 done
 
 # LLVM's libunwind-14-dev Conflicts/Replaces Debian's libunwind-dev (the
-# nongnu libunwind we link). Remove it explicitly, with anything that pulls
-# it in (libc++-14-dev), before installing libunwind-dev.
+# nongnu libunwind we link), and libc++-14-dev depends on it. Remove
+# whichever of them is installed, explicitly, before installing
+# libunwind-dev, rather than leaving apt to pick a side.
 llvm_unwind=""
-if dpkg-query -W -f='${Status}\n' libunwind-14-dev 2>/dev/null | grep -q '^install ok installed'; then
-	llvm_unwind=yes
+for p in libunwind-14-dev libc++-14-dev libc++abi-14-dev; do
+	if dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed'; then
+		llvm_unwind="$llvm_unwind $p"
+	fi
+done
+if [ -n "$llvm_unwind" ]; then
 	case " $missing " in *" libunwind-dev "*) ;; *) missing="$missing libunwind-dev" ;; esac
 fi
 
@@ -64,8 +69,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 if [ -n "$llvm_unwind" ]; then
-	echo "compendium: removing libunwind-14-dev (LLVM), which conflicts with libunwind-dev" >&2
-	apt-get remove -y -q libunwind-14-dev libc++-14-dev libc++abi-14-dev >&2 || true
+	echo "compendium: removing$llvm_unwind (LLVM's libunwind, which conflicts with libunwind-dev)" >&2
+	# shellcheck disable=SC2086
+	apt-get remove -y -q $llvm_unwind >&2
 fi
 echo "compendium: installing:$missing" >&2
 apt-get update -q >&2 || true

@@ -8,7 +8,8 @@ ratios of wall time (traced / untraced, compendium / strace) and of CPU time
 (user+sys of the whole tree, from RUSAGE_CHILDREN: steadier than wall time
 when the machine is busy). Pinned (everything on CPU 0 with taskset) and
 unpinned; unpinned rows add compendium --same-cpu. Also: start-up time,
-microseconds per fully decoded syscall against the ~4.5 us floor, memory
+microseconds per fully decoded syscall against the floor (a minimal
+tracer, ptrace_floor.c, timed on the same machine), memory
 per event, and the cost of a ptrace stop with tracer and tracee on the same
 CPU or on two.
 
@@ -26,7 +27,7 @@ import argparse, os, resource, shutil, statistics, subprocess, sys, tempfile, ti
 BUILD = os.environ.get('BUILD', 'build')
 COMP = os.path.abspath(os.path.join(BUILD, 'compendium'))
 PROGS = os.path.abspath(os.path.join(BUILD, 'progs'))
-FLOOR_US = 4.5
+FLOOR_SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'ptrace_floor.c')
 
 def sh(cmd):
     return ['sh', '-c', cmd]
@@ -121,12 +122,23 @@ def startup(reps):
         s.append(st - b)
     return statistics.median(c), statistics.median(s)
 
+def build_floor():
+    """The minimal tracer (two stops and one GET_SYSCALL_INFO per syscall), or None."""
+    out = os.path.abspath(os.path.join(BUILD, 'bench', 'ptrace_floor'))
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    r = subprocess.run(['cc', '-O2', '-o', out, FLOOR_SRC], stderr=subprocess.DEVNULL)
+    return out if r.returncode == 0 else None
+
 def per_syscall(reps, n=200000):
     """us per syscall (dd does a read and a write per byte), pinned."""
-    out = {'comp': [], 'json': [], 'strace': [], 'comp_cpu': []}
+    out = {'comp': [], 'json': [], 'strace': [], 'comp_cpu': [], 'floor': []}
     cmd = dd(n)
+    floor = build_floor()
     for _ in range(reps):
         b, bc, _, _ = run_timed(cmd, True)
+        if floor:
+            f, _, _, _ = run_timed([floor] + cmd, True)
+            out['floor'].append((f - b) / (2 * n) * 1e6)
         c, cc, _, _ = run_timed([COMP, '--no-filter', '-o', '/dev/null', '--'] + cmd, True)
         j, _, _, _ = run_timed([COMP, '--no-filter', '--json', '/dev/null', '-o', '/dev/null', '--'] + cmd, True)
         s, _, _, _ = run_timed(['strace', '-f', '-y', '-o', '/dev/null', '--'] + cmd, True)
@@ -134,7 +146,7 @@ def per_syscall(reps, n=200000):
         out['comp_cpu'].append((cc - bc) / (2 * n) * 1e6)
         out['json'].append((j - b) / (2 * n) * 1e6)
         out['strace'].append((s - b) / (2 * n) * 1e6)
-    return {k: statistics.median(v) for k, v in out.items()}
+    return {k: statistics.median(v) if v else float('nan') for k, v in out.items()}
 
 def memory_per_event(reps):
     """Growth of compendium's max RSS per event between a small and a big dd."""
@@ -203,7 +215,8 @@ def main():
         p = per_syscall(3)
         print(f'per fully decoded syscall (dd bs=1, pinned, -o /dev/null): {p["comp"]:.2f} us wall, '
               f'{p["comp_cpu"]:.2f} us CPU; with --json /dev/null {p["json"]:.2f} us; '
-              f'strace -f -y {p["strace"]:.2f} us (floor ~{FLOOR_US} us)')
+              f'strace -f -y {p["strace"]:.2f} us; the floor (ptrace_floor.c: two stops and one '
+              f'GET_SYSCALL_INFO) {p["floor"]:.2f} us')
         print(f'memory per event (max RSS growth over 398,000 read/write events): {memory_per_event(3):.0f} bytes')
         if (os.cpu_count() or 1) >= 2:
             same, cross = stop_cost(3)

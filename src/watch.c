@@ -663,6 +663,7 @@ static struct incident *find_incident(struct watch *w, const char *kind, const c
 }
 
 static void take_cmds(struct watch *w, struct pending *p);
+static void write_dump(struct watch *w, struct pending *p, const char *cut);
 
 static void log_trigger(const char *kind, const char *msg)
 {
@@ -691,8 +692,12 @@ static void fire(struct watch *w, const struct wsnap *s, const char *kind, const
 		for (int i = 0; i < MAX_INCIDENTS && !in; i++)
 			if (!w->inc[i].kind[0])
 				in = &w->inc[i];
+		/* every slot used: forget the closed incident that ended first (its cooldown is lost) */
+		for (int i = 0; i < MAX_INCIDENTS; i++)
+			if (!w->inc[i].open && !w->inc[i].dump && (!in || w->inc[i].end < in->end))
+				in = &w->inc[i];
 		if (!in)
-			return; /* every slot busy: the oldest open ones will close first */
+			return; /* every one still open */
 	}
 	memset(in, 0, sizeof(*in));
 	snprintf(in->kind, sizeof(in->kind), "%s", kind);
@@ -707,9 +712,13 @@ static void fire(struct watch *w, const struct wsnap *s, const char *kind, const
 	va_end(ap);
 	log_trigger(kind, msg.data);
 	if (w->npend >= MAX_PENDING) {
-		warnmsg("trigger %s: %d dumps already pending; this one is not written", kind, w->npend);
-		buf_free(&msg);
-		return;
+		/* more triggers than post-trigger windows: write the oldest now, cut short, rather than lose this one */
+		int o = 0;
+		for (int i = 1; i < w->npend; i++)
+			if (w->pend[i]->trig_mono < w->pend[o]->trig_mono)
+				o = i;
+		write_dump(w, w->pend[o], "more triggers pending");
+		w->pend[o] = w->pend[--w->npend];
 	}
 	struct pending *p = xcalloc(1, sizeof(*p));
 	snprintf(p->kind, sizeof(p->kind), "%s", kind);
@@ -846,6 +855,58 @@ static int birth_cmp(const void *a, const void *b)
 	return strncmp(x->comm, y->comm, sizeof(x->comm));
 }
 
+static const struct wproc_rec *find_rec(const struct wsnap *s, int pid)
+{
+	size_t lo = 0, hi = s->nprocs;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->procs[mid].pid < pid)
+			lo = mid + 1;
+		else if (s->procs[mid].pid > pid)
+			hi = mid;
+		else
+			return &s->procs[mid];
+	}
+	return NULL;
+}
+
+/*
+ * One process's memory (RSS + swap) grew by the threshold within the
+ * window. MemAvailable is system-wide: on a busy machine other processes
+ * freeing memory at the same time hide most of a 600 MB allocation from the
+ * memdrop trigger, while the process's own growth is exact.
+ */
+static void detect_memgrow(struct watch *w, const struct wsnap *s)
+{
+	double win = fmax(5, 5 * w->interval);
+	const struct wsnap *ref = snap_before(w, s, win);
+	if (!ref || ref == s)
+		return; /* no baseline yet: everything would look new */
+	uint64_t thr_kb = (uint64_t)(w->conf.process_mem_growth_threshold_mib * 1024);
+	for (size_t i = 0; i < w->ncur; i++) {
+		const struct wp *p = &w->cur[i];
+		uint64_t now_kb = (uint64_t)p->rss_kb + p->swap_kb;
+		if (now_kb < thr_kb)
+			continue;
+		const struct wproc_rec *r = find_rec(ref, p->pid);
+		uint64_t before = r && r->start == p->start ? (uint64_t)r->rss_kb + r->swap_kb : 0;
+		if (now_kb < before + thr_kb)
+			continue;
+		char scope[48];
+		snprintf(scope, sizeof(scope), "pid %d@%llu", p->pid,
+			 (unsigned long long)(watch_boot_time() + p->start / (uint64_t)w->hz));
+		struct involved me = { .pid = p->pid, .start = p->start, .value = (double)(now_kb - before) };
+		memcpy(me.comm, p->comm, sizeof(me.comm));
+		struct buf cm = {0};
+		buf_add(&cm, p->comm, strnlen(p->comm, sizeof(p->comm)));
+		fire(w, s, "memgrow", scope, (double)(now_kb - before) / 1024, w->conf.process_mem_growth_threshold_mib,
+		     &me, 1, "process %d (%s) grew by %.0f MiB to %.0f MiB within %.1f s (threshold %g MiB)", p->pid,
+		     cm.data ? cm.data : "", (double)(now_kb - before) / 1024, (double)now_kb / 1024,
+		     (double)(s->mono - ref->mono) / 1e9, w->conf.process_mem_growth_threshold_mib);
+		buf_free(&cm);
+	}
+}
+
 /*
  * The alphas are the weight of a new sample at the spike daemon's 1 s
  * period; scaled so a faster interval does not make the baseline faster.
@@ -947,6 +1008,8 @@ static void detect(struct watch *w, const struct wsnap *s)
 			     "memory %.1f%% used (threshold %g%%)", used, c->mem_pressure_threshold_pct);
 		}
 	}
+	if (c->enable_memory_detection)
+		detect_memgrow(w, s);
 	if (w->mem_ema_ok)
 		w->mem_ema = ma * avail_mib + (1 - ma) * w->mem_ema;
 	else
@@ -1299,7 +1362,8 @@ static void regrow(struct watch *w, struct pending *p)
 	take_cmds(w, p);
 }
 
-static void write_dump(struct watch *w, struct pending *p, bool final)
+/* Write the dump of a trigger; 'cut' says why its post-trigger window was cut short (NULL: it was not). */
+static void write_dump(struct watch *w, struct pending *p, const char *cut)
 {
 	if (p->ref_seq)
 		regrow(w, p);
@@ -1328,8 +1392,8 @@ static void write_dump(struct watch *w, struct pending *p, bool final)
 		}
 	} else {
 		w->dumps_written++;
-		notemsg("dump written: %s/%s%s", opt.dump_dir ? opt.dump_dir : (w->conf.dump_dir ? w->conf.dump_dir : DEFAULT_DUMP_DIR),
-			name, final ? " (post-trigger window cut short by shutdown)" : "");
+		notemsg("dump written: %s/%s%s%s%s", opt.dump_dir ? opt.dump_dir : (w->conf.dump_dir ? w->conf.dump_dir : DEFAULT_DUMP_DIR),
+			name, cut ? " (post-trigger window cut short: " : "", cut ? cut : "", cut ? ")" : "");
 		free(name);
 		watch_dump_retention(w->dd, w->conf.retention_max_dumps, w->conf.retention_max_age_days,
 				     w->conf.retention_max_total_mib);
@@ -1352,10 +1416,13 @@ static void flush_pending(struct watch *w, uint64_t mono, bool all)
 					: 1;
 		bool ring_full = w->seq + 1 > need + w->ringcap;
 		if (all || mono >= p->due_mono || ring_full) {
-			write_dump(w, p, all && mono < p->due_mono);
+			write_dump(w, p, all && mono < p->due_mono ? "shutdown" : NULL);
 			w->pend[i] = w->pend[--w->npend];
-		} else
+		} else {
+			/* command lines read since the trigger, while their processes are alive */
+			take_cmds(w, p);
 			i++;
+		}
 	}
 }
 

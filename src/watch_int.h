@@ -31,6 +31,7 @@ struct watch_conf {
 	double memory_baseline_alpha;
 	double process_baseline_alpha;
 	/* compendium's own keys */
+	double process_mem_growth_threshold_mib; /* one process's RSS + swap growth within ~5 s */
 	bool enable_burst_detection;
 	long burst_threshold;             /* new processes of one (parent, name) ... */
 	double burst_window_seconds;      /* ... within this many seconds */

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: MIT
 // watch_load: workloads for the --watch tests; each prints what it did.
 //   idle N                    N sleeping children; prints "ready"; SIGTERM ends all
-//   hog NAME SECONDS [SLEEP]  (after SLEEP s idle) spin SECONDS as comm NAME; prints "pid P"
-//   mem NAME MB HOLD          allocate and touch MB MiB quickly, hold HOLD s; prints "pid P"
+//   hog NAME SECONDS [SLEEP]  (after SLEEP s idle) spin as comm NAME until SECONDS of wall time were spent
+//                             with at least 70% of a core (measured, whatever else runs; at most 60 s);
+//                             prints "pid P", then "busy S" (or "starved", exit 3)
+//   short NAME SECONDS        a short-lived hog: spin until it used SECONDS of CPU; prints "pid P", then
+//                             "cpu C life L", its CPU and lifetime as the kernel's exit accounting sees them
+//   mem NAME MB HOLD          allocate MB MiB at once (populated), hold HOLD s or until SIGTERM;
+//                             prints "pid P", then "allocated MB in S s"
 //   burst N SECONDS           N children exec /bin/true spread over SECONDS; prints "ppid P"
 //   reuse NAME_A NAME_B SECS  child A spins SECS, exits; child B gets A's pid (ns_last_pid), spins SECS
 //   churn SECONDS             short-lived children as fast as possible for SECONDS; prints the count
@@ -14,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -66,6 +72,57 @@ static int idle(int n)
 		pause();
 }
 
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Seconds since this process was forked, from its start time in /proc/self/stat (as taskstats counts). */
+static double age_now(void)
+{
+	char buf[1024];
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	char *p = strrchr(buf, ')');
+	unsigned long long start = 0;
+	/* field 22 is the 20th after the comm */
+	for (int f = 3; p && f <= 22; f++) {
+		p = strchr(p + 1, ' ');
+		if (p && f == 22)
+			start = strtoull(p + 1, NULL, 10);
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9 - (double)start / (double)sysconf(_SC_CLK_TCK);
+}
+
+/*
+ * Spin until 'secs' of wall time were spent in 50 ms slices in which this
+ * process had at least 70% of a core: on a loaded machine it spins longer
+ * rather than being a weaker hog than the test claims. -1 after 60 s.
+ */
+static int busy(double secs)
+{
+	double give_up = now() + 60, good = 0;
+	while (good < secs) {
+		if (now() > give_up)
+			return -1;
+		double w0 = now(), c0 = cpu_now();
+		spin(0.05);
+		double dw = now() - w0, dc = cpu_now() - c0;
+		if (dc >= 0.7 * dw)
+			good += dw;
+	}
+	return 0;
+}
+
 static int hog(const char *name, double secs, double sleep_first)
 {
 	prctl(PR_SET_NAME, name);
@@ -73,24 +130,56 @@ static int hog(const char *name, double secs, double sleep_first)
 	fflush(stdout);
 	if (sleep_first > 0)
 		usleep((useconds_t)(sleep_first * 1e6));
-	spin(secs);
+	double t0 = now();
+	if (busy(secs)) {
+		printf("starved\n");
+		return 3;
+	}
+	printf("busy %.2f\n", now() - t0);
 	return 0;
+}
+
+static int short_hog(const char *name, double secs)
+{
+	prctl(PR_SET_NAME, name);
+	printf("pid %d\n", getpid());
+	fflush(stdout);
+	double give_up = now() + 60, cpu;
+	while ((cpu = cpu_now()) < secs) {
+		if (now() > give_up) {
+			printf("starved\n");
+			return 3;
+		}
+		spin(0.005);
+	}
+	printf("cpu %.3f life %.3f\n", cpu, age_now());
+	return 0;
+}
+
+static void on_term_exit(int sig)
+{
+	(void)sig;
+	_exit(0);
 }
 
 static int mem(const char *name, long mb, double hold)
 {
 	prctl(PR_SET_NAME, name);
+	signal(SIGTERM, on_term_exit);
 	printf("pid %d\n", getpid());
 	fflush(stdout);
 	size_t n = (size_t)mb << 20;
-	/* volatile: the compiler may not drop the allocation as unused */
-	volatile char *p = malloc(n);
-	if (!p)
+	double t0 = now();
+	/* populated by the kernel in one call: the allocation is quick whatever the scheduler does */
+	char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (p == MAP_FAILED)
 		return 1;
 	for (size_t i = 0; i < n; i += 4096)
-		p[i] = 1;
+		((volatile char *)p)[i] = 1;
+	printf("allocated %ld in %.2f s\n", mb, now() - t0);
+	fflush(stdout);
 	usleep((useconds_t)(hold * 1e6));
-	free((void *)p);
+	munmap(p, n);
 	return 0;
 }
 
@@ -204,6 +293,8 @@ int main(int argc, char **argv)
 		return idle(atoi(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "hog"))
 		return hog(argv[2], atof(argv[3]), argc > 4 ? atof(argv[4]) : 0);
+	if (argc >= 4 && !strcmp(argv[1], "short"))
+		return short_hog(argv[2], atof(argv[3]));
 	if (argc >= 5 && !strcmp(argv[1], "mem"))
 		return mem(argv[2], atol(argv[3]), atof(argv[4]));
 	if (argc >= 4 && !strcmp(argv[1], "burst"))
@@ -212,6 +303,6 @@ int main(int argc, char **argv)
 		return reuse(argv[2], argv[3], atof(argv[4]));
 	if (argc >= 3 && !strcmp(argv[1], "churn"))
 		return churn(atof(argv[2]));
-	fprintf(stderr, "usage: watch_load idle N | hog NAME S [SLEEP] | mem NAME MB HOLD | burst N S | reuse A B S | churn S\n");
+	fprintf(stderr, "usage: watch_load idle N | hog NAME S [SLEEP] | short NAME S | mem NAME MB HOLD | burst N S | reuse A B S | churn S\n");
 	return 2;
 }

@@ -172,6 +172,7 @@ struct watch {
 	uint64_t last_fail_log;
 	uint64_t cpu_prev;
 	uint64_t dumps_written;
+	uint64_t last_trim;       /* when malloc_trim last ran */
 	uint64_t fire_ref_seq;    /* set around fire() by the memory/swap detectors */
 	bool fire_swap;
 };
@@ -1582,6 +1583,15 @@ static int watch_system(struct run *r)
 		s->lag_ns = woke > mono ? woke - mono : 0;
 		detect(w, s);
 		flush_pending(w, woke, false);
+		/*
+		 * Freed memory inside the heap (a dump built, a burst of exits let
+		 * go) stays resident until trimmed: once a second, give back the
+		 * free pages, so the resident size follows what is in use.
+		 */
+		if (woke - w->last_trim >= 1000000000ull) {
+			malloc_trim(0);
+			w->last_trim = woke;
+		}
 		uint64_t c = proc_cpu_ns();
 		s->cost_ns = c - w->cpu_prev;
 		w->cpu_prev = c;

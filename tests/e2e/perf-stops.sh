@@ -33,6 +33,7 @@ F="-e trace=file,network,process"
 {
 expect_stops "filtered: fcntl F_GETFL never stops (BPF test of the command)" 0 getfl $F
 expect_stops "filtered: fcntl F_SETFD stops once (decoded at the seccomp stop)" 1 setfd $F
+expect_stops "filtered: F_SETFD clearing FD_CLOEXEC stops once too" 1 clearfd $F
 expect_stops "filtered: F_DUPFD_CLOEXEC once (its fd found by kcmp), its close once" 2 dupfd $F
 expect_stops "filtered: close of an fd no event reports stops once" 1 close $F
 expect_stops "filtered: newfstatat has no decoder: no stop without -v" 0 stat $F
@@ -45,6 +46,12 @@ expect_stops "--no-filter: fcntl F_GETFL never stops" 0 getfl --no-filter
 expect_stops "-v of a selection: newfstatat shown, two stops" 2 stat -v -e trace=newfstatat
 expect_stops "--no-seccomp: every call stops twice" 2 getppid --no-seccomp
 }
+
+# F_SETFD(FD_CLOEXEC) decoded at its seccomp stop still closes the fd at
+# exec: the new image's read of fd 40 fails EBADF and names no file
+cmp --json "$T/c.jsonl" -q --no-filter -- "$P/bench_stops" cloexec 1 >/dev/null 2>&1
+got=$(jl "$T/c.jsonl" '[(e.get("err"), e.get("path")) for e in of("read") if e.get("fd") == 40]')
+expect "close-on-exec set by F_SETFD at its entry: fd 40 is gone after exec" "$got" '[["EBADF", null]]'
 
 # a dup found at the next stop names the right directory: openat relative to it
 for m in "-e trace=file,network,process" --no-filter; do

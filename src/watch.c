@@ -694,9 +694,12 @@ static void fire(struct watch *w, const struct wsnap *s, const char *kind, const
 			if (!w->inc[i].kind[0])
 				in = &w->inc[i];
 		/* every slot used: forget the closed incident that ended first (its cooldown is lost) */
-		for (int i = 0; i < MAX_INCIDENTS; i++)
-			if (!w->inc[i].open && !w->inc[i].dump && (!in || w->inc[i].end < in->end))
-				in = &w->inc[i];
+		struct incident *old = NULL;
+		for (int i = 0; i < MAX_INCIDENTS && !in; i++)
+			if (!w->inc[i].open && !w->inc[i].dump && (!old || w->inc[i].end < old->end))
+				old = &w->inc[i];
+		if (!in)
+			in = old;
 		if (!in)
 			return; /* every one still open */
 	}

@@ -3,7 +3,7 @@
 //   idle N                    N sleeping children; prints "ready"; SIGTERM ends all
 //   hog NAME SECONDS [SLEEP]  (after SLEEP s idle) spin as comm NAME until SECONDS of wall time were spent
 //                             with at least 70% of a core (measured, whatever else runs; at most 60 s);
-//                             prints "pid P", then "busy S" (or "starved", exit 3)
+//                             prints "pid P", "ppid Q", then "busy S" (or "starved", exit 3)
 //   short NAME SECONDS        a short-lived hog: spin until it used SECONDS of CPU; prints "pid P", then
 //                             "cpu C life L", its CPU and lifetime as the kernel's exit accounting sees them
 //   mem NAME MB HOLD          allocate MB MiB at once (populated), hold HOLD s or until SIGTERM;
@@ -126,7 +126,7 @@ static int busy(double secs)
 static int hog(const char *name, double secs, double sleep_first)
 {
 	prctl(PR_SET_NAME, name);
-	printf("pid %d\n", getpid());
+	printf("pid %d\nppid %d\n", getpid(), getppid());
 	fflush(stdout);
 	if (sleep_first > 0)
 		usleep((useconds_t)(sleep_first * 1e6));

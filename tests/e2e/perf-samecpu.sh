@@ -40,3 +40,4 @@ expect "--pid: the target's CPU affinity is unchanged" "$(grep Cpus_allowed_list
 expect "--pid: no same_cpu in the header" "$(jl "$T/p.jsonl" '"same_cpu" in hdr')" "False"
 kill $tp 2>/dev/null
 wait $tp 2>/dev/null
+exit 0

@@ -735,7 +735,8 @@ static void fire(struct watch *w, const struct wsnap *s, const char *kind, const
 	p->trig_real = s->real;
 	p->due_mono = s->mono + (uint64_t)(w->conf.post_trigger_seconds * 1e9);
 	p->ninv = ninv < MAX_INVOLVED ? ninv : MAX_INVOLVED;
-	memcpy(p->inv, inv, (size_t)p->ninv * sizeof(*inv));
+	if (p->ninv) /* PSI triggers name no process (inv NULL) */
+		memcpy(p->inv, inv, (size_t)p->ninv * sizeof(*inv));
 	take_cmds(w, p);
 	struct buf tj = {0};
 	watch_conf_json(&w->conf, &tj);

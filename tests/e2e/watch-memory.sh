@@ -3,8 +3,9 @@
 # Bounded memory: under process churn (fork storms and 1,000 processes
 # coming and going, five rounds) the sampler's resident size plateaus. The
 # measure is RssAnon, the sampler's own memory (RssFile moves with the page
-# cache of shared libraries). After each round the ring (60 snapshots of
-# 0.05 s) has forgotten it; rounds 3-5 must not grow beyond round 2, when
+# cache of shared libraries). After each round the ring (20 snapshots of
+# 0.05 s: forgotten in 3.5 s even when a loaded machine makes the sampler
+# skip ticks) has forgotten it; rounds 3-5 must not grow beyond round 2, when
 # every structure has been sized for this load. Before the fix the
 # per-snapshot exit arrays only ever grew (a CI run saw 12.9 -> 20.4 MB).
 . "$TOP/tests/lib.sh"
@@ -14,7 +15,7 @@ W=$P/watch_load
 WPID= IPID=
 trap 'for p in $IPID $WPID; do kill -TERM $p 2>/dev/null; done; rm -rf "$T"' EXIT
 mkdir -m 0700 "$T/d"
-printf 'sampling_interval_seconds = 0.05\npost_trigger_seconds = 0.5\n' >"$T/c.conf"
+printf 'sampling_interval_seconds = 0.05\nring_buffer_capacity = 20\npost_trigger_seconds = 0.5\n' >"$T/c.conf"
 chmod 0600 "$T/c.conf"
 setsid "$T/prio" $ENVI "$C" --watch --config "$T/c.conf" --dump-dir "$T/d" 2>"$T/watch.err" &
 WPID=$!
@@ -57,7 +58,14 @@ kill -TERM $WPID
 wait $WPID
 WPID=
 echo "# RssAnon after rounds 2-5: $all kB; VmHWM $hwm kB; $(tr '\n' ' ' <"$T/churn.out")"
-check "resident size plateaus under churn (RssAnon $r2 kB after round 2, at most $max kB after 3-5)" \
-	[ "$max" -le $((r2 + r2 / 10 + 1024)) ]
-check "peak resident size bounded (VmHWM $hwm kB < 64 MiB)" [ "$hwm" -lt 65536 ]
+if [ -n "${SANITIZE:-}" ]; then
+	# ASan keeps freed memory in quarantine and shadows all of it: the churn
+	# ran under the sanitizer, the sizes are not the sampler's own
+	skip "resident size plateaus under churn (built with SANITIZE=$SANITIZE)"
+	skip "peak resident size bounded (built with SANITIZE=$SANITIZE)"
+else
+	check "resident size plateaus under churn (RssAnon $r2 kB after round 2, at most $max kB after 3-5)" \
+		[ "$max" -le $((r2 + r2 / 10 + 1024)) ]
+	check "peak resident size bounded (VmHWM $hwm kB < 64 MiB)" [ "$hwm" -lt 65536 ]
+fi
 check "the sampler kept working (dumps written)" grep -q 'dump written' "$T/watch.err"

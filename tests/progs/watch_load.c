@@ -9,7 +9,7 @@
 //   mem NAME MB HOLD          allocate MB MiB at once (populated), hold HOLD s or until SIGTERM;
 //                             prints "pid P", then "allocated MB in S s"
 //   burst N SECONDS           N children exec /bin/true spread over SECONDS; prints "ppid P"
-//   reuse NAME_A NAME_B SECS  child A spins SECS, exits; child B gets A's pid (ns_last_pid), spins SECS
+//   reuse NAME_A NAME_B SECS  child A spins SECS (as hog), exits; child B gets A's pid (ns_last_pid), spins SECS
 //   churn SECONDS             short-lived children as fast as possible for SECONDS; prints the count
 //   threads N SECONDS         N extra threads sleeping SECONDS; prints "pid P"
 #include <errno.h>
@@ -221,7 +221,7 @@ static int reuse(const char *a, const char *b, double secs)
 		pid_t pa = fork();
 		if (pa == 0) {
 			prctl(PR_SET_NAME, a);
-			spin(secs);
+			busy(secs);
 			_exit(0);
 		}
 		waitpid(pa, NULL, 0);
@@ -234,7 +234,7 @@ static int reuse(const char *a, const char *b, double secs)
 			if (getpid() != pa)
 				_exit(3);
 			prctl(PR_SET_NAME, b);
-			spin(secs);
+			busy(secs);
 			_exit(0);
 		}
 		int st;

@@ -1012,6 +1012,9 @@ static void print_times(struct sum *s, struct buf *b)
 	buf_adds(b, "   CPU ");
 	fmt_secs(b, s->r->cpu_user + s->r->cpu_sys);
 	buf_printf(b, " (user %.3fs, sys %.3fs)\n", s->r->cpu_user, s->r->cpu_sys);
+	if (opt.same_cpu && s->r->same_cpu >= 0)
+		buf_printf(b, " CPU use:  tracer and command on CPU %d only (--same-cpu)\n",
+			   s->r->same_cpu);
 }
 
 void summary_print(struct run *r, int fd)

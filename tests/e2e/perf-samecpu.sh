@@ -40,4 +40,14 @@ expect "--pid: the target's CPU affinity is unchanged" "$(grep Cpus_allowed_list
 expect "--pid: no same_cpu in the header" "$(jl "$T/p.jsonl" '"same_cpu" in hdr')" "False"
 kill $tp 2>/dev/null
 wait $tp 2>/dev/null
+# the choice is shown in the summary
+cmp --same-cpu -- true >/dev/null 2>"$T/sum"
+if grep -q "CPU use:  tracer and command on CPU [0-9]* only (--same-cpu)" "$T/sum"; then
+	ok "the summary shows the --same-cpu choice"
+else
+	fail "the summary does not show --same-cpu: $(cat "$T/sum")"
+fi
+cmp -- true >/dev/null 2>"$T/sum"
+if grep -q "CPU use:" "$T/sum"; then fail "summary shows a CPU choice without --same-cpu"; else ok "no CPU line without --same-cpu"; fi
+
 exit 0

@@ -116,7 +116,7 @@ void json_cstr(struct buf *b, const char *s)
 		json_null(b);
 }
 
-static int hexval(unsigned char c)
+int json_hexval(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -143,9 +143,9 @@ size_t json_unescape_bytes(struct buf *out, const char *p, size_t n)
 		if (i + 1 < n && s[i + 1] == '\\') {
 			buf_addc(out, '\\');
 			i += 2;
-		} else if (i + 3 < n && s[i + 1] == 'x' && hexval(s[i + 2]) >= 0 &&
-			   hexval(s[i + 3]) >= 0) {
-			buf_addc(out, (char)(hexval(s[i + 2]) << 4 | hexval(s[i + 3])));
+		} else if (i + 3 < n && s[i + 1] == 'x' && json_hexval(s[i + 2]) >= 0 &&
+			   json_hexval(s[i + 3]) >= 0) {
+			buf_addc(out, (char)(json_hexval(s[i + 2]) << 4 | json_hexval(s[i + 3])));
 			i += 4;
 		} else {
 			buf_addc(out, '\\');

@@ -72,4 +72,7 @@ size_t json_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* True if the n bytes are entirely valid UTF-8 (json_utf8_decode rules). */
 bool json_utf8_valid(const void *s, size_t n);
 
+/* The value of hex digit c (0-9, a-f, A-F), or -1. */
+int json_hexval(unsigned char c);
+
 #endif

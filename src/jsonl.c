@@ -18,17 +18,6 @@
 #include "termesc.h"
 #include "xlat.h"
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 #define JSONL_FLUSH_AT (64u << 10)
 
 #define JSONL_FLUSH_NS (200 * 1000000ull)
@@ -589,7 +578,7 @@ static bool is_hex_form(const char *s, size_t n, uint64_t *v)
 		return false;
 	uint64_t x = 0;
 	for (size_t i = 2; i < n; i++) {
-		int h = hexval((unsigned char)s[i]);
+		int h = json_hexval((unsigned char)s[i]);
 		if (h < 0 || (s[i] >= 'A' && s[i] <= 'F'))
 			return false;
 		x = x << 4 | (uint64_t)h;

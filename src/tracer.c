@@ -1434,15 +1434,7 @@ static int count_tasks(int pid)
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	DIR *d = opendir(path);
-	if (!d)
-		return 0;
-	int n = 0;
-	struct dirent *de;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
+	return d ? (int)count_dir_entries(d) : 0;
 }
 
 static void check_target(int pid)

@@ -3,6 +3,7 @@
 #ifndef COMPENDIUM_UTIL_H
 #define COMPENDIUM_UTIL_H
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,6 +57,9 @@ uint64_t now_ns(void);
 
 /* write() the whole buffer, retrying on EINTR and short writes. 0 or -errno. */
 int write_all(int fd, const void *p, size_t n);
+
+/* Count the entries of d other than "." and ".." (and dot files), then closedir(d). */
+long count_dir_entries(DIR *d);
 
 /* Parse a decimal integer in [min, max]; 0 on success, -EINVAL/-ERANGE. */
 int parse_ll(const char *s, long long min, long long max, long long *out);

@@ -142,13 +142,7 @@ static long count_fds(int dirfd)
 			close(fd);
 		return -1;
 	}
-	long n = 0;
-	struct dirent *de;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
+	return count_dir_entries(d);
 }
 
 static uint64_t io_field(const char *buf, const char *key)

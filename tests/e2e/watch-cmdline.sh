@@ -5,7 +5,7 @@
 # The command line is the one after execve, not the one the sampler read
 # first (a process keeps its pid and start time across exec).
 . "$TOP/tests/lib.sh"
-printf '#!/bin/sh\necho -10 >/proc/self/autogroup 2>/dev/null\nexec nice -n -10 "$@"\n' >"$T/prio"
+printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
 chmod +x "$T/prio"
 WPID=
 trap '[ -n "$WPID" ] && kill -TERM $WPID 2>/dev/null; rm -rf "$T"' EXIT

@@ -4,7 +4,7 @@
 # ptrace as a JSON Lines time series with a summary; --sample SECONDS while
 # tracing records CPU% and RSS of the traced processes as counter events.
 . "$TOP/tests/lib.sh"
-printf '#!/bin/sh\necho -10 >/proc/self/autogroup 2>/dev/null\nexec nice -n -10 "$@"\n' >"$T/prio"
+printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
 chmod +x "$T/prio"
 W=$P/watch_load
 

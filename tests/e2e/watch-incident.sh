@@ -5,7 +5,7 @@
 # trigger carries the incident's duration; memory use above a (test-low)
 # threshold for the whole run gives one dump, still ongoing.
 . "$TOP/tests/lib.sh"
-printf '#!/bin/sh\necho -10 >/proc/self/autogroup 2>/dev/null\nexec nice -n -10 "$@"\n' >"$T/prio"
+printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
 chmod +x "$T/prio"
 WPID=
 trap '[ -n "$WPID" ] && kill -TERM $WPID 2>/dev/null; rm -rf "$T"' EXIT

@@ -4,7 +4,7 @@
 # never merged: every record carries its start time, each (pid, start) has
 # one name, and each process gets its own trigger.
 . "$TOP/tests/lib.sh"
-printf '#!/bin/sh\necho -10 >/proc/self/autogroup 2>/dev/null\nexec nice -n -10 "$@"\n' >"$T/prio"
+printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
 chmod +x "$T/prio"
 WPID=
 trap '[ -n "$WPID" ] && kill -TERM $WPID 2>/dev/null; rm -rf "$T"' EXIT

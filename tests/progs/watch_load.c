@@ -2,10 +2,12 @@
 // watch_load: workloads for the --watch tests; each prints what it did.
 //   idle N                    N sleeping children; prints "ready"; SIGTERM ends all
 //   hog NAME SECONDS [SLEEP]  (after SLEEP s idle) spin as comm NAME until SECONDS of wall time were spent
-//                             with at least 70% of a core (measured, whatever else runs; at most 60 s);
+//                             with at least 70% of a core (measured, whatever else runs; at most 120 s);
 //                             prints "pid P", "ppid Q", then "busy S" (or "starved", exit 3)
-//   short NAME SECONDS        a short-lived hog: spin until it used SECONDS of CPU; prints "pid P", then
-//                             "cpu C life L", its CPU and lifetime as the kernel's exit accounting sees them
+//   shorts NAME SECONDS COUNT SHARE TRIES
+//                             short-lived hogs forked one after another, each spinning until it used
+//                             SECONDS of CPU: "pid P cpu C life L" each, "good P" for those that had at
+//                             least SHARE of a core over their life; until COUNT good or TRIES children
 //   mem NAME MB HOLD          allocate MB MiB at once (populated), hold HOLD s or until SIGTERM;
 //                             prints "pid P", then "allocated MB in S s"
 //   burst N SECONDS           N children exec /bin/true spread over SECONDS; prints "ppid P"
@@ -106,11 +108,11 @@ static double age_now(void)
 /*
  * Spin until 'secs' of wall time were spent in 50 ms slices in which this
  * process had at least 70% of a core: on a loaded machine it spins longer
- * rather than being a weaker hog than the test claims. -1 after 60 s.
+ * rather than being a weaker hog than the test claims. -1 after 120 s.
  */
 static int busy(double secs)
 {
-	double give_up = now() + 60, good = 0;
+	double give_up = now() + 120, good = 0;
 	while (good < secs) {
 		if (now() > give_up)
 			return -1;
@@ -139,21 +141,38 @@ static int hog(const char *name, double secs, double sleep_first)
 	return 0;
 }
 
-static int short_hog(const char *name, double secs)
+/*
+ * Short-lived hogs forked one after the other by this (prioritised)
+ * process: each spins until it used SECS of CPU and says "pid P cpu C life
+ * L" as the kernel's exit accounting will see it, and "good P" when that was
+ * at least SHARE of a core. Stops after COUNT good ones or TRIES children.
+ */
+static int short_hogs(const char *name, double secs, int count, double share, int tries)
 {
-	prctl(PR_SET_NAME, name);
-	printf("pid %d\n", getpid());
-	fflush(stdout);
-	double give_up = now() + 60, cpu;
-	while ((cpu = cpu_now()) < secs) {
-		if (now() > give_up) {
-			printf("starved\n");
-			return 3;
+	int good = 0;
+	for (int t = 0; t < tries && good < count; t++) {
+		fflush(stdout);
+		pid_t c = fork();
+		if (c == 0) {
+			prctl(PR_SET_NAME, name);
+			double give_up = now() + 60, cpu;
+			while ((cpu = cpu_now()) < secs && now() < give_up)
+				spin(0.005);
+			double life = age_now();
+			printf("pid %d cpu %.3f life %.3f\n", getpid(), cpu, life);
+			if (cpu >= secs && cpu >= share * life)
+				printf("good %d\n", getpid());
+			fflush(stdout);
+			_exit(cpu >= secs && cpu >= share * life ? 0 : 1);
 		}
-		spin(0.005);
+		int st;
+		if (c < 0 || waitpid(c, &st, 0) < 0)
+			return 1;
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			good++;
+		usleep(300000);
 	}
-	printf("cpu %.3f life %.3f\n", cpu, age_now());
-	return 0;
+	return good == count ? 0 : 1;
 }
 
 static void on_term_exit(int sig)
@@ -293,8 +312,8 @@ int main(int argc, char **argv)
 		return idle(atoi(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "hog"))
 		return hog(argv[2], atof(argv[3]), argc > 4 ? atof(argv[4]) : 0);
-	if (argc >= 4 && !strcmp(argv[1], "short"))
-		return short_hog(argv[2], atof(argv[3]));
+	if (argc >= 7 && !strcmp(argv[1], "shorts"))
+		return short_hogs(argv[2], atof(argv[3]), atoi(argv[4]), atof(argv[5]), atoi(argv[6]));
 	if (argc >= 5 && !strcmp(argv[1], "mem"))
 		return mem(argv[2], atol(argv[3]), atof(argv[4]));
 	if (argc >= 4 && !strcmp(argv[1], "burst"))
@@ -303,6 +322,6 @@ int main(int argc, char **argv)
 		return reuse(argv[2], argv[3], atof(argv[4]));
 	if (argc >= 3 && !strcmp(argv[1], "churn"))
 		return churn(atof(argv[2]));
-	fprintf(stderr, "usage: watch_load idle N | hog NAME S [SLEEP] | short NAME S | mem NAME MB HOLD | burst N S | reuse A B S | churn S\n");
+	fprintf(stderr, "usage: watch_load idle N | hog NAME S [SLEEP] | shorts NAME S COUNT SHARE TRIES | mem NAME MB HOLD | burst N S | reuse A B S | churn S\n");
 	return 2;
 }

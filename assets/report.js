@@ -1106,6 +1106,7 @@ async function main() {
   $("loading").hidden = true;
   drawTimeline();
   mark("timeline");
+  timing.ready = Math.round(performance.now());
   document.body.dataset.ready = "1";
   document.body.dataset.timing = JSON.stringify(timing);
 }

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # The HTML report at a million events (issue 4): file size, time to render
 # it from the in-memory event log, and in headless chromium the first full
-# frame, zoom redraws and the jump to the last table row. Figures only; no
+# frame (the cold first open and the median of 3 further opens, with the
+# load phases of each), zoom redraws (16 steps in and out, median), the
+# full-range redraw and the jump to the last table row. Figures only; no
 # pass/fail threshold (targets: <= 15 MB, < 1 s render, < 2 s first frame,
 # < 100 ms zoom redraw).
 set -eu
@@ -16,6 +18,7 @@ cc -std=gnu11 -O2 -D_GNU_SOURCE -Isrc -I"$BUILD/gen" -o "$BUILD/bench/report_gen
 	$objs $gen $(pkg-config --libs libunwind-ptrace libunwind-generic capstone libcjson zlib) -lpthread -lm
 out=$(mktemp -d /tmp/compendium-bench.XXXXXX)
 trap 'rm -rf "$out"' EXIT
+echo "machine load: $(uptime | sed 's/.*load average/load average/')"
 echo "report of $N synthetic events (random mix: file, I/O, network, memory, counters; 8 processes)"
 for k in 1 2 3; do
 	"$BUILD/bench/report_gen" "$N" "$out/r.html" 2>/dev/null | sed "s/^/  run $k: /"

@@ -306,34 +306,50 @@ async function crash(p) {
   ok(d.heads.includes("stack") && /#0 0x[0-9a-f]+ /.test(d.text), "its stack frames are shown");
 }
 
-async function bench(p) {
-  const first = p.loadMs;
-  const zoom = [];
-  for (let k = 0; k < 6; k++) {
-    zoom.push(await p.evaluate(() => new Promise((r) => {
-      const t0 = performance.now();
-      document.dispatchEvent(new KeyboardEvent("keydown", { key: "+", bubbles: true }));
-      requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now() - t0)));
-    })));
+// Figures for tests/bench/report_bench.sh. Each open is a new page in the
+// same browser: the first is the cold one (just-launched browser), then 3 more.
+const median = (a) => { const s = a.slice().sort((x, y) => x - y), m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const keyFrame = (p, key) => p.evaluate((key) => new Promise((r) => {
+  // keydown to the second animation frame after it: the redraw is painted
+  const t0 = performance.now();
+  document.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
+  requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now() - t0)));
+}), key);
+async function bench(p, o) {
+  const b = h.current;
+  const phases = async (q) => JSON.parse(await q.evaluate(() => document.body.dataset.timing));
+  const opens = [{ ms: p.loadMs, ph: await phases(p) }];
+  for (let k = 0; k < 3; k++) {
+    await p.close();
+    p = await h.open(b, o.report);
+    opens.push({ ms: p.loadMs, ph: await phases(p) });
   }
-  const full = await p.evaluate(() => new Promise((r) => {
-    const t0 = performance.now();
-    document.dispatchEvent(new KeyboardEvent("keydown", { key: "0", bubbles: true }));
-    requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now() - t0)));
-  }));
+  const warm = opens.slice(1).map((x) => x.ms);
+  console.log("first full frame, cold (first open in a just-launched browser; navigation to drawn timeline and table): " + opens[0].ms + " ms");
+  console.log("first full frame, 3 further opens (a new page each): " + warm.join(", ") + " ms (median " + median(warm) + ")");
+  opens.forEach((x, k) => console.log("  open " + (k + 1) + " phases (ms; 'ready' is navigation start to drawn, in the page): " + JSON.stringify(x.ph)));
+  // zoom: 8 steps in ('+', half the range each) from the full range, then 8 out ('-')
+  await p.waitForTimeout(300);
+  const zin = [], zout = [];
+  for (let k = 0; k < 8; k++) zin.push(await keyFrame(p, "+"));
+  for (let k = 0; k < 8; k++) zout.push(await keyFrame(p, "-"));
+  const zall = zin.concat(zout);
+  console.log("zoom redraw (keydown to the second frame after it), in: " + zin.map((z) => z.toFixed(0)).join(", ") +
+    "; out: " + zout.map((z) => z.toFixed(0)).join(", ") + " ms (median of " + zall.length + ": " + median(zall).toFixed(0) + ")");
+  // full range from a zoomed view ('0'), 3 times
+  const full = [];
+  for (let k = 0; k < 3; k++) { await keyFrame(p, "+"); await keyFrame(p, "+"); full.push(await keyFrame(p, "0")); }
+  console.log("full-range redraw ('0' from 1/4 of the range): " + full.map((z) => z.toFixed(0)).join(", ") + " ms (median " + median(full).toFixed(0) + ")");
   await p.focus("#tbody");
   const t0 = Date.now();
   await p.keyboard.press("End");
   await nextFrame(p);
   const endMs = Date.now() - t0;
   const heap = await p.evaluate(() => performance.memory ? performance.memory.usedJSHeapSize : 0);
-  console.log("first full frame: " + first + " ms (navigation to drawn timeline and table)");
-  console.log("zoom redraw: " + zoom.map((z) => z.toFixed(0)).join(", ") + " ms (median " + zoom.slice().sort((a, b) => a - b)[3].toFixed(0) + ")");
-  console.log("full-range redraw: " + full.toFixed(0) + " ms");
-  console.log("table jump to last row: " + endMs + " ms");
-  console.log("JS heap: " + (heap / 1048576).toFixed(0) + " MiB");
-  console.log("load phases (ms): " + await p.evaluate(() => document.body.dataset.timing));
+  console.log("table jump to last row (End key to the second frame): " + endMs + " ms");
+  console.log("JS heap after all that: " + (heap / 1048576).toFixed(0) + " MiB");
   ok(await rowsCount(p) > 0, "the report rendered");
+  return p;
 }
 
 (async () => {
@@ -348,7 +364,8 @@ async function bench(p) {
     p = await h.open(b, o.report);
     const modes = { lanes, scroll, hostile, warning, watch, crash, bench };
     if (!modes[o.mode]) throw new Error("unknown mode " + o.mode);
-    await modes[o.mode](p, o);
+    // a mode that opens pages of its own returns the one still open
+    p = (await modes[o.mode](p, o)) || p;
     if (o.mode === "hostile") await cspSelfTest(b, o.report);
     await p.waitForTimeout(100);
   } catch (e) {

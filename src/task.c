@@ -11,25 +11,35 @@
 #include "util.h"
 
 /*
- * Chained hashes with intrusive links. Nodes wrap the public structs so
- * task.h stays free of hash details; tasks and procs never move in memory.
+ * Two chained hashes (tasks by tid, procs by pid) sharing one intrusive
+ * link type. Nodes wrap the public structs so task.h stays free of hash
+ * details; tasks and procs never move in memory.
  */
+struct link {
+	struct link *next;
+	int key;
+};
+
+struct hash {
+	struct link **b;
+	size_t cap, count;
+};
+
 struct task_node {
+	struct link l; /* first: a link is its node */
 	struct task t;
-	struct task_node *next;
 };
 
 struct proc_node {
+	struct link l;
 	struct proc p;
-	struct proc_node *next;
 };
 
 struct taskset {
-	struct task_node **tb;
-	size_t tcap, tcount;
-	struct proc_node **pb;
-	size_t pcap, pcount;
+	struct hash tasks, procs;
 };
+
+#define NODE_OF(ptr, type, member) ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
 static size_t slot(int id, size_t cap)
 {
@@ -37,165 +47,142 @@ static size_t slot(int id, size_t cap)
 	return (h ^ (h >> 16)) & (cap - 1);
 }
 
+static void hash_init(struct hash *h)
+{
+	h->cap = 64;
+	h->count = 0;
+	h->b = xcalloc(h->cap, sizeof(*h->b));
+}
+
+static struct link *hash_find(const struct hash *h, int key)
+{
+	for (struct link *l = h->b[slot(key, h->cap)]; l; l = l->next)
+		if (l->key == key)
+			return l;
+	return NULL;
+}
+
+static void hash_insert(struct hash *h, struct link *l)
+{
+	if (h->count + 1 > h->cap) {
+		size_t ncap = h->cap * 2;
+		struct link **nb = xcalloc(ncap, sizeof(*nb));
+		for (size_t i = 0; i < h->cap; i++)
+			for (struct link *n = h->b[i], *next; n; n = next) {
+				next = n->next;
+				size_t s = slot(n->key, ncap);
+				n->next = nb[s];
+				nb[s] = n;
+			}
+		free(h->b);
+		h->b = nb;
+		h->cap = ncap;
+	}
+	size_t s = slot(l->key, h->cap);
+	l->next = h->b[s];
+	h->b[s] = l;
+	h->count++;
+}
+
+/* Unlinks l; false when it is not in h. */
+static bool hash_remove(struct hash *h, struct link *l)
+{
+	for (struct link **pp = &h->b[slot(l->key, h->cap)]; *pp; pp = &(*pp)->next)
+		if (*pp == l) {
+			*pp = l->next;
+			h->count--;
+			return true;
+		}
+	return false;
+}
+
 struct taskset *taskset_new(void)
 {
 	struct taskset *ts = xcalloc(1, sizeof(*ts));
 
-	ts->tcap = ts->pcap = 64;
-	ts->tb = xcalloc(ts->tcap, sizeof(*ts->tb));
-	ts->pb = xcalloc(ts->pcap, sizeof(*ts->pb));
+	hash_init(&ts->tasks);
+	hash_init(&ts->procs);
 	return ts;
 }
 
 static void proc_release(struct taskset *ts, struct proc *p)
 {
-	struct proc_node **pp = &ts->pb[slot(p->pid, ts->pcap)];
+	struct proc_node *n = NODE_OF(p, struct proc_node, p);
 
-	for (; *pp; pp = &(*pp)->next) {
-		if (&(*pp)->p == p) {
-			struct proc_node *n = *pp;
-			*pp = n->next;
-			ts->pcount--;
-			decode_proc_free(p);
-			free(n);
-			return;
-		}
-	}
+	if (!hash_remove(&ts->procs, &n->l))
+		return;
+	decode_proc_free(p);
+	free(n);
 }
 
 void taskset_free(struct taskset *ts)
 {
 	if (!ts)
 		return;
-	for (size_t i = 0; i < ts->tcap; i++) {
-		struct task_node *n = ts->tb[i];
-		while (n) {
-			struct task_node *next = n->next;
-			free(n);
-			n = next;
+	for (size_t i = 0; i < ts->tasks.cap; i++)
+		for (struct link *l = ts->tasks.b[i], *next; l; l = next) {
+			next = l->next;
+			free(NODE_OF(l, struct task_node, l));
 		}
-	}
-	for (size_t i = 0; i < ts->pcap; i++) {
-		struct proc_node *n = ts->pb[i];
-		while (n) {
-			struct proc_node *next = n->next;
+	for (size_t i = 0; i < ts->procs.cap; i++)
+		for (struct link *l = ts->procs.b[i], *next; l; l = next) {
+			struct proc_node *n = NODE_OF(l, struct proc_node, l);
+			next = l->next;
 			decode_proc_free(&n->p);
 			free(n);
-			n = next;
 		}
-	}
-	free(ts->tb);
-	free(ts->pb);
+	free(ts->tasks.b);
+	free(ts->procs.b);
 	free(ts);
 }
 
 struct task *task_find(struct taskset *ts, int tid)
 {
-	for (struct task_node *n = ts->tb[slot(tid, ts->tcap)]; n; n = n->next)
-		if (n->t.tid == tid)
-			return &n->t;
-	return NULL;
+	struct link *l = hash_find(&ts->tasks, tid);
+	return l ? &NODE_OF(l, struct task_node, l)->t : NULL;
 }
 
 struct proc *proc_find(struct taskset *ts, int pid)
 {
-	for (struct proc_node *n = ts->pb[slot(pid, ts->pcap)]; n; n = n->next)
-		if (n->p.pid == pid)
-			return &n->p;
-	return NULL;
-}
-
-static void grow_tasks(struct taskset *ts)
-{
-	size_t ncap = ts->tcap * 2;
-	struct task_node **nb = xcalloc(ncap, sizeof(*nb));
-
-	for (size_t i = 0; i < ts->tcap; i++) {
-		struct task_node *n = ts->tb[i];
-		while (n) {
-			struct task_node *next = n->next;
-			size_t s = slot(n->t.tid, ncap);
-			n->next = nb[s];
-			nb[s] = n;
-			n = next;
-		}
-	}
-	free(ts->tb);
-	ts->tb = nb;
-	ts->tcap = ncap;
-}
-
-static void grow_procs(struct taskset *ts)
-{
-	size_t ncap = ts->pcap * 2;
-	struct proc_node **nb = xcalloc(ncap, sizeof(*nb));
-
-	for (size_t i = 0; i < ts->pcap; i++) {
-		struct proc_node *n = ts->pb[i];
-		while (n) {
-			struct proc_node *next = n->next;
-			size_t s = slot(n->p.pid, ncap);
-			n->next = nb[s];
-			nb[s] = n;
-			n = next;
-		}
-	}
-	free(ts->pb);
-	ts->pb = nb;
-	ts->pcap = ncap;
+	struct link *l = hash_find(&ts->procs, pid);
+	return l ? &NODE_OF(l, struct proc_node, l)->p : NULL;
 }
 
 struct task *task_add(struct taskset *ts, int tid, struct proc *proc)
 {
 	if (!proc) {
 		struct proc_node *pn = xcalloc(1, sizeof(*pn));
-		if (ts->pcount + 1 > ts->pcap)
-			grow_procs(ts);
-		pn->p.pid = tid;
-		size_t s = slot(tid, ts->pcap);
-		pn->next = ts->pb[s];
-		ts->pb[s] = pn;
-		ts->pcount++;
+		pn->p.pid = pn->l.key = tid;
+		hash_insert(&ts->procs, &pn->l);
 		proc = &pn->p;
 	}
 	struct task_node *tn = xcalloc(1, sizeof(*tn));
-	if (ts->tcount + 1 > ts->tcap)
-		grow_tasks(ts);
-	tn->t.tid = tid;
+	tn->t.tid = tn->l.key = tid;
 	tn->t.proc = proc;
 	proc->refs++;
 	proc->nthreads++;
-	size_t s = slot(tid, ts->tcap);
-	tn->next = ts->tb[s];
-	ts->tb[s] = tn;
-	ts->tcount++;
+	hash_insert(&ts->tasks, &tn->l);
 	return &tn->t;
 }
 
 void task_del(struct taskset *ts, struct task *t)
 {
-	struct task_node **pp = &ts->tb[slot(t->tid, ts->tcap)];
+	struct task_node *n = NODE_OF(t, struct task_node, t);
+	struct proc *p = t->proc;
 
-	for (; *pp; pp = &(*pp)->next) {
-		if (&(*pp)->t != t)
-			continue;
-		struct task_node *n = *pp;
-		struct proc *p = t->proc;
-		*pp = n->next;
-		ts->tcount--;
-		free(n);
-		if (p) {
-			p->nthreads--;
-			if (--p->refs == 0)
-				proc_release(ts, p);
-		}
+	if (!hash_remove(&ts->tasks, &n->l))
 		return;
+	free(n);
+	if (p) {
+		p->nthreads--;
+		if (--p->refs == 0)
+			proc_release(ts, p);
 	}
 }
 
 size_t taskset_count(const struct taskset *ts)
 {
-	return ts->tcount;
+	return ts->tasks.count;
 }
 
 void taskset_each(struct taskset *ts, void (*fn)(struct task *t, void *ctx), void *ctx)
@@ -204,13 +191,13 @@ void taskset_each(struct taskset *ts, void (*fn)(struct task *t, void *ctx), voi
 	 * Snapshot the tids first: fn may delete the current task or others
 	 * (exec cleanup) and may add tasks (which this pass then skips).
 	 */
-	size_t n = ts->tcount, k = 0;
+	size_t n = ts->tasks.count, k = 0;
 	if (n == 0)
 		return;
 	int *tids = xmalloc(n * sizeof(*tids));
-	for (size_t i = 0; i < ts->tcap && k < n; i++)
-		for (struct task_node *tn = ts->tb[i]; tn && k < n; tn = tn->next)
-			tids[k++] = tn->t.tid;
+	for (size_t i = 0; i < ts->tasks.cap && k < n; i++)
+		for (struct link *l = ts->tasks.b[i]; l && k < n; l = l->next)
+			tids[k++] = l->key;
 	for (size_t i = 0; i < k; i++) {
 		struct task *t = task_find(ts, tids[i]);
 		if (t)

@@ -477,9 +477,22 @@ static void line_net(struct live *l, const struct evlog *log, const struct ev *e
 	add_err(l, log, e);
 }
 
+/*
+ * The kernel maps, unmaps and protects whole pages: a length is shown
+ * rounded up to the page, as /proc/PID/maps would show the range (the JSON
+ * keeps the length the program passed).
+ */
+static uint64_t page_len(uint64_t len)
+{
+	const uint64_t page = 4096; /* x86_64 */
+	return len > UINT64_MAX - (page - 1) ? len : (len + page - 1) & ~(page - 1);
+}
+
 static void add_range(struct live *l, uint64_t addr, uint64_t len)
 {
-	buf_printf(&l->out, "%llx-%llx", (unsigned long long)addr, (unsigned long long)(addr + len));
+	uint64_t end = addr + page_len(len);
+	buf_printf(&l->out, "%llx-%llx", (unsigned long long)addr,
+		   (unsigned long long)(end < addr ? UINT64_MAX : end));
 }
 
 static void line_mem(struct live *l, const struct evlog *log, const struct ev *e)
@@ -503,7 +516,7 @@ static void line_mem(struct live *l, const struct evlog *log, const struct ev *e
 				add_str(l, s, n);
 			}
 			if (e->type == EVT_MMAP)
-				size_col(l, (uint64_t)len);
+				size_col(l, page_len((uint64_t)len));
 		}
 		if (e->type == EVT_MMAP && !fld(e, EVK_ERR)) {
 			buf_addc(&l->out, ' ');
@@ -515,7 +528,7 @@ static void line_mem(struct live *l, const struct evlog *log, const struct ev *e
 		break;
 	case EVT_MUNMAP:
 		add_range(l, (uint64_t)addr, (uint64_t)len);
-		size_col(l, (uint64_t)len);
+		size_col(l, page_len((uint64_t)len));
 		break;
 	case EVT_MREMAP: {
 		int64_t oa = 0, ol = 0;
@@ -524,7 +537,7 @@ static void line_mem(struct live *l, const struct evlog *log, const struct ev *e
 		add_range(l, (uint64_t)oa, (uint64_t)ol);
 		buf_adds(&l->out, " \u2192 ");
 		add_range(l, (uint64_t)addr, (uint64_t)len);
-		size_col(l, (uint64_t)len);
+		size_col(l, page_len((uint64_t)len));
 		break;
 	}
 	case EVT_BRK:

@@ -112,6 +112,15 @@ static void test_basic_lines(void **st)
 	ev_cstr(&d, x->r.log, EVK_PROT, "rw-");
 	ev_strid(&d, EVK_PATH, 0);
 	evlog_append(x->r.log, &d);
+	/* a length that is not a page multiple: the kernel unmaps whole pages */
+	ev_init(&d, EVT_MUNMAP, 2 * MS, 100, 100);
+	ev_hex(&d, EVK_ADDR, 0x7f8a12345000);
+	ev_uint(&d, EVK_LEN, 5000);
+	evlog_append(x->r.log, &d);
+	ev_init(&d, EVT_MUNMAP, 2 * MS, 100, 100);
+	ev_hex(&d, EVK_ADDR, 0xfffffffffffff000ull);
+	ev_uint(&d, EVK_LEN, 0xffffffffffffffffull);
+	evlog_append(x->r.log, &d);
 	ev_open(x, 3 * MS, 100, "/etc/resolv.conf", 16, "r", 3, 0, false);
 	ev_open(x, 4 * MS, 100, "/etc/nope", 9, "r", 0, 2, false);
 	ev_init(&d, EVT_CONNECT, 15 * MS, 100, 100);
@@ -130,6 +139,8 @@ static void test_basic_lines(void **st)
 	assert_string_equal(s,
 		"[+0.000s] \u2500\u2500\u2500 curl exec \u2500\u2500\u2500 /usr/bin/curl -s https://example.com\n"
 		"[+0.002s] mmap 7f8a12345000-7f8a12347000 rw-   8.0 KB anon\n"
+		"[+0.002s] munmap 7f8a12345000-7f8a12347000   8.0 KB\n"
+		"[+0.002s] munmap fffffffffffff000-ffffffffffffffff  16.0 EB\n"
 		"[+0.003s] open /etc/resolv.conf (read)\n"
 		"[+0.004s] open /etc/nope (read) ENOENT\n"
 		"[+0.015s] connect tcp4 \u2192 93.184.216.34:443\n"

@@ -22,10 +22,12 @@
 
 /*
  * The data travels as typed columns (one value per event, stored as byte
- * planes) and one string table, packed into one buffer, gzip-compressed, base64-encoded and split
- * into <script type="application/octet-stream"> blocks. The JSON blob
- * "meta" says where each column starts. Limits: string ids and event
- * indexes are 32-bit (4 billion); nothing else is capped.
+ * planes) and one string table, as one gzip stream (compressed on worker
+ * threads while the columns are built), base64-encoded and split into
+ * <script type="application/octet-stream"> blocks. The JSON blob "meta"
+ * says where each column starts and its type (thread and type indexes are
+ * u8 or u16 when they fit). Limits: string ids and event indexes are
+ * 32-bit (4 billion); nothing else is capped.
  */
 #define BLOCK_RAW (12u << 20) /* 12 MiB of gzip -> 16 MiB of base64 per block */
 #define ESC32 0xffffffffu     /* "value in the escape list" in u32 columns */
@@ -380,40 +382,48 @@ struct stab {
 	uint64_t *off;     /* start of string id (1-based) in text */
 	uint32_t *len;
 	uint32_t n, cap;
-	uint32_t *h;       /* open addressing, 0 = empty */
+	uint64_t *h;       /* open addressing: hash << 32 | id, 0 = empty */
 	uint32_t hcap;
 };
 
+/* Multiply-mix of 8-byte words (the last one overlapping); only speed depends on it. */
 static uint32_t hash32(const void *p, size_t n)
 {
 	const unsigned char *s = p;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n * 0xff51afd7ed558ccdull;
+	uint64_t w;
+	if (n > 8) {
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&w, s + i, 8);
+			h = (h ^ w) * 0xff51afd7ed558ccdull;
+			h ^= h >> 32;
+		}
+		memcpy(&w, s + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t lo, hi;
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		w = (uint64_t)hi << 32 | lo;
+	} else {
+		w = n ? (uint64_t)s[0] << 16 | (uint64_t)s[n / 2] << 8 | s[n - 1] : 0;
 	}
-	uint64_t w = 0;
-	memcpy(&w, s + i, n - i);
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 29;
-	return (uint32_t)h ? (uint32_t)h : 1;
+	return (uint32_t)(h ^ h >> 32);
 }
 
 static void stab_grow(struct stab *t)
 {
 	uint32_t ncap = t->hcap ? t->hcap * 2 : 1024;
-	uint32_t *nh = xcalloc(ncap, sizeof(*nh));
+	uint64_t *nh = xcalloc(ncap, sizeof(*nh));
 	for (uint32_t i = 0; i < t->hcap; i++) {
-		uint32_t id = t->h[i];
-		if (!id)
+		uint64_t v = t->h[i];
+		if (!v)
 			continue;
-		uint32_t j = hash32(t->text.data + t->off[id], t->len[id]) & (ncap - 1);
+		uint32_t j = (uint32_t)(v >> 32) & (ncap - 1);
 		while (nh[j])
 			j = (j + 1) & (ncap - 1);
-		nh[j] = id;
+		nh[j] = v;
 	}
 	free(t->h);
 	t->h = nh;
@@ -425,12 +435,15 @@ static uint32_t stab_id(struct stab *t, const char *s, size_t n)
 {
 	if ((uint64_t)(t->n + 1) * 2 >= t->hcap)
 		stab_grow(t);
-	uint32_t j = hash32(s, n) & (t->hcap - 1);
+	uint32_t hv = hash32(s, n);
+	uint32_t j = hv & (t->hcap - 1);
 	for (;;) {
-		uint32_t id = t->h[j];
-		if (!id)
+		uint64_t v = t->h[j];
+		if (!v)
 			break;
-		if (t->len[id] == n && memcmp(t->text.data + t->off[id], s, n) == 0)
+		uint32_t id = (uint32_t)v;
+		/* the stored hash spares a look at the text of every other string */
+		if ((uint32_t)(v >> 32) == hv && t->len[id] == n && memcmp(t->text.data + t->off[id], s, n) == 0)
 			return id;
 		j = (j + 1) & (t->hcap - 1);
 	}
@@ -445,7 +458,7 @@ static uint32_t stab_id(struct stab *t, const char *s, size_t n)
 	t->off[id] = t->text.len;
 	t->len[id] = (uint32_t)n;
 	buf_add(&t->text, s, n);
-	t->h[j] = id;
+	t->h[j] = (uint64_t)hv << 32 | id;
 	return id;
 }
 
@@ -517,13 +530,20 @@ struct rep {
 	struct buf tmp, tmp2, det;
 	uint64_t nredacted;
 
-	struct col dt, tx_i, tx_v, th, type, cat, flags, err_i, err_v, dur, dux_i, dux_v,
-		bytes, byx_i, byx_v, str, path, x_i, x_v, s_id, s_t, s_v;
+	/* dense columns, one value per event (time order) */
+	size_t nev;
+	uint32_t *dt, *th, *dur, *bytes, *str, *path;
+	uint16_t *type;
+	uint8_t *cat, *flags; /* 8 spare zero bytes at the end: the section's padding */
+	/* sparse columns: escapes of the u32 ones, failures, extras, counter tracks */
+	struct col tx_i, tx_v, err_i, err_v, dux_i, dux_v, byx_i, byx_v, x_i, x_v, s_id, s_t, s_v;
 	/* threads seen: (pid, tid) pairs; the th column indexes them */
 	int32_t *thr;        /* 2 per thread */
 	uint32_t nthr, thr_cap;
 	uint32_t *thr_h;     /* open addressing: index + 1, 0 = empty */
-	uint32_t thr_hcap;
+	uint32_t thr_hcap, thr_last;
+	const char *kname[512]; /* key names by key id, cached with their length */
+	uint8_t klen[512];
 
 	struct proc *procs;
 	size_t nprocs, pcap, plast;
@@ -623,17 +643,15 @@ static unsigned type_index(struct rep *R, unsigned type)
 	return (unsigned)R->ntypes++;
 }
 
-static void push_u32_esc(struct col *c, struct col *xi, struct col *xv, uint64_t v, uint32_t idx)
+/* A u32 column's value: v itself, or ESC32 with v in the escape list. */
+static uint32_t u32_esc(struct col *xi, struct col *xv, uint64_t v, uint32_t idx)
 {
-	uint32_t u = ESC32;
-	if (v < ESC32) {
-		u = (uint32_t)v;
-	} else {
-		double d = (double)v;
-		col_push(xi, &idx);
-		col_push(xv, &d);
-	}
-	col_push(c, &u);
+	if (v < ESC32)
+		return (uint32_t)v;
+	double d = (double)v;
+	col_push(xi, &idx);
+	col_push(xv, &d);
+	return ESC32;
 }
 
 /* A string field in display form, redacted if wanted. */
@@ -752,6 +770,9 @@ static struct file_stat *file_get(struct rep *R, uint32_t path)
 /* The index of (pid, tid) in the thread table, adding it if new. */
 static uint32_t thread_index(struct rep *R, int32_t pid, int32_t tid)
 {
+	uint32_t last = R->thr_last;
+	if (last < R->nthr && R->thr[2 * last] == pid && R->thr[2 * last + 1] == tid)
+		return last;
 	if ((uint64_t)(R->nthr + 1) * 2 >= R->thr_hcap) {
 		uint32_t ncap = R->thr_hcap ? R->thr_hcap * 2 : 256;
 		uint32_t *nh = xcalloc(ncap, sizeof(*nh));
@@ -772,7 +793,7 @@ static uint32_t thread_index(struct rep *R, int32_t pid, int32_t tid)
 		if (!v)
 			break;
 		if (R->thr[2 * (v - 1)] == pid && R->thr[2 * (v - 1) + 1] == tid)
-			return v - 1;
+			return R->thr_last = v - 1;
 		j = (j + 1) & (R->thr_hcap - 1);
 	}
 	if (R->nthr == R->thr_cap) {
@@ -782,7 +803,7 @@ static uint32_t thread_index(struct rep *R, int32_t pid, int32_t tid)
 	R->thr[2 * R->nthr] = pid;
 	R->thr[2 * R->nthr + 1] = tid;
 	R->thr_h[j] = R->nthr + 1;
-	return R->nthr++;
+	return R->thr_last = R->nthr++;
 }
 
 static void add_u64(struct buf *b, uint64_t v)
@@ -792,7 +813,52 @@ static void add_u64(struct buf *b, uint64_t v)
 		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
+	buf_reserve(b, sizeof(tmp));
+	char *o = b->data + b->len;
+	while (p < tmp + sizeof(tmp))
+		*o++ = *p++;
+	*o = 0;
+	b->len = (size_t)(o - b->data);
+}
+
+/* As "0x%llx" without printf's cost (mmap addresses are many). */
+static void add_hex(struct buf *b, uint64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	do {
+		*--p = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	*--p = 'x';
+	*--p = '0';
 	buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/* " key=" (no space first) in the details text. */
+static void add_key(struct rep *R, struct buf *d, unsigned key)
+{
+	const char *s;
+	size_t n;
+	if (key < ARRAY_SIZE(R->kname) && R->kname[key]) {
+		s = R->kname[key];
+		n = R->klen[key];
+	} else {
+		s = ev_key_name(key);
+		n = strlen(s);
+		if (key < ARRAY_SIZE(R->kname) && n < 256) {
+			R->kname[key] = s;
+			R->klen[key] = (uint8_t)n;
+		}
+	}
+	buf_reserve(d, n + 2);
+	char *o = d->data + d->len;
+	if (d->len)
+		*o++ = ' ';
+	memcpy(o, s, n);
+	o += n;
+	*o++ = '=';
+	*o = 0;
+	d->len = (size_t)(o - d->data);
 }
 
 static void add_i64(struct buf *b, int64_t v)
@@ -805,13 +871,69 @@ static void add_i64(struct buf *b, int64_t v)
 	}
 }
 
-/* Turn one record into a row of every column. */
-static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t *prev_t)
+/*
+ * Pass 1, the numeric columns: time, thread, type, category, duration,
+ * bytes and the counter tracks. They need no string work, so they can be
+ * compressed while pass 2 builds the text.
+ */
+static void add_numbers(struct rep *R, const struct ev *e, uint32_t idx, uint64_t *prev_t)
+{
+	const struct ev_field *f = ev_fields(e);
+	uint64_t bytes = 0, dur = 0;
+	for (unsigned i = 0; i < e->nf; i++) {
+		if (f[i].key == EVK_BYTES && numeric_kind(f[i].kind))
+			bytes = f[i].kind == EVF_INT && evf_i64(&f[i]) < 0 ? 0 : evf_u64(&f[i]);
+		else if (f[i].key == EVK_DUR && f[i].kind == EVF_DUR)
+			dur = evf_u64(&f[i]);
+	}
+
+	/* time: Δ-encoded u32 ns; the escape list holds the absolute time of gaps and reordering */
+	uint64_t t = e->t;
+	if (t >= *prev_t && t - *prev_t < ESC32) {
+		R->dt[idx] = (uint32_t)(t - *prev_t);
+	} else {
+		double tv = (double)t;
+		R->dt[idx] = ESC32;
+		col_push(&R->tx_i, &idx);
+		col_push(&R->tx_v, &tv);
+	}
+	*prev_t = t;
+
+	R->th[idx] = thread_index(R, e->pid, e->tid);
+	unsigned ti = type_index(R, e->type);
+	R->type_counts[ti]++;
+	R->type[idx] = (uint16_t)ti;
+	R->cat[idx] = (uint8_t)(e->cat - ev_type_default_cat(e->type));
+	R->cat_counts[e->cat]++;
+	R->dur[idx] = u32_esc(&R->dux_i, &R->dux_v, dur, idx);
+	R->bytes[idx] = u32_esc(&R->byx_i, &R->byx_v, bytes, idx);
+
+	/* counter tracks: numeric fields of sampled events, per process or system-wide */
+	if (e->type == EVT_COUNTER || e->type == EVT_SAMPLE || e->type == EVT_SYSSTAT ||
+	    (e->cat == EVC_SYSTEM && e->type >= EVT__COUNT)) {
+		const struct ev_field *kf = ev_find(e, EVK_KIND);
+		uint32_t kind = kf && kf->kind == EVF_STR ? (uint32_t)evf_u64(kf) : 0;
+		for (unsigned i = 0; i < e->nf; i++) {
+			if (!numeric_kind(f[i].kind) || id_key(f[i].key))
+				continue;
+			uint32_t s = series_id(R, e->pid, e->type, kind, f[i].key);
+			double tv = (double)t, vv = field_num(&f[i]);
+			col_push(&R->s_id, &s);
+			col_push(&R->s_t, &tv);
+			col_push(&R->s_v, &vv);
+			if (f[i].key == EVK_RSS && evf_u64(&f[i]) > R->peak_rss && f[i].kind != EVF_DOUBLE)
+				R->peak_rss = evf_u64(&f[i]);
+		}
+	}
+}
+
+/* Pass 2, the text: details, path, flags, failures, processes, the summary. */
+static void add_event(struct rep *R, const struct ev *e, uint32_t idx)
 {
 	const struct ev_field *f = ev_fields(e);
 	const struct evlog *log = R->log;
 	bool red = false;
-	uint64_t bytes = 0, dur = 0;
+	uint64_t bytes = 0;
 	int err = 0;
 	uint32_t path_id = 0;
 	bool has_bytes = false;
@@ -829,11 +951,8 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 	for (unsigned i = 0; i < e->nf; i++) {
 		const struct ev_field *fi = &f[i];
 		uint64_t v = evf_u64(fi);
-		const char *key = ev_key_name(fi->key);
-		if (fi->key == EVK_DUR && fi->kind == EVF_DUR) {
-			dur = v;
-			continue;
-		}
+		if (fi->key == EVK_DUR && fi->kind == EVF_DUR)
+			continue; /* the dur column */
 		if (fi->key == EVK_BYTES && has_bytes)
 			continue;
 		if (fi->key == EVK_RET && has_bytes && fi->kind == EVF_INT && (uint64_t)evf_i64(fi) == bytes)
@@ -850,15 +969,12 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 				continue;
 			if (!extra.len)
 				buf_addc(&extra, '{');
-			json_key(&extra, key);
+			json_key(&extra, ev_key_name(fi->key));
 			for (size_t k = 0; k < n; k++)
 				buf_addc(&extra, s[k] == '\n' || s[k] == '\r' ? ' ' : s[k]);
 			continue;
 		}
-		if (d->len)
-			buf_addc(d, ' ');
-		buf_adds(d, key);
-		buf_addc(d, '=');
+		add_key(R, d, fi->key);
 		switch (fi->kind) {
 		case EVF_INT:
 			add_i64(d, (int64_t)v);
@@ -867,7 +983,7 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 			add_u64(d, v);
 			break;
 		case EVF_HEX:
-			buf_printf(d, "0x%llx", (unsigned long long)v);
+			add_hex(d, v);
 			break;
 		case EVF_BOOL:
 			buf_adds(d, v ? "true" : "false");
@@ -938,39 +1054,17 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 	if (extra.len)
 		buf_addc(&extra, '}');
 
-	/* time: Δ-encoded u32 ns with an escape for gaps and reordering */
 	uint64_t t = e->t;
-	uint64_t delta = t >= *prev_t ? t - *prev_t : UINT64_MAX;
-	push_u32_esc(&R->dt, &R->tx_i, &R->tx_v, delta, idx);
-	if (delta >= ESC32) {
-		/* the escape list holds the absolute time */
-		((double *)R->tx_v.p)[R->tx_v.n - 1] = (double)t;
-	}
-	*prev_t = t;
-
 	int32_t pid = e->pid, tid = e->tid;
-	uint32_t th = thread_index(R, pid, tid);
-	col_push(&R->th, &th);
-	unsigned ti = type_index(R, e->type);
-	R->type_counts[ti]++;
-	uint16_t t16 = (uint16_t)ti;
-	col_push(&R->type, &t16);
-	uint8_t cat = e->cat, dcat = (uint8_t)(cat - ev_type_default_cat(e->type));
-	col_push(&R->cat, &dcat);
-	R->cat_counts[cat]++;
-	uint8_t fl = (uint8_t)((red ? FL_REDACTED : 0) | (e->flags & EVFL_NOISE ? FL_NOISE : 0) |
-			       (err ? FL_FAILED : 0));
-	col_push(&R->flags, &fl);
+	R->flags[idx] = (uint8_t)((red ? FL_REDACTED : 0) | (e->flags & EVFL_NOISE ? FL_NOISE : 0) |
+				  (err ? FL_FAILED : 0));
 	if (err) { /* failures are few: stored sparse */
 		uint32_t ev32 = (uint32_t)err;
 		col_push(&R->err_i, &idx);
 		col_push(&R->err_v, &ev32);
 	}
-	push_u32_esc(&R->dur, &R->dux_i, &R->dux_v, dur, idx);
-	push_u32_esc(&R->bytes, &R->byx_i, &R->byx_v, bytes, idx);
-	uint32_t sid = d->len ? stab_id(&R->st, d->data, d->len) : 0;
-	col_push(&R->str, &sid);
-	col_push(&R->path, &path_id);
+	R->str[idx] = d->len ? stab_id(&R->st, d->data, d->len) : 0;
+	R->path[idx] = path_id;
 	if (extra.len) { /* stacks, disassembly: few events, stored sparse */
 		uint32_t xid = stab_id(&R->st, extra.data, extra.len);
 		col_push(&R->x_i, &idx);
@@ -1058,24 +1152,6 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 		}
 	}
 
-	/* counter tracks: numeric fields of sampled events, per process or system-wide */
-	if (e->type == EVT_COUNTER || e->type == EVT_SAMPLE || e->type == EVT_SYSSTAT ||
-	    (e->cat == EVC_SYSTEM && e->type >= EVT__COUNT)) {
-		const struct ev_field *kf = ev_find(e, EVK_KIND);
-		uint32_t kind = kf && kf->kind == EVF_STR ? (uint32_t)evf_u64(kf) : 0;
-		for (unsigned i = 0; i < e->nf; i++) {
-			if (!numeric_kind(f[i].kind) || id_key(f[i].key))
-				continue;
-			uint32_t s = series_id(R, pid, e->type, kind, f[i].key);
-			double tv = (double)t, vv = field_num(&f[i]);
-			col_push(&R->s_id, &s);
-			col_push(&R->s_t, &tv);
-			col_push(&R->s_v, &vv);
-			if (f[i].key == EVK_RSS && evf_u64(&f[i]) > R->peak_rss && f[i].kind != EVF_DOUBLE)
-				R->peak_rss = evf_u64(&f[i]);
-		}
-	}
-
 	/* summary */
 	if (err) {
 		R->nfailed++;
@@ -1121,167 +1197,351 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx, uint64_t 
 
 /* ---------------------------------------------------------- the output */
 
-struct packer {
-	struct buf raw;    /* all columns, 8-aligned */
-	struct buf layout; /* JSON array */
-	size_t starts[32]; /* where each section starts in raw ... */
-	bool rle[32];      /* ... and whether Z_RLE suits it */
-	size_t nsect;
-};
-
-static void pack(struct packer *pk, const char *name, const char *type, const struct col *c)
-{
-	while (pk->raw.len % 8)
-		buf_addc(&pk->raw, 0);
-	json_sep(&pk->layout);
-	buf_printf(&pk->layout, "{\"name\":\"%s\",\"type\":\"%s\",\"off\":%zu,\"n\":%zu}",
-		   name, type, pk->raw.len, c->n);
-	if (pk->nsect < ARRAY_SIZE(pk->starts)) {
-		pk->starts[pk->nsect] = pk->raw.len;
-		/* byte planes of integers are runs and noise: RLE matches level 1's
-		 * size at twice its speed; doubles and text need real matching */
-		pk->rle[pk->nsect++] = type[0] == 'u' || type[0] == 'i' ? strcmp(type, "utf8") != 0 : false;
-	}
-	if (!c->n)
-		return;
-	if (c->size == 1) {
-		buf_add(&pk->raw, c->p, c->n);
-		return;
-	}
-	/* byte planes (all low bytes, then the next ...): small values leave
-	 * whole planes of zeros, which gzip shrinks to almost nothing */
-	buf_reserve(&pk->raw, c->n * c->size);
-	unsigned char *o = (unsigned char *)pk->raw.data + pk->raw.len;
-	const unsigned char *in = (const unsigned char *)c->p;
-	for (size_t b = 0; b < c->size; b++)
-		for (size_t i = 0; i < c->n; i++)
-			*o++ = in[i * c->size + b];
-	pk->raw.len += c->n * c->size;
-	pk->raw.data[pk->raw.len] = 0;
-}
-
-static int deflate_some(z_stream *z, struct buf *out, const char *p, size_t n, int flush)
-{
-	int rc = Z_OK;
-	size_t done = 0;
-	do {
-		size_t chunk = n - done > (1u << 30) ? (1u << 30) : n - done;
-		z->next_in = (Bytef *)(p ? p + done : "");
-		z->avail_in = (uInt)chunk;
-		done += chunk;
-		int f = done == n ? flush : Z_NO_FLUSH;
-		do {
-			buf_reserve(out, 1u << 20);
-			z->next_out = (Bytef *)out->data + out->len;
-			z->avail_out = (uInt)(out->cap - out->len - 1);
-			size_t before = z->avail_out;
-			rc = deflate(z, f);
-			out->len += before - z->avail_out;
-		} while (z->avail_out == 0 || (f == Z_FINISH && rc == Z_OK));
-	} while (done < n);
-	return rc;
-}
-
 /*
- * One half of the gzip member: raw deflate of raw[a, b), switching strategy
- * per section. The first half ends with a sync flush (byte-aligned, not
- * final) so the halves concatenate into one deflate stream, as pigz does.
+ * Compression runs on worker threads while the events are still being
+ * turned into columns. The raw data is a sequence of sections (columns as
+ * byte planes, then the string table); each goes out in jobs: a piece of
+ * one plane (ZROWS events, queued as soon as those events are done), a
+ * piece of the string table, or a whole small section. Every job is an
+ * independent raw deflate ending in a sync flush (byte-aligned, not final),
+ * so the outputs concatenate in raw order into one deflate stream, as pigz
+ * does; an empty final block ends it. The cuts depend only on the data, so
+ * the file does not depend on timing.
  */
-struct zpart {
-	const struct packer *pk;
-	size_t a, b;
-	bool last;
+#define ZROWS (64u << 10)  /* events per block and per plane piece */
+#define ZTEXT (512u << 10) /* bytes per string-table piece */
+#define ZSMALL (64u << 10) /* a section this small is one job */
+
+struct zjob {
+	/* the input: esz 0: m bytes at src (freed after if own); else byte
+	 * planes [p0, p1) of m values of esz bytes at src, then pad zeros */
+	const unsigned char *src;
+	size_t m, esz, pad, n;
+	unsigned p0, p1;
+	bool own, last, dead;
+	uint64_t key; /* position in the raw data: section << 40 | offset */
+	int strategy;
 	struct buf out;
 	uLong crc;
 	int rc;
 };
 
-static void *zpart_run(void *arg)
+struct zpool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct zjob **jobs;
+	size_t njobs, cap, next;
+	bool closing;
+	pthread_t th[3];
+	int nth;
+};
+
+/* One thread's deflate state and input buffer, reused from job to job. */
+struct zworker {
+	z_stream z;
+	bool init;
+	struct buf in;
+};
+
+static void zjob_run(struct zjob *j, struct zworker *w)
 {
-	struct zpart *zp = arg;
-	const struct packer *pk = zp->pk;
-	z_stream z = {0};
-	int cur = -1;
-	zp->rc = -EIO;
-	for (size_t i = 0; i <= pk->nsect; i++) {
-		size_t sa = i ? pk->starts[i - 1] : 0;
-		size_t sb = i < pk->nsect ? pk->starts[i] : pk->raw.len;
-		if (sb <= zp->a || sa >= zp->b)
-			continue;
-		if (sa < zp->a)
-			sa = zp->a;
-		if (sb > zp->b)
-			sb = zp->b;
-		/* the section that starts at starts[i-1] has strategy rle[i-1] */
-		int want = i && pk->rle[i - 1] ? Z_RLE : Z_DEFAULT_STRATEGY;
-		if (cur < 0) {
-			if (deflateInit2(&z, 1, Z_DEFLATED, -15, 9, want) != Z_OK)
-				return NULL;
-			buf_reserve(&zp->out, (zp->b - zp->a) / 3 + 4096);
-		} else if (want != cur) {
-			buf_reserve(&zp->out, 1u << 20);
-			z.next_out = (Bytef *)zp->out.data + zp->out.len;
-			z.avail_out = (uInt)(zp->out.cap - zp->out.len - 1);
-			size_t before = z.avail_out;
-			z.next_in = (Bytef *)"";
-			z.avail_in = 0;
-			deflateParams(&z, 1, want);
-			zp->out.len += before - z.avail_out;
+	const unsigned char *in = j->src;
+	j->rc = -EIO;
+	if (j->esz) {
+		buf_reserve(&w->in, j->n);
+		unsigned char *o = (unsigned char *)w->in.data;
+		for (unsigned p = j->p0; p < j->p1; p++) {
+			const unsigned char *s = j->src + p;
+			for (size_t i = 0; i < j->m; i++)
+				*o++ = s[i * j->esz];
 		}
-		cur = want;
-		deflate_some(&z, &zp->out, pk->raw.data + sa, sb - sa, Z_NO_FLUSH);
+		memset(o, 0, j->pad);
+		in = (const unsigned char *)w->in.data;
 	}
-	if (cur < 0 && deflateInit2(&z, 1, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-		return NULL;
-	int rc = deflate_some(&z, &zp->out, "", 0, zp->last ? Z_FINISH : Z_SYNC_FLUSH);
-	deflateEnd(&z);
-	zp->crc = crc32_z(0, (const Bytef *)pk->raw.data + zp->a, zp->b - zp->a);
-	zp->rc = (zp->last ? rc == Z_STREAM_END : rc == Z_OK) ? 0 : -EIO;
+	z_stream *z = &w->z;
+	if (!w->init) {
+		if (deflateInit2(z, 1, Z_DEFLATED, -15, 9, j->strategy) != Z_OK)
+			return;
+		w->init = true;
+	} else if (deflateReset(z) != Z_OK || deflateParams(z, 1, j->strategy) != Z_OK) {
+		return;
+	}
+	int flush = j->last ? Z_FINISH : Z_SYNC_FLUSH;
+	z->next_in = (Bytef *)(j->n ? in : (const unsigned char *)"");
+	z->avail_in = (uInt)j->n;
+	for (;;) {
+		/* deflateBound covers the data; the flush marker and final block need a few bytes more */
+		buf_reserve(&j->out, deflateBound(z, z->avail_in) + 64);
+		z->next_out = (Bytef *)j->out.data + j->out.len;
+		z->avail_out = (uInt)(j->out.cap - j->out.len - 1);
+		size_t before = z->avail_out;
+		int rc = deflate(z, flush);
+		j->out.len += before - z->avail_out;
+		if (rc == Z_STREAM_END) {
+			j->rc = 0;
+			break;
+		}
+		if (rc != Z_OK && rc != Z_BUF_ERROR)
+			break;
+		if (z->avail_out == 0)
+			continue;
+		/* room left over: a sync flush is complete, anything else is stuck */
+		if (!j->last && z->avail_in == 0)
+			j->rc = 0;
+		break;
+	}
+	j->crc = crc32_z(0, j->n ? in : NULL, j->n);
+	if (j->own)
+		free((void *)j->src);
+	j->src = NULL;
+}
+
+/* Run queued jobs until the queue is empty (and, for workers, closed). */
+static void zpool_drain(struct zpool *zp, bool wait)
+{
+	struct zworker w;
+	memset(&w, 0, sizeof(w));
+	pthread_mutex_lock(&zp->mu);
+	for (;;) {
+		while (wait && zp->next == zp->njobs && !zp->closing)
+			pthread_cond_wait(&zp->cv, &zp->mu);
+		if (zp->next == zp->njobs)
+			break;
+		struct zjob *j = zp->jobs[zp->next++];
+		pthread_mutex_unlock(&zp->mu);
+		zjob_run(j, &w);
+		pthread_mutex_lock(&zp->mu);
+	}
+	pthread_mutex_unlock(&zp->mu);
+	if (w.init)
+		deflateEnd(&w.z);
+	buf_free(&w.in);
+}
+
+static void *zpool_worker(void *arg)
+{
+	zpool_drain(arg, true);
 	return NULL;
 }
 
-/* gzip the packed sections into out, the two halves on two threads. */
-static int gzip_sections(const struct packer *pk, struct buf *out)
+static void zpool_start(struct zpool *zp)
 {
-	size_t mid = 0, half = pk->raw.len / 2;
-	for (size_t i = 0; i < pk->nsect; i++)
-		if (pk->starts[i] <= half && pk->starts[i] > mid)
-			mid = pk->starts[i];
-	struct zpart p1 = {.pk = pk, .a = 0, .b = mid, .last = false};
-	struct zpart p2 = {.pk = pk, .a = mid, .b = pk->raw.len, .last = true};
-	pthread_t th;
-	bool threaded = pthread_create(&th, NULL, zpart_run, &p1) == 0;
-	if (!threaded)
-		zpart_run(&p1);
-	zpart_run(&p2);
-	if (threaded)
-		pthread_join(th, NULL);
-	int rc = p1.rc < 0 ? p1.rc : p2.rc;
+	memset(zp, 0, sizeof(*zp));
+	pthread_mutex_init(&zp->mu, NULL);
+	pthread_cond_init(&zp->cv, NULL);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int want = ncpu > 1 ? (int)(ncpu - 1) : 1;
+	if (want > (int)ARRAY_SIZE(zp->th))
+		want = (int)ARRAY_SIZE(zp->th);
+	/* without threads the jobs run on this one at the end */
+	while (zp->nth < want && pthread_create(&zp->th[zp->nth], NULL, zpool_worker, zp) == 0)
+		zp->nth++;
+}
+
+static void zpool_add(struct zpool *zp, const struct zjob *tmpl)
+{
+	struct zjob *j = xmalloc(sizeof(*j));
+	*j = *tmpl;
+	j->n = j->esz ? (j->p1 - j->p0) * j->m + j->pad : j->m;
+	pthread_mutex_lock(&zp->mu);
+	if (zp->njobs == zp->cap) {
+		zp->cap = zp->cap ? zp->cap * 2 : 256;
+		zp->jobs = xreallocarray(zp->jobs, zp->cap, sizeof(*zp->jobs));
+	}
+	zp->jobs[zp->njobs++] = j;
+	pthread_cond_signal(&zp->cv);
+	pthread_mutex_unlock(&zp->mu);
+}
+
+/* Drop the queued or finished jobs of section k (it is queued again whole). */
+static void zpool_kill(struct zpool *zp, int k)
+{
+	pthread_mutex_lock(&zp->mu);
+	for (size_t i = 0; i < zp->njobs; i++)
+		if (zp->jobs[i]->key >> 40 == (uint64_t)k)
+			zp->jobs[i]->dead = true;
+	pthread_mutex_unlock(&zp->mu);
+}
+
+static int cmp_job(const void *a, const void *b)
+{
+	const struct zjob *x = *(struct zjob *const *)a, *y = *(struct zjob *const *)b;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Help with the remaining jobs, wait for the workers, then write the gzip member into out. */
+static int zpool_finish(struct zpool *zp, struct buf *out)
+{
+	pthread_mutex_lock(&zp->mu);
+	zp->closing = true;
+	pthread_cond_broadcast(&zp->cv);
+	pthread_mutex_unlock(&zp->mu);
+	zpool_drain(zp, false);
+	for (int i = 0; i < zp->nth; i++)
+		pthread_join(zp->th[i], NULL);
+	size_t live = 0;
+	for (size_t i = 0; i < zp->njobs; i++) {
+		if (zp->jobs[i]->dead) {
+			buf_free(&zp->jobs[i]->out);
+			free(zp->jobs[i]);
+		} else {
+			zp->jobs[live++] = zp->jobs[i];
+		}
+	}
+	if (live)
+		qsort(zp->jobs, live, sizeof(*zp->jobs), cmp_job);
+	int rc = 0;
+	uLong crc = crc32_z(0, NULL, 0);
+	uint64_t isize = 0;
+	size_t total = 18;
+	for (size_t i = 0; i < live; i++) {
+		const struct zjob *j = zp->jobs[i];
+		if (j->rc < 0)
+			rc = j->rc;
+		crc = crc32_combine(crc, j->crc, (z_off_t)j->n);
+		isize += j->n;
+		total += j->out.len;
+	}
 	if (rc == 0) {
 		static const unsigned char hdr[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
-		uLong crc = crc32_combine(p1.crc, p2.crc, (z_off_t)(p2.b - p2.a));
-		uint32_t isize = (uint32_t)pk->raw.len;
 		unsigned char trl[8];
 		for (int k = 0; k < 4; k++) {
 			trl[k] = (unsigned char)(crc >> (8 * k));
 			trl[4 + k] = (unsigned char)(isize >> (8 * k));
 		}
-		buf_reserve(out, 10 + p1.out.len + p2.out.len + 8);
+		buf_reserve(out, total);
 		buf_add(out, hdr, sizeof(hdr));
-		buf_add(out, p1.out.data, p1.out.len);
-		buf_add(out, p2.out.data, p2.out.len);
+		for (size_t i = 0; i < live; i++)
+			buf_add(out, zp->jobs[i]->out.data, zp->jobs[i]->out.len);
 		buf_add(out, trl, sizeof(trl));
 	}
-	buf_free(&p1.out);
-	buf_free(&p2.out);
+	for (size_t i = 0; i < live; i++) {
+		buf_free(&zp->jobs[i]->out);
+		free(zp->jobs[i]);
+	}
+	free(zp->jobs);
+	pthread_cond_destroy(&zp->cv);
+	pthread_mutex_destroy(&zp->mu);
 	return rc;
 }
 
-static void base64_add(struct buf *b, const unsigned char *p, size_t n)
+/* The raw data's sections, in the order they are stored. */
+enum {
+	S_DT, S_TX_I, S_TX_V, S_TH, S_TYPE, S_CAT, S_FLAGS, S_ERR_I, S_ERR_V, S_DUR, S_DUX_I, S_DUX_V,
+	S_BYTES, S_BYX_I, S_BYX_V, S_STR, S_PATH, S_X_I, S_X_V, S_S_ID, S_S_T, S_S_V, S_STRINGS, S__COUNT
+};
+
+struct section {
+	const char *name, *type;
+	size_t n;     /* values */
+	size_t width; /* bytes per value: the number of planes */
+	size_t len;   /* stored bytes, padded to 8 except the last section */
+};
+
+struct packer {
+	struct section s[S__COUNT];
+	size_t text_done; /* string-table bytes queued */
+	struct zpool zp;
+};
+
+static void pack_section(struct packer *pk, int k, const char *name, size_t n, size_t width, bool real)
+{
+	static const char *const ints[] = {"", "u8", "u16", "", "u32"};
+	struct section *s = &pk->s[k];
+	s->name = name;
+	s->type = real ? "f64" : k == S_STRINGS ? "utf8" : ints[width];
+	s->n = n;
+	s->width = width;
+	s->len = n * width;
+	if (k != S_STRINGS)
+		s->len = (s->len + 7) & ~(size_t)7;
+}
+
+/*
+ * Queue rows [a, b) of section k, whose values (esz bytes each, little
+ * endian) are at src, as byte planes: all low bytes, then the next ...
+ * Small values leave whole planes of zeros, which gzip shrinks to almost
+ * nothing. Byte planes of integers are runs and noise: RLE matches level
+ * 1's size at twice its speed; doubles need real matching.
+ */
+static void pack_rows(struct packer *pk, int k, const void *src, size_t esz, size_t a, size_t b)
+{
+	const struct section *s = &pk->s[k];
+	const unsigned char *p = src;
+	struct zjob j = {.esz = esz, .strategy = s->type[0] == 'u' ? Z_RLE : Z_DEFAULT_STRATEGY};
+	size_t pad = s->len - s->n * s->width;
+	if (!s->len)
+		return;
+	if (a == 0 && b == s->n && s->len <= ZSMALL) {
+		j.src = p;
+		j.m = s->n;
+		j.p1 = (unsigned)s->width;
+		j.pad = pad;
+		j.key = (uint64_t)k << 40;
+		zpool_add(&pk->zp, &j);
+		return;
+	}
+	for (unsigned pl = 0; pl < s->width; pl++) {
+		for (size_t c = a; c < b; c += ZROWS) {
+			size_t e = b - c < ZROWS ? b : c + ZROWS;
+			j.src = p + c * esz;
+			j.m = e - c;
+			j.p0 = pl;
+			j.p1 = pl + 1;
+			j.pad = pl == s->width - 1 && e == s->n ? pad : 0;
+			j.key = (uint64_t)k << 40 | (pl * s->n + c);
+			zpool_add(&pk->zp, &j);
+		}
+	}
+}
+
+static void pack_col(struct packer *pk, int k, const char *name, const struct col *c)
+{
+	pack_section(pk, k, name, c->n, c->size, c->size == 8);
+	pack_rows(pk, k, c->p, c->size, 0, c->n);
+}
+
+/* Queue the string table's finished pieces (all of it at the end). */
+static void pack_text(struct packer *pk, const struct buf *text, bool all)
+{
+	while (text->len - pk->text_done >= ZTEXT || (all && pk->text_done < text->len)) {
+		size_t m = text->len - pk->text_done < ZTEXT ? text->len - pk->text_done : ZTEXT;
+		/* a copy: the table's buffer moves as it grows */
+		unsigned char *copy = xmalloc(m);
+		memcpy(copy, text->data + pk->text_done, m);
+		struct zjob j = {.src = copy, .m = m, .own = true, .strategy = Z_DEFAULT_STRATEGY,
+				 .key = (uint64_t)S_STRINGS << 40 | pk->text_done};
+		zpool_add(&pk->zp, &j);
+		pk->text_done += m;
+	}
+}
+
+/* The narrowest of u8, u16, u32 for values below max. */
+static size_t u32_width(uint64_t max)
+{
+	return max <= 0x100 ? 1 : max <= 0x10000 ? 2 : 4;
+}
+
+/* The sections' JSON list of {name, type, off, n}; returns the raw length. */
+static size_t pack_layout(const struct packer *pk, struct buf *layout)
+{
+	size_t off = 0;
+	buf_addc(layout, '[');
+	for (int k = 0; k < S__COUNT; k++) {
+		const struct section *s = &pk->s[k];
+		json_sep(layout);
+		buf_printf(layout, "{\"name\":\"%s\",\"type\":\"%s\",\"off\":%zu,\"n\":%zu}",
+			   s->name, s->type, off, s->n);
+		off += s->len;
+	}
+	buf_addc(layout, ']');
+	return off;
+}
+
+/* base64 of n bytes written at o (which has room for (n + 2) / 3 * 4); returns the end. */
+static char *base64_put(char *o, const unsigned char *p, size_t n)
 {
 	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	buf_reserve(b, (n + 2) / 3 * 4 + 1);
-	char *o = b->data + b->len;
 	size_t i = 0;
 	for (; i + 3 <= n; i += 3) {
 		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
@@ -1297,8 +1557,7 @@ static void base64_add(struct buf *b, const unsigned char *p, size_t n)
 		*o++ = i + 1 < n ? tab[(v >> 6) & 63] : '=';
 		*o++ = '=';
 	}
-	b->len = (size_t)(o - b->data);
-	b->data[b->len] = 0;
+	return o;
 }
 
 /* Make any JSON text safe inside <script>: escapes < > & U+2028 U+2029 anywhere. */
@@ -1656,13 +1915,15 @@ static void rep_free(struct rep *R)
 	buf_free(&R->tmp);
 	buf_free(&R->tmp2);
 	buf_free(&R->det);
-	struct col *cols[] = {&R->dt, &R->tx_i, &R->tx_v, &R->th, &R->type, &R->cat, &R->flags,
-			      &R->err_i, &R->err_v, &R->dur, &R->dux_i, &R->dux_v, &R->bytes, &R->byx_i,
-			      &R->byx_v, &R->str, &R->path, &R->x_i, &R->x_v, &R->s_id, &R->s_t, &R->s_v};
-	free(R->thr);
-	free(R->thr_h);
+	void *dense[] = {R->dt, R->th, R->dur, R->bytes, R->str, R->path, R->type, R->cat, R->flags};
+	struct col *cols[] = {&R->tx_i, &R->tx_v, &R->err_i, &R->err_v, &R->dux_i, &R->dux_v, &R->byx_i,
+			      &R->byx_v, &R->x_i, &R->x_v, &R->s_id, &R->s_t, &R->s_v};
+	for (size_t i = 0; i < ARRAY_SIZE(dense); i++)
+		free(dense[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
 		col_free(cols[i]);
+	free(R->thr);
+	free(R->thr_h);
 	for (size_t i = 0; i < R->nprocs; i++)
 		free(R->procs[i].tids);
 	free(R->procs);
@@ -1671,6 +1932,23 @@ static void rep_free(struct rep *R)
 	free(R->type_counts);
 	free(R->files);
 	free(R->file_slot);
+}
+
+/* The gzip data as base64 in <script> blocks of at most BLOCK_RAW bytes each. */
+static void put_data(struct buf *out, const struct buf *gz)
+{
+	static const char open_tag[] = "<script type=\"application/octet-stream\" class=\"trace-data\">";
+	static const char close_tag[] = "</script>\n";
+	size_t off = 0;
+	do {
+		size_t len = gz->len - off < BLOCK_RAW ? gz->len - off : BLOCK_RAW;
+		buf_reserve(out, sizeof(open_tag) + (len + 2) / 3 * 4 + sizeof(close_tag));
+		buf_adds(out, open_tag);
+		char *end = base64_put(out->data + out->len, (const unsigned char *)gz->data + off, len);
+		out->len = (size_t)(end - out->data);
+		buf_adds(out, close_tag);
+		off += len;
+	} while (off < gz->len);
 }
 
 /* Build the whole HTML document into out. */
@@ -1683,12 +1961,9 @@ static void render(struct run *r, const char *warnings, struct buf *out)
 	R->nscache = r->log ? evlog_str_count(r->log) + 1 : 0;
 	R->scache = xcalloc(R->nscache + 1, sizeof(*R->scache));
 	R->sred = xcalloc(R->nscache + 1, 1);
-	col_init(&R->dt, 4); col_init(&R->tx_i, 4); col_init(&R->tx_v, 8);
-	col_init(&R->th, 4); col_init(&R->type, 2);
-	col_init(&R->cat, 1); col_init(&R->flags, 1); col_init(&R->err_i, 4); col_init(&R->err_v, 4);
-	col_init(&R->dur, 4); col_init(&R->dux_i, 4); col_init(&R->dux_v, 8);
-	col_init(&R->bytes, 4); col_init(&R->byx_i, 4); col_init(&R->byx_v, 8);
-	col_init(&R->str, 4); col_init(&R->path, 4); col_init(&R->x_i, 4); col_init(&R->x_v, 4);
+	col_init(&R->tx_i, 4); col_init(&R->tx_v, 8); col_init(&R->err_i, 4); col_init(&R->err_v, 4);
+	col_init(&R->dux_i, 4); col_init(&R->dux_v, 8); col_init(&R->byx_i, 4); col_init(&R->byx_v, 8);
+	col_init(&R->x_i, 4); col_init(&R->x_v, 4);
 	col_init(&R->s_id, 4); col_init(&R->s_t, 8); col_init(&R->s_v, 8);
 
 	/* events in time order (a --from log may not be) */
@@ -1712,60 +1987,88 @@ static void render(struct run *r, const char *warnings, struct buf *out)
 			evs[i] = refs[i].e;
 		free(refs);
 	}
+	R->nev = n;
+	R->dt = xreallocarray(NULL, n + 1, sizeof(*R->dt));
+	R->th = xreallocarray(NULL, n + 1, sizeof(*R->th));
+	R->dur = xreallocarray(NULL, n + 1, sizeof(*R->dur));
+	R->bytes = xreallocarray(NULL, n + 1, sizeof(*R->bytes));
+	R->str = xreallocarray(NULL, n + 1, sizeof(*R->str));
+	R->path = xreallocarray(NULL, n + 1, sizeof(*R->path));
+	R->type = xreallocarray(NULL, n + 1, sizeof(*R->type));
+	R->cat = xcalloc(n + 8, 1);
+	R->flags = xcalloc(n + 8, 1);
+
+	/* the columns go out to the compressing threads block by block */
+	struct packer pk;
+	memset(&pk, 0, sizeof(pk));
+	zpool_start(&pk.zp);
+	pack_section(&pk, S_DT, "dt", n, 4, false);
+	pack_section(&pk, S_CAT, "cat", n, 1, false);
+	pack_section(&pk, S_FLAGS, "flags", n, 1, false);
+	pack_section(&pk, S_DUR, "dur", n, 4, false);
+	pack_section(&pk, S_BYTES, "bytes", n, 4, false);
+	pack_section(&pk, S_STR, "str", n, 4, false);
+	pack_section(&pk, S_PATH, "path", n, 4, false);
 	uint64_t prev_t = 0;
-	for (size_t i = 0; i < n; i++)
-		add_event(R, evs[i], (uint32_t)i, &prev_t);
+	for (size_t a = 0; a < n; a += ZROWS) {
+		size_t b = n - a < ZROWS ? n : a + ZROWS;
+		for (size_t i = a; i < b; i++) {
+			add_numbers(R, evs[i], (uint32_t)i, &prev_t);
+			add_event(R, evs[i], (uint32_t)i);
+		}
+		if (a == 0) {
+			/* narrow thread and type indexes if the first block's fit; checked at the end */
+			pack_section(&pk, S_TH, "th", n, u32_width(R->nthr), false);
+			pack_section(&pk, S_TYPE, "type", n, u32_width(R->ntypes), false);
+		}
+		pack_rows(&pk, S_DT, R->dt, 4, a, b);
+		pack_rows(&pk, S_TH, R->th, 4, a, b);
+		pack_rows(&pk, S_TYPE, R->type, 2, a, b);
+		pack_rows(&pk, S_CAT, R->cat, 1, a, b);
+		pack_rows(&pk, S_FLAGS, R->flags, 1, a, b);
+		pack_rows(&pk, S_DUR, R->dur, 4, a, b);
+		pack_rows(&pk, S_BYTES, R->bytes, 4, a, b);
+		pack_rows(&pk, S_STR, R->str, 4, a, b);
+		pack_rows(&pk, S_PATH, R->path, 4, a, b);
+		pack_text(&pk, &R->st.text, false);
+	}
 	free(evs);
+	if (pk.s[S_TH].width < u32_width(R->nthr) || !n) {
+		zpool_kill(&pk.zp, S_TH);
+		pack_section(&pk, S_TH, "th", n, u32_width(R->nthr), false);
+		pack_rows(&pk, S_TH, R->th, 4, 0, n);
+	}
+	if (pk.s[S_TYPE].width < u32_width(R->ntypes) || !n) {
+		zpool_kill(&pk.zp, S_TYPE);
+		pack_section(&pk, S_TYPE, "type", n, u32_width(R->ntypes), false);
+		pack_rows(&pk, S_TYPE, R->type, 2, 0, n);
+	}
+	pack_col(&pk, S_TX_I, "tx_i", &R->tx_i);
+	pack_col(&pk, S_TX_V, "tx_v", &R->tx_v);
+	pack_col(&pk, S_ERR_I, "err_i", &R->err_i);
+	pack_col(&pk, S_ERR_V, "err_v", &R->err_v);
+	pack_col(&pk, S_DUX_I, "dux_i", &R->dux_i);
+	pack_col(&pk, S_DUX_V, "dux_v", &R->dux_v);
+	pack_col(&pk, S_BYX_I, "byx_i", &R->byx_i);
+	pack_col(&pk, S_BYX_V, "byx_v", &R->byx_v);
+	pack_col(&pk, S_X_I, "x_i", &R->x_i);
+	pack_col(&pk, S_X_V, "x_v", &R->x_v);
+	pack_col(&pk, S_S_ID, "s_id", &R->s_id);
+	pack_col(&pk, S_S_T, "s_t", &R->s_t);
+	pack_col(&pk, S_S_V, "s_v", &R->s_v);
+	pack_section(&pk, S_STRINGS, "strings", R->st.text.len, 1, false);
+	pack_text(&pk, &R->st.text, true);
+	/* an empty final block ends the deflate stream */
+	struct zjob fin = {.key = UINT64_MAX, .strategy = Z_DEFAULT_STRATEGY, .last = true};
+	zpool_add(&pk.zp, &fin);
 
-	struct packer pk = {0};
-	buf_addc(&pk.layout, '[');
-	pack(&pk, "dt", "u32", &R->dt);
-	pack(&pk, "tx_i", "u32", &R->tx_i);
-	pack(&pk, "tx_v", "f64", &R->tx_v);
-	pack(&pk, "th", "u32", &R->th);
-	pack(&pk, "type", "u16", &R->type);
-	pack(&pk, "cat", "u8", &R->cat);
-	pack(&pk, "flags", "u8", &R->flags);
-	pack(&pk, "err_i", "u32", &R->err_i);
-	pack(&pk, "err_v", "u32", &R->err_v);
-	pack(&pk, "dur", "u32", &R->dur);
-	pack(&pk, "dux_i", "u32", &R->dux_i);
-	pack(&pk, "dux_v", "f64", &R->dux_v);
-	pack(&pk, "bytes", "u32", &R->bytes);
-	pack(&pk, "byx_i", "u32", &R->byx_i);
-	pack(&pk, "byx_v", "f64", &R->byx_v);
-	pack(&pk, "str", "u32", &R->str);
-	pack(&pk, "path", "u32", &R->path);
-	pack(&pk, "x_i", "u32", &R->x_i);
-	pack(&pk, "x_v", "u32", &R->x_v);
-	pack(&pk, "s_id", "u32", &R->s_id);
-	pack(&pk, "s_t", "f64", &R->s_t);
-	pack(&pk, "s_v", "f64", &R->s_v);
-	struct col strs = {.p = R->st.text.data, .n = R->st.text.len, .size = 1};
-	pack(&pk, "strings", "utf8", &strs);
-	buf_addc(&pk.layout, ']');
-
-	struct buf meta = {0}, safe = {0};
-	build_meta(R, &meta, warnings, pk.layout.data, pk.raw.len, n, sorted);
+	/* while the workers compress */
+	struct buf layout = {0}, meta = {0}, safe = {0};
+	size_t raw_len = pack_layout(&pk, &layout);
+	build_meta(R, &meta, warnings, layout.data, raw_len, n, sorted);
 	html_safe_json(&safe, meta.data, meta.len);
 	buf_free(&meta);
-
-	struct buf gz = {0};
-	if (gzip_sections(&pk, &gz) < 0)
-		die(1, "report: compressing the trace failed");
-	buf_free(&pk.raw);
-	buf_free(&pk.layout);
-
-	struct buf data = {0};
-	for (size_t off = 0; off < gz.len || off == 0; off += BLOCK_RAW) {
-		size_t len = gz.len - off < BLOCK_RAW ? gz.len - off : BLOCK_RAW;
-		buf_adds(&data, "<script type=\"application/octet-stream\" class=\"trace-data\">");
-		base64_add(&data, (const unsigned char *)gz.data + off, len);
-		buf_adds(&data, "</script>\n");
-		if (gz.len == 0)
-			break;
-	}
-	buf_free(&gz);
+	buf_free(&layout);
 
 	struct buf title = {0};
 	buf_adds(&title, "compendium");
@@ -1781,9 +2084,14 @@ static void render(struct run *r, const char *warnings, struct buf *out)
 	}
 	strv_free(av);
 
+	struct buf gz = {0};
+	if (zpool_finish(&pk.zp, &gz) < 0)
+		die(1, "report: compressing the trace failed");
+
 	const char *tpl = (const char *)report_tpl;
 	const char *end = tpl + report_tpl_len;
-	buf_reserve(out, report_tpl_len + data.len + safe.len + report_js_len + report_css_len + 1024);
+	buf_reserve(out, report_tpl_len + gz.len / 3 * 4 + gz.len / BLOCK_RAW * 128 + safe.len + report_js_len +
+			 report_css_len + title.len + 1024);
 	while (tpl < end) {
 		const char *at = strstr(tpl, "@@");
 		if (!at || at >= end) {
@@ -1811,13 +2119,13 @@ static void render(struct run *r, const char *warnings, struct buf *out)
 		else if (nl == 4 && !memcmp(name, "META", 4))
 			buf_add(out, safe.data, safe.len);
 		else if (nl == 4 && !memcmp(name, "DATA", 4))
-			buf_add(out, data.data, data.len);
+			put_data(out, &gz);
 		else
 			buf_add(out, at, nl + 4);
 		tpl = close + 2;
 	}
+	buf_free(&gz);
 	buf_free(&title);
-	buf_free(&data);
 	buf_free(&safe);
 	rep_free(R);
 	free(R);

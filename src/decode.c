@@ -45,6 +45,10 @@
 __attribute__((weak)) struct options opt;
 
 struct evlog *dec_log;
+static bool lazy_fds;  /* fds named from /proc at use (decode_fds_lazy) */
+static uint64_t stop_stamp; /* counts decoder hook calls: one per stop */
+static struct proc *cur_proc; /* the process and thread of the current stop */
+static int cur_tid;
 static struct sc_stat stats64[DEC_NR_MAX], stats32[DEC_NR_MAX];
 static char **stack_on; /* parsed opt.stack_on, NULL-terminated */
 
@@ -91,13 +95,17 @@ static const struct handler handlers[DEC_NR_MAX] = {
 	H(tee, dio_transfer),
 };
 
-/* Syscalls that keep process tracking and the fd table / cwd right. */
-static const unsigned always_nrs[] = {
+/* Syscalls that keep process tracking and the cwd right. */
+static const unsigned proc_nrs[] = {
 	SYS_clone, SYS_clone3, SYS_fork, SYS_vfork, SYS_execve, SYS_execveat,
-	SYS_exit, SYS_exit_group, SYS_ptrace,
+	SYS_exit, SYS_exit_group, SYS_ptrace, SYS_chdir, SYS_fchdir,
+};
+
+/* And the ones that keep the fd table exact (not stopped at with lazy fd naming). */
+static const unsigned fd_nrs[] = {
 	SYS_open, SYS_openat, SYS_openat2, SYS_creat, SYS_close, SYS_close_range,
 	SYS_dup, SYS_dup2, SYS_dup3, SYS_fcntl, SYS_pipe, SYS_pipe2,
-	SYS_socket, SYS_socketpair, SYS_accept, SYS_accept4, SYS_chdir, SYS_fchdir,
+	SYS_socket, SYS_socketpair, SYS_accept, SYS_accept4,
 	SYS_eventfd, SYS_eventfd2, SYS_signalfd, SYS_signalfd4, SYS_timerfd_create,
 	SYS_epoll_create, SYS_epoll_create1, SYS_memfd_create, SYS_pidfd_open,
 	SYS_inotify_init, SYS_inotify_init1, SYS_fanotify_init, SYS_userfaultfd,
@@ -145,6 +153,8 @@ void decode_fini(void)
 	stack_on = NULL;
 	stack_forget();
 	dec_log = NULL;
+	lazy_fds = false;
+	cur_proc = NULL;
 }
 
 static void set_bit(uint64_t *bm, unsigned nr)
@@ -153,14 +163,43 @@ static void set_bit(uint64_t *bm, unsigned nr)
 		bm[nr / 64] |= 1ull << (nr % 64);
 }
 
+/*
+ * Lazy fd naming, the rule: the fd table is kept exact (a stop at every
+ * close, dup, fcntl F_SETFD/F_DUPFD, pipe, socket...) only when a selected
+ * call is purely an fd call, of the io and/or desc classes and no other:
+ * read/write and friends, close, dup, fcntl, lseek, fstat, fchmod... Those
+ * are the calls programs make in loops, each naming an fd, where a /proc
+ * lookup per event (about 2 us here) would cost more than the maintenance
+ * stops (about 6 us each) save. Any other selection (file, network,
+ * process, memory...) names fds at the stops that need them (dirfds of *at
+ * calls, sockets of network calls) from /proc/TID/fd, checking remembered
+ * entries against it. A run whose selected network calls are mostly
+ * send/recv on a few sockets pays one readlink per event; selecting desc
+ * (or just close) keeps the exact table.
+ */
+static bool needs_exact_fds(const uint64_t *sel)
+{
+	for (unsigned nr = 0; nr < SC_BITMAP_WORDS * 64; nr++) {
+		if (!((sel[nr / 64] >> (nr % 64)) & 1))
+			continue;
+		const struct sysent *se = systab_get(AUDIT_ARCH_X86_64, nr);
+		unsigned cl = se ? se->classes : 0;
+		if (cl && !(cl & ~(SYSC(IO) | SYSC(DESC))))
+			return true;
+	}
+	return false;
+}
+
 bool decode_wanted_syscalls(uint64_t *bitmap)
 {
+	lazy_fds = false;
 	/* -v of everything and -c need every stop; -v of a selection needs just those */
 	if ((opt.verbose && opt.trace_all) || opt.summary_table || opt.no_seccomp)
 		return false;
 	bool mem = opt.faults;
 	for (unsigned i = 0; i < ARRAY_SIZE(mem_nrs); i++)
 		mem = mem || sc_selected(&opt, mem_nrs[i]);
+	uint64_t sel[SC_BITMAP_WORDS] = { 0 };
 	for (unsigned nr = 0; nr < SC_BITMAP_WORDS * 64; nr++) {
 		/*
 		 * Without -v only the decoded syscalls produce events (with -v of
@@ -170,10 +209,15 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 		bool decoded = nr < DEC_NR_MAX && (handlers[nr].exit || handlers[nr].entry);
 		bool want = opt.trace_all || !opt.verbose ? decoded && sc_selected(&opt, nr) : sc_selected(&opt, nr);
 		if (want)
-			set_bit(bitmap, nr);
+			set_bit(sel, nr);
 	}
-	for (unsigned i = 0; i < ARRAY_SIZE(always_nrs); i++)
-		set_bit(bitmap, always_nrs[i]);
+	for (unsigned i = 0; i < SC_BITMAP_WORDS; i++)
+		bitmap[i] |= sel[i];
+	lazy_fds = !needs_exact_fds(sel);
+	for (unsigned i = 0; i < ARRAY_SIZE(proc_nrs); i++)
+		set_bit(bitmap, proc_nrs[i]);
+	for (unsigned i = 0; !lazy_fds && i < ARRAY_SIZE(fd_nrs); i++)
+		set_bit(bitmap, fd_nrs[i]);
 	if (mem)
 		for (unsigned i = 0; i < ARRAY_SIZE(mem_nrs); i++)
 			set_bit(bitmap, mem_nrs[i]);
@@ -183,10 +227,15 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 	return true;
 }
 
+bool decode_fds_lazy(void)
+{
+	return lazy_fds;
+}
+
 size_t decode_arg_rules(struct decode_argrule *out, size_t max)
 {
 	/* fcntl changes the fd table only through these; -v shows every call */
-	if (opt.verbose || opt.summary_table || max < 1)
+	if (opt.verbose || opt.summary_table || lazy_fds || max < 1)
 		return 0;
 	out[0] = (struct decode_argrule){ .nr = SYS_fcntl, .arg = 1, .nvals = 3,
 					  .vals = { F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD } };
@@ -505,8 +554,11 @@ void dec_add_path(struct ev_draft *d, const struct dec_call *c, unsigned key, in
 
 struct fd_obj *dec_fd(const struct dec_call *c, int fd)
 {
+	if (lazy_fds)
+		return fdtable_get_checked(c->dp->fds, fd, c->t->tid);
 	return fdtable_get(c->dp->fds, fd, c->p->pid);
 }
+
 
 /* The description of o (fd of process pid), reading "pipe:[ino]" etc. once. */
 static const char *obj_desc(int pid, int fd, struct fd_obj *o)
@@ -692,8 +744,17 @@ static bool never_returns(const struct syscall *sc)
 	return se && se->ret == SRET_NONE;
 }
 
+/* A new stop: fd entries checked at an earlier one are checked again. */
+static void new_stop(struct task *t)
+{
+	fdtable_now(++stop_stamp, lazy_fds ? t->tid : 0);
+	cur_proc = t->proc;
+	cur_tid = t->tid;
+}
+
 void decode_syscall_entry(struct task *t)
 {
+	new_stop(t);
 	if (ndups && t->proc)
 		dup_settle(t->proc);
 	if (opt.verbose && never_returns(&t->sc) && dec_log && t->proc && record_selected(&t->sc)) {
@@ -773,6 +834,7 @@ void decode_syscall_exit(struct task *t)
 {
 	struct syscall *sc = &t->sc;
 	uint64_t now = dec_log ? evlog_now(dec_log) : 0;
+	new_stop(t);
 	if (opt.summary_table && sc->nr >= 0 && sc->nr < DEC_NR_MAX) {
 		struct sc_stat *s = sc->compat ? &stats32[sc->nr] : &stats64[sc->nr];
 		s->calls++;
@@ -799,6 +861,7 @@ void decode_syscall_exit(struct task *t)
 void decode_syscall_abandon(struct task *t)
 {
 	/* a thread killed or superseded by execve inside a call: "= ?" (exit and exit_group have theirs) */
+	new_stop(t);
 	if (opt.verbose && dec_log && t->proc && !never_returns(&t->sc) && record_selected(&t->sc)) {
 		struct dec_call c;
 		call_init(&c, t, native_nr(&t->sc));
@@ -816,5 +879,9 @@ const struct sc_stat *decode_stats(uint32_t arch, unsigned *n)
 
 const char *decode_fd_desc(struct proc *p, int fd)
 {
+	if (lazy_fds) {
+		int tid = p == cur_proc ? cur_tid : p->pid;
+		return obj_desc(tid, fd, fdtable_get_checked(dec_proc(p)->fds, fd, tid));
+	}
 	return obj_desc(p->pid, fd, fdtable_get(dec_proc(p)->fds, fd, p->pid));
 }

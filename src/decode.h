@@ -29,6 +29,13 @@ void decode_fini(void);
 bool decode_wanted_syscalls(uint64_t *bitmap);
 
 /*
+ * Whether the last decode_wanted_syscalls chose lazy fd naming: the filter
+ * does not stop at the fd-table calls (close, dup, fcntl, pipe...), and fds
+ * are named at use from /proc/TID/fd (see the rule in decode.c).
+ */
+bool decode_fds_lazy(void);
+
+/*
  * Calls of a wanted syscall that matter only when argument 'arg' (its low
  * 32 bits) is one of vals (fcntl: F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD), for
  * the seccomp filter. Fills up to max rules; returns how many.

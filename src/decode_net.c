@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "decode.h"
 #include "decode_int.h"
 #include "tmem.h"
 
@@ -236,6 +237,28 @@ static void add_addr(struct ev_draft *d, const struct dec_call *c, const struct 
 		d->h.flags |= EVFL_NOISE;
 }
 
+struct addr_set {
+	struct fd_obj *o;
+	unsigned type;
+	bool unspec, loopback;
+	const char *text;
+};
+
+/* Remember a connect's peer or a bind's address on o, and on other objects of the same socket. */
+static void addr_set_one(void *ctx, int fd, struct fd_obj *o, bool cloexec)
+{
+	const struct addr_set *s = ctx;
+	(void)fd, (void)cloexec;
+	if (o != s->o && (o->kind != FD_SOCKET || !o->path || strcmp(o->path, s->o->path)))
+		return;
+	if (s->type == EVT_CONNECT) {
+		fd_obj_set(&o->peer, s->unspec || !s->text[0] ? NULL : s->text);
+		o->peer_loopback = s->loopback;
+	} else {
+		fd_obj_set(&o->local, s->text[0] ? s->text : NULL);
+	}
+}
+
 /* connect and bind: the address argument, remembered on the socket. */
 static void addr_call(struct dec_call *c, unsigned type)
 {
@@ -258,12 +281,10 @@ static void addr_call(struct dec_call *c, unsigned type)
 		return;
 	char text[NET_ADDR_STRLEN];
 	net_addr_str(&a, text, sizeof(text));
-	if (type == EVT_CONNECT) {
-		fd_obj_set(&o->peer, a.family == AF_UNSPEC || !text[0] ? NULL : text);
-		o->peer_loopback = a.loopback;
-	} else {
-		fd_obj_set(&o->local, text[0] ? text : NULL);
-	}
+	struct addr_set set = { o, type, a.family == AF_UNSPEC, a.loopback, text };
+	addr_set_one(&set, fd, o, false);
+	if (decode_fds_lazy() && o->kind == FD_SOCKET && o->path)
+		fdtable_each(c->dp->fds, addr_set_one, &set); /* dups learnt apart from /proc */
 }
 
 void dnet_connect(struct dec_call *c)

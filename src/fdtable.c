@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@ struct fd_slot {
 	struct fd_obj *o;
 	uint8_t state;
 	bool cloexec;
+	uint64_t stamp; /* the stop at which the entry was installed or last checked */
 };
 
 struct fdtable {
@@ -32,6 +34,10 @@ struct fdtable {
 
 /* The kernel's default fs.nr_open; larger fds are tracked as "unknown". */
 #define FDT_MAX 1048576u
+
+/* The decoder's current stop and, with lazy fd naming, its thread (fdtable_now). */
+static uint64_t fdt_stamp;
+static int fdt_tid;
 
 struct fd_obj *fd_obj_new(enum fd_kind kind, unsigned access, const char *path)
 {
@@ -51,6 +57,7 @@ void fd_obj_unref(struct fd_obj *o)
 	free(o->path);
 	free(o->peer);
 	free(o->local);
+	free(o->kpath);
 	free(o);
 }
 
@@ -139,6 +146,7 @@ static void slot_set(struct fd_slot *s, uint8_t state, struct fd_obj *o, bool cl
 	s->o = o;
 	s->state = state;
 	s->cloexec = cloexec;
+	s->stamp = fdt_stamp;
 	fd_obj_unref(old);
 }
 
@@ -192,6 +200,8 @@ static long read_fdinfo_flags(int pid, int fd)
 static void resolve_socket(struct fd_obj *o, int pid, int fd)
 {
 	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd < 0 && errno == EINVAL) /* pid is a thread's id: PIDFD_THREAD (Linux 6.9) */
+		pfd = (int)syscall(SYS_pidfd_open, pid, O_EXCL);
 	if (pfd < 0)
 		return;
 	int s = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
@@ -274,6 +284,77 @@ struct fd_obj *fdtable_get(struct fdtable *ft, int fd, int pid)
 	return NULL;
 }
 
+void fdtable_now(uint64_t stamp, int tid)
+{
+	fdt_stamp = stamp;
+	fdt_tid = tid;
+}
+
+/* Device and inode of path (no automount, cached attributes: never waits for a file system). */
+static bool file_id(const char *path, struct statx *st)
+{
+	return !statx(AT_FDCWD, path, AT_STATX_DONT_SYNC | AT_NO_AUTOMOUNT, STATX_INO | STATX_NLINK, st);
+}
+
+/*
+ * Whether o still describes the open file that /proc/TID/fd/N (procfd)
+ * shows as link target l. A file's path as the program gave it may differ
+ * from the kernel's name ("..", symlinks): it still names that file when
+ * it leads to the same inode now, and that name is then remembered.
+ */
+static bool link_matches(struct fd_obj *o, const char *procfd, const char *l)
+{
+	if (!o->path)
+		return false;
+	size_t n = strlen(o->path);
+	if (o->kind == FD_MEMFD) /* "memfd:x" reads back as "/memfd:x (deleted)" */
+		return l[0] == '/' && !strncmp(l + 1, o->path, n) &&
+		       (!l[n + 1] || !strcmp(l + n + 1, " (deleted)"));
+	if (!strcmp(o->path, l) || (o->kpath && !strcmp(o->kpath, l)))
+		return true;
+	if (o->kind != FD_FILE || o->path[0] != '/')
+		return false;
+	struct statx a, b;
+	if (!file_id(procfd, &a))
+		return false;
+	if (!strncmp(l, o->path, n) && !strcmp(l + n, " (deleted)"))
+		return a.stx_nlink == 0; /* unlinked since it was opened as o->path */
+	if (!file_id(o->path, &b) || a.stx_ino != b.stx_ino || a.stx_dev_major != b.stx_dev_major ||
+	    a.stx_dev_minor != b.stx_dev_minor)
+		return false;
+	fd_obj_set(&o->kpath, l);
+	return true;
+}
+
+struct fd_obj *fdtable_get_checked(struct fdtable *ft, int fd, int tid)
+{
+	if (fd < 0 || tid <= 0)
+		return NULL;
+	struct fd_slot *s = (unsigned)fd < ft->cap ? &ft->slots[fd] : NULL;
+	if (s && fdt_stamp && s->stamp == fdt_stamp && s->state != SLOT_UNSEEN)
+		return s->state == SLOT_OPEN ? s->o : NULL;
+	char name[64], link[PATH_MAX + 1];
+	snprintf(name, sizeof(name), "/proc/%d/fd/%d", tid, fd);
+	ssize_t n = readlink(name, link, sizeof(link) - 1);
+	if (n < 0) {
+		/* not open (ENOENT), or /proc cannot tell: no name rather than a stale one */
+		if (s && errno == ENOENT)
+			slot_set(s, SLOT_CLOSED, NULL, false);
+		return NULL;
+	}
+	link[n] = 0;
+	if (s && s->state == SLOT_OPEN && link_matches(s->o, name, link)) {
+		s->stamp = fdt_stamp;
+		return s->o;
+	}
+	/* closed and reused behind our back (or never seen): what /proc says now */
+	struct fd_obj *o = obj_from_link(link);
+	if (o->kind == FD_SOCKET)
+		resolve_socket(o, tid, fd);
+	fdtable_install(ft, fd, o, false);
+	return (unsigned)fd < ft->cap ? o : NULL;
+}
+
 bool fdtable_cloexec(const struct fdtable *ft, int fd)
 {
 	return fd >= 0 && (unsigned)fd < ft->cap && ft->slots[fd].state == SLOT_OPEN &&
@@ -285,6 +366,17 @@ void fdtable_install(struct fdtable *ft, int fd, struct fd_obj *o, bool cloexec)
 	if (fd < 0 || !grow(ft, (unsigned)fd)) {
 		fd_obj_unref(o);
 		return;
+	}
+	if (fdt_tid > 0 && !o->path && o->kind != FD_FILE) {
+		/* a later check compares "pipe:[ino]", "socket:[ino]": learn it while it is this one */
+		char name[64], link[PATH_MAX + 1];
+		snprintf(name, sizeof(name), "/proc/%d/fd/%d", fdt_tid, fd);
+		ssize_t n = readlink(name, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = 0;
+			fd_obj_set(&o->path, link);
+		}
+		o->resolved = true;
 	}
 	slot_set(&ft->slots[fd], SLOT_OPEN, o, cloexec);
 }

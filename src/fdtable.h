@@ -41,6 +41,7 @@ struct fd_obj {
 	int family, socktype;/* FD_SOCKET: AF_*, SOCK_* (0 = unknown) */
 	char *peer, *local;  /* FD_SOCKET: "1.2.3.4:80", "[::1]:22", "/run/x.sock", "@abstract" */
 	bool peer_loopback;
+	char *kpath;         /* FD_FILE: /proc's name of it, checked to be the same file as path */
 };
 
 /* A new object with one reference; path is copied (may be NULL). */
@@ -69,6 +70,25 @@ bool fdtable_shared(const struct fdtable *ft);
  * sockets further through pidfd_getfd; the result is remembered. Borrowed.
  */
 struct fd_obj *fdtable_get(struct fdtable *ft, int fd, int pid);
+/*
+ * Lazy fd naming (filtered runs that do not stop at close, dup, fcntl...):
+ * the entry of fd is used only when it still matches what
+ * /proc/TID/fd/N shows now: the same "pipe:[ino]", "socket:[ino]", or a
+ * path that is the kernel's name or leads to the same inode (statx with
+ * cached attributes);
+ * otherwise it is rebuilt from that link (and, for a socket, from the
+ * socket itself: family, type, peer and local address), without access
+ * mode or close-on-exec flag. NULL when the fd is not open or /proc
+ * cannot tell. Entries installed or checked at the current stop
+ * (fdtable_now) are taken without a second look. Borrowed.
+ */
+struct fd_obj *fdtable_get_checked(struct fdtable *ft, int fd, int tid);
+/*
+ * The decoder's current stop (a number that changes at every stop) and,
+ * with lazy fd naming, the stopped thread (0 otherwise): objects installed
+ * then without a name (pipes, sockets) read theirs from its /proc/TID/fd.
+ */
+void fdtable_now(uint64_t stamp, int tid);
 /* The close-on-exec flag of an open fd (false if unknown). */
 bool fdtable_cloexec(const struct fdtable *ft, int fd);
 /* Make fd refer to o (takes over the caller's reference), replacing any old object. */

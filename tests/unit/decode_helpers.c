@@ -173,37 +173,70 @@ static void test_wanted_syscalls(void **state)
 	opt.trace_sel[SYS_openat / 64] |= 1ull << (SYS_openat % 64);
 	memset(bm, 0, sizeof(bm));
 	assert_true(decode_wanted_syscalls(bm)); /* -v of a selection: the filter stays */
-	assert_true(has(bm, SYS_openat) && has(bm, SYS_exit_group) && has(bm, SYS_close));
+	assert_true(has(bm, SYS_openat) && has(bm, SYS_exit_group) && has(bm, SYS_fchdir));
 	assert_false(has(bm, SYS_read) || has(bm, SYS_getpid));
+	/* openat is file class: fds named at use, no stop at close, dup or fcntl */
+	assert_true(decode_fds_lazy());
+	assert_false(has(bm, SYS_close) || has(bm, SYS_dup2) || has(bm, SYS_fcntl) || has(bm, SYS_pipe2));
+	struct decode_argrule rules[4];
+	assert_int_equal(decode_arg_rules(rules, 4), 0);
 	opt.trace_sel[SYS_openat / 64] = 0;
 	opt.verbose = false;
 	opt.summary_table = true;
 	assert_false(decode_wanted_syscalls(bm)); /* -c counts every call */
+	assert_false(decode_fds_lazy());
 	opt.summary_table = false;
 
-	/* everything selected: the decoded calls, not the ones without events */
+	/* everything selected: the decoded calls, not the ones without events; the exact fd table */
 	opt.trace_all = true;
 	memset(bm, 0, sizeof(bm));
 	assert_true(decode_wanted_syscalls(bm));
 	unsigned want[] = { SYS_read, SYS_openat, SYS_close, SYS_mmap, SYS_brk, SYS_connect, SYS_execve,
-			    SYS_clone3, SYS_exit_group, SYS_unlinkat, SYS_sendmmsg };
+			    SYS_clone3, SYS_exit_group, SYS_unlinkat, SYS_sendmmsg, SYS_dup2, SYS_fcntl };
 	for (unsigned i = 0; i < sizeof(want) / sizeof(*want); i++)
 		assert_true(has(bm, want[i]));
 	assert_false(has(bm, SYS_getpid));
 	assert_false(has(bm, SYS_futex));
+	assert_false(decode_fds_lazy());
+	/* fcntl stops only for the commands that change the table */
+	assert_int_equal(decode_arg_rules(rules, 4), 1);
+	assert_int_equal(rules[0].nr, SYS_fcntl);
 
-	/* only connect selected: fd tracking and processes still, no memory, no read */
+	/* only connect selected (network): processes and cwd, fds named at use */
 	opt.trace_all = false;
 	opt.trace_sel[SYS_connect / 64] |= 1ull << (SYS_connect % 64);
 	memset(bm, 0, sizeof(bm));
 	assert_true(decode_wanted_syscalls(bm));
-	assert_true(has(bm, SYS_connect));
-	assert_true(has(bm, SYS_socket));
-	assert_true(has(bm, SYS_dup2));
-	assert_true(has(bm, SYS_close_range));
-	assert_true(has(bm, SYS_clone));
+	assert_true(decode_fds_lazy());
+	assert_true(has(bm, SYS_connect) && has(bm, SYS_clone) && has(bm, SYS_execve) && has(bm, SYS_chdir));
+	assert_false(has(bm, SYS_socket) || has(bm, SYS_dup2) || has(bm, SYS_close_range) || has(bm, SYS_openat));
 	assert_false(has(bm, SYS_read));
 	assert_false(has(bm, SYS_mmap));
+	/* a desc or io call selected (close, read): the exact table, stops at every fd change */
+	unsigned exact[] = { SYS_close, SYS_read, SYS_dup2 };
+	for (unsigned i = 0; i < sizeof(exact) / sizeof(*exact); i++) {
+		opt.trace_sel[exact[i] / 64] |= 1ull << (exact[i] % 64);
+		memset(bm, 0, sizeof(bm));
+		assert_true(decode_wanted_syscalls(bm));
+		assert_false(decode_fds_lazy());
+		assert_true(has(bm, SYS_socket) && has(bm, SYS_dup2) && has(bm, SYS_close_range) &&
+			    has(bm, SYS_openat) && has(bm, SYS_pipe2) && has(bm, SYS_recvmsg));
+		opt.trace_sel[exact[i] / 64] &= ~(1ull << (exact[i] % 64));
+	}
+	/* pidfd_send_signal is desc but also process (-v of trace=process): still lazy */
+	opt.verbose = true;
+	opt.trace_sel[SYS_pidfd_send_signal / 64] |= 1ull << (SYS_pidfd_send_signal % 64);
+	memset(bm, 0, sizeof(bm));
+	assert_true(decode_wanted_syscalls(bm));
+	assert_true(decode_fds_lazy() && has(bm, SYS_pidfd_send_signal));
+	opt.trace_sel[SYS_pidfd_send_signal / 64] &= ~(1ull << (SYS_pidfd_send_signal % 64));
+	opt.verbose = false;
+	/* sendto is io, network and desc: network keeps fd naming lazy */
+	opt.trace_sel[SYS_sendto / 64] |= 1ull << (SYS_sendto % 64);
+	memset(bm, 0, sizeof(bm));
+	assert_true(decode_wanted_syscalls(bm));
+	assert_true(decode_fds_lazy());
+	opt.trace_sel[SYS_sendto / 64] &= ~(1ull << (SYS_sendto % 64));
 	/* --faults needs the memory map for region attribution */
 	opt.faults = true;
 	memset(bm, 0, sizeof(bm));
@@ -217,6 +250,8 @@ static void test_wanted_syscalls(void **state)
 	assert_true(has(bm, SYS_mmap) && has(bm, SYS_munmap) && has(bm, SYS_mremap) && has(bm, SYS_mprotect));
 	assert_false(has(bm, SYS_brk));
 	memset(&opt, 0, sizeof(opt));
+	decode_fini(); /* back to the exact table for the other tests */
+	assert_false(decode_fds_lazy());
 }
 
 static void test_proc_lifecycle(void **state)

@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: MIT */
+/* report_columns: the report's column sections decode to the events, across blocks, widths and pieces. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "evlog.h"
+#include "options.h"
+#include "report.h"
+#include "run.h"
+#include "util.h"
+
+struct options opt;
+
+struct page {
+	char *html;
+	size_t html_len;
+	cJSON *meta;
+	unsigned char *raw;
+	size_t raw_len;
+	struct buf data; /* the gzip bytes of all blocks */
+};
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	struct buf b = {0};
+	char tmp[65536];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
+		buf_add(&b, tmp, n);
+	fclose(f);
+	*len = b.len;
+	return buf_steal(&b);
+}
+
+static void load(const char *path, struct page *pg)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	memset(pg, 0, sizeof(*pg));
+	pg->html = slurp(path, &pg->html_len);
+	const char *mo = "<script type=\"application/json\" id=\"meta\">";
+	char *m = strstr(pg->html, mo);
+	assert_non_null(m);
+	m += strlen(mo);
+	char *me = strstr(m, "</script>");
+	assert_non_null(me);
+	pg->meta = cJSON_ParseWithLength(m, (size_t)(me - m));
+	assert_non_null(pg->meta);
+	const char *bo = "<script type=\"application/octet-stream\" class=\"trace-data\">";
+	for (char *p = strstr(pg->html, bo); p; p = strstr(p, bo)) {
+		p += strlen(bo);
+		char *e = strstr(p, "</script>");
+		assert_non_null(e);
+		uint32_t acc = 0;
+		int bits = 0;
+		for (; p < e && *p != '='; p++) {
+			const char *c = strchr(tab, *p);
+			assert_non_null(c);
+			acc = acc << 6 | (uint32_t)(c - tab);
+			bits += 6;
+			if (bits >= 8) {
+				bits -= 8;
+				buf_addc(&pg->data, (char)(acc >> bits));
+			}
+		}
+	}
+	size_t raw_len = (size_t)cJSON_GetObjectItem(pg->meta, "raw_len")->valuedouble;
+	pg->raw = xmalloc(raw_len + 1);
+	z_stream z = {0};
+	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = (Bytef *)pg->data.data;
+	z.avail_in = (uInt)pg->data.len;
+	z.next_out = pg->raw;
+	z.avail_out = (uInt)raw_len + 1;
+	/* one gzip member whose end is the end of the data */
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(z.avail_in, 0);
+	pg->raw_len = z.total_out;
+	inflateEnd(&z);
+	assert_int_equal(pg->raw_len, raw_len);
+}
+
+static void page_free(struct page *pg)
+{
+	free(pg->html);
+	free(pg->raw);
+	buf_free(&pg->data);
+	cJSON_Delete(pg->meta);
+}
+
+static cJSON *layout_of(const struct page *pg, const char *name)
+{
+	cJSON *l;
+	cJSON_ArrayForEach(l, cJSON_GetObjectItem(pg->meta, "layout"))
+		if (!strcmp(cJSON_GetObjectItem(l, "name")->valuestring, name))
+			return l;
+	fail_msg("no column %s", name);
+	return NULL;
+}
+
+static const char *type_of(const struct page *pg, const char *name)
+{
+	return cJSON_GetObjectItem(layout_of(pg, name), "type")->valuestring;
+}
+
+/* An integer column of any stored width, byte planes undone. */
+static uint64_t *col(const struct page *pg, const char *name, size_t *n)
+{
+	cJSON *l = layout_of(pg, name);
+	const char *type = cJSON_GetObjectItem(l, "type")->valuestring;
+	size_t off = (size_t)cJSON_GetObjectItem(l, "off")->valuedouble;
+	*n = (size_t)cJSON_GetObjectItem(l, "n")->valuedouble;
+	size_t w = !strcmp(type, "u8") ? 1 : !strcmp(type, "u16") ? 2 : !strcmp(type, "u32") ? 4 : 8;
+	assert_true(off + w * *n <= pg->raw_len);
+	uint64_t *out = xcalloc(*n + 1, sizeof(*out));
+	for (size_t i = 0; i < *n; i++)
+		for (size_t b = 0; b < w; b++)
+			out[i] |= (uint64_t)pg->raw[off + b * *n + i] << (8 * b);
+	return out;
+}
+
+/* String id -> text, from the string table (the last section). */
+static char **strings(const struct page *pg, size_t *n)
+{
+	cJSON *l = layout_of(pg, "strings");
+	size_t off = (size_t)cJSON_GetObjectItem(l, "off")->valuedouble;
+	size_t len = (size_t)cJSON_GetObjectItem(l, "n")->valuedouble;
+	assert_int_equal(off + len, pg->raw_len);
+	*n = (size_t)cJSON_GetObjectItem(pg->meta, "nstrings")->valuedouble;
+	char **v = xcalloc(*n + 2, sizeof(*v));
+	const char *p = (const char *)pg->raw + off, *end = p + len;
+	for (size_t id = 1; id <= *n; id++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		v[id] = xstrndup(p, (size_t)(e - p));
+		p = nl ? nl + 1 : end;
+	}
+	return v;
+}
+
+static void strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; i <= n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Sections are 8-aligned, back to back, the string table last. */
+static void check_layout(const struct page *pg)
+{
+	size_t off = 0, last_off = 0;
+	cJSON *l;
+	const char *last = NULL;
+	cJSON_ArrayForEach(l, cJSON_GetObjectItem(pg->meta, "layout"))
+	{
+		size_t o = (size_t)cJSON_GetObjectItem(l, "off")->valuedouble;
+		assert_int_equal(o % 8, 0);
+		assert_true(o >= off);
+		off = o;
+		last_off = o;
+		last = cJSON_GetObjectItem(l, "name")->valuestring;
+	}
+	assert_string_equal(last, "strings");
+	assert_true(last_off <= pg->raw_len);
+}
+
+static char *tmp_path(const char *name)
+{
+	static char dir[64];
+	if (!dir[0]) {
+		strcpy(dir, "/tmp/report-columns.XXXXXX");
+		assert_non_null(mkdtemp(dir));
+	}
+	return xasprintf("%s/%s", dir, name);
+}
+
+static struct run *new_run(void)
+{
+	struct run *r = xcalloc(1, sizeof(*r));
+	r->log = evlog_new();
+	r->mode = "trace";
+	return r;
+}
+
+static void run_free(struct run *r)
+{
+	evlog_free(r->log);
+	free(r);
+}
+
+/*
+ * More events than one block (64K), new threads and event types only near
+ * the end (the u8 guess for th and type must be undone), more string
+ * table than one piece: every column still decodes to its event.
+ */
+static void test_blocks_and_widening(void **state)
+{
+	(void)state;
+	enum { N = 3 * 65536 + 777, LATE = 3 * 65536 };
+	struct run *r = new_run();
+	struct ev_draft d;
+	char path[96];
+	for (uint32_t i = 0; i < N; i++) {
+		/* 10 threads, then 300 more; a few types, then 300 run-time ones */
+		int pid = i < LATE ? 100 + (int)(i % 5) : 1000 + (int)(i % 300);
+		int tid = i < LATE ? pid + (int)(i % 2) : pid;
+		uint64_t t = 1000 + (uint64_t)i * 7;
+		if (i >= LATE && i % 3 == 0) {
+			snprintf(path, sizeof(path), "late_type_%u", i / 3 % 300);
+			ev_init(&d, evtype_intern(path), t, pid, tid);
+			ev_uint(&d, EVK_COUNT, i);
+		} else if (i % 4 == 0) {
+			ev_init(&d, EVT_OPEN, t, pid, tid);
+			snprintf(path, sizeof(path), "/srv/data/a-rather-long-directory-name/file-%u.dat", i);
+			ev_cstr(&d, r->log, EVK_PATH, path);
+			ev_int(&d, EVK_FD, 3);
+		} else {
+			ev_init(&d, i % 4 == 1 ? EVT_READ : EVT_WRITE, t, pid, tid);
+			ev_int(&d, EVK_FD, 3);
+			ev_uint(&d, EVK_BYTES, i % 70000);
+			ev_dur(&d, i);
+		}
+		evlog_append(r->log, &d);
+	}
+	char *p = tmp_path("blocks.html");
+	assert_int_equal(report_write(r, p, 0600, NULL), 0);
+	struct page pg;
+	load(p, &pg);
+	check_layout(&pg);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(pg.meta, "sorted")));
+	assert_int_equal((size_t)cJSON_GetObjectItem(pg.meta, "count")->valuedouble, N);
+	assert_string_equal(type_of(&pg, "th"), "u16");
+	assert_string_equal(type_of(&pg, "type"), "u16");
+	assert_string_equal(type_of(&pg, "dt"), "u32");
+	assert_true(cJSON_GetObjectItem(layout_of(&pg, "strings"), "n")->valuedouble > 3 * (512 << 10));
+
+	size_t n, nth, nty, nb, nd, np, nstr;
+	uint64_t *dt = col(&pg, "dt", &n);
+	uint64_t *th = col(&pg, "th", &nth);
+	uint64_t *ty = col(&pg, "type", &nty);
+	uint64_t *bytes = col(&pg, "bytes", &nb);
+	uint64_t *dur = col(&pg, "dur", &nd);
+	uint64_t *pth = col(&pg, "path", &np);
+	char **s = strings(&pg, &nstr);
+	assert_int_equal(n, N);
+	assert_int_equal(nth, N);
+	assert_int_equal(nty, N);
+	cJSON *thr = cJSON_GetObjectItem(pg.meta, "threads");
+	cJSON *types = cJSON_GetObjectItem(pg.meta, "types");
+	assert_int_equal(cJSON_GetArraySize(thr), 2 * 310);
+	uint64_t t = 0;
+	for (uint32_t i = 0; i < N; i++) {
+		int pid = i < LATE ? 100 + (int)(i % 5) : 1000 + (int)(i % 300);
+		int tid = i < LATE ? pid + (int)(i % 2) : pid;
+		t += dt[i];
+		assert_int_equal(t, 1000 + (uint64_t)i * 7);
+		assert_int_equal(cJSON_GetArrayItem(thr, (int)(2 * th[i]))->valueint, pid);
+		assert_int_equal(cJSON_GetArrayItem(thr, (int)(2 * th[i] + 1))->valueint, tid);
+		const char *tn = cJSON_GetObjectItem(cJSON_GetArrayItem(types, (int)ty[i]), "name")->valuestring;
+		if (i >= LATE && i % 3 == 0) {
+			snprintf(path, sizeof(path), "late_type_%u", i / 3 % 300);
+			assert_string_equal(tn, path);
+		} else if (i % 4 == 0) {
+			assert_string_equal(tn, "open");
+			snprintf(path, sizeof(path), "/srv/data/a-rather-long-directory-name/file-%u.dat", i);
+			assert_true(pth[i] >= 1 && pth[i] <= nstr);
+			assert_string_equal(s[pth[i]], path);
+		} else {
+			assert_string_equal(tn, i % 4 == 1 ? "read" : "write");
+			assert_int_equal(bytes[i], i % 70000);
+			assert_int_equal(dur[i], i);
+		}
+	}
+	free(dt);
+	free(th);
+	free(ty);
+	free(bytes);
+	free(dur);
+	free(pth);
+	strings_free(s, nstr);
+	page_free(&pg);
+	unlink(p);
+	free(p);
+	run_free(r);
+}
+
+/* Few threads and types: one byte each. */
+static void test_narrow(void **state)
+{
+	(void)state;
+	struct run *r = new_run();
+	struct ev_draft d;
+	for (int i = 0; i < 1000; i++) {
+		ev_init(&d, i % 2 ? EVT_READ : EVT_CLOSE, (uint64_t)i, 7, 7 + i % 3);
+		ev_int(&d, EVK_FD, i % 9);
+		evlog_append(r->log, &d);
+	}
+	char *p = tmp_path("narrow.html");
+	assert_int_equal(report_write(r, p, 0600, NULL), 0);
+	struct page pg;
+	load(p, &pg);
+	check_layout(&pg);
+	assert_string_equal(type_of(&pg, "th"), "u8");
+	assert_string_equal(type_of(&pg, "type"), "u8");
+	size_t n, nstr;
+	uint64_t *th = col(&pg, "th", &n);
+	uint64_t *str = col(&pg, "str", &n);
+	char **s = strings(&pg, &nstr);
+	cJSON *thr = cJSON_GetObjectItem(pg.meta, "threads");
+	for (int i = 0; i < 1000; i++) {
+		char want[16];
+		snprintf(want, sizeof(want), "fd=%d", i % 9);
+		assert_int_equal(cJSON_GetArrayItem(thr, (int)(2 * th[i] + 1))->valueint, 7 + i % 3);
+		assert_string_equal(s[str[i]], want);
+	}
+	assert_int_equal(nstr, 9);
+	free(th);
+	free(str);
+	strings_free(s, nstr);
+	page_free(&pg);
+	unlink(p);
+	free(p);
+	run_free(r);
+}
+
+/* No events: every section is there and empty, the stream still ends. */
+static void test_empty(void **state)
+{
+	(void)state;
+	struct run *r = new_run();
+	char *p = tmp_path("empty.html");
+	assert_int_equal(report_write(r, p, 0600, NULL), 0);
+	struct page pg;
+	load(p, &pg);
+	check_layout(&pg);
+	assert_int_equal(pg.raw_len, 0);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(pg.meta, "layout")), 23);
+	cJSON *l;
+	cJSON_ArrayForEach(l, cJSON_GetObjectItem(pg.meta, "layout"))
+		assert_int_equal(cJSON_GetObjectItem(l, "n")->valuedouble, 0);
+	page_free(&pg);
+	unlink(p);
+	free(p);
+	run_free(r);
+}
+
+/* The compressed data does not depend on which thread finished first. */
+static void test_deterministic(void **state)
+{
+	(void)state;
+	struct run *r = new_run();
+	struct ev_draft d;
+	char path[64];
+	for (uint32_t i = 0; i < 200000; i++) {
+		ev_init(&d, EVT_OPEN, i * 13ull, 50 + (int)(i % 7), 50 + (int)(i % 7));
+		snprintf(path, sizeof(path), "/tmp/f%u", i % 40000);
+		ev_cstr(&d, r->log, EVK_PATH, path);
+		ev_uint(&d, EVK_RSS, (uint64_t)i * 4096);
+		evlog_append(r->log, &d);
+	}
+	char *p1 = tmp_path("det1.html"), *p2 = tmp_path("det2.html");
+	assert_int_equal(report_write(r, p1, 0600, NULL), 0);
+	assert_int_equal(report_write(r, p2, 0600, NULL), 0);
+	struct page a, b;
+	load(p1, &a);
+	load(p2, &b);
+	assert_int_equal(a.data.len, b.data.len);
+	assert_memory_equal(a.data.data, b.data.data, a.data.len);
+	assert_int_equal(a.html_len, b.html_len);
+	assert_memory_equal(a.html, b.html, a.html_len);
+	page_free(&a);
+	page_free(&b);
+	unlink(p1);
+	unlink(p2);
+	free(p1);
+	free(p2);
+	run_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_blocks_and_widening),
+		cmocka_unit_test(test_narrow),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_deterministic),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	char *dir = tmp_path("");
+	rmdir(dir);
+	free(dir);
+	return rc;
+}

@@ -1234,6 +1234,12 @@ struct zpool {
 	bool closing;
 	pthread_t th[3];
 	int nth;
+	/* the output for pieces of n zero bytes (high planes of small values) */
+	struct zeros {
+		size_t n;
+		struct buf out;
+	} zeros[4];
+	size_t nzeros;
 };
 
 /* One thread's deflate state and input buffer, reused from job to job. */
@@ -1243,9 +1249,66 @@ struct zworker {
 	struct buf in;
 };
 
-static void zjob_run(struct zjob *j, struct zworker *w)
+static bool all_zero(const unsigned char *p, size_t n)
+{
+	uint64_t acc = 0;
+	size_t i = 0;
+	for (; i + 256 <= n && !acc; i += 256)
+		for (size_t k = 0; k < 256; k += 8) {
+			uint64_t w;
+			memcpy(&w, p + i + k, 8);
+			acc |= w;
+		}
+	for (; i < n && !acc; i++)
+		acc |= p[i];
+	return !acc;
+}
+
+/*
+ * Z_RLE only pays where the same byte mostly repeats; on planes with some
+ * noise (the low bytes of times, sizes, ids) Huffman coding alone was
+ * smaller and 10-25% faster here. Every 4th byte is a good enough sample.
+ */
+static int plane_strategy(const unsigned char *p, size_t n)
+{
+	size_t runs = 0, seen = 0;
+	for (size_t i = 2; i < n; i += 4, seen++)
+		runs += p[i] == p[i - 1] && p[i] == p[i - 2];
+	return runs * 5 < seen * 3 ? Z_HUFFMAN_ONLY : Z_RLE;
+}
+
+static bool zeros_get(struct zpool *zp, size_t n, struct buf *out)
+{
+	bool hit = false;
+	pthread_mutex_lock(&zp->mu);
+	for (size_t i = 0; i < zp->nzeros && !hit; i++)
+		if (zp->zeros[i].n == n) {
+			buf_add(out, zp->zeros[i].out.data, zp->zeros[i].out.len);
+			hit = true;
+		}
+	pthread_mutex_unlock(&zp->mu);
+	return hit;
+}
+
+static void zeros_put(struct zpool *zp, size_t n, const struct buf *out)
+{
+	pthread_mutex_lock(&zp->mu);
+	bool have = false;
+	for (size_t i = 0; i < zp->nzeros; i++)
+		have = have || zp->zeros[i].n == n;
+	if (!have && zp->nzeros < ARRAY_SIZE(zp->zeros)) {
+		struct zeros *z = &zp->zeros[zp->nzeros++];
+		z->n = n;
+		memset(&z->out, 0, sizeof(z->out));
+		buf_add(&z->out, out->data, out->len);
+	}
+	pthread_mutex_unlock(&zp->mu);
+}
+
+static void zjob_run(struct zpool *zp, struct zjob *j, struct zworker *w)
 {
 	const unsigned char *in = j->src;
+	bool zeros = false;
 	j->rc = -EIO;
 	if (j->esz) {
 		buf_reserve(&w->in, j->n);
@@ -1257,6 +1320,17 @@ static void zjob_run(struct zjob *j, struct zworker *w)
 		}
 		memset(o, 0, j->pad);
 		in = (const unsigned char *)w->in.data;
+		if (j->strategy == Z_RLE && !j->last) {
+			/* a fresh deflate of the same bytes gives the same output */
+			zeros = all_zero(in, j->n);
+			if (zeros && zeros_get(zp, j->n, &j->out)) {
+				j->crc = crc32_z(0, in, j->n);
+				j->rc = 0;
+				return;
+			}
+			if (!zeros)
+				j->strategy = plane_strategy(in, j->n);
+		}
 	}
 	z_stream *z = &w->z;
 	if (!w->init) {
@@ -1291,6 +1365,8 @@ static void zjob_run(struct zjob *j, struct zworker *w)
 		break;
 	}
 	j->crc = crc32_z(0, j->n ? in : NULL, j->n);
+	if (zeros && j->rc == 0)
+		zeros_put(zp, j->n, &j->out);
 	if (j->own)
 		free((void *)j->src);
 	j->src = NULL;
@@ -1309,7 +1385,7 @@ static void zpool_drain(struct zpool *zp, bool wait)
 			break;
 		struct zjob *j = zp->jobs[zp->next++];
 		pthread_mutex_unlock(&zp->mu);
-		zjob_run(j, &w);
+		zjob_run(zp, j, &w);
 		pthread_mutex_lock(&zp->mu);
 	}
 	pthread_mutex_unlock(&zp->mu);
@@ -1420,6 +1496,8 @@ static int zpool_finish(struct zpool *zp, struct buf *out)
 		free(zp->jobs[i]);
 	}
 	free(zp->jobs);
+	for (size_t i = 0; i < zp->nzeros; i++)
+		buf_free(&zp->zeros[i].out);
 	pthread_cond_destroy(&zp->cv);
 	pthread_mutex_destroy(&zp->mu);
 	return rc;

@@ -17,18 +17,30 @@ CMP=$TOP/tests/e2e/strace_compare.py
 # fixed identity and dates keep git's object names identical between runs
 RUNENV="$ENVI TMPDIR=$W/tmp PYTHONDONTWRITEBYTECODE=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@e GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@e GIT_AUTHOR_DATE=1700000000+0000 GIT_COMMITTER_DATE=1700000000+0000 GIT_CONFIG_NOSYSTEM=1"
 
-# case NAME SETUP-FUNCTION CMD...: run under compendium, then under strace on a fresh copy, compare.
+# case NAME SETUP-FUNCTION CMD...: run under compendium, then under strace on a fresh copy, compare;
+# then the same filtered: compendium -e trace=file,network,process (lazy fd naming: fds named
+# from /proc, no stops at close/dup/fcntl) against strace --seccomp-bpf -e trace=%file,%network,%process
 case_run() {
 	name=$1 setup=$2
 	shift 2
-	rm -rf "$W" && mkdir -p "$W/tmp" && (cd "$W" && $setup)
-	(cd "$W" && $RUNENV "$C" -q --no-filter --json "$T/$name.jsonl" -- "$@" >"$T/$name.out" 2>&1)
-	crc=$?
-	rm -rf "$W" && mkdir -p "$W/tmp" && (cd "$W" && $setup)
-	(cd "$W" && $RUNENV strace -f -y -s 4096 -o "$T/$name.strace" -- "$@" >"$T/$name.out" 2>&1)
-	src=$?
-	expect "$name: same exit status under compendium and strace" "$crc" "$src"
-	python3 "$CMP" "$name" "$T/$name.jsonl" "$T/$name.strace" "$W"
+	for mode in full filtered; do
+		if [ $mode = full ]; then
+			copts="--no-filter" sopts="" label=$name
+		else
+			copts="-e trace=file,network,process" label="$name (filtered)"
+			sopts="--seccomp-bpf -e trace=%file,%network,%process"
+		fi
+		rm -rf "$W" && mkdir -p "$W/tmp" && (cd "$W" && $setup)
+		# shellcheck disable=SC2086
+		(cd "$W" && $RUNENV "$C" -q $copts --json "$T/$name.jsonl" -- "$@" >"$T/$name.out" 2>&1)
+		crc=$?
+		rm -rf "$W" && mkdir -p "$W/tmp" && (cd "$W" && $setup)
+		# shellcheck disable=SC2086
+		(cd "$W" && $RUNENV strace -f -y -s 4096 $sopts -o "$T/$name.strace" -- "$@" >"$T/$name.out" 2>&1)
+		src=$?
+		expect "$label: same exit status under compendium and strace" "$crc" "$src"
+		python3 "$CMP" "$label" "$T/$name.jsonl" "$T/$name.strace" "$W"
+	done
 }
 
 setup_text() {

@@ -13,6 +13,13 @@
  *   err; the restarted call is an event of its own.
  * - i386 calls are decoded through their x86_64 twins, except the ones whose
  *   arguments point to structs of another layout (msghdr, old mmap).
+ * - Lazy fd naming (filtered runs selecting no pure io/desc call, see
+ *   needs_exact_fds): no stops at close, dup, fcntl, pipe...; an fd is named
+ *   at use from /proc/TID/fd. An fd whose creation was not seen (a dup, a
+ *   pipe, an inherited fd) gets the kernel's path, as with strace -y; one
+ *   whose open was seen keeps the program's path while it still leads to
+ *   the same file. The fd's access mode and close-on-exec flag are then
+ *   unknown unless an open was seen.
  */
 #include <errno.h>
 #include <fcntl.h>

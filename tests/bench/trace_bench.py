@@ -19,8 +19,13 @@ trace=%file,%network,%process; json = full plus --json /dev/null (the
 equivalent of strace's full output). Output -o /dev/null for both: for
 compendium that is the narrative, formatted as on a terminal.
 
+With --stops, also the number of times each workload's tracee stopped
+under compendium and under strace, per mode (pinned, one run each): the
+voluntary context switches of the traced tree as counted by
+tests/progs/pe_rusage (every ptrace stop is one; untraced they are ~0).
+
 Usage: trace_bench.py [--reps N] [--only NAME] [--modes full,filtered,json]
-                      [--pins pinned,unpinned] [--no-extras]
+                      [--pins pinned,unpinned] [--no-extras] [--stops]
 """
 import argparse, os, resource, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -112,6 +117,21 @@ def bench(name, cmd, mode, pin, reps):
         out['xs'] = med_ratio(r['same'][0], r['strace'][0])
     return out
 
+def stops(name, cmd, mode):
+    """Voluntary switches of the traced tree (= ptrace stops) under compendium and strace, or None."""
+    rus = os.path.join(PROGS, 'pe_rusage')
+    if not os.access(rus, os.X_OK):
+        return None
+    cargs, sargs = MODES[mode]
+    out = {}
+    for key, pre in (('base', []), ('comp', [COMP] + cargs + ['-o', '/dev/null', '--']),
+                     ('strace', ['strace'] + sargs + ['-o', '/dev/null', '--'])):
+        p = subprocess.run(['taskset', '-c', '0'] + pre + [rus] + cmd, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True, errors='replace')
+        n = [l.split()[1] for l in p.stderr.splitlines() if l.startswith('nvcsw ')]
+        out[key] = int(n[-1]) if n else -1
+    return out
+
 def startup(reps):
     c, s = [], []
     for _ in range(reps):
@@ -179,6 +199,7 @@ def main():
     ap.add_argument('--modes', default='full,filtered,json')
     ap.add_argument('--pins', default='pinned,unpinned')
     ap.add_argument('--no-extras', action='store_true', help='workload table only')
+    ap.add_argument('--stops', action='store_true', help='also count the tracee\'s stops per workload')
     a = ap.parse_args()
     if not shutil.which('strace'):
         print('strace not installed: cannot compare', file=sys.stderr)
@@ -208,6 +229,18 @@ def main():
                     print(f'{name:9} {mode:8} {pin:8} {r["base"]:8.3f}s {r["cb"]:8.2f}x {r["sb"]:10.2f}x '
                           f'{r["cs"]:10.2f}x {r["cs_cpu"]:7.2f}x{extra}', flush=True)
         print(f'worst pinned compendium/strace wall ratio: {worst[0]:.2f} ({worst[1]}; target <= 1.0)')
+        if a.stops:
+            print('stops of the traced tree (voluntary context switches, tests/progs/pe_rusage; pinned, one run):')
+            print(f'{"workload":9} {"mode":8} {"compendium":>10} {"strace":>10} {"untraced":>9}')
+            for name, cmd in workloads(tmp):
+                if a.only and a.only != name:
+                    continue
+                for mode in a.modes.split(','):
+                    st = stops(name, cmd, mode)
+                    if st is None:
+                        print(f'  no {PROGS}/pe_rusage: make BUILD={BUILD} {BUILD}/progs/pe_rusage')
+                        break
+                    print(f'{name:9} {mode:8} {st["comp"]:10} {st["strace"]:10} {st["base"]:9}', flush=True)
         if a.no_extras:
             return 0
         c, s = startup(max(a.reps * 2, 10))

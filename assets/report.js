@@ -10,14 +10,15 @@ const ESC32 = 0xffffffff;
 const ROW_H = 20, LANE_H = 18, LABEL_W = 190, AXIS_H = 22, SPACER_MAX = 8e6, POOL = 80;
 
 let M, N = 0;               // meta, event count
-let T, TH, PID, TID, TYPE, CAT, FLAGS, ERR, DUR, BYTES, STR, PATH, X; // columns
+let T, TH, TYPE, CAT, FLAGS, DUR, BYTES, STR, PATH, X; // columns
 let durX = new Map(), bytesX = new Map();
 let S = [];                 // display strings, id 1.. at S[id - 1]
 let lanes = [], laneOf;     // lane list; event -> lane index
+let laneCount;              // events per lane
 let rows = new Uint32Array(0);       // filtered event indexes, in time order
 let hitMark = null, hits = new Uint32Array(0); // search: per string id; matching positions in rows
 const st = { t0: 0, t1: 1, hideCats: new Set(), hideTypes: new Set(), hideLanes: new Set(),
-  path: 0, failed: false, q: "", sel: -1 };
+  path: 0, failed: false, q: "", sel: -1, exact: false };
 let tMin = 0, tMax = 1;
 let typeColor = [], typeNames = [];
 
@@ -35,6 +36,8 @@ function sv(tag, attrs) {
 const str = (id) => (id ? S[id - 1] : "");
 const durOf = (i) => { const d = DUR[i]; return d === ESC32 ? durX.get(i) : d; };
 const bytesOf = (i) => { const b = BYTES[i]; return b === ESC32 ? bytesX.get(i) : b; };
+// pid and tid of an event, from the thread table (meta.threads: pid, tid pairs)
+const pidOf = (i) => M.threads[TH[i] * 2], tidOf = (i) => M.threads[TH[i] * 2 + 1];
 
 // ---- formatting ----------------------------------------------------------
 function fmtBytes(n) {
@@ -51,80 +54,109 @@ function fmtDur(ns) {
   return (ns / 1e9).toFixed(3) + " s";
 }
 function fmtTime(ns) { return (ns / 1e9).toFixed(6); }
-const fmtN = (n) => Number(n).toLocaleString("en-US");
+// en-US grouping without Intl: its first use costs tens of ms at load
+const fmtN = (n) => {
+  n = Number(n);
+  if (!Number.isSafeInteger(n)) return n.toLocaleString("en-US");
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+};
 const plural = (n, one, many) => fmtN(n) + " " + (Number(n) === 1 ? one : many);
 
 // ---- decoding ------------------------------------------------------------
+// Uint8Array.fromBase64 and atob both skip the whitespace between lines
 function b64(s) {
-  s = s.replace(/\s+/g, "");
   if (Uint8Array.fromBase64) return Uint8Array.fromBase64(s);
   const bin = atob(s), out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
 }
+// gunzip straight into one buffer of the announced size: reading the chunks
+// into it beats new Response(stream).arrayBuffer() (210-260 ms against
+// 270-370 ms for 1M events here), which collects and copies them again
+async function gunzip(parts, size) {
+  if (typeof DecompressionStream === "undefined")
+    throw new Error("this browser lacks DecompressionStream (gzip); use a current Chromium, Firefox or Safari");
+  const ds = new DecompressionStream("gzip"), w = ds.writable.getWriter();
+  // the reader sees the same error, with its message
+  for (const p of parts) w.write(p).catch(() => {});
+  w.close().catch(() => {});
+  const out = new Uint8Array(size), r = ds.readable.getReader();
+  let o = 0;
+  for (;;) {
+    const { value, done } = await r.read();
+    if (done) break;
+    if (value.length > size - o) { r.cancel().catch(() => {}); o += value.length; break; }
+    out.set(value, o);
+    o += value.length;
+  }
+  if (o !== size) throw new Error("trace data is damaged: " + (o > size ? "more than " : "") + o + " bytes, expected " + size);
+  return out;
+}
+// A plane is all zero: true for the high bytes of small values.
+function zeroPlane(src, off, n) {
+  let i = off;
+  const end = off + n;
+  for (; i < end && ((src.byteOffset + i) & 3); i++) if (src[i]) return false;
+  const words = (end - i) >> 2;
+  if (words > 0) {
+    const w = new Uint32Array(src.buffer, src.byteOffset + i, words);
+    for (let k = 0; k < words; k++) if (w[k]) return false;
+    i += words * 4;
+  }
+  for (; i < end; i++) if (src[i]) return false;
+  return true;
+}
+// Columns are stored as byte planes (all low bytes, then the next ...): put
+// each value together again. Integer planes that are all zero are skipped.
+function unplane(src, L, K) {
+  const size = K.BYTES_PER_ELEMENT, n = L.n;
+  if (size === 1) return new K(src.buffer, src.byteOffset + L.off, n);
+  const out = new K(n);
+  if (K === Float64Array) {
+    const ob = new Uint8Array(out.buffer);
+    for (let b = 0; b < size; b++) {
+      const base = L.off + b * n;
+      for (let i = 0, o = b; i < n; i++, o += size) ob[o] = src[base + i];
+    }
+    return out;
+  }
+  // integers: the low plane converts natively, the others are ORed in
+  const u = size === 4 ? new Uint32Array(out.buffer) : new Uint16Array(out.buffer);
+  u.set(src.subarray(L.off, L.off + n));
+  for (let b = 1; b < size; b++) {
+    const base = L.off + b * n;
+    if (zeroPlane(src, base, n)) continue;
+    const p = src.subarray(base, base + n), sh = 8 * b;
+    for (let i = 0; i < n; i++) u[i] |= p[i] << sh;
+  }
+  return out;
+}
 async function decode() {
   const parts = [];
   for (const s of document.querySelectorAll("script.trace-data")) parts.push(b64(s.textContent));
-  if (typeof DecompressionStream === "undefined")
-    throw new Error("this browser lacks DecompressionStream (gzip); use a current Chromium, Firefox or Safari");
-  const stream = new Blob(parts).stream().pipeThrough(new DecompressionStream("gzip"));
   mark("base64");
-  const buf = await new Response(stream).arrayBuffer();
+  const src = await gunzip(parts, M.raw_len);
   mark("gunzip");
-  if (buf.byteLength !== M.raw_len) throw new Error("trace data is damaged: " + buf.byteLength + " bytes, expected " + M.raw_len);
   const C = {};
   const kinds = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array, utf8: Uint8Array };
-  const src = new Uint8Array(buf);
   for (const L of M.layout) {
-    const K = kinds[L.type], size = K.BYTES_PER_ELEMENT, n = L.n;
-    if (size === 1) { C[L.name] = new K(buf, L.off, n); continue; }
-    // columns are stored as byte planes: undo that
-    const out = new K(n);
-    if (size === 4) {
-      const o32 = new Uint32Array(out.buffer), b0 = L.off, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
-      for (let i = 0; i < n; i++) o32[i] = src[b0 + i] | src[b1 + i] << 8 | src[b2 + i] << 16 | src[b3 + i] << 24;
-    } else if (size === 2) {
-      const o16 = new Uint16Array(out.buffer), b0 = L.off, b1 = b0 + n;
-      for (let i = 0; i < n; i++) o16[i] = src[b0 + i] | src[b1 + i] << 8;
-    } else {
-      const ob = new Uint8Array(out.buffer);
-      for (let b = 0; b < size; b++) {
-        const base = L.off + b * n;
-        for (let i = 0, o = b; i < n; i++, o += size) ob[o] = src[base + i];
-      }
-    }
-    C[L.name] = out;
+    const K = kinds[L.type];
+    if (!K || L.off + L.n * K.BYTES_PER_ELEMENT > src.length) throw new Error("trace data is damaged: column " + L.name + " does not fit");
+    C[L.name] = unplane(src, L, K);
   }
   N = M.count;
-  TYPE = C.type; CAT = C.cat; FLAGS = C.flags;
+  TYPE = C.type; CAT = C.cat; FLAGS = C.flags; TH = C.th;
   DUR = C.dur; BYTES = C.bytes; STR = C.str; PATH = C.path;
-  // the category is stored as a difference from the type's default
-  const tcat = Uint8Array.from(M.types.map((t) => t.cat));
-  for (let i = 0; i < N; i++) CAT[i] = (CAT[i] + tcat[TYPE[i]]) & 255;
-  // pid and tid come from the thread table (meta.threads: pid, tid pairs)
-  PID = new Int32Array(N); TID = new Int32Array(N);
-  const th = TH = C.th, thr = M.threads;
-  for (let i = 0; i < N; i++) { const k = th[i] * 2; PID[i] = thr[k]; TID[i] = thr[k + 1]; }
-  // sparse columns: extra JSON (stack, disasm) and errno of failed events
+  // sparse columns: extra JSON (stack, disasm) and wide values
   X = new Uint32Array(N);
   for (let k = 0; k < C.x_i.length; k++) X[C.x_i[k]] = C.x_v[k];
-  ERR = new Map();
-  for (let k = 0; k < C.err_i.length; k++) ERR.set(C.err_i[k], C.err_v[k]);
   for (let k = 0; k < C.dux_i.length; k++) durX.set(C.dux_i[k], C.dux_v[k]);
   for (let k = 0; k < C.byx_i.length; k++) bytesX.set(C.byx_i[k], C.byx_v[k]);
   mark("columns");
-  T = new Float64Array(N);
-  let t = 0, e = 0;
-  const dt = C.dt, txi = C.tx_i, txv = C.tx_v;
-  for (let i = 0; i < N; i++) {
-    const d = dt[i];
-    if (d === ESC32 && e < txi.length && txi[e] === i) t = txv[e++];
-    else t += d;
-    T[i] = t;
-  }
   S = M.nstrings ? new TextDecoder().decode(C.strings).split("\n") : [];
   return C;
 }
+let ident = null;           // 0, 1, ... N-1: the rows when nothing is filtered
 
 // ---- colours -------------------------------------------------------------
 const CAT_HUE = { process: 220, file: 140, network: 280, memory: 30, io: 190, signal: 0, ipc: 320,
@@ -149,7 +181,7 @@ function setupColors() {
 }
 
 // ---- lanes ---------------------------------------------------------------
-function buildLanes() {
+function buildLanes(C) {
   const procs = M.procs.slice().sort((a, b) => a.first - b.first || a.pid - b.pid);
   const byTid = new Map();
   const procLane = new Map();
@@ -178,16 +210,44 @@ function buildLanes() {
     }
     laneOfTh[k] = l;
   }
+  scan(C, laneOfTh);
+  lanes.forEach((l, k) => {
+    if (!l.thread && !l.system) return;
+    l.first = laneFirst[k]; l.last = laneLast[k];
+  });
+}
+// One pass over all events (each such pass costs tens of ms while the code
+// is still cold): the times (delta-coded, with escapes for wide gaps), the
+// end of the trace (durations included), the categories (stored as a
+// difference from the type's default), each event's lane with the lane's
+// first and last time and count (the events are in time order) and the
+// identity row list.
+let laneFirst, laneLast;
+function scan(C, laneOfTh) {
+  T = new Float64Array(N);
   laneOf = new Int32Array(N);
-  for (let i = 0; i < N; i++) laneOf[i] = laneOfTh[TH[i]];
-  for (const l of lanes) {
-    if (!l.thread) continue;
-    l.first = Infinity; l.last = -Infinity;
-  }
+  ident = new Uint32Array(N);
+  const nl = lanes.length, lf = laneFirst = new Float64Array(nl).fill(Infinity), ll = laneLast = new Float64Array(nl).fill(-Infinity);
+  const cnt = laneCount = new Uint32Array(nl);
+  const dt = C.dt, txi = C.tx_i, txv = C.tx_v, dur = DUR, cat = CAT, type = TYPE, th = TH, lo = laneOf, id = ident, TT = T;
+  const tcat = Uint8Array.from(M.types.map((x) => x.cat));
+  let t = 0, e = 0, end = -Infinity;
   for (let i = 0; i < N; i++) {
-    const l = lanes[laneOf[i]];
-    if (l.thread || l.system) { if (T[i] < l.first || l.first === undefined) l.first = T[i]; if (!(T[i] <= l.last)) l.last = T[i]; }
+    const d = dt[i];
+    if (d === ESC32 && e < txi.length && txi[e] === i) t = txv[e++];
+    else t += d;
+    TT[i] = t;
+    let u = dur[i];
+    if (u === ESC32) u = durX.get(i);
+    if (t + u > end) end = t + u;
+    cat[i] = (cat[i] + tcat[type[i]]) & 255;
+    const l = lo[i] = laneOfTh[th[i]];
+    if (!cnt[l]++) lf[l] = t;
+    ll[l] = t;
+    id[i] = i;
   }
+  tMin = N ? T[0] : 0;
+  tMax = N ? Math.max(end, tMin + 1000) : 1000;
 }
 
 // ---- filters -------------------------------------------------------------
@@ -197,16 +257,21 @@ function refilter() {
   for (let i = M.cats.length; i < 256; i++) catOk[i] = 1;
   M.types.forEach((t, i) => { typeOk[i] = st.hideTypes.has(t.name) ? 0 : 1; });
   lanes.forEach((l, i) => { laneOk[i] = st.hideLanes.has(String(l.tid)) ? 0 : 1; });
-  const out = new Uint32Array(N);
-  let n = 0;
   const path = st.path, failed = st.failed;
-  for (let i = 0; i < N; i++) {
-    if (!catOk[CAT[i]] || !typeOk[TYPE[i]] || !laneOk[laneOf[i]]) continue;
-    if (failed && !(FLAGS[i] & 4)) continue;
-    if (path && PATH[i] !== path) continue;
-    out[n++] = i;
+  if (!path && !failed && !st.hideCats.size && !st.hideTypes.size && !st.hideLanes.size) {
+    rows = ident;
+  } else {
+    const out = new Uint32Array(N);
+    let n = 0;
+    for (let i = 0; i < N; i++) {
+      if (!catOk[CAT[i]] || !typeOk[TYPE[i]] || !laneOk[laneOf[i]]) continue;
+      if (failed && !(FLAGS[i] & 4)) continue;
+      if (path && PATH[i] !== path) continue;
+      out[n++] = i;
+    }
+    rows = out.subarray(0, n);
   }
-  rows = out.subarray(0, n);
+  lod = null;
   computeHits();
 }
 
@@ -249,6 +314,7 @@ function saveHash() {
     if (st.hideLanes.size) p.set("hl", [...st.hideLanes].join(","));
     if (st.path) p.set("path", str(st.path));
     if (st.failed) p.set("failed", "1");
+    if (st.exact) p.set("lod", "0");
     if (st.q) p.set("q", st.q);
     if (st.sel >= 0) p.set("sel", String(st.sel));
     const h = p.toString();
@@ -264,6 +330,8 @@ function loadHash() {
   const path = p.get("path");
   if (path) { const k = S.indexOf(path); st.path = k >= 0 ? k + 1 : 0; }
   st.failed = p.get("failed") === "1";
+  // lod=0: draw every event of every view one by one (slower; for checking)
+  st.exact = p.get("lod") === "0";
   st.q = p.get("q") || "";
   const sel = Number(p.get("sel"));
   st.sel = p.has("sel") && sel >= 0 && sel < N ? sel : -1;
@@ -394,7 +462,9 @@ function check(container, label, checked, onChange, cls) {
   container.append(l);
   return i;
 }
+let panelBuilt = false;
 function filterPanel() {
+  panelBuilt = true;
   const fc = $("f-cats"), ft = $("f-types"), fp = $("f-procs");
   fc.textContent = ""; ft.textContent = ""; fp.textContent = "";
   M.cats.forEach((c, i) => {
@@ -505,53 +575,21 @@ function drawTimeline() {
   // events: one path per colour, merged per pixel column and lane
   const nT = M.types.length;
   const paths = new Array(nT).fill(null).map(() => []);
-  const open = new Float64Array(lanes.length * nT).fill(-1); // open segment start px
-  const openEnd = new Float64Array(lanes.length * nT);
-  const flush = (l, ty) => {
-    const s = open[l * nT + ty];
-    if (s < 0) return;
-    const w = Math.max(1, openEnd[l * nT + ty] - s);
-    paths[ty].push("M" + (X0 + s).toFixed(1) + " " + (laneY[l] + 3) + "h" + w.toFixed(1) + "v" + (LANE_H - 6) + "h" + (-w).toFixed(1) + "z");
-    open[l * nT + ty] = -1;
-  };
-  const marks = { exec: [], exitm: [], crash: [], trigger: [], match: [] };
   const Wi = Math.ceil(W) + 1, occ = new Uint16Array(lanes.length * Wi);
-  const typeId = (n) => typeNames.indexOf(n);
-  const tyExec = typeId("exec"), tyExit = typeId("exit"), tyCrash = typeId("crash"), tyTrig = typeId("trigger");
-  // events that started before t0 may still be running: look back a little
-  let r0 = rowAt(t0);
-  for (let back = 0; r0 > 0 && back < 2000; back++) {
-    const i = rows[r0 - 1];
-    if (T[i] + durOf(i) < t0 && back > 64) break;
-    r0--;
-  }
+  const marks = { exec: [], exitm: [], crash: [], trigger: [] };
+  const mk = markTypes();
   const r1 = rowAt(t1 + 1);
-  for (let r = r0; r < r1; r++) {
-    const i = rows[r], l = laneOf[i];
-    const y = laneY[l];
-    if (y < 0) continue;
-    const ty = TYPE[i];
-    const x0 = (T[i] - t0) * k;
-    let d = DUR[i];
-    if (d === ESC32) d = durX.get(i);
-    let x1 = d ? x0 + d * k : x0 + 1;
-    if (x1 < 0) continue;
-    const a = Math.max(0, x0), b = Math.min(W, Math.max(x1, a + 1));
-    if (b - a < 2) {
-      // a point: one mark per pixel column and lane (the first event there wins)
-      const px = a | 0, q = l * Wi + px;
-      if (px < Wi && !occ[q]) occ[q] = ty + 1;
-    } else {
-      const o = l * nT + ty;
-      if (open[o] >= 0 && a <= openEnd[o] + 0.5) { if (b > openEnd[o]) openEnd[o] = b; }
-      else { flush(l, ty); open[o] = a; openEnd[o] = b; }
-    }
-    if (ty === tyExec) marks.exec.push("M" + (X0 + a).toFixed(1) + " " + y + "l4 0l-4 " + LANE_H / 2 + "z");
-    else if (ty === tyExit) marks.exitm.push("M" + (X0 + a - 1).toFixed(1) + " " + (y + 1) + "h3v" + (LANE_H - 2) + "h-3z");
-    else if (ty === tyCrash) marks.crash.push("M" + (X0 + a).toFixed(1) + " " + (y + LANE_H / 2) + "l5 -6l0 12z");
-    else if (ty === tyTrig) marks.trigger.push(X0 + a);
+  const lv = lodFor(t0, t1, k);
+  if (lv) {
+    // the busy lanes from the bins, the others event by event
+    drawLod(lv.lod, lv.level, t0, k, Wi, laneY, occ);
+    const small = lv.lod.small, s0 = lowerBound(small, lookBack(rowAt(t0), t0)), s1 = lowerBound(small, r1);
+    drawExact(small, s0, s1, t0, k, W, Wi, laneY, occ, paths, marks, mk, X0);
+    const mr = lv.lod.markRows;
+    drawExact(mr, lowerBound(mr, rowAt(t0)), lowerBound(mr, r1), t0, k, W, Wi, laneY, null, null, marks, mk, X0);
+  } else {
+    drawExact(null, lookBack(rowAt(t0), t0), r1, t0, k, W, Wi, laneY, occ, paths, marks, mk, X0);
   }
-  for (let l = 0; l < lanes.length; l++) for (let ty = 0; ty < nT; ty++) flush(l, ty);
   for (const l of vl) {
     const base = l * Wi, y = laneY[l] + 3;
     for (let px = 0; px < Wi;) {
@@ -574,15 +612,15 @@ function drawTimeline() {
   for (const x of marks.trigger) svg.append(sv("line", { class: "trigger", x1: x, x2: x, y1: AXIS_H - 4, y2: H }));
   // search matches: a tick above the lane, once per pixel column and lane
   if (hits.length) {
-    const seen = new Set();
+    const seen = new Uint8Array(lanes.length * Wi);
     const h0 = lowerBound(hits, rowAt(t0)), h1 = lowerBound(hits, r1);
     const parts = [];
     for (let h = h0; h < h1; h++) {
       const i = rows[hits[h]], l = laneOf[i];
       if (laneY[l] < 0) continue;
-      const px = Math.floor((T[i] - t0) * k), key = l * 65536 + px;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const px = Math.floor((T[i] - t0) * k);
+      if (px < 0 || px >= Wi || seen[l * Wi + px]) continue;
+      seen[l * Wi + px] = 1;
       parts.push("M" + (X0 + px - 1.5) + " " + laneY[l] + "h3v4h-3z");
     }
     if (parts.length) { const p = sv("path", { class: "match", d: parts.join("") }); p.id = "tl-matches"; p.dataset.n = String(parts.length); svg.append(p); }
@@ -609,7 +647,162 @@ function drawTimeline() {
   });
   svg.append(gL);
   svg.dataset.lanes = String(vl.length);
+  svg.dataset.lod = lv ? String(lv.level) : "exact";
   drawTracks();
+}
+// Marker kinds by type: 1 exec, 2 exit, 3 crash, 4 trigger.
+let markKind = null;
+function markTypes() {
+  if (!markKind) {
+    markKind = new Uint8Array(M.types.length);
+    ["exec", "exit", "crash", "trigger"].forEach((n, k) => { const t = typeNames.indexOf(n); if (t >= 0) markKind[t] = k + 1; });
+  }
+  return markKind;
+}
+// Events that started before t0 may still be running: look back a little.
+function lookBack(r0, t0) {
+  for (let back = 0; r0 > 0 && back < 2000; back++) {
+    const i = rows[r0 - 1];
+    if (T[i] + durOf(i) < t0 && back > 64) break;
+    r0--;
+  }
+  return r0;
+}
+// Draw the rows at positions list[from..to) (or from..to without a list) one
+// by one: points into occ (the first event of a pixel column and lane wins),
+// spans merged per lane and type into paths, markers into marks. Without occ
+// only the markers are drawn.
+function drawExact(list, from, to, t0, k, W, Wi, laneY, occ, paths, marks, mk, X0) {
+  const nT = M.types.length, nl = lanes.length;
+  const open = occ ? new Float64Array(nl * nT).fill(-1) : null; // open segment start px
+  const openEnd = occ ? new Float64Array(nl * nT) : null;
+  const flush = (o) => {
+    const s = open[o];
+    const l = (o / nT) | 0, ty = o - l * nT, w = Math.max(1, openEnd[o] - s);
+    paths[ty].push("M" + (X0 + s).toFixed(1) + " " + (laneY[l] + 3) + "h" + w.toFixed(1) + "v" + (LANE_H - 6) + "h" + (-w).toFixed(1) + "z");
+    open[o] = -1;
+  };
+  for (let p = from; p < to; p++) {
+    const i = rows[list ? list[p] : p], l = laneOf[i];
+    const y = laneY[l];
+    if (y < 0) continue;
+    const ty = TYPE[i];
+    const x0 = (T[i] - t0) * k;
+    let d = DUR[i];
+    if (d === ESC32) d = durX.get(i);
+    const x1 = d ? x0 + d * k : x0 + 1;
+    if (x1 < 0) continue;
+    const a = Math.max(0, x0), e = Math.min(W, Math.max(x1, a + 1));
+    if (!occ) {
+      // markers only
+    } else if (e - a < 2) {
+      const px = a | 0, q = l * Wi + px;
+      if (px < Wi && !occ[q]) occ[q] = ty + 1;
+    } else {
+      const o = l * nT + ty;
+      if (open[o] >= 0 && a <= openEnd[o] + 0.5) { if (e > openEnd[o]) openEnd[o] = e; }
+      else { if (open[o] >= 0) flush(o); open[o] = a; openEnd[o] = e; }
+    }
+    const m = mk[ty];
+    if (!m) continue;
+    if (m === 1) marks.exec.push("M" + (X0 + a).toFixed(1) + " " + y + "l4 0l-4 " + LANE_H / 2 + "z");
+    else if (m === 2) marks.exitm.push("M" + (X0 + a - 1).toFixed(1) + " " + (y + 1) + "h3v" + (LANE_H - 2) + "h-3z");
+    else if (m === 3) marks.crash.push("M" + (X0 + a).toFixed(1) + " " + (y + LANE_H / 2) + "l5 -6l0 12z");
+    else marks.trigger.push(X0 + a);
+  }
+  if (occ) for (let o = 0; o < open.length; o++) if (open[o] >= 0) flush(o);
+}
+
+// ---- level of detail ----------------------------------------------------------
+// For the lanes with many events, per lane a fixed grid of time bins over the
+// whole trace, each holding 1 + the type of the first event that starts in it
+// or of the span that covers it; coarser levels halve it (the first non-empty
+// bin wins). A zoomed-out view draws these lanes from the bins, at a level
+// with at least 4 bins per pixel column, so every column with an event shows
+// a mark and a span over several columns stays a span; exec, exit, crash and
+// trigger markers, search ticks and the other lanes stay exact.
+const LOD_BINS = 1 << 17, LOD_LANE_MIN = 2048, LOD_ROWS_MIN = 20000;
+let lod = null;     // for the current rows; null until needed
+let lodLater = true; // the first frame is drawn exactly, the bins are built after it
+function buildLod() {
+  const nl = lanes.length, nT = M.types.length, R = rows, n = R.length;
+  let cnt = laneCount;
+  if (R !== ident) { cnt = new Uint32Array(nl); for (let r = 0; r < n; r++) cnt[laneOf[R[r]]]++; }
+  let busy = 0;
+  for (let l = 0; l < nl; l++) if (cnt[l] >= LOD_LANE_MIN) busy++;
+  if (!busy || nT >= 65535 || !(tMax > tMin)) return { busy: 0 };
+  // at most 2^23 bins in all; fewer per lane when many lanes are busy
+  let B = LOD_BINS;
+  while (B > 4096 && B * busy > (1 << 23)) B >>= 1;
+  const K = nT < 255 ? Uint8Array : Uint16Array;
+  const bins = new Array(nl).fill(null);
+  for (let l = 0; l < nl; l++) if (cnt[l] >= LOD_LANE_MIN) bins[l] = new K(B);
+  const inv = B / (tMax - tMin), covTo = new Int32Array(nl), mk = markTypes();
+  const small = new Uint32Array(n), markRows = [];
+  let ns = 0;
+  for (let r = 0; r < n; r++) {
+    const i = R[r], l = laneOf[i], g = bins[l];
+    if (!g) { small[ns++] = r; continue; }
+    const ty = TYPE[i], v = ty + 1;
+    if (mk[ty]) markRows.push(r);
+    let b0 = ((T[i] - tMin) * inv) | 0;
+    if (b0 >= B) b0 = B - 1;
+    if (!g[b0]) g[b0] = v;
+    let d = DUR[i];
+    if (!d) continue;
+    if (d === ESC32) d = durX.get(i);
+    let e = ((T[i] + d - tMin) * inv) | 0;
+    if (e >= B) e = B - 1;
+    let b = b0 + 1;
+    if (b < covTo[l]) b = covTo[l];
+    for (; b <= e; b++) g[b] = v;
+    if (e + 1 > covTo[l]) covTo[l] = e + 1;
+  }
+  return { busy, B, bw: (tMax - tMin) / B, levels: bins.map((g) => g && [g]), small: small.slice(0, ns),
+    markRows: Uint32Array.from(markRows) };
+}
+function lodLevel(L, l, j) {
+  const lv = L.levels[l];
+  while (lv.length <= j) {
+    const a = lv[lv.length - 1], h = a.length >> 1, o = new a.constructor(h);
+    for (let b = 0; b < h; b++) o[b] = a[2 * b] || a[2 * b + 1];
+    lv.push(o);
+  }
+  return lv[j];
+}
+// Build the bins now (in idle time after the first frame); the coarser
+// levels follow when a zoom needs them.
+function prepareLod() {
+  lodLater = false;
+  if (!lod) lod = buildLod();
+}
+// The level to draw [t0, t1) at k px/ns from, or null for the exact path.
+function lodFor(t0, t1, k) {
+  if (st.exact || rowAt(t1 + 1) - rowAt(t0) < LOD_ROWS_MIN) return null;
+  if (!lod && lodLater) return null;
+  if (!lod) lod = buildLod();
+  if (!lod.busy) return null;
+  const want = 1 / (4 * k); // the widest bin that keeps 4 bins per pixel
+  if (lod.bw > want) return null;
+  let j = 0;
+  while (lod.bw * 2 ** (j + 1) <= want && (lod.B >> (j + 1)) >= 1024) j++;
+  return { lod, level: j };
+}
+function drawLod(L, j, t0, k, Wi, laneY, occ) {
+  const bw = L.bw * 2 ** j, nb = L.B >> j, step = bw * k;
+  const bA = Math.max(0, Math.floor((t0 - tMin) / bw));
+  for (let l = 0; l < lanes.length; l++) {
+    if (!L.levels[l] || laneY[l] < 0) continue;
+    const g = lodLevel(L, l, j), base = l * Wi;
+    let x = (tMin + bA * bw - t0) * k;
+    for (let b = bA; b < nb; b++, x += step) {
+      const v = g[b];
+      if (!v) continue;
+      const px = x < 0 ? 0 : x | 0;
+      if (px >= Wi) break;
+      if (!occ[base + px]) occ[base + px] = v;
+    }
+  }
 }
 function lowerBound(arr, v) {
   let lo = 0, hi = arr.length;
@@ -620,10 +813,20 @@ function lowerBound(arr, v) {
 // ---- counter tracks ---------------------------------------------------------------
 let series = null;
 function buildSeries(C) {
-  series = M.series.map((s) => ({ ...s, t: [], v: [] }));
-  const id = C.s_id, tt = C.s_t, vv = C.s_v;
-  for (let k = 0; k < id.length; k++) { const s = series[id[k]]; s.t.push(tt[k]); s.v.push(vv[k]); }
-  for (const s of series) { s.t = Float64Array.from(s.t); s.v = Float64Array.from(s.v); }
+  const id = C.s_id, tt = C.s_t, vv = C.s_v, ns = M.series.length, cnt = new Uint32Array(ns);
+  for (let k = 0; k < id.length; k++) if (id[k] < ns) cnt[id[k]]++;
+  series = M.series.map((s, j) => ({ ...s, t: new Float64Array(cnt[j]), v: new Float64Array(cnt[j]) }));
+  cnt.fill(0);
+  for (let k = 0; k < id.length; k++) {
+    const j = id[k];
+    if (j >= ns) continue;
+    series[j].t[cnt[j]] = tt[k]; series[j].v[cnt[j]++] = vv[k];
+  }
+  for (const s of series) {
+    let lo = Infinity, hi = -Infinity;
+    for (let j = 0; j < s.v.length; j++) { if (s.v[j] < lo) lo = s.v[j]; if (s.v[j] > hi) hi = s.v[j]; }
+    s.lo = lo; s.hi = hi;
+  }
   const tyTrig = typeNames.indexOf("trigger");
   if (tyTrig >= 0) for (let i = 0; i < N; i++) if (TYPE[i] === tyTrig) triggerT.push(T[i]);
 }
@@ -639,8 +842,7 @@ let triggerT = [];
 function trackSvg(s, t0, t1, width, height, markT) {
   const g = sv("svg", { viewBox: "0 0 " + width + " " + height, height: height });
   const W = width - LABEL_W, k = W / Math.max(1, t1 - t0);
-  let lo = Infinity, hi = -Infinity;
-  for (let j = 0; j < s.v.length; j++) { if (s.v[j] < lo) lo = s.v[j]; if (s.v[j] > hi) hi = s.v[j]; }
+  const lo = s.lo, hi = s.hi;
   const top = 4, bottom = height - 3;
   const span = hi > lo ? hi - lo : 1;
   const y = (v) => Math.round(bottom - (v - lo) / span * (bottom - top));
@@ -839,13 +1041,14 @@ function drawTable() {
     r.dataset.ev = String(i);
     const c = r.children;
     c[0].textContent = fmtTime(T[i]);
-    c[1].textContent = PID[i] === TID[i] ? String(PID[i]) : PID[i] + "/" + TID[i];
+    const pid = pidOf(i), tid = tidOf(i);
+    c[1].textContent = pid === tid ? String(pid) : pid + "/" + tid;
     c[2].textContent = M.cats[CAT[i]] || "?";
     c[3].textContent = typeNames[TYPE[i]];
     c[4].textContent = detailText(i);
     r.classList.toggle("sel", pos === selRow);
     r.classList.toggle("failed", (FLAGS[i] & 4) !== 0);
-    r.classList.toggle("thread", PID[i] !== TID[i]);
+    r.classList.toggle("thread", pid !== tid);
     let hit = false;
     if (hitSet) { while (h < hitSet.length && hitSet[h] < pos) h++; hit = h < hitSet.length && hitSet[h] === pos; }
     r.classList.toggle("hit", hit);
@@ -894,8 +1097,9 @@ function details(i) {
   add("event", "#" + i);
   add("time", fmtTime(T[i]) + " s");
   const lane = lanes[laneOf[i]];
-  add("process", PID[i] + (lane && lane.proc ? " " + str(lane.proc.name) : ""));
-  if (TID[i] !== PID[i]) add("thread", TID[i]);
+  const pid = pidOf(i), tid = tidOf(i);
+  add("process", pid + (lane && lane.proc ? " " + str(lane.proc.name) : ""));
+  if (tid !== pid) add("thread", tid);
   const d = durOf(i);
   if (d) add("duration", fmtDur(d));
   const b = bytesOf(i);
@@ -914,7 +1118,7 @@ function details(i) {
   // counter tracks of this process (or the system) around this event
   const type = typeNames[TYPE[i]];
   if (series && series.length && (type === "counter" || type === "sample" || type === "sysstat" || M.cats[CAT[i]] === "system")) {
-    for (const s of series.filter((s) => s.pid === PID[i] && s.type === type)) {
+    for (const s of series.filter((s) => s.pid === pid && s.type === type)) {
       box.append(el("h3", "", "track: " + s.key));
       box.append(trackSvg(s, tMin, tMax, 420, 60, T[i]));
     }
@@ -977,7 +1181,7 @@ function exportTEF() {
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r], d = durOf(i);
     const e = { name: typeNames[TYPE[i]], cat: M.cats[CAT[i]] || "other", ph: d ? "X" : "i", ts: T[i] / 1e3,
-      pid: PID[i], tid: TID[i], args: { details: str(STR[i]) } };
+      pid: pidOf(i), tid: tidOf(i), args: { details: str(STR[i]) } };
     if (d) e.dur = d / 1e3; else e.s = "t";
     const b = bytesOf(i);
     if (b) e.args.bytes = b;
@@ -1033,6 +1237,7 @@ function keys() {
   });
 }
 function toggleFilters() {
+  if (!panelBuilt) filterPanel();
   const f = $("filters");
   f.hidden = !f.hidden;
   $("b-filters").setAttribute("aria-expanded", String(!f.hidden));
@@ -1067,18 +1272,13 @@ async function main() {
   M = JSON.parse($("meta").textContent);
   const C = await decode();
   mark("decode");
-  tMin = N ? T[0] : 0;
-  tMax = N ? Math.max(T[N - 1], tMin + 1000) : 1000;
-  for (let i = 0; i < N; i++) { const e = T[i] + durOf(i); if (e > tMax) tMax = e; }
+  buildLanes(C);
   st.t0 = tMin; st.t1 = tMax;
   setupColors();
-  buildLanes();
-  buildSeries(C);
   mark("lanes");
   loadHash();
   header();
   cards();
-  filterPanel();
   tableSetup();
   keys();
   timelineEvents();
@@ -1109,12 +1309,45 @@ async function main() {
   timing.ready = Math.round(performance.now());
   document.body.dataset.ready = "1";
   document.body.dataset.timing = JSON.stringify(timing);
+  // the first frame shows the lanes and the table; the counter tracks and
+  // the filter panel (hidden until asked for) follow once it is painted
+  // (one task each, so that input is not kept waiting)
+  const later = [() => {
+    // the main thread is done with the first frame's style, layout and paint
+    timing.painted = Math.round(performance.now());
+    tPrev = performance.now();
+    buildSeries(C);
+    drawTracks();
+    if (st.sel >= 0 && rows[selRow] === st.sel) details(st.sel);
+    mark("tracks");
+  }, () => {
+    if (!panelBuilt) filterPanel();
+    prepareLod();
+    mark("lod");
+    timing.complete = Math.round(performance.now());
+    document.body.dataset.timing = JSON.stringify(timing);
+    document.body.dataset.complete = "1";
+  }];
+  const step = () => {
+    try {
+      later.shift()();
+    } catch (e) {
+      failed(e);
+      document.body.dataset.complete = "1";
+      return;
+    }
+    if (later.length) setTimeout(step, 0);
+  };
+  requestAnimationFrame(() => setTimeout(step, 0));
 }
 
-main().catch((e) => {
+function failed(e) {
   const l = $("loading");
+  l.hidden = false;
   l.textContent = "The report could not be shown: " + (e && e.message ? e.message : String(e));
   l.className = "warn";
   console.error(e);
-});
+}
+
+main().catch(failed);
 })();

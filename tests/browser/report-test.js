@@ -4,6 +4,7 @@
 //   node report-test.js scroll REPORT --count N --last TEXT
 //   node report-test.js hostile REPORT
 //   node report-test.js warning REPORT --text TEXT
+//   node report-test.js lod REPORT
 //   node report-test.js bench REPORT
 // Prints "ok - ..." / "not ok - ..." lines; every mode also fails on page
 // errors, console errors, dialogs, CSP violations and network requests.
@@ -204,6 +205,46 @@ async function lanes(p, o) {
   ok(evs.length === all && evs.every((e) => typeof e.ts === "number"), "export writes Trace Event Format JSON with all " + all + " events");
 }
 
+// Which pixel columns of each lane hold a mark, from the event paths.
+const marksByLane = (p) => p.evaluate(() => {
+  const out = {};
+  for (const path of document.querySelectorAll("#tl-svg path[data-type]")) {
+    for (const m of path.getAttribute("d").matchAll(/M([\d.]+) ([\d.]+)h([\d.]+)/g)) {
+      const x = Number(m[1]), w = Number(m[3]), lane = out[m[2]] || (out[m[2]] = []);
+      for (let c = Math.floor(x); c < Math.ceil(x + w); c++) lane.push(c);
+    }
+  }
+  const svg = document.getElementById("tl-svg");
+  const markers = [...svg.querySelectorAll("path.exec, path.exitm, path.crash")].map((x) => x.getAttribute("class") + ":" + x.getAttribute("d")).join("|");
+  return { lanes: out, lod: svg.dataset.lod, markers };
+});
+// The level-of-detail drawing against drawing every event (#lod=0) at the
+// same view: every pixel column with a mark in one has a mark within a
+// pixel in the other, lane by lane, and the exec/exit/crash markers agree.
+async function lodCheck(b, file, keys) {
+  const p = await h.open(b, file);
+  for (const k of keys) { await p.keyboard.press(k); await nextFrame(p); }
+  if (!keys.length) { await p.keyboard.press("0"); await nextFrame(p); }
+  await p.waitForTimeout(300); // the view reaches the fragment
+  const hash = (await p.evaluate(() => location.hash)).slice(1);
+  const a = await marksByLane(p);
+  const q = await h.open(b, file, (hash ? hash + "&" : "") + "lod=0");
+  const e = await marksByLane(q);
+  await p.close(); await q.close();
+  const near = (set, c) => set.has(c) || set.has(c - 1) || set.has(c + 1);
+  let bad = "", cols = 0;
+  for (const y of new Set(Object.keys(a.lanes).concat(Object.keys(e.lanes)))) {
+    const la = new Set(a.lanes[y] || []), le = new Set(e.lanes[y] || []);
+    cols += le.size;
+    for (const c of le) if (!near(la, c)) { bad = bad || "lane y=" + y + ": column " + c + " has an event but no mark"; }
+    for (const c of la) if (!near(le, c)) { bad = bad || "lane y=" + y + ": column " + c + " has a mark but no event"; }
+  }
+  const what = "view " + (keys.join("") || "full") + ", level " + a.lod;
+  if (!keys.length) ok(a.lod !== "exact" && e.lod === "exact", "the " + what + " is drawn from the bins, the #lod=0 one event by event");
+  ok(!bad && cols > 0, "level of detail, " + what + ": the same pixel columns are marked as when every event is drawn (" + cols + " columns)" + (bad ? ": " + bad : ""));
+  ok(a.markers === e.markers, "level of detail, " + what + ": exec, exit and crash markers are exact");
+}
+
 async function scroll(p, o) {
   const n = Number(o.count);
   ok(await rowsCount(p) === n, "the table holds " + n + " events");
@@ -225,6 +266,15 @@ async function scroll(p, o) {
   rows = await visibleRowTexts(p);
   ok(rows.length > 5 && rows.every((r, k) => k === 0 || r.pos === rows[k - 1].pos + 1) && Math.abs(rows[0].pos - n / 2) < n * 0.01 + 30,
     "the middle of the scroll range shows the middle rows, in order (first " + rows[0].pos + ", spacer " + mid + " px)");
+  await lodChecks(o.report, [[], ["+"], ["+", "+"]]);
+}
+async function lodChecks(file, views) {
+  for (const keys of views) await lodCheck(h.current, file, keys);
+}
+// lod REPORT: the level-of-detail checks at five views (a report of more
+// than 20,000 events with a lane of more than 2,048).
+async function lod(p, o) {
+  await lodChecks(o.report, [[], ["+"], ["+", "+"], ["+", "+", "+", "+"], ["-"]]);
 }
 
 const HOSTILE = ["</script><script>alert(1)</script>", "<!--<script>x", "\"><svg onload=alert(2)>",
@@ -362,7 +412,7 @@ async function bench(p, o) {
   let p;
   try {
     p = await h.open(b, o.report);
-    const modes = { lanes, scroll, hostile, warning, watch, crash, bench };
+    const modes = { lanes, scroll, hostile, warning, watch, crash, bench, lod };
     if (!modes[o.mode]) throw new Error("unknown mode " + o.mode);
     // a mode that opens pages of its own returns the one still open
     p = (await modes[o.mode](p, o)) || p;

@@ -35,7 +35,14 @@ function sv(tag, attrs) {
 }
 const str = (id) => (id ? S[id - 1] : "");
 const durOf = (i) => { const d = DUR[i]; return d === ESC32 ? durX.get(i) : d; };
-const bytesOf = (i) => { const b = BYTES[i]; return b === ESC32 ? bytesX.get(i) : b; };
+const bytesOf = (i) => {
+  const b = BYTES ? BYTES[i] : planeAt("bytes", i);
+  if (b !== ESC32) return b;
+  allColumns();
+  return bytesX.get(i);
+};
+const strIdOf = (i) => (STR ? STR[i] : planeAt("str", i));
+const pathIdOf = (i) => (PATH ? PATH[i] : planeAt("path", i));
 // pid and tid of an event, from the thread table (meta.threads: pid, tid pairs)
 const pidOf = (i) => M.threads[TH[i] * 2], tidOf = (i) => M.threads[TH[i] * 2 + 1];
 
@@ -142,21 +149,45 @@ async function decode() {
   for (const L of M.layout) {
     const K = kinds[L.type];
     if (!K || L.off + L.n * K.BYTES_PER_ELEMENT > src.length) throw new Error("trace data is damaged: column " + L.name + " does not fit");
-    C[L.name] = unplane(src, L, K);
+    if (LAZY.has(L.name)) lazy[L.name] = { L, K };
+    else C[L.name] = unplane(src, L, K);
   }
+  lazySrc = src; lazyC = C;
   N = M.count;
-  TYPE = C.type; CAT = C.cat; FLAGS = C.flags; TH = C.th;
-  DUR = C.dur; BYTES = C.bytes; STR = C.str; PATH = C.path;
-  // sparse columns: extra JSON (stack, disasm) and wide values
-  X = new Uint32Array(N);
-  for (let k = 0; k < C.x_i.length; k++) X[C.x_i[k]] = C.x_v[k];
+  TYPE = C.type; CAT = C.cat; FLAGS = C.flags; TH = C.th; DUR = C.dur;
+  // wide durations
   for (let k = 0; k < C.dux_i.length; k++) durX.set(C.dux_i[k], C.dux_v[k]);
-  for (let k = 0; k < C.byx_i.length; k++) bytesX.set(C.byx_i[k], C.byx_v[k]);
   mark("columns");
   S = M.nstrings ? new TextDecoder().decode(C.strings).split("\n") : [];
   return C;
 }
 let ident = null;           // 0, 1, ... N-1: the rows when nothing is filtered
+
+// Columns the first frame needs only for the visible rows are put together
+// on first full use (search, a file filter, export, details, or right after
+// the first frame); until then single values come from their byte planes.
+const LAZY = new Set(["bytes", "byx_i", "byx_v", "str", "path", "x_i", "x_v", "err_i", "err_v", "s_id", "s_t", "s_v"]);
+const lazy = {};
+let lazySrc = null, lazyC = null;
+function planeAt(name, i) {
+  const z = lazy[name];
+  if (!z || i >= z.L.n) return 0;
+  const n = z.L.n, o = z.L.off + i;
+  let v = 0;
+  for (let b = z.K.BYTES_PER_ELEMENT - 1; b >= 0; b--) v = v * 256 + lazySrc[o + b * n];
+  return v;
+}
+function allColumns() {
+  if (!lazySrc) return;
+  const C = lazyC;
+  for (const name in lazy) C[name] = unplane(lazySrc, lazy[name].L, lazy[name].K);
+  lazySrc = null;
+  BYTES = C.bytes; STR = C.str; PATH = C.path;
+  // sparse columns: extra JSON (stack, disasm) and wide byte counts
+  X = new Uint32Array(N);
+  for (let k = 0; k < C.x_i.length; k++) if (C.x_i[k] < N) X[C.x_i[k]] = C.x_v[k];
+  for (let k = 0; k < C.byx_i.length; k++) bytesX.set(C.byx_i[k], C.byx_v[k]);
+}
 
 // ---- colours -------------------------------------------------------------
 const CAT_HUE = { process: 220, file: 140, network: 280, memory: 30, io: 190, signal: 0, ipc: 320,
@@ -258,6 +289,7 @@ function refilter() {
   M.types.forEach((t, i) => { typeOk[i] = st.hideTypes.has(t.name) ? 0 : 1; });
   lanes.forEach((l, i) => { laneOk[i] = st.hideLanes.has(String(l.tid)) ? 0 : 1; });
   const path = st.path, failed = st.failed;
+  if (path) allColumns();
   if (!path && !failed && !st.hideCats.size && !st.hideTypes.size && !st.hideLanes.size) {
     rows = ident;
   } else {
@@ -280,6 +312,7 @@ function computeHits() {
   hitMark = null;
   const q = st.q;
   if (!q) return;
+  allColumns();
   const ql = q.toLowerCase();
   if (!lowerS) lowerS = S.map((s) => s.toLowerCase());
   hitMark = new Uint8Array(S.length + 1);
@@ -770,11 +803,14 @@ function lodLevel(L, l, j) {
   }
   return lv[j];
 }
-// Build the bins now (in idle time after the first frame); the coarser
-// levels follow when a zoom needs them.
+// Build the bins now (in idle time after the first frame), then their
+// coarser levels (which a zoom would otherwise build when it needs them).
 function prepareLod() {
   lodLater = false;
   if (!lod) lod = buildLod();
+}
+function prepareLodLevels() {
+  if (lod && lod.busy) lod.levels.forEach((lv, l) => { if (lv) for (let j = 1; (lod.B >> j) >= 1024; j++) lodLevel(lod, l, j); });
 }
 // The level to draw [t0, t1) at k px/ns from, or null for the exact path.
 function lodFor(t0, t1, k) {
@@ -813,6 +849,7 @@ function lowerBound(arr, v) {
 // ---- counter tracks ---------------------------------------------------------------
 let series = null;
 function buildSeries(C) {
+  allColumns();
   const id = C.s_id, tt = C.s_t, vv = C.s_v, ns = M.series.length, cnt = new Uint32Array(ns);
   for (let k = 0; k < id.length; k++) if (id[k] < ns) cnt[id[k]]++;
   series = M.series.map((s, j) => ({ ...s, t: new Float64Array(cnt[j]), v: new Float64Array(cnt[j]) }));
@@ -1055,8 +1092,9 @@ function drawTable() {
   }
 }
 function detailText(i) {
-  let s = str(STR[i]);
-  if (PATH[i]) s = "path=\"" + str(PATH[i]) + "\"" + (s ? " " + s : "");
+  let s = str(strIdOf(i));
+  const p = pathIdOf(i);
+  if (p) s = "path=\"" + str(p) + "\"" + (s ? " " + s : "");
   const b = bytesOf(i), d = durOf(i);
   if (b || typeNames[TYPE[i]] === "read" || typeNames[TYPE[i]] === "write") s = "bytes=" + b + (s ? " " + s : "");
   if (d) s += " dur=" + fmtDur(d);
@@ -1088,6 +1126,7 @@ function select(pos, scroll) {
 
 // ---- details panel -----------------------------------------------------------------
 function details(i) {
+  allColumns();
   const box = $("details");
   box.textContent = "";
   const h = el("h3", "", typeNames[TYPE[i]] + " · " + (M.cats[CAT[i]] || "?"));
@@ -1171,6 +1210,7 @@ function nextHit(dir) {
 
 // ---- export (Trace Event Format) ---------------------------------------------------
 function exportTEF() {
+  allColumns();
   const parts = ['{"displayTimeUnit":"ms","traceEvents":[\n'];
   const names = new Map();
   for (const l of lanes) if (!l.thread && l.proc) names.set(l.pid, str(l.proc.name));
@@ -1323,6 +1363,8 @@ async function main() {
   }, () => {
     if (!panelBuilt) filterPanel();
     prepareLod();
+  }, () => {
+    prepareLodLevels();
     mark("lod");
     timing.complete = Math.round(performance.now());
     document.body.dataset.timing = JSON.stringify(timing);

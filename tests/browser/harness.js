@@ -56,7 +56,9 @@ async function open(b, file, fragment) {
   });
   const url = "file://" + path.resolve(file) + (fragment ? "#" + fragment : "");
   const t0 = Date.now();
-  await page.goto(url);
+  // from the commit on, so that the poll below runs while the page loads
+  // and sees the first frame, not the work scheduled after it
+  await page.goto(url, { waitUntil: "commit" });
   await page.waitForFunction(() => document.body.dataset.ready === "1" || /could not be shown/.test(document.getElementById("loading").textContent), null, { timeout: 60000 });
   page.loadMs = Date.now() - t0;
   // then the rest (counter tracks, filter panel) that follows the first frame

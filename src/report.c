@@ -1652,26 +1652,35 @@ static size_t pack_layout(const struct packer *pk, struct buf *layout)
 	return off;
 }
 
-/* base64 of n bytes written at o (which has room for (n + 2) / 3 * 4); returns the end. */
-static char *base64_put(char *o, const unsigned char *p, size_t n)
+/* base64 two characters per table entry: 12 bits of input each */
+struct b64 {
+	char pairs[4096][2];
+};
+
+static void b64_init(struct b64 *t)
 {
 	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (unsigned i = 0; i < 4096; i++) {
+		t->pairs[i][0] = tab[i >> 6];
+		t->pairs[i][1] = tab[i & 63];
+	}
+}
+
+/* base64 of n bytes written at o (which has room for (n + 2) / 3 * 4). */
+static void base64_put(const struct b64 *t, char *o, const unsigned char *p, size_t n)
+{
 	size_t i = 0;
-	for (; i + 3 <= n; i += 3) {
+	for (; i + 3 <= n; i += 3, o += 4) {
 		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		*o++ = tab[v >> 18];
-		*o++ = tab[(v >> 12) & 63];
-		*o++ = tab[(v >> 6) & 63];
-		*o++ = tab[v & 63];
+		memcpy(o, t->pairs[v >> 12], 2);
+		memcpy(o + 2, t->pairs[v & 4095], 2);
 	}
 	if (i < n) {
 		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
-		*o++ = tab[v >> 18];
-		*o++ = tab[(v >> 12) & 63];
-		*o++ = i + 1 < n ? tab[(v >> 6) & 63] : '=';
-		*o++ = '=';
+		memcpy(o, t->pairs[v >> 12], 2);
+		o[2] = i + 1 < n ? t->pairs[v & 4095][0] : '=';
+		o[3] = '=';
 	}
-	return o;
 }
 
 /* Make any JSON text safe inside <script>: escapes < > & U+2028 U+2029 anywhere. */
@@ -2049,21 +2058,66 @@ static void rep_free(struct rep *R)
 	free(R->file_slot);
 }
 
-/* The gzip data as base64 in <script> blocks of at most BLOCK_RAW bytes each. */
+struct b64_part {
+	const struct b64 *t;
+	char *o;
+	const unsigned char *p;
+	size_t n;
+};
+
+static void b64_run(const struct b64_part *bp)
+{
+	base64_put(bp->t, bp->o, bp->p, bp->n);
+}
+
+struct b64_all {
+	const struct b64_part *parts;
+	size_t n;
+};
+
+static void *b64_run_all(void *arg)
+{
+	const struct b64_all *a = arg;
+	for (size_t k = 0; k < a->n; k++)
+		b64_run(&a->parts[k]);
+	return NULL;
+}
+
+/*
+ * The gzip data as base64 in <script> blocks of at most BLOCK_RAW bytes
+ * each; the first half of every block is encoded on a second thread.
+ */
 static void put_data(struct buf *out, const struct buf *gz)
 {
 	static const char open_tag[] = "<script type=\"application/octet-stream\" class=\"trace-data\">";
 	static const char close_tag[] = "</script>\n";
-	size_t off = 0;
-	do {
+	size_t nblocks = gz->len ? (gz->len + BLOCK_RAW - 1) / BLOCK_RAW : 1;
+	buf_reserve(out, nblocks * (sizeof(open_tag) + sizeof(close_tag)) + (gz->len / 3 + nblocks) * 4);
+	struct b64 t;
+	b64_init(&t);
+	struct b64_part *first = xcalloc(nblocks, sizeof(*first)), rest;
+	for (size_t k = 0, off = 0; k < nblocks; k++, off += BLOCK_RAW) {
 		size_t len = gz->len - off < BLOCK_RAW ? gz->len - off : BLOCK_RAW;
-		buf_reserve(out, sizeof(open_tag) + (len + 2) / 3 * 4 + sizeof(close_tag));
+		size_t h = len / 6 * 3; /* a multiple of 3: the halves encode independently */
 		buf_adds(out, open_tag);
-		char *end = base64_put(out->data + out->len, (const unsigned char *)gz->data + off, len);
-		out->len = (size_t)(end - out->data);
+		first[k] = (struct b64_part){&t, out->data + out->len, (const unsigned char *)gz->data + off, h};
+		out->len += (len + 2) / 3 * 4;
 		buf_adds(out, close_tag);
-		off += len;
-	} while (off < gz->len);
+	}
+	pthread_t th;
+	struct b64_all all = {first, nblocks};
+	bool threaded = pthread_create(&th, NULL, b64_run_all, &all) == 0;
+	for (size_t k = 0, off = 0; k < nblocks; k++, off += BLOCK_RAW) {
+		size_t len = gz->len - off < BLOCK_RAW ? gz->len - off : BLOCK_RAW;
+		rest = (struct b64_part){&t, first[k].o + first[k].n / 3 * 4, first[k].p + first[k].n,
+					 len - first[k].n};
+		b64_run(&rest);
+		if (!threaded)
+			b64_run(&first[k]);
+	}
+	if (threaded)
+		pthread_join(th, NULL);
+	free(first);
 }
 
 /* Build the whole HTML document into out. */

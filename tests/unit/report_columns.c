@@ -46,6 +46,10 @@ static char *slurp(const char *path, size_t *len)
 static void load(const char *path, struct page *pg)
 {
 	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	signed char val[256];
+	memset(val, -1, sizeof(val));
+	for (int k = 0; k < 64; k++)
+		val[(unsigned char)tab[k]] = (signed char)k;
 	memset(pg, 0, sizeof(*pg));
 	pg->html = slurp(path, &pg->html_len);
 	const char *mo = "<script type=\"application/json\" id=\"meta\">";
@@ -64,9 +68,9 @@ static void load(const char *path, struct page *pg)
 		uint32_t acc = 0;
 		int bits = 0;
 		for (; p < e && *p != '='; p++) {
-			const char *c = strchr(tab, *p);
-			assert_non_null(c);
-			acc = acc << 6 | (uint32_t)(c - tab);
+			int v = val[(unsigned char)*p];
+			assert_true(v >= 0);
+			acc = acc << 6 | (uint32_t)v;
 			bits += 6;
 			if (bits >= 8) {
 				bits -= 8;
@@ -258,15 +262,25 @@ static void test_blocks_and_widening(void **state)
 	cJSON *thr = cJSON_GetObjectItem(pg.meta, "threads");
 	cJSON *types = cJSON_GetObjectItem(pg.meta, "types");
 	assert_int_equal(cJSON_GetArraySize(thr), 2 * 310);
+	/* cJSON arrays are lists: index them once */
+	int thv[2 * 310];
+	const char *tyname[400];
+	int nty_meta = cJSON_GetArraySize(types);
+	assert_true(nty_meta > 256 && nty_meta <= 400);
+	for (int k = 0; k < 2 * 310; k++)
+		thv[k] = cJSON_GetArrayItem(thr, k)->valueint;
+	for (int k = 0; k < nty_meta; k++)
+		tyname[k] = cJSON_GetObjectItem(cJSON_GetArrayItem(types, k), "name")->valuestring;
 	uint64_t t = 0;
 	for (uint32_t i = 0; i < N; i++) {
 		int pid = i < LATE ? 100 + (int)(i % 5) : 1000 + (int)(i % 300);
 		int tid = i < LATE ? pid + (int)(i % 2) : pid;
 		t += dt[i];
 		assert_int_equal(t, 1000 + (uint64_t)i * 7);
-		assert_int_equal(cJSON_GetArrayItem(thr, (int)(2 * th[i]))->valueint, pid);
-		assert_int_equal(cJSON_GetArrayItem(thr, (int)(2 * th[i] + 1))->valueint, tid);
-		const char *tn = cJSON_GetObjectItem(cJSON_GetArrayItem(types, (int)ty[i]), "name")->valuestring;
+		assert_true(th[i] < 310 && ty[i] < (uint64_t)nty_meta);
+		assert_int_equal(thv[2 * th[i]], pid);
+		assert_int_equal(thv[2 * th[i] + 1], tid);
+		const char *tn = tyname[ty[i]];
 		if (i >= LATE && i % 3 == 0) {
 			snprintf(path, sizeof(path), "late_type_%u", i / 3 % 300);
 			assert_string_equal(tn, path);
@@ -387,6 +401,62 @@ static void test_deterministic(void **state)
 	run_free(r);
 }
 
+/* More than 12 MiB of gzip: several <script> blocks, each decoding on its own. */
+static void test_many_blocks(void **state)
+{
+	(void)state;
+	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	struct run *r = new_run();
+	struct ev_draft d;
+	char name[128];
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	enum { N = 200000 };
+	for (uint32_t i = 0; i < N; i++) {
+		/* names that do not compress much: 5.95 bits a byte */
+		for (int k = 0; k < 100; k++) {
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			name[k] = alnum[seed % 62];
+		}
+		name[100] = 0;
+		ev_init(&d, EVT_OPEN, i, 3, 3);
+		ev_cstr(&d, r->log, EVK_PATH, name);
+		evlog_append(r->log, &d);
+	}
+	char *p = tmp_path("big.html");
+	assert_int_equal(report_write(r, p, 0600, NULL), 0);
+	struct page pg;
+	load(p, &pg);
+	assert_true(pg.data.len > 12u << 20);
+	int blocks = 0;
+	const char *bo = "<script type=\"application/octet-stream\" class=\"trace-data\">";
+	for (const char *b = strstr(pg.html, bo); b; b = strstr(b, bo)) {
+		b += strlen(bo);
+		const char *e = strstr(b, "</script>");
+		/* a whole number of base64 quads, padding only at the very end */
+		assert_int_equal((e - b) % 4, 0);
+		assert_true(e - b <= 16 << 20);
+		const char *eq = memchr(b, '=', (size_t)(e - b));
+		assert_true(!eq || eq >= e - 2);
+		blocks++;
+	}
+	assert_true(blocks >= 2);
+	size_t n, nstr;
+	uint64_t *pth = col(&pg, "path", &n);
+	char **s = strings(&pg, &nstr);
+	assert_int_equal(n, N);
+	assert_int_equal(nstr, N);
+	assert_int_equal(strlen(s[pth[N - 1]]), 100);
+	assert_memory_equal(s[pth[N - 1]], name, 100);
+	free(pth);
+	strings_free(s, nstr);
+	page_free(&pg);
+	unlink(p);
+	free(p);
+	run_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_narrow),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_many_blocks),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char *dir = tmp_path("");

@@ -194,11 +194,16 @@ static void disp_add(struct buf *b, const void *p, size_t n)
 	while (i < n) {
 		unsigned char c = s[i];
 		if (c >= 0x20 && c < 0x7f) {
-			if (c == '\\')
+			if (c == '\\') {
 				buf_add(b, "\\\\", 2);
-			else
-				buf_addc(b, (char)c);
-			i++;
+				i++;
+				continue;
+			}
+			size_t e = i + 1;
+			while (e < n && s[e] >= 0x20 && s[e] < 0x7f && s[e] != '\\')
+				e++;
+			buf_add(b, s + i, e - i);
+			i = e;
 			continue;
 		}
 		uint32_t cp;
@@ -228,8 +233,10 @@ static void disp_add(struct buf *b, const void *p, size_t n)
 static bool ci_has(const char *s, size_t n, const char *needle)
 {
 	size_t m = strlen(needle);
+	/* | 0x20 folds ASCII case: a cheap first-byte filter before the real compare */
+	char c0 = (char)(needle[0] | 0x20);
 	for (size_t i = 0; i + m <= n; i++)
-		if (strncasecmp(s + i, needle, m) == 0)
+		if ((char)(s[i] | 0x20) == c0 && strncasecmp(s + i, needle, m) == 0)
 			return true;
 	return false;
 }
@@ -364,6 +371,23 @@ static bool redact(struct buf *out, const char *s, size_t n)
 		buf_addc(out, s[i++]);
 	}
 	return hit;
+}
+
+/*
+ * Could redact() change s? Every pattern it replaces holds '=' or ':', or
+ * starts a word with '-', or is a PEM "-----BEGIN " line; most paths and
+ * names have none of these and skip the scan.
+ */
+static bool may_hold_secret(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '=' || c == ':')
+			return true;
+		if (c == '-' && (word_start(s, i) || (i + 11 <= n && memcmp(s + i, "-----BEGIN ", 11) == 0)))
+			return true;
+	}
+	return false;
 }
 
 /* Is this argv word a flag whose value is the next word ("--token X")? */
@@ -672,7 +696,7 @@ static uint32_t u32_esc(struct col *xi, struct col *xv, uint64_t v, uint32_t idx
 /* A string field in display form, redacted if wanted. */
 static void add_str(struct rep *R, struct buf *out, const char *s, size_t n, bool *red)
 {
-	if (R->redact) {
+	if (R->redact && may_hold_secret(s, n)) {
 		buf_reset(&R->tmp2);
 		if (redact(&R->tmp2, s, n)) {
 			*red = true;

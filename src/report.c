@@ -1297,6 +1297,7 @@ struct zpool {
 	/* the output for pieces of n zero bytes (high planes of small values) */
 	struct zeros {
 		size_t n;
+		uLong crc;
 		struct buf out;
 	} zeros[4];
 	size_t nzeros;
@@ -1308,6 +1309,28 @@ struct zworker {
 	bool init;
 	struct buf in;
 };
+
+/* Byte p of each of m values esz bytes apart (the stride is a constant in each loop). */
+static void plane_copy(unsigned char *o, const unsigned char *s, size_t m, size_t esz)
+{
+	switch (esz) {
+	case 1:
+		memcpy(o, s, m);
+		break;
+	case 2:
+		for (size_t i = 0; i < m; i++)
+			o[i] = s[2 * i];
+		break;
+	case 4:
+		for (size_t i = 0; i < m; i++)
+			o[i] = s[4 * i];
+		break;
+	default:
+		for (size_t i = 0; i < m; i++)
+			o[i] = s[i * esz];
+		break;
+	}
+}
 
 static bool all_zero(const unsigned char *p, size_t n)
 {
@@ -1337,20 +1360,21 @@ static int plane_strategy(const unsigned char *p, size_t n)
 	return runs * 5 < seen * 3 ? Z_HUFFMAN_ONLY : Z_RLE;
 }
 
-static bool zeros_get(struct zpool *zp, size_t n, struct buf *out)
+static bool zeros_get(struct zpool *zp, size_t n, struct buf *out, uLong *crc)
 {
 	bool hit = false;
 	pthread_mutex_lock(&zp->mu);
 	for (size_t i = 0; i < zp->nzeros && !hit; i++)
 		if (zp->zeros[i].n == n) {
 			buf_add(out, zp->zeros[i].out.data, zp->zeros[i].out.len);
+			*crc = zp->zeros[i].crc;
 			hit = true;
 		}
 	pthread_mutex_unlock(&zp->mu);
 	return hit;
 }
 
-static void zeros_put(struct zpool *zp, size_t n, const struct buf *out)
+static void zeros_put(struct zpool *zp, size_t n, const struct buf *out, uLong crc)
 {
 	pthread_mutex_lock(&zp->mu);
 	bool have = false;
@@ -1359,6 +1383,7 @@ static void zeros_put(struct zpool *zp, size_t n, const struct buf *out)
 	if (!have && zp->nzeros < ARRAY_SIZE(zp->zeros)) {
 		struct zeros *z = &zp->zeros[zp->nzeros++];
 		z->n = n;
+		z->crc = crc;
 		memset(&z->out, 0, sizeof(z->out));
 		buf_add(&z->out, out->data, out->len);
 	}
@@ -1373,18 +1398,14 @@ static void zjob_run(struct zpool *zp, struct zjob *j, struct zworker *w)
 	if (j->esz) {
 		buf_reserve(&w->in, j->n);
 		unsigned char *o = (unsigned char *)w->in.data;
-		for (unsigned p = j->p0; p < j->p1; p++) {
-			const unsigned char *s = j->src + p;
-			for (size_t i = 0; i < j->m; i++)
-				*o++ = s[i * j->esz];
-		}
+		for (unsigned p = j->p0; p < j->p1; p++, o += j->m)
+			plane_copy(o, j->src + p, j->m, j->esz);
 		memset(o, 0, j->pad);
 		in = (const unsigned char *)w->in.data;
 		if (j->strategy == Z_RLE && !j->last) {
 			/* a fresh deflate of the same bytes gives the same output */
 			zeros = all_zero(in, j->n);
-			if (zeros && zeros_get(zp, j->n, &j->out)) {
-				j->crc = crc32_z(0, in, j->n);
+			if (zeros && zeros_get(zp, j->n, &j->out, &j->crc)) {
 				j->rc = 0;
 				return;
 			}
@@ -1426,7 +1447,7 @@ static void zjob_run(struct zpool *zp, struct zjob *j, struct zworker *w)
 	}
 	j->crc = crc32_z(0, j->n ? in : NULL, j->n);
 	if (zeros && j->rc == 0)
-		zeros_put(zp, j->n, &j->out);
+		zeros_put(zp, j->n, &j->out, j->crc);
 	if (j->own)
 		free((void *)j->src);
 	j->src = NULL;

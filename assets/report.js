@@ -634,7 +634,7 @@ function drawTimeline() {
       px = e;
     }
   }
-  const gEv = sv("g");
+  const gEv = sv("g", { class: "ev" });
   for (let ty = 0; ty < nT; ty++) if (paths[ty].length) {
     const p = sv("path", { d: paths[ty].join(""), fill: typeColor[ty] });
     p.dataset.type = typeNames[ty];

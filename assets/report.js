@@ -272,7 +272,7 @@ function scan(C, laneOfTh) {
     if (u === ESC32) u = durX.get(i);
     if (t + u > end) end = t + u;
     cat[i] = (cat[i] + tcat[type[i]]) & 255;
-    const l = lo[i] = laneOfTh[th[i]];
+    const l = lo[i] = laneOfTh[th[i]] | 0; // (a thread index past the table: lane 0)
     if (!cnt[l]++) lf[l] = t;
     ll[l] = t;
     id[i] = i;

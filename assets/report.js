@@ -117,7 +117,8 @@ function zeroPlane(src, off, n) {
 // each value together again. Integer planes that are all zero are skipped.
 function unplane(src, L, K) {
   const size = K.BYTES_PER_ELEMENT, n = L.n;
-  if (size === 1) return new K(src.buffer, src.byteOffset + L.off, n);
+  // (a copy, so that the inflated buffer can go once all columns are out)
+  if (size === 1) return src.slice(L.off, L.off + n);
   const out = new K(n);
   if (K === Float64Array) {
     const ob = new Uint8Array(out.buffer);
@@ -181,7 +182,7 @@ function allColumns() {
   if (!lazySrc) return;
   const C = lazyC;
   for (const name in lazy) C[name] = unplane(lazySrc, lazy[name].L, lazy[name].K);
-  lazySrc = null;
+  lazySrc = null; lazyC = null;
   BYTES = C.bytes; STR = C.str; PATH = C.path;
   // sparse columns: extra JSON (stack, disasm) and wide byte counts
   X = new Uint32Array(N);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -490,14 +491,14 @@ static uint32_t stab_id(struct stab *t, const char *s, size_t n)
 static void stab_reserve(struct stab *t, size_t n)
 {
 	uint32_t hcap = 1024;
-	while (hcap < n / 2 && hcap < (1u << 30))
+	while (hcap < n / 2 && hcap < (1u << 25))
 		hcap *= 2;
 	t->h = xcalloc(hcap, sizeof(*t->h));
 	t->hcap = hcap;
 	t->cap = hcap / 2;
 	t->off = xreallocarray(NULL, t->cap, sizeof(*t->off));
 	t->len = xreallocarray(NULL, t->cap, sizeof(*t->len));
-	buf_reserve(&t->text, n < (1u << 26) ? n * 8 : n);
+	buf_reserve(&t->text, n < (1u << 25) ? n * 8 : (size_t)1 << 28);
 }
 
 static void stab_free(struct stab *t)
@@ -1453,6 +1454,17 @@ static void zjob_run(struct zpool *zp, struct zjob *j, struct zworker *w)
 	j->src = NULL;
 }
 
+/* A helper thread with every signal blocked: signals keep going to the tracer's own thread. */
+static bool start_thread(pthread_t *th, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	bool ok = pthread_create(th, NULL, fn, arg) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ok;
+}
+
 /* Run queued jobs until the queue is empty (and, for workers, closed). */
 static void zpool_drain(struct zpool *zp, bool wait)
 {
@@ -1491,7 +1503,7 @@ static void zpool_start(struct zpool *zp)
 	if (want > (int)ARRAY_SIZE(zp->th))
 		want = (int)ARRAY_SIZE(zp->th);
 	/* without threads the jobs run on this one at the end */
-	while (zp->nth < want && pthread_create(&zp->th[zp->nth], NULL, zpool_worker, zp) == 0)
+	while (zp->nth < want && start_thread(&zp->th[zp->nth], zpool_worker, zp))
 		zp->nth++;
 }
 
@@ -2151,7 +2163,7 @@ static void put_data(struct buf *out, const struct buf *gz)
 	}
 	pthread_t th;
 	struct b64_all all = {first, nblocks};
-	bool threaded = pthread_create(&th, NULL, b64_run_all, &all) == 0;
+	bool threaded = start_thread(&th, b64_run_all, &all);
 	for (size_t k = 0, off = 0; k < nblocks; k++, off += BLOCK_RAW) {
 		size_t len = gz->len - off < BLOCK_RAW ? gz->len - off : BLOCK_RAW;
 		rest = (struct b64_part){&t, first[k].o + first[k].n / 3 * 4, first[k].p + first[k].n,

@@ -758,27 +758,34 @@ function drawExact(list, from, to, t0, k, W, Wi, laneY, occ, paths, marks, mk, X
 const LOD_BINS = 1 << 17, LOD_LANE_MIN = 2048, LOD_ROWS_MIN = 20000;
 let lod = null;     // for the current rows; null until needed
 let lodLater = true; // the first frame is drawn exactly, the bins are built after it
-function buildLod() {
+// The bins are filled by a job over the rows, in slices when built after the
+// first frame (a cold pass over 1M rows takes 100 ms and more here, too long
+// to keep input waiting), at once when a draw needs them.
+function lodJob() {
   const nl = lanes.length, nT = M.types.length, R = rows, n = R.length;
   let cnt = laneCount;
   if (R !== ident) { cnt = new Uint32Array(nl); for (let r = 0; r < n; r++) cnt[laneOf[R[r]]]++; }
   let busy = 0;
   for (let l = 0; l < nl; l++) if (cnt[l] >= LOD_LANE_MIN) busy++;
-  if (!busy || nT >= 65535 || !(tMax > tMin)) return { busy: 0 };
+  if (!busy || nT >= 65535 || !(tMax > tMin)) return { R, busy: 0, r: n };
   // at most 2^23 bins in all; fewer per lane when many lanes are busy
   let B = LOD_BINS;
   while (B > 4096 && B * busy > (1 << 23)) B >>= 1;
   const K = nT < 255 ? Uint8Array : Uint16Array;
   const bins = new Array(nl).fill(null);
   for (let l = 0; l < nl; l++) if (cnt[l] >= LOD_LANE_MIN) bins[l] = new K(B);
-  const inv = B / (tMax - tMin), covTo = new Int32Array(nl), mk = markTypes();
-  const small = new Uint32Array(n), markRows = [];
-  let ns = 0;
-  for (let r = 0; r < n; r++) {
-    const i = R[r], l = laneOf[i], g = bins[l];
+  return { R, busy, B, bins, inv: B / (tMax - tMin), covTo: new Int32Array(nl), small: new Uint32Array(n), ns: 0, markRows: [], r: 0 };
+}
+// Rows [job.r, end) into the bins (or the list drawn event by event).
+function lodRun(job, end) {
+  const R = job.R, B = job.B, g0 = job.bins, inv = job.inv, covTo = job.covTo, small = job.small, mk = markTypes();
+  let ns = job.ns;
+  if (end > R.length) end = R.length;
+  for (let r = job.r; r < end; r++) {
+    const i = R[r], l = laneOf[i], g = g0[l];
     if (!g) { small[ns++] = r; continue; }
     const ty = TYPE[i], v = ty + 1;
-    if (mk[ty]) markRows.push(r);
+    if (mk[ty]) job.markRows.push(r);
     let b0 = ((T[i] - tMin) * inv) | 0;
     if (b0 >= B) b0 = B - 1;
     if (!g[b0]) g[b0] = v;
@@ -792,8 +799,18 @@ function buildLod() {
     for (; b <= e; b++) g[b] = v;
     if (e + 1 > covTo[l]) covTo[l] = e + 1;
   }
-  return { busy, B, bw: (tMax - tMin) / B, levels: bins.map((g) => g && [g]), small: small.slice(0, ns),
-    markRows: Uint32Array.from(markRows) };
+  job.ns = ns;
+  job.r = end;
+}
+function lodDone(job) {
+  if (!job.busy) return { busy: 0 };
+  return { busy: job.busy, B: job.B, bw: (tMax - tMin) / job.B, levels: job.bins.map((g) => g && [g]),
+    small: job.small.slice(0, job.ns), markRows: Uint32Array.from(job.markRows) };
+}
+function buildLod() {
+  const job = lodJob();
+  lodRun(job, job.R.length);
+  return lodDone(job);
 }
 function lodLevel(L, l, j) {
   const lv = L.levels[l];
@@ -804,14 +821,27 @@ function lodLevel(L, l, j) {
   }
   return lv[j];
 }
-// Build the bins now (in idle time after the first frame), then their
-// coarser levels (which a zoom would otherwise build when it needs them).
-function prepareLod() {
-  lodLater = false;
-  if (!lod) lod = buildLod();
-}
-function prepareLodLevels() {
-  if (lod && lod.busy) lod.levels.forEach((lv, l) => { if (lv) for (let j = 1; (lod.B >> j) >= 1024; j++) lodLevel(lod, l, j); });
+// After the first frame: the bins in slices of rows, then their coarser
+// levels (which a zoom would otherwise build when it needs them), one task
+// each; then done(). Until the bins are there, views are drawn event by
+// event; a filter change meanwhile drops the job (the next draw builds the
+// bins for the new rows at once).
+const LOD_SLICE = 1 << 18;
+function prepareLod(done) {
+  const job = lodJob();
+  const guard = (f) => () => { try { f(); } catch (e) { lodLater = false; failed(e); done(); } };
+  const slice = guard(() => {
+    if (rows !== job.R || lod) { lodLater = false; done(); return; }
+    lodRun(job, job.r + LOD_SLICE);
+    if (job.r < job.R.length) { setTimeout(slice, 0); return; }
+    lod = lodDone(job);
+    lodLater = false;
+    setTimeout(guard(() => {
+      if (lod && lod.busy) lod.levels.forEach((lv, l) => { if (lv) for (let j = 1; (lod.B >> j) >= 1024; j++) lodLevel(lod, l, j); });
+      done();
+    }), 0);
+  });
+  slice();
 }
 // The level to draw [t0, t1) at k px/ns from, or null for the exact path.
 function lodFor(t0, t1, k) {
@@ -1363,13 +1393,12 @@ async function main() {
     mark("tracks");
   }, () => {
     if (!panelBuilt) filterPanel();
-    prepareLod();
-  }, () => {
-    prepareLodLevels();
-    mark("lod");
-    timing.complete = Math.round(performance.now());
-    document.body.dataset.timing = JSON.stringify(timing);
-    document.body.dataset.complete = "1";
+    prepareLod(() => {
+      mark("lod");
+      timing.complete = Math.round(performance.now());
+      document.body.dataset.timing = JSON.stringify(timing);
+      document.body.dataset.complete = "1";
+    });
   }];
   const step = () => {
     try {

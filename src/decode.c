@@ -406,6 +406,8 @@ void decode_proc_exec(struct proc *p)
 
 void decode_proc_free(struct proc *p)
 {
+	if (p == cur_proc)
+		cur_proc = NULL;
 	if (ndups)
 		dup_forget(p->pid);
 	if (!p->dec)

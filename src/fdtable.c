@@ -57,7 +57,6 @@ void fd_obj_unref(struct fd_obj *o)
 	free(o->path);
 	free(o->peer);
 	free(o->local);
-	free(o->kpath);
 	free(o);
 }
 
@@ -300,7 +299,8 @@ static bool file_id(const char *path, struct statx *st)
  * Whether o still describes the open file that /proc/TID/fd/N (procfd)
  * shows as link target l. A file's path as the program gave it may differ
  * from the kernel's name ("..", symlinks): it still names that file when
- * it leads to the same inode now, and that name is then remembered.
+ * it leads to the same inode now (asked every time: a symlink on the way
+ * may have changed).
  */
 static bool link_matches(struct fd_obj *o, const char *procfd, const char *l)
 {
@@ -310,7 +310,7 @@ static bool link_matches(struct fd_obj *o, const char *procfd, const char *l)
 	if (o->kind == FD_MEMFD) /* "memfd:x" reads back as "/memfd:x (deleted)" */
 		return l[0] == '/' && !strncmp(l + 1, o->path, n) &&
 		       (!l[n + 1] || !strcmp(l + n + 1, " (deleted)"));
-	if (!strcmp(o->path, l) || (o->kpath && !strcmp(o->kpath, l)))
+	if (!strcmp(o->path, l))
 		return true;
 	if (o->kind != FD_FILE || o->path[0] != '/')
 		return false;
@@ -319,11 +319,8 @@ static bool link_matches(struct fd_obj *o, const char *procfd, const char *l)
 		return false;
 	if (!strncmp(l, o->path, n) && !strcmp(l + n, " (deleted)"))
 		return a.stx_nlink == 0; /* unlinked since it was opened as o->path */
-	if (!file_id(o->path, &b) || a.stx_ino != b.stx_ino || a.stx_dev_major != b.stx_dev_major ||
-	    a.stx_dev_minor != b.stx_dev_minor)
-		return false;
-	fd_obj_set(&o->kpath, l);
-	return true;
+	return file_id(o->path, &b) && a.stx_ino == b.stx_ino && a.stx_dev_major == b.stx_dev_major &&
+	       a.stx_dev_minor == b.stx_dev_minor;
 }
 
 struct fd_obj *fdtable_get_checked(struct fdtable *ft, int fd, int tid)

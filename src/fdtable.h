@@ -41,7 +41,6 @@ struct fd_obj {
 	int family, socktype;/* FD_SOCKET: AF_*, SOCK_* (0 = unknown) */
 	char *peer, *local;  /* FD_SOCKET: "1.2.3.4:80", "[::1]:22", "/run/x.sock", "@abstract" */
 	bool peer_loopback;
-	char *kpath;         /* FD_FILE: /proc's name of it, checked to be the same file as path */
 };
 
 /* A new object with one reference; path is copied (may be NULL). */

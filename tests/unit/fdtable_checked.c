@@ -114,13 +114,26 @@ static void test_aliases(void **state)
 	char a[128], alias[160], other[128];
 	next_stop();
 	int fd = open_file("c", a, sizeof(a));
-	/* the program's path with ".." leads to the same inode: kept, the kernel's name remembered */
+	/* the program's path with ".." leads to the same inode: kept */
 	snprintf(alias, sizeof(alias), "%s/sub/../c", dir);
 	fdtable_install(ft, fd, fd_obj_new(FD_FILE, FD_R, alias), false);
 	next_stop();
 	struct fd_obj *o = fdtable_get_checked(ft, fd, getpid());
 	assert_string_equal(o->path, alias);
-	assert_string_equal(o->kpath, a);
+	/* asked again at every stop: through a symlink retargeted since, the path is not kept */
+	char lnk[160], via[200];
+	snprintf(lnk, sizeof(lnk), "%s/lnk", dir);
+	assert_int_equal(symlink(dir, lnk), 0);
+	snprintf(via, sizeof(via), "%s/c", lnk);
+	fdtable_install(ft, fd, fd_obj_new(FD_FILE, FD_R, via), false);
+	next_stop();
+	assert_string_equal(fdtable_get_checked(ft, fd, getpid())->path, via);
+	assert_int_equal(unlink(lnk), 0);
+	char sub[160];
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	assert_int_equal(symlink(sub, lnk), 0); /* lnk/c is no file now */
+	next_stop();
+	assert_string_equal(fdtable_get_checked(ft, fd, getpid())->path, a);
 	/* a path naming another file now is not kept */
 	int h = open_file("d", other, sizeof(other));
 	fdtable_install(ft, h, fd_obj_new(FD_FILE, FD_R, a), false);

@@ -187,6 +187,26 @@ int report_check_path(const char *path)
  * string policy), controls are \n \t \r or \xNN, so a table cell is one
  * line and the original bytes stay recoverable.
  */
+/*
+ * Where the run of bytes that display as they are (printable ASCII other
+ * than the backslash) starting at i ends; 8 bytes at a time while a word
+ * has no byte >= 0x80, < 0x20, 0x7f or '\\' (exact zero-byte tests).
+ */
+static size_t plain_end(const unsigned char *s, size_t i, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t bs = w ^ ones * '\\', del = w ^ ones * 0x7f;
+		if ((w | ((w - ones * 0x20) & ~w) | ((bs - ones) & ~bs) | ((del - ones) & ~del)) & highs)
+			break;
+	}
+	while (i < n && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
+		i++;
+	return i;
+}
+
 static void disp_add(struct buf *b, const void *p, size_t n)
 {
 	const unsigned char *s = p;
@@ -200,9 +220,7 @@ static void disp_add(struct buf *b, const void *p, size_t n)
 				i++;
 				continue;
 			}
-			size_t e = i + 1;
-			while (e < n && s[e] >= 0x20 && s[e] < 0x7f && s[e] != '\\')
-				e++;
+			size_t e = plain_end(s, i + 1, n);
 			buf_add(b, s + i, e - i);
 			i = e;
 			continue;
@@ -381,11 +399,11 @@ static bool redact(struct buf *out, const char *s, size_t n)
  */
 static bool may_hold_secret(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == '=' || c == ':')
-			return true;
-		if (c == '-' && (word_start(s, i) || (i + 11 <= n && memcmp(s + i, "-----BEGIN ", 11) == 0)))
+	if (memchr(s, '=', n) || memchr(s, ':', n))
+		return true;
+	for (const char *p = s; (p = memchr(p, '-', n - (size_t)(p - s))); p++) {
+		size_t i = (size_t)(p - s);
+		if (word_start(s, i) || (i + 11 <= n && memcmp(p, "-----BEGIN ", 11) == 0))
 			return true;
 	}
 	return false;

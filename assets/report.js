@@ -729,7 +729,8 @@ function drawExact(list, from, to, t0, k, W, Wi, laneY, occ, paths, marks, mk, X
     const a = Math.max(0, x0), e = Math.min(W, Math.max(x1, a + 1));
     if (!occ) {
       // markers only
-    } else if (e - a < 2) {
+    } else if (e - a <= 1) {
+      // at most a pixel: a point (a longer span is drawn as a span)
       const px = a | 0, q = l * Wi + px;
       if (px < Wi && !occ[q]) occ[q] = ty + 1;
     } else {
@@ -857,7 +858,8 @@ function lodFor(t0, t1, k) {
 }
 function drawLod(L, j, t0, k, Wi, laneY, occ) {
   const bw = L.bw * 2 ** j, nb = L.B >> j, step = bw * k;
-  const bA = Math.max(0, Math.floor((t0 - tMin) / bw));
+  // from a pixel before t0: a point mark is a pixel wide, as event by event
+  const bA = Math.max(0, Math.floor((t0 - 1 / k - tMin) / bw));
   for (let l = 0; l < lanes.length; l++) {
     if (!L.levels[l] || laneY[l] < 0) continue;
     const g = lodLevel(L, l, j), base = l * Wi;
@@ -865,6 +867,7 @@ function drawLod(L, j, t0, k, Wi, laneY, occ) {
     for (let b = bA; b < nb; b++, x += step) {
       const v = g[b];
       if (!v) continue;
+      if (x <= -1) continue;
       const px = x < 0 ? 0 : x | 0;
       if (px >= Wi) break;
       if (!occ[base + px]) occ[base + px] = v;

@@ -215,7 +215,9 @@ const marksByLane = (p) => p.evaluate(() => {
     }
   }
   const svg = document.getElementById("tl-svg");
-  const markers = [...svg.querySelectorAll("path.exec, path.exitm, path.crash")].map((x) => x.getAttribute("class") + ":" + x.getAttribute("d")).join("|");
+  // each marker as a subpath, in any order
+  const markers = [...svg.querySelectorAll("path.exec, path.exitm, path.crash")]
+    .flatMap((x) => x.getAttribute("d").split("M").filter((m) => m).map((m) => x.getAttribute("class") + ":" + m)).sort().join("|");
   return { lanes: out, lod: svg.dataset.lod, markers };
 });
 // The level-of-detail drawing against drawing every event (#lod=0) at the

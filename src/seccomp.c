@@ -121,7 +121,12 @@ size_t seccomp_build_rules(const uint64_t *bitmap, const struct decode_argrule *
 	/*
 	 * Then a binary search over the runs of equal verdict: about log2(runs)
 	 * comparisons for every number (a chain of range checks cost 34
-	 * instructions for read under -e trace=file,network,process).
+	 * instructions for read under -e trace=file,network,process). Only
+	 * loads of nr and arch, constant jumps and returns: the kernel (5.11+)
+	 * then proves at install that each number's verdict is constant and
+	 * skips the filter for the allowed ones (measured here: a stacked copy
+	 * of the filter costs read 1.8 ns, 13 ns when read's verdict depends on
+	 * an argument). A mask per 32 numbers with ALU shifts would lose that.
 	 */
 	n += tree_emit(p + n, runs, 0, nruns - 1);
 	free(runs);

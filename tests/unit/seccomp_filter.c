@@ -27,15 +27,27 @@ struct options opt; /* main.c is not linked into unit tests */
 #define NBITS (SC_BITMAP_WORDS * 64)
 #define X32_BIT 0x40000000u
 
+/*
+ * Whether the last bpf_run took only what the kernel's seccomp action cache
+ * can evaluate without the call's arguments (seccomp_is_const_allow: loads
+ * of nr and arch, constant jumps, returns).
+ */
+static bool path_const;
+
 /* A classic-BPF interpreter of what seccomp programs may use; counts instructions run. */
 static uint32_t bpf_run(const struct sock_filter *p, size_t n, const struct seccomp_data *d, unsigned *steps)
 {
 	uint32_t A = 0, X = 0, M[BPF_MEMWORDS] = { 0 };
 	const uint8_t *data = (const uint8_t *)d;
 	*steps = 0;
+	path_const = true;
 	for (size_t pc = 0; pc < n; pc++) {
 		const struct sock_filter *f = &p[pc];
 		(*steps)++;
+		if (BPF_CLASS(f->code) != BPF_JMP && BPF_CLASS(f->code) != BPF_RET &&
+		    !(f->code == (BPF_LD | BPF_W | BPF_ABS) &&
+		      (f->k == offsetof(struct seccomp_data, nr) || f->k == offsetof(struct seccomp_data, arch))))
+			path_const = false;
 		switch (f->code) {
 		case BPF_LD | BPF_W | BPF_ABS:
 			if (f->k + 4 > sizeof(*d) || f->k % 4)
@@ -107,6 +119,7 @@ static void check_bitmap(const uint64_t *bm)
 		uint32_t want = has(bm, nr) ? SECCOMP_RET_TRACE : SECCOMP_RET_ALLOW;
 		assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, nr, 0, &steps), want);
 		assert_true(steps <= bound);
+		assert_true(path_const); /* the kernel can cache the verdict: no filter run per call */
 		/* the same number with the x32 bit, and as an i386 call: always traced */
 		assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, nr | X32_BIT, 0, NULL), SECCOMP_RET_TRACE);
 		assert_int_equal(verdict(p, n, AUDIT_ARCH_I386, nr, 0, NULL), SECCOMP_RET_TRACE);
@@ -180,8 +193,11 @@ static void test_arg_rules(void **state)
 		if (nr == SYS_fcntl || nr == SYS_dup2)
 			continue;
 		assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, nr, F_GETFL, NULL), want);
+		assert_true(path_const); /* only the rules' numbers read an argument */
 		assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, nr, F_SETFD, NULL), want);
 	}
+	verdict(p, n, AUDIT_ARCH_X86_64, SYS_fcntl, F_GETFL, NULL);
+	assert_false(path_const);
 	/* fcntl: traced for the listed commands only, by the low 32 bits of the argument */
 	for (uint64_t cmd = 0; cmd < 2048; cmd++) {
 		bool in = cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETFD;

@@ -282,7 +282,15 @@ static bool is_name_char(unsigned char c)
 
 static bool word_start(const char *s, size_t i)
 {
-	return i == 0 || strchr(" \t\r\n\"'&?;,", s[i - 1]) != NULL;
+	if (i == 0)
+		return true;
+	switch (s[i - 1]) {
+	case ' ': case '\t': case '\r': case '\n': case '"': case '\'': case '&': case '?': case ';': case ',':
+	case '\0': /* strchr() found the terminator: kept as it was */
+		return true;
+	default:
+		return false;
+	}
 }
 
 static size_t word_end(const char *s, size_t n, size_t i)
@@ -435,8 +443,20 @@ static uint32_t hash32(const void *p, size_t n)
 	const unsigned char *s = p;
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ n * 0xff51afd7ed558ccdull;
 	uint64_t w;
+	size_t i = 0;
+	if (n > 64) {
+		/* long strings (argv lists): four independent lanes */
+		uint64_t l[4] = {h, h ^ 1, h ^ 2, h ^ 3};
+		for (; i + 32 < n; i += 32)
+			for (int k = 0; k < 4; k++) {
+				memcpy(&w, s + i + 8 * k, 8);
+				l[k] = (l[k] ^ w) * 0xff51afd7ed558ccdull;
+				l[k] ^= l[k] >> 32;
+			}
+		h = l[0] ^ (l[1] * 3) ^ (l[2] * 5) ^ (l[3] * 7);
+	}
 	if (n > 8) {
-		for (size_t i = 0; i + 8 < n; i += 8) {
+		for (; i + 8 < n; i += 8) {
 			memcpy(&w, s + i, 8);
 			h = (h ^ w) * 0xff51afd7ed558ccdull;
 			h ^= h >> 32;

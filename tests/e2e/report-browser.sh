@@ -69,3 +69,11 @@ PY
 cmp --report "$T/big.html" --from "$T/big.jsonl" 2>"$T/err"
 check "a 450,000-event log renders" test -s "$T/big.html"
 browser scroll "$T/big.html" --count 450000 --last "code=7"
+
+# level of detail: ~72,000 events in dense bursts; the timeline drawn from the
+# per-lane bins must show the same marks (lanes, spans, exec/exit, bursts and
+# gaps) as the one drawn event by event (#lod=0)
+python3 "$TOP/tests/browser/lod-log.py" "$T/lod.jsonl"
+cmp --report "$T/lod.html" --from "$T/lod.jsonl" 2>"$T/err"
+check "the level-of-detail log renders" test -s "$T/lod.html"
+browser lod "$T/lod.html"

@@ -39,7 +39,14 @@ endif
 endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# capstone is not linked: src/disasm.c loads it at the first crash (it is
+# a third of the start-up otherwise); the soname is the one built against
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out capstone,$(PKGS)) 2>/dev/null)
+CAPSTONE_SONAME := $(shell readelf -d "$$($(PKG_CONFIG) --variable=libdir capstone 2>/dev/null)/libcapstone.so" \
+	2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+ifneq ($(CAPSTONE_SONAME),)
+PKG_CFLAGS += -DCAPSTONE_SONAME='"$(CAPSTONE_SONAME)"'
+endif
 
 ALL_CFLAGS  = $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DCOMPENDIUM_VERSION='"$(VERSION)"' \
 	-Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP

@@ -28,7 +28,8 @@
  * <script type="application/octet-stream"> blocks. The JSON blob "meta"
  * says where each column starts and its type (thread and type indexes are
  * u8 or u16 when they fit). Limits: string ids and event indexes are
- * 32-bit (4 billion); nothing else is capped.
+ * 32-bit (4 billion; more events fail with an error in report_write);
+ * nothing else is capped.
  */
 #define BLOCK_RAW (12u << 20) /* 12 MiB of gzip -> 16 MiB of base64 per block */
 #define ESC32 0xffffffffu     /* "value in the escape list" in u32 columns */
@@ -2404,6 +2405,13 @@ int report_write(struct run *r, const char *path, unsigned mode, const char *war
 		return err;
 	if (!mode)
 		mode = 0600;
+	/* the one limit (event indexes are 32-bit), said rather than wrapped */
+	if (r->log && evlog_count(r->log) >= UINT32_MAX) {
+		report_err(path, "more events than a report holds (4294967294): select fewer with -e,"
+				 " or keep the --json log", 0);
+		free(target);
+		return -EFBIG;
+	}
 
 	struct buf html = {0};
 	render(r, warnings, &html);

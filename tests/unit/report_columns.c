@@ -18,91 +18,11 @@
 #include "run.h"
 #include "util.h"
 
+#include "report_page.h"
+
 struct options opt;
 
-struct page {
-	char *html;
-	size_t html_len;
-	cJSON *meta;
-	unsigned char *raw;
-	size_t raw_len;
-	struct buf data; /* the gzip bytes of all blocks */
-};
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	struct buf b = {0};
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		buf_add(&b, tmp, n);
-	fclose(f);
-	*len = b.len;
-	return buf_steal(&b);
-}
-
-static void load(const char *path, struct page *pg)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	signed char val[256];
-	memset(val, -1, sizeof(val));
-	for (int k = 0; k < 64; k++)
-		val[(unsigned char)tab[k]] = (signed char)k;
-	memset(pg, 0, sizeof(*pg));
-	pg->html = slurp(path, &pg->html_len);
-	const char *mo = "<script type=\"application/json\" id=\"meta\">";
-	char *m = strstr(pg->html, mo);
-	assert_non_null(m);
-	m += strlen(mo);
-	char *me = strstr(m, "</script>");
-	assert_non_null(me);
-	pg->meta = cJSON_ParseWithLength(m, (size_t)(me - m));
-	assert_non_null(pg->meta);
-	const char *bo = "<script type=\"application/octet-stream\" class=\"trace-data\">";
-	for (char *p = strstr(pg->html, bo); p; p = strstr(p, bo)) {
-		p += strlen(bo);
-		char *e = strstr(p, "</script>");
-		assert_non_null(e);
-		uint32_t acc = 0;
-		int bits = 0;
-		for (; p < e && *p != '='; p++) {
-			int v = val[(unsigned char)*p];
-			assert_true(v >= 0);
-			acc = acc << 6 | (uint32_t)v;
-			bits += 6;
-			if (bits >= 8) {
-				bits -= 8;
-				buf_addc(&pg->data, (char)(acc >> bits));
-			}
-		}
-	}
-	size_t raw_len = (size_t)cJSON_GetObjectItem(pg->meta, "raw_len")->valuedouble;
-	pg->raw = xmalloc(raw_len + 1);
-	z_stream z = {0};
-	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
-	z.next_in = (Bytef *)pg->data.data;
-	z.avail_in = (uInt)pg->data.len;
-	z.next_out = pg->raw;
-	z.avail_out = (uInt)raw_len + 1;
-	/* one gzip member whose end is the end of the data */
-	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
-	assert_int_equal(z.avail_in, 0);
-	pg->raw_len = z.total_out;
-	inflateEnd(&z);
-	assert_int_equal(pg->raw_len, raw_len);
-}
-
-static void page_free(struct page *pg)
-{
-	free(pg->html);
-	free(pg->raw);
-	buf_free(&pg->data);
-	cJSON_Delete(pg->meta);
-}
-
-static cJSON *layout_of(const struct page *pg, const char *name)
+static cJSON *layout_of(const struct report_page *pg, const char *name)
 {
 	cJSON *l;
 	cJSON_ArrayForEach(l, cJSON_GetObjectItem(pg->meta, "layout"))
@@ -112,13 +32,13 @@ static cJSON *layout_of(const struct page *pg, const char *name)
 	return NULL;
 }
 
-static const char *type_of(const struct page *pg, const char *name)
+static const char *type_of(const struct report_page *pg, const char *name)
 {
 	return cJSON_GetObjectItem(layout_of(pg, name), "type")->valuestring;
 }
 
 /* An integer column of any stored width, byte planes undone. */
-static uint64_t *col(const struct page *pg, const char *name, size_t *n)
+static uint64_t *col(const struct report_page *pg, const char *name, size_t *n)
 {
 	cJSON *l = layout_of(pg, name);
 	const char *type = cJSON_GetObjectItem(l, "type")->valuestring;
@@ -134,7 +54,7 @@ static uint64_t *col(const struct page *pg, const char *name, size_t *n)
 }
 
 /* String id -> text, from the string table (the last section). */
-static char **strings(const struct page *pg, size_t *n)
+static char **strings(const struct report_page *pg, size_t *n)
 {
 	cJSON *l = layout_of(pg, "strings");
 	size_t off = (size_t)cJSON_GetObjectItem(l, "off")->valuedouble;
@@ -160,7 +80,7 @@ static void strings_free(char **v, size_t n)
 }
 
 /* Sections are 8-aligned, back to back, the string table last. */
-static void check_layout(const struct page *pg)
+static void check_layout(const struct report_page *pg)
 {
 	size_t off = 0, last_off = 0;
 	cJSON *l;
@@ -238,8 +158,8 @@ static void test_blocks_and_widening(void **state)
 	}
 	char *p = tmp_path("blocks.html");
 	assert_int_equal(report_write(r, p, 0600, NULL), 0);
-	struct page pg;
-	load(p, &pg);
+	struct report_page pg;
+	report_page_load(p, &pg);
 	check_layout(&pg);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(pg.meta, "sorted")));
 	assert_int_equal((size_t)cJSON_GetObjectItem(pg.meta, "count")->valuedouble, N);
@@ -302,7 +222,7 @@ static void test_blocks_and_widening(void **state)
 	free(dur);
 	free(pth);
 	strings_free(s, nstr);
-	page_free(&pg);
+	report_page_free(&pg);
 	unlink(p);
 	free(p);
 	run_free(r);
@@ -321,8 +241,8 @@ static void test_narrow(void **state)
 	}
 	char *p = tmp_path("narrow.html");
 	assert_int_equal(report_write(r, p, 0600, NULL), 0);
-	struct page pg;
-	load(p, &pg);
+	struct report_page pg;
+	report_page_load(p, &pg);
 	check_layout(&pg);
 	assert_string_equal(type_of(&pg, "th"), "u8");
 	assert_string_equal(type_of(&pg, "type"), "u8");
@@ -341,7 +261,7 @@ static void test_narrow(void **state)
 	free(th);
 	free(str);
 	strings_free(s, nstr);
-	page_free(&pg);
+	report_page_free(&pg);
 	unlink(p);
 	free(p);
 	run_free(r);
@@ -354,15 +274,15 @@ static void test_empty(void **state)
 	struct run *r = new_run();
 	char *p = tmp_path("empty.html");
 	assert_int_equal(report_write(r, p, 0600, NULL), 0);
-	struct page pg;
-	load(p, &pg);
+	struct report_page pg;
+	report_page_load(p, &pg);
 	check_layout(&pg);
 	assert_int_equal(pg.raw_len, 0);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(pg.meta, "layout")), 23);
 	cJSON *l;
 	cJSON_ArrayForEach(l, cJSON_GetObjectItem(pg.meta, "layout"))
 		assert_int_equal(cJSON_GetObjectItem(l, "n")->valuedouble, 0);
-	page_free(&pg);
+	report_page_free(&pg);
 	unlink(p);
 	free(p);
 	run_free(r);
@@ -385,15 +305,15 @@ static void test_deterministic(void **state)
 	char *p1 = tmp_path("det1.html"), *p2 = tmp_path("det2.html");
 	assert_int_equal(report_write(r, p1, 0600, NULL), 0);
 	assert_int_equal(report_write(r, p2, 0600, NULL), 0);
-	struct page a, b;
-	load(p1, &a);
-	load(p2, &b);
+	struct report_page a, b;
+	report_page_load(p1, &a);
+	report_page_load(p2, &b);
 	assert_int_equal(a.data.len, b.data.len);
 	assert_memory_equal(a.data.data, b.data.data, a.data.len);
 	assert_int_equal(a.html_len, b.html_len);
 	assert_memory_equal(a.html, b.html, a.html_len);
-	page_free(&a);
-	page_free(&b);
+	report_page_free(&a);
+	report_page_free(&b);
 	unlink(p1);
 	unlink(p2);
 	free(p1);
@@ -426,8 +346,8 @@ static void test_many_blocks(void **state)
 	}
 	char *p = tmp_path("big.html");
 	assert_int_equal(report_write(r, p, 0600, NULL), 0);
-	struct page pg;
-	load(p, &pg);
+	struct report_page pg;
+	report_page_load(p, &pg);
 	assert_true(pg.data.len > 12u << 20);
 	int blocks = 0;
 	const char *bo = "<script type=\"application/octet-stream\" class=\"trace-data\">";
@@ -451,7 +371,7 @@ static void test_many_blocks(void **state)
 	assert_memory_equal(s[pth[N - 1]], name, 100);
 	free(pth);
 	strings_free(s, nstr);
-	page_free(&pg);
+	report_page_free(&pg);
 	unlink(p);
 	free(p);
 	run_free(r);

@@ -20,96 +20,12 @@
 #include "run.h"
 #include "util.h"
 
+#include "report_page.h"
+
 struct options opt;
 
-struct decoded {
-	char *html;
-	size_t html_len;
-	cJSON *meta;
-	unsigned char *raw;
-	size_t raw_len;
-	int nblocks;
-};
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	struct buf b = {0};
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		buf_add(&b, tmp, n);
-	fclose(f);
-	*len = b.len;
-	return buf_steal(&b);
-}
-
-static int b64val(int c)
-{
-	const char *tab = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const char *p = c ? strchr(tab, c) : NULL;
-	return p ? (int)(p - tab) : -1;
-}
-
-static void decode(const char *path, struct decoded *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->html = slurp(path, &d->html_len);
-	const char *mo = "<script type=\"application/json\" id=\"meta\">";
-	char *m = strstr(d->html, mo);
-	assert_non_null(m);
-	m += strlen(mo);
-	char *me = strstr(m, "</script>");
-	assert_non_null(me);
-	d->meta = cJSON_ParseWithLength(m, (size_t)(me - m));
-	assert_non_null(d->meta);
-
-	struct buf gz = {0};
-	const char *bo = "<script type=\"application/octet-stream\" class=\"trace-data\">";
-	for (char *p = strstr(d->html, bo); p; p = strstr(p, bo)) {
-		p += strlen(bo);
-		char *e = strstr(p, "</script>");
-		assert_non_null(e);
-		uint32_t acc = 0;
-		int bits = 0;
-		for (; p < e; p++) {
-			int v = b64val(*p);
-			if (v < 0)
-				continue;
-			acc = acc << 6 | (uint32_t)v;
-			bits += 6;
-			if (bits >= 8) {
-				bits -= 8;
-				buf_addc(&gz, (char)(acc >> bits));
-			}
-		}
-		d->nblocks++;
-	}
-	size_t raw_len = (size_t)cJSON_GetObjectItem(d->meta, "raw_len")->valuedouble;
-	d->raw = xmalloc(raw_len + 1);
-	z_stream z = {0};
-	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
-	z.next_in = (Bytef *)gz.data;
-	z.avail_in = (uInt)gz.len;
-	z.next_out = d->raw;
-	z.avail_out = (uInt)raw_len + 1;
-	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
-	d->raw_len = z.total_out;
-	inflateEnd(&z);
-	assert_int_equal(d->raw_len, raw_len);
-	buf_free(&gz);
-}
-
-static void decoded_free(struct decoded *d)
-{
-	free(d->html);
-	free(d->raw);
-	cJSON_Delete(d->meta);
-}
-
 /* Column 'name' as u32 values (byte planes undone); *n gets the count. */
-static uint32_t *col_u32(const struct decoded *d, const char *name, size_t *n)
+static uint32_t *col_u32(const struct report_page *d, const char *name, size_t *n)
 {
 	cJSON *l;
 	cJSON_ArrayForEach(l, cJSON_GetObjectItem(d->meta, "layout"))
@@ -200,8 +116,8 @@ static void test_redaction(void **state)
 	char *p = tmp_path("red.html");
 	opt.no_redact = false;
 	assert_int_equal(report_write(r, p, 0600, NULL), 0);
-	struct decoded d;
-	decode(p, &d);
+	struct report_page d;
+	report_page_load(p, &d);
 	for (size_t i = 0; i < ARRAY_SIZE(secrets); i++) {
 		assert_false(has(d.html, d.html_len, secrets[i]));
 		assert_false(has(d.raw, d.raw_len, secrets[i]));
@@ -209,15 +125,15 @@ static void test_redaction(void **state)
 	assert_true(has(d.raw, d.raw_len, "[REDACTED]"));
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(d.meta, "argv_redacted")));
 	assert_true(cJSON_GetObjectItem(d.meta, "nredacted")->valuedouble >= 2);
-	decoded_free(&d);
+	report_page_free(&d);
 
 	opt.no_redact = true;
 	assert_int_equal(report_write(r, p, 0600, NULL), 0);
-	decode(p, &d);
+	report_page_load(p, &d);
 	for (size_t i = 0; i < ARRAY_SIZE(secrets); i++)
 		assert_true(has(d.raw, d.raw_len, secrets[i]));
 	assert_false(has(d.raw, d.raw_len, "[REDACTED]"));
-	decoded_free(&d);
+	report_page_free(&d);
 	opt.no_redact = false;
 	unlink(p);
 	free(p);
@@ -242,8 +158,8 @@ static void test_meta_is_script_safe(void **state)
 	evlog_append(r->log, &d);
 	char *p = tmp_path("safe.html");
 	assert_int_equal(report_write(r, p, 0600, "line 3: </script><script>alert(4)</script>\n"), 0);
-	struct decoded d2;
-	decode(p, &d2);
+	struct report_page d2;
+	report_page_load(p, &d2);
 	const char *mo = strstr(d2.html, "id=\"meta\">") + strlen("id=\"meta\">");
 	const char *me = strstr(mo, "</script>");
 	for (const char *c = mo; c < me; c++) {
@@ -264,7 +180,7 @@ static void test_meta_is_script_safe(void **state)
 	assert_int_equal(scripts, 2 + d2.nblocks);
 	/* <title> is entity-escaped */
 	assert_true(has(d2.html, d2.html_len, "<title>compendium &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
-	decoded_free(&d2);
+	report_page_free(&d2);
 	unlink(p);
 	free(p);
 	run_free(r);
@@ -289,8 +205,8 @@ static void test_times_and_order(void **state)
 	struct stat st;
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
-	struct decoded dd;
-	decode(p, &dd);
+	struct report_page dd;
+	report_page_load(p, &dd);
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(dd.meta, "sorted")));
 	assert_int_equal((int)cJSON_GetObjectItem(dd.meta, "count")->valuedouble, 6);
 	size_t n, nx;
@@ -317,7 +233,7 @@ static void test_times_and_order(void **state)
 	free(txi);
 	free(bytes);
 	free(dur);
-	decoded_free(&dd);
+	report_page_free(&dd);
 	unlink(p);
 	free(p);
 	run_free(r);

@@ -18,6 +18,7 @@
 #include "json.h"
 #include "options.h"
 #include "report_assets.h"
+#include "secret.h"
 #include "util.h"
 #include "xlat.h"
 
@@ -250,32 +251,6 @@ static void disp_add(struct buf *b, const void *p, size_t n)
 	}
 }
 
-static bool ci_has(const char *s, size_t n, const char *needle)
-{
-	size_t m = strlen(needle);
-	/* | 0x20 folds ASCII case: a cheap first-byte filter before the real compare */
-	char c0 = (char)(needle[0] | 0x20);
-	for (size_t i = 0; i + m <= n; i++)
-		if ((char)(s[i] | 0x20) == c0 && strncasecmp(s + i, needle, m) == 0)
-			return true;
-	return false;
-}
-
-/* Names that look like they hold a secret (SAFETY.md O4). */
-static bool secret_name(const char *s, size_t n)
-{
-	static const char *const words[] = {"key", "token", "secret", "password", "passwd",
-					    "credential", "_auth", "auth_", "-auth", "auth-"};
-	if (n >= 4 && strncasecmp(s, "aws_", 4) == 0)
-		return true;
-	if (n == 4 && strncasecmp(s, "auth", 4) == 0)
-		return true;
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		if (ci_has(s, n, words[i]))
-			return true;
-	return false;
-}
-
 static bool is_name_char(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
@@ -387,7 +362,7 @@ static bool redact(struct buf *out, const char *s, size_t n)
 			size_t e = i + 11;
 			while (e < n && s[e] != '\n' && s[e] != '-')
 				e++;
-			if (ci_has(s + i, e - i, "PRIVATE KEY")) {
+			if (secret_ci_has(s + i, e - i, "PRIVATE KEY")) {
 				const char *end = memmem(s + e, n - e, "-----END ", 9);
 				buf_adds(out, "-----BEGIN PRIVATE KEY-----");
 				buf_adds(out, redacted_mark);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "secret.h"
 #include "watch_int.h"
 
 #define CMD_QUEUE_MAX 4096
@@ -34,21 +35,12 @@ struct watch_cmd {
 	uint64_t dropped;
 };
 
-static bool secret_name(const char *s, size_t n)
+/* A flag name with its leading dashes: "--password", "-token". */
+static bool secret_flag_name(const char *s, size_t n)
 {
-	static const char *const pats[] = { "pass", "token", "secret", "key", "credential", "auth", "pwd" };
-	char low[64];
 	while (n && *s == '-')
 		s++, n--;
-	if (!n || n >= sizeof(low))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		low[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
-	low[n] = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(pats); i++)
-		if (strstr(low, pats[i]))
-			return true;
-	return false;
+	return n && secret_name(s, n);
 }
 
 #define REDACTED "<redacted>"
@@ -73,14 +65,14 @@ bool watch_cmd_redact(char **argv, int argc)
 			continue;
 		}
 		char *eq = strchr(a, '=');
-		if (a[0] == '-' && eq && secret_name(a, (size_t)(eq - a))) {
+		if (a[0] == '-' && eq && secret_flag_name(a, (size_t)(eq - a))) {
 			char *r = xasprintf("%.*s=" REDACTED, (int)(eq - a), a);
 			free(argv[i]);
 			argv[i] = r;
 			any = true;
 			continue;
 		}
-		if (a[0] == '-' && !eq && (secret_name(a, strlen(a)) || (mysql && !strcmp(a, "-p")))) {
+		if (a[0] == '-' && !eq && (secret_flag_name(a, strlen(a)) || (mysql && !strcmp(a, "-p")))) {
 			next = true;
 			continue;
 		}

@@ -233,7 +233,9 @@ void json_secs_ns(struct buf *b, uint64_t ns, int decimals)
 
 void json_hex(struct buf *b, uint64_t v)
 {
-	buf_printf(b, "\"0x%llx\"", (unsigned long long)v);
+	buf_addc(b, '"');
+	buf_addhex(b, v);
+	buf_addc(b, '"');
 }
 
 void json_double(struct buf *b, double v)

@@ -888,19 +888,6 @@ static void add_u64(struct buf *b, uint64_t v)
 	b->len = (size_t)(o - b->data);
 }
 
-/* As "0x%llx" without printf's cost (mmap addresses are many). */
-static void add_hex(struct buf *b, uint64_t v)
-{
-	char tmp[24], *p = tmp + sizeof(tmp);
-	do {
-		*--p = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	*--p = 'x';
-	*--p = '0';
-	buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
-}
-
 /* " key=" (no space first) in the details text. */
 static void add_key(struct rep *R, struct buf *d, unsigned key)
 {
@@ -1050,7 +1037,7 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx)
 			add_u64(d, v);
 			break;
 		case EVF_HEX:
-			add_hex(d, v);
+			buf_addhex(d, v);
 			break;
 		case EVF_BOOL:
 			buf_adds(d, v ? "true" : "false");

@@ -116,6 +116,18 @@ void buf_adds(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
+void buf_addhex(struct buf *b, uint64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	do {
+		*--p = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	*--p = 'x';
+	*--p = '0';
+	buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;

@@ -101,3 +101,20 @@ v=$(grep -Ec '^           at 0x[0-9a-f]+: mov dword ptr \[0x10\], 1$' "$T/null.t
 expect "null: the summary shows the faulting instruction" "$v" 1
 v=$(grep -Ec '^           \(truncated at page end\)$' "$T/pageend.txt")
 expect "pageend: the summary says the instruction was cut at the page end" "$v" 1
+
+# capstone is loaded at the first crash (not linked): without it, the run still ends 128+11 with the
+# crash and its stack, one warning names the library, and the summary says why there is no disassembly
+lib=$(ldconfig -p 2>/dev/null | sed -n 's/^[[:space:]]*libcapstone\.so\.[0-9]* (libc6,x86-64) => //p' | head -n 1)
+if [ -z "$lib" ] || ! unshare -m true 2>/dev/null; then
+	skip "crash without capstone: needs root's unshare -m and libcapstone in ldconfig's cache"
+else
+	unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" \
+		$ENVI timeout 60 "$C" --json "$T/nocs.jsonl" -o "$T/nocs.txt" -- "$P/crash_kinds" null \
+		>"$T/nocs.out" 2>"$T/nocs.err"
+	expect "no capstone: compendium still exits 128+11" "$?" 139
+	v=$(jl "$T/nocs.jsonl" "[len(of('crash')), of('crash')[0]['disasm'], len(of('crash')[0]['stack']) > 0]")
+	expect "no capstone: one crash event with its stack and an empty disassembly" "$v" "[1, [], true]"
+	v=$(grep -c "warning: cannot load libcapstone" "$T/nocs.err")
+	expect "no capstone: one warning names the library" "$v" 1
+	check "no capstone: the summary says why there is no disassembly" grep -q "(capstone unavailable)" "$T/nocs.txt"
+fi

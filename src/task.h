@@ -23,6 +23,7 @@ struct proc {
 	uint64_t t_start;      /* ns (log time) first seen */
 	bool leader_exited;    /* the leader reported its exit but threads remain */
 	bool attached;         /* came from --pid (not created under us) */
+	bool cpu_pending;      /* tracer: its exit status is wanted with its rusage */
 	struct decode_proc *dec;
 	unsigned refs;         /* tasks pointing here */
 };

@@ -105,6 +105,7 @@ static struct {
 	pid_t tracer_tid;
 	atomic_int wake_req;    /* waker -> tracer: look at signals, hook fds and ticks */
 	atomic_int in_wait;     /* the tracer is in, or about to enter, its blocking wait4 */
+	unsigned ru_wanted;     /* processes exiting whose rusage is counted: wait4 asks only then */
 	int nint;
 	bool ttou_ignored, ttin_ignored, chld_ignored;
 	bool killing, detaching;
@@ -165,6 +166,10 @@ static struct task *task_new(int tid, struct proc *p)
 static void task_gone(struct task *t)
 {
 	struct eng *e = t->eng;
+	if (t->proc->refs == 1 && t->proc->cpu_pending) {
+		t->proc->cpu_pending = false;
+		E.ru_wanted--;
+	}
 	if (e) {
 		buf_free(&e->ex);
 		free(e);
@@ -1058,6 +1063,11 @@ static void handle_status(int tid, int status, const struct rusage *ru)
 	case PTRACE_EVENT_EXIT:
 		if (t->tid == t->proc->pid && t->proc->nthreads > 1)
 			t->proc->leader_exited = true;
+		/* its status will carry the CPU time of the tree (handle_status) */
+		if (t->tid == t->proc->pid && !t->proc->cpu_pending && !proc_find(E.ts, t->proc->ppid)) {
+			t->proc->cpu_pending = true;
+			E.ru_wanted++;
+		}
 		resume(t, 0);
 		break;
 	case PTRACE_EVENT_SECCOMP:
@@ -1229,12 +1239,19 @@ static void trace_loop(void)
 			continue;
 		}
 		int status;
-		struct rusage ru;
+		/*
+		 * The kernel sums the CPU time of the whole thread group for
+		 * every status reported with an rusage, stops included: ask only
+		 * while a process whose rusage is counted is exiting (dd bs=1,
+		 * pinned: the tracer's CPU per syscall 14.1 -> 12.8 us, wall
+		 * 20.3 -> 19.8 us).
+		 */
+		struct rusage ru, *rup = E.ru_wanted ? &ru : NULL;
 		atomic_store(&E.in_wait, 1);
-		pid_t tid = atomic_load(&E.wake_req) ? 0 : wait4(-1, &status, __WALL, &ru);
+		pid_t tid = atomic_load(&E.wake_req) ? 0 : wait4(-1, &status, __WALL, rup);
 		atomic_store_explicit(&E.in_wait, 0, memory_order_relaxed);
 		if (tid > 0) {
-			handle_status(tid, status, &ru);
+			handle_status(tid, status, rup);
 			continue;
 		}
 		if (tid < 0 && errno == ECHILD)

@@ -407,7 +407,8 @@ function header() {
   if (M.redact) notes.push(M.nredacted ? plural(M.nredacted, "event or argument", "events or arguments") + " had secrets replaced by [REDACTED] (flagged in the details)."
     : "Secret redaction was on; nothing matched. Reports may still contain secrets.");
   else notes.push("Redaction was off (--no-redact): secrets appear as traced.");
-  if (!M.sorted) notes.push("The input was not in time order; events are shown sorted by time.");
+  // M.sorted is false for most traces (an event is logged when its syscall
+  // returns, stamped with its start): sorting by time is normal, not news
   const n = $("notes");
   n.textContent = notes.join(" ");
   n.hidden = false;

@@ -40,7 +40,7 @@ static bool secret_flag_name(const char *s, size_t n)
 {
 	while (n && *s == '-')
 		s++, n--;
-	return n && secret_name(s, n);
+	return secret_name(s, n);
 }
 
 #define REDACTED "<redacted>"

@@ -21,23 +21,9 @@
 #include "json.h"
 #include "jsonl.h"
 #include "options.h"
+#include "test_slurp.h"
 
 struct options opt;
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	struct buf b = {0};
-	char tmp[4096];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		buf_add(&b, tmp, n);
-	fclose(f);
-	if (len)
-		*len = b.len;
-	return buf_steal(&b);
-}
 
 static void spew(const char *path, const char *s)
 {
@@ -168,7 +154,7 @@ static void test_sink_and_roundtrip(void **st)
 	close(fd);
 
 	size_t len;
-	char *text = slurp(tpath("a.jsonl"), &len);
+	char *text = test_slurp(tpath("a.jsonl"), &len);
 	check_valid_jsonl(text, len, 8);
 	const char *l2 = strchr(text, '\n') + 1;
 	assert_memory_equal(l2, "{\"t\":0.000001,\"pid\":10,\"tid\":10,\"type\":\"spawn\",\"cat\":\"process\",\"child\":11,\"thread\":true,\"via\":\"clone3\"}\n", 104);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "test_slurp.h"
 #include "util.h"
 
 struct report_page {
@@ -25,20 +26,6 @@ struct report_page {
 	size_t raw_len;
 };
 
-static char *report_page_slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	struct buf b = {0};
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		buf_add(&b, tmp, n);
-	fclose(f);
-	*len = b.len;
-	return buf_steal(&b);
-}
-
 /* Every byte of a block must be base64 up to its padding. */
 static void report_page_load(const char *path, struct report_page *pg)
 {
@@ -48,7 +35,7 @@ static void report_page_load(const char *path, struct report_page *pg)
 	for (int k = 0; k < 64; k++)
 		val[(unsigned char)tab[k]] = (signed char)k;
 	memset(pg, 0, sizeof(*pg));
-	pg->html = report_page_slurp(path, &pg->html_len);
+	pg->html = test_slurp(path, &pg->html_len);
 	const char *mo = "<script type=\"application/json\" id=\"meta\">";
 	char *m = strstr(pg->html, mo);
 	assert_non_null(m);

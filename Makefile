@@ -25,21 +25,28 @@ endif
 
 VERSION := 0.1.0
 
-# Missing build dependencies are installed by .ci/deps.sh (root, Debian 12);
-# it is only run when pkg-config cannot find them, so a second make is a no-op.
+# Plain `make` never installs anything: when pkg-config cannot find the
+# build dependencies it stops with one line naming them and the command that
+# installs them. `make deps`, `make demo` and `make check` install (as root,
+# Debian 12) through .ci/deps.sh and say so.
 DEPS_OK := $(shell $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && echo yes)
+INSTALLING_GOALS := demo check test check-deps deps clean lint check-layers
 ifneq ($(DEPS_OK),yes)
-ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
-$(info compendium: build dependencies missing; running .ci/deps.sh build)
+ifeq ($(filter $(INSTALLING_GOALS),$(MAKECMDGOALS)),)
+DEPS_MISSING := $(shell sh .ci/deps.sh missing build 2>/dev/null)
+$(error build dependencies missing: $(or $(DEPS_MISSING),$(PKGS) (pkg-config)); run 'make deps' as root (or: apt-get install $(or $(DEPS_MISSING),$(PKGS))))
+endif
+ifneq ($(filter demo check test,$(MAKECMDGOALS)),)
+$(info compendium: build dependencies missing; installing them with .ci/deps.sh build)
 DEPS_RC := $(shell sh .ci/deps.sh build >&2; echo $$?)
 ifneq ($(DEPS_RC),0)
-$(error .ci/deps.sh build failed; install $(PKGS) development packages by hand)
+$(error .ci/deps.sh build failed; install the packages it named and run make again)
 endif
 endif
 endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-# capstone is not linked: src/disasm.c loads it at the first crash (it is
+# capstone is not linked: src/forensics/disasm.c loads it at the first crash (it is
 # a third of the start-up otherwise); the soname is the one built against
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out capstone,$(PKGS)) 2>/dev/null)
 CAPSTONE_SONAME := $(shell readelf -d "$$($(PKG_CONFIG) --variable=libdir capstone 2>/dev/null)/libcapstone.so" \
@@ -61,7 +68,8 @@ Q := @
 say = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-SRCS := $(sort $(wildcard src/*.c src/arch/x86_64/*.c))
+# Every C file under src/ (one folder per layer, see doc/INTERNALS.md).
+SRCS := $(sort $(shell find src -name '*.c'))
 OBJS := $(SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_OBJS := $(filter-out $(BUILD)/obj/src/main.o,$(OBJS))
 

@@ -1,9 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Install what compendium needs on Debian 12, as root. Idempotent: a second
-# run installs nothing. Usage: deps.sh build | test
+# run installs nothing. Usage: deps.sh build | test | missing build|test
+# ("missing" installs nothing: it prints the packages that would be
+# installed, on one line, and exits 0).
 set -eu
 what=${1:-build}
+list_only=""
+if [ "$what" = missing ]; then
+	list_only=yes
+	what=${2:-build}
+fi
 
 build_pkgs="gcc make pkg-config libunwind-dev libcapstone-dev libcjson-dev zlib1g-dev"
 test_pkgs="$build_pkgs libcmocka-dev strace mandoc chromium nodejs npm python3 gzip tar git"
@@ -59,6 +66,10 @@ if [ -n "$llvm_unwind" ]; then
 	case " $missing " in *" libunwind-dev "*) ;; *) missing="$missing libunwind-dev" ;; esac
 fi
 
+if [ -n "$list_only" ]; then
+	echo $missing
+	exit 0
+fi
 if [ -z "$missing" ] && [ -z "$llvm_unwind" ]; then
 	browser_deps
 	exit 0

@@ -12,19 +12,19 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "decode.h"
-#include "evlog.h"
-#include "jsonl.h"
-#include "live.h"
+#include "decode/decode.h"
+#include "log/evlog.h"
+#include "sinks/jsonl.h"
+#include "sinks/live.h"
 #include "options.h"
-#include "pfault.h"
-#include "report.h"
-#include "run.h"
-#include "summary.h"
-#include "traceexpr.h"
-#include "tracer.h"
-#include "util.h"
-#include "watch.h"
+#include "probes/pfault.h"
+#include "sinks/report.h"
+#include "log/run.h"
+#include "sinks/summary.h"
+#include "decode/traceexpr.h"
+#include "engine/tracer.h"
+#include "lib/util.h"
+#include "watch/watch.h"
 
 struct options opt;
 

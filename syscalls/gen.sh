@@ -7,7 +7,7 @@
 set -eu
 mode=$1; shift
 
-# Argument and return types known to src/systab.h (enum sys_argtype / sys_rettype).
+# Argument and return types known to src/decode/systab.h (enum sys_argtype / sys_rettype).
 ARGTYPES="int uint long ulong hex ptr fd dirfd path str size offset openflags openmode mode prot mmapflags mremapflags signal sigset sighow sockaddr sockaddr_out socklen socklenp sockfamily socktype cloneflags fcntlcmd fcntlarg atflags buf_in buf_out iovec_in iovec_out pid uid gid strv intp fdpair whence accmode timespec oflags closefd enum flags sockproto wstatus"
 RETTYPES="int long ulong hex addr fd size off pid uid gid mode none sigret"
 CLASSES="process file network memory io signal ipc desc"

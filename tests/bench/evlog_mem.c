@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
-#include "evlog.h"
-#include "util.h"
+#include "log/evlog.h"
+#include "lib/util.h"
 
 int main(int argc, char **argv)
 {

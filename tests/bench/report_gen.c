@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evlog.h"
+#include "log/evlog.h"
 #include "options.h"
-#include "report.h"
-#include "run.h"
-#include "util.h"
+#include "sinks/report.h"
+#include "log/run.h"
+#include "lib/util.h"
 
 struct options opt;
 

@@ -10,9 +10,9 @@ BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 cd "$TOP" || exit 2
 mkdir -p "$BUILD/bench"
-make -s BUILD="$BUILD" "$BUILD/progs/stk_deep" "$BUILD/obj/src/unwind.o" "$BUILD/obj/src/symbols.o" \
-	"$BUILD/obj/src/evlog.o" "$BUILD/obj/src/json.o" "$BUILD/obj/src/util.o" "$BUILD/obj/src/termesc.o" || exit 1
-objs="$BUILD/obj/src/unwind.o $BUILD/obj/src/symbols.o $BUILD/obj/src/evlog.o $BUILD/obj/src/json.o $BUILD/obj/src/util.o $BUILD/obj/src/termesc.o"
+make -s BUILD="$BUILD" "$BUILD/progs/stk_deep" "$BUILD/obj/src/forensics/unwind.o" "$BUILD/obj/src/forensics/symbols.o" \
+	"$BUILD/obj/src/log/evlog.o" "$BUILD/obj/src/lib/json.o" "$BUILD/obj/src/lib/util.o" "$BUILD/obj/src/lib/termesc.o" || exit 1
+objs="$BUILD/obj/src/forensics/unwind.o $BUILD/obj/src/forensics/symbols.o $BUILD/obj/src/log/evlog.o $BUILD/obj/src/lib/json.o $BUILD/obj/src/lib/util.o $BUILD/obj/src/lib/termesc.o"
 # shellcheck disable=SC2086
 cc -std=gnu11 -O2 -D_GNU_SOURCE -Isrc -I"$BUILD/gen" $(pkg-config --cflags libunwind-ptrace capstone libcjson) \
 	-o "$BUILD/bench/stack_unwind" tests/bench/stack_unwind.c $objs \

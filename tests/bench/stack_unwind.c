@@ -12,10 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "evlog.h"
+#include "log/evlog.h"
 #include "options.h"
-#include "unwind.h"
-#include "util.h"
+#include "forensics/unwind.h"
+#include "lib/util.h"
 
 struct options opt;
 

@@ -20,9 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "crash.h"
-#include "disasm.h"
-#include "evlog.h"
+#include "forensics/crash.h"
+#include "forensics/disasm.h"
+#include "log/evlog.h"
 #include "options.h"
 
 /* main.c (not linked into unit tests) owns the options. */

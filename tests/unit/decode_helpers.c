@@ -19,8 +19,8 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "decode.h"
-#include "decode_int.h"
+#include "decode/decode.h"
+#include "decode/decode_int.h"
 #include "options.h"
 
 struct options opt; /* main.c is not linked into unit tests */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "evlog.h"
+#include "log/evlog.h"
 #include "options.h"
 
 /* every src object is linked in; main.c (which defines opt) is not */

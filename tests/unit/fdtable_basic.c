@@ -14,7 +14,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "fdtable.h"
+#include "decode/fdtable.h"
 #include "options.h"
 
 struct options opt; /* main.c is not linked into unit tests */

@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "json.h"
-#include "jsonl.h"
+#include "lib/json.h"
+#include "sinks/jsonl.h"
 #include "options.h"
 
 /* every src object is linked in; some of them read the options */

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "json.h"
+#include "lib/json.h"
 #include "options.h"
 
 /* every src object is linked in; some of them read the options */

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "json.h"
-#include "jsonl.h"
+#include "lib/json.h"
+#include "sinks/jsonl.h"
 #include "options.h"
 
 struct options opt;

@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "json.h"
-#include "jsonl.h"
+#include "lib/json.h"
+#include "sinks/jsonl.h"
 #include "options.h"
 #include "test_slurp.h"
 

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "live.h"
+#include "sinks/live.h"
 #include "options.h"
 
 struct options opt;

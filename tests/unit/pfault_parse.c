@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "options.h"
-#include "pfault.h"
+#include "probes/pfault.h"
 
 /* main.c (not linked into unit tests) owns the options. */
 struct options opt;

@@ -12,11 +12,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "evlog.h"
+#include "log/evlog.h"
 #include "options.h"
-#include "report.h"
-#include "run.h"
-#include "util.h"
+#include "sinks/report.h"
+#include "log/run.h"
+#include "lib/util.h"
 
 #include "report_page.h"
 

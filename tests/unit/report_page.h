@@ -14,7 +14,7 @@
 #include <zlib.h>
 
 #include "test_slurp.h"
-#include "util.h"
+#include "lib/util.h"
 
 struct report_page {
 	char *html;

@@ -18,9 +18,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "decode.h"
+#include "decode/decode.h"
 #include "options.h"
-#include "seccomp.h"
+#include "engine/seccomp.h"
 
 struct options opt; /* main.c is not linked into unit tests */
 

@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-#include "secret.h"
-#include "util.h"
+#include "lib/secret.h"
+#include "lib/util.h"
 
 static bool is_secret(const char *s)
 {

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "options.h"
-#include "summary.h"
+#include "sinks/summary.h"
 
 struct options opt;
 

@@ -24,8 +24,8 @@
 #include <unistd.h>
 
 #include "options.h"
-#include "sysfmt.h"
-#include "task.h"
+#include "decode/sysfmt.h"
+#include "tracee/task.h"
 
 struct options opt;
 

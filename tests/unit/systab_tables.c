@@ -12,8 +12,8 @@
 #include <sys/syscall.h>
 
 #include "options.h"
-#include "systab.h"
-#include "xlat.h"
+#include "decode/systab.h"
+#include "lib/xlat.h"
 
 extern const struct xlat xt_rlimit;
 

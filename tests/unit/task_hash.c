@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "options.h"
-#include "task.h"
+#include "tracee/task.h"
 
 /* every src object is linked in; main.c (which defines opt) is not */
 struct options opt;

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "options.h"
-#include "termesc.h"
+#include "lib/termesc.h"
 
 /* every src object is linked in; some of them read the options */
 struct options opt;

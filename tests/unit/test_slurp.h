@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* The file's bytes, NUL-terminated (caller frees); *len (if given) gets their count. */
 static char *test_slurp(const char *path, size_t *len)

@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "options.h"
-#include "tmem.h"
+#include "tracee/tmem.h"
 
 struct options opt;
 

@@ -10,8 +10,8 @@
 #include <sys/syscall.h>
 
 #include "options.h"
-#include "systab.h"
-#include "traceexpr.h"
+#include "decode/systab.h"
+#include "decode/traceexpr.h"
 
 struct options opt;
 

@@ -20,9 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "evlog.h"
+#include "log/evlog.h"
 #include "options.h"
-#include "unwind.h"
+#include "forensics/unwind.h"
 
 /* main.c (not linked into unit tests) owns the options. */
 struct options opt;

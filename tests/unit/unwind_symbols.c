@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "options.h"
-#include "symbols.h"
-#include "util.h"
+#include "forensics/symbols.h"
+#include "lib/util.h"
 
 /* main.c (not linked into unit tests) owns the options. */
 struct options opt;

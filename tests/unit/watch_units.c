@@ -18,8 +18,8 @@
 #include <cmocka.h>
 
 #include "options.h"
-#include "util.h"
-#include "watch_int.h"
+#include "lib/util.h"
+#include "watch/watch_int.h"
 
 struct options opt;
 

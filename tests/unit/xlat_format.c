@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 
 #include "options.h"
-#include "xlat.h"
+#include "lib/xlat.h"
 
 struct options opt;
 

@@ -1,0 +1,897 @@
+// SPDX-License-Identifier: MIT
+/* decode: the tracer's syscall hooks: per-process state, dispatch to the decoders, -v records, -c statistics. */
+/*
+ * Choices the events follow (the man page documents them):
+ * - Paths are what the program passed, made absolute against the cwd or the
+ *   *at dirfd, with "//" and "/./" folded and ".." kept; strace -y shows the
+ *   kernel's resolved path instead. Fd-based events name what the fd was
+ *   opened as. Unreadable path pointers give path null plus path_addr; paths
+ *   are kept to DEC_PATH_MAX bytes, then marked truncated.
+ * - read/write on sockets are send/recv. sendfile, copy_file_range, splice
+ *   and tee give a read on the input fd and a write (or send) on the output.
+ * - A call cut by a signal for restart (ERESTARTSYS...) is an event with that
+ *   err; the restarted call is an event of its own.
+ * - i386 calls are decoded through their x86_64 twins, except the ones whose
+ *   arguments point to structs of another layout (msghdr, old mmap).
+ * - Lazy fd naming (filtered runs selecting no pure io/desc call, see
+ *   needs_exact_fds): no stops at close, dup, fcntl, pipe...; an fd is named
+ *   at use from /proc/TID/fd. An fd whose creation was not seen (a dup, a
+ *   pipe, an inherited fd) gets the kernel's path, as with strace -y; one
+ *   whose open was seen keeps the program's path while it still leads to
+ *   the same file. The fd's access mode and close-on-exec flag are then
+ *   unknown unless an open was seen.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/audit.h>
+#include <linux/kcmp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "decode/decode.h"
+#include "decode/decode_int.h"
+#include "options.h"
+#include "decode/sysfmt.h"
+#include "decode/systab.h"
+#include "tracee/tmem.h"
+#include "forensics/unwind.h"
+#include "lib/util.h"
+
+#define DEC_NR_MAX 512 /* table size for both x86_64 and i386 statistics */
+
+/*
+ * main.c defines the options. Unit tests link every object but main.o, and
+ * a test that does not define its own gets this zeroed one instead.
+ */
+__attribute__((weak)) struct options opt;
+
+struct evlog *dec_log;
+static bool lazy_fds;  /* fds named from /proc at use (decode_fds_lazy) */
+static uint64_t stop_stamp; /* counts decoder hook calls: one per stop */
+static struct proc *cur_proc; /* the process and thread of the current stop */
+static int cur_tid;
+static struct sc_stat stats64[DEC_NR_MAX], stats32[DEC_NR_MAX];
+static char **stack_on; /* parsed opt.stack_on, NULL-terminated */
+
+struct handler {
+	const char *name;
+	dec_fn entry, exit;
+};
+
+#define H(n, fn) [SYS_##n] = { #n, NULL, fn }
+#define HE(n, en, fn) [SYS_##n] = { #n, en, fn }
+static const struct handler handlers[DEC_NR_MAX] = {
+	H(open, dfile_open), H(openat, dfile_open), H(openat2, dfile_open), H(creat, dfile_open),
+	HE(close, dfile_close_entry, dfile_close), H(close_range, dfile_close_range),
+	H(dup, dfile_dup), H(dup2, dfile_dup), H(dup3, dfile_dup), H(fcntl, dfile_fcntl),
+	H(pipe, dfile_pipe), H(pipe2, dfile_pipe),
+	H(eventfd, dfile_newfd), H(eventfd2, dfile_newfd), H(signalfd, dfile_newfd),
+	H(signalfd4, dfile_newfd), H(timerfd_create, dfile_newfd), H(epoll_create, dfile_newfd),
+	H(epoll_create1, dfile_newfd), H(memfd_create, dfile_newfd), H(pidfd_open, dfile_newfd),
+	H(inotify_init, dfile_newfd), H(inotify_init1, dfile_newfd), H(fanotify_init, dfile_newfd),
+	H(userfaultfd, dfile_newfd), H(perf_event_open, dfile_newfd), H(pidfd_getfd, dfile_newfd),
+	H(open_by_handle_at, dfile_newfd), H(fsopen, dfile_newfd), H(fsmount, dfile_newfd),
+	H(open_tree, dfile_newfd), H(io_uring_setup, dfile_newfd), H(bpf, dfile_newfd),
+	H(fspick, dfile_newfd), H(memfd_secret, dfile_newfd),
+	H(chdir, dfile_chdir), H(fchdir, dfile_chdir),
+	H(unlink, dfile_fschange), H(unlinkat, dfile_fschange), H(rename, dfile_fschange),
+	H(renameat, dfile_fschange), H(renameat2, dfile_fschange), H(mkdir, dfile_fschange),
+	H(mkdirat, dfile_fschange), H(rmdir, dfile_fschange), H(symlink, dfile_fschange),
+	H(symlinkat, dfile_fschange), H(link, dfile_fschange), H(linkat, dfile_fschange),
+	H(chmod, dfile_fschange), H(fchmod, dfile_fschange), H(fchmodat, dfile_fschange),
+	H(fchmodat2, dfile_fschange), H(chown, dfile_fschange), H(lchown, dfile_fschange),
+	H(fchown, dfile_fschange), H(fchownat, dfile_fschange), H(truncate, dfile_fschange),
+	H(ftruncate, dfile_fschange), H(utime, dfile_fschange), H(utimes, dfile_fschange),
+	H(futimesat, dfile_fschange), H(utimensat, dfile_fschange),
+	H(socket, dnet_socket), H(socketpair, dnet_socketpair), H(connect, dnet_connect),
+	H(bind, dnet_bind), H(listen, dnet_listen), H(accept, dnet_accept), H(accept4, dnet_accept),
+	H(sendto, dnet_sendrecv), H(recvfrom, dnet_sendrecv), H(sendmsg, dnet_sendrecv),
+	H(recvmsg, dnet_sendrecv), H(sendmmsg, dnet_sendrecv), H(recvmmsg, dnet_sendrecv),
+	H(mmap, dmem_mmap), H(munmap, dmem_munmap), H(mprotect, dmem_mprotect),
+	H(mremap, dmem_mremap), H(brk, dmem_brk),
+	H(read, dio_rw), H(write, dio_rw), H(pread64, dio_rw), H(pwrite64, dio_rw),
+	H(readv, dio_rw), H(writev, dio_rw), H(preadv, dio_rw), H(pwritev, dio_rw),
+	H(preadv2, dio_rw), H(pwritev2, dio_rw),
+	H(sendfile, dio_transfer), H(copy_file_range, dio_transfer), H(splice, dio_transfer),
+	H(tee, dio_transfer),
+};
+
+/* Syscalls that keep process tracking and the cwd right. */
+static const unsigned proc_nrs[] = {
+	SYS_clone, SYS_clone3, SYS_fork, SYS_vfork, SYS_execve, SYS_execveat,
+	SYS_exit, SYS_exit_group, SYS_ptrace, SYS_chdir, SYS_fchdir,
+};
+
+/* And the ones that keep the fd table exact (not stopped at with lazy fd naming). */
+static const unsigned fd_nrs[] = {
+	SYS_open, SYS_openat, SYS_openat2, SYS_creat, SYS_close, SYS_close_range,
+	SYS_dup, SYS_dup2, SYS_dup3, SYS_fcntl, SYS_pipe, SYS_pipe2,
+	SYS_socket, SYS_socketpair, SYS_accept, SYS_accept4,
+	SYS_eventfd, SYS_eventfd2, SYS_signalfd, SYS_signalfd4, SYS_timerfd_create,
+	SYS_epoll_create, SYS_epoll_create1, SYS_memfd_create, SYS_pidfd_open,
+	SYS_inotify_init, SYS_inotify_init1, SYS_fanotify_init, SYS_userfaultfd,
+	SYS_perf_event_open, SYS_pidfd_getfd, SYS_open_by_handle_at,
+	SYS_fsopen, SYS_fsmount, SYS_open_tree, SYS_fspick, SYS_io_uring_setup, SYS_bpf,
+	SYS_memfd_secret,
+	SYS_recvmsg, SYS_recvmmsg, /* SCM_RIGHTS installs fds */
+	SYS_connect, SYS_bind, /* a socket's peer/local address for send/recv events */
+};
+
+static const unsigned mem_nrs[] = { SYS_mmap, SYS_munmap, SYS_mremap, SYS_brk };
+
+/* Where code comes and goes: -k flushes its caches there (dlopen, dlclose, JIT). */
+static const unsigned code_map_nrs[] = { SYS_mmap, SYS_munmap, SYS_mremap, SYS_mprotect };
+
+static void parse_stack_on(void)
+{
+	if (!opt.stack_on)
+		return;
+	size_t n = 1;
+	for (const char *s = opt.stack_on; *s; s++)
+		n += *s == ',';
+	stack_on = xcalloc(n + 1, sizeof(*stack_on));
+	char *copy = xstrdup(opt.stack_on), *save = NULL;
+	size_t i = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		stack_on[i++] = xstrdup(tok);
+	free(copy);
+}
+
+static void stack_forget(void);
+
+void decode_init(struct evlog *log)
+{
+	dec_log = log;
+	stack_forget();
+	parse_stack_on();
+}
+
+void decode_fini(void)
+{
+	for (size_t i = 0; stack_on && stack_on[i]; i++)
+		free(stack_on[i]);
+	free(stack_on);
+	stack_on = NULL;
+	stack_forget();
+	dec_log = NULL;
+	lazy_fds = false;
+	cur_proc = NULL;
+}
+
+static void set_bit(uint64_t *bm, unsigned nr)
+{
+	if (nr < SC_BITMAP_WORDS * 64)
+		bm[nr / 64] |= 1ull << (nr % 64);
+}
+
+/*
+ * Lazy fd naming, the rule: the fd table is kept exact (a stop at every
+ * close, dup, fcntl F_SETFD/F_DUPFD, pipe, socket...) only when a selected
+ * call is purely an fd call, of the io and/or desc classes and no other:
+ * read/write and friends, close, dup, fcntl, lseek, fstat, fchmod... Those
+ * are the calls programs make in loops, each naming an fd, where a /proc
+ * lookup per event (a readlink, 0.5-2 us here) would cost more than the
+ * maintenance stops (about 6 us each) save. Any other selection (file,
+ * network, process, memory...) names fds at the stops that need them
+ * (dirfds of *at calls, sockets of network calls) from /proc/TID/fd,
+ * checking remembered entries against it. A run whose selected network
+ * calls are mostly send/recv on a few sockets pays one readlink per event
+ * (measured: 0.55 us per event, 4% of a send/recv loop under
+ * -e trace=network); selecting desc (or just close) keeps the exact table.
+ */
+static bool needs_exact_fds(const uint64_t *sel)
+{
+	for (unsigned nr = 0; nr < SC_BITMAP_WORDS * 64; nr++) {
+		if (!((sel[nr / 64] >> (nr % 64)) & 1))
+			continue;
+		const struct sysent *se = systab_get(AUDIT_ARCH_X86_64, nr);
+		unsigned cl = se ? se->classes : 0;
+		if (cl && !(cl & ~(SYSC(IO) | SYSC(DESC))))
+			return true;
+	}
+	return false;
+}
+
+bool decode_wanted_syscalls(uint64_t *bitmap)
+{
+	lazy_fds = false;
+	/* -v of everything and -c need every stop; -v of a selection needs just those */
+	if ((opt.verbose && opt.trace_all) || opt.summary_table || opt.no_seccomp)
+		return false;
+	bool mem = opt.faults;
+	for (unsigned i = 0; i < ARRAY_SIZE(mem_nrs); i++)
+		mem = mem || sc_selected(&opt, mem_nrs[i]);
+	uint64_t sel[SC_BITMAP_WORDS] = { 0 };
+	for (unsigned nr = 0; nr < SC_BITMAP_WORDS * 64; nr++) {
+		/*
+		 * Without -v only the decoded syscalls produce events (with -v of
+		 * everything there is no filter): a selected call without a
+		 * decoder would be a stop for nothing.
+		 */
+		bool decoded = nr < DEC_NR_MAX && (handlers[nr].exit || handlers[nr].entry);
+		bool want = opt.trace_all || !opt.verbose ? decoded && sc_selected(&opt, nr) : sc_selected(&opt, nr);
+		if (want)
+			set_bit(sel, nr);
+	}
+	for (unsigned i = 0; i < SC_BITMAP_WORDS; i++)
+		bitmap[i] |= sel[i];
+	lazy_fds = !needs_exact_fds(sel);
+	for (unsigned i = 0; i < ARRAY_SIZE(proc_nrs); i++)
+		set_bit(bitmap, proc_nrs[i]);
+	for (unsigned i = 0; !lazy_fds && i < ARRAY_SIZE(fd_nrs); i++)
+		set_bit(bitmap, fd_nrs[i]);
+	if (mem)
+		for (unsigned i = 0; i < ARRAY_SIZE(mem_nrs); i++)
+			set_bit(bitmap, mem_nrs[i]);
+	if (opt.stack)
+		for (unsigned i = 0; i < ARRAY_SIZE(code_map_nrs); i++)
+			set_bit(bitmap, code_map_nrs[i]);
+	return true;
+}
+
+bool decode_fds_lazy(void)
+{
+	return lazy_fds;
+}
+
+size_t decode_arg_rules(struct decode_argrule *out, size_t max)
+{
+	/* fcntl changes the fd table only through these; -v shows every call */
+	if (opt.verbose || opt.summary_table || lazy_fds || max < 1)
+		return 0;
+	out[0] = (struct decode_argrule){ .nr = SYS_fcntl, .arg = 1, .nvals = 3,
+					  .vals = { F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD } };
+	return 1;
+}
+
+/*
+ * fcntl F_DUPFD(_CLOEXEC) of a single-threaded process without an exit
+ * stop: the new fd is the lowest free fd >= the argument, so at the
+ * process's next syscall entry it is the first fd from there that our
+ * table did not know open and that kcmp(2) finds to be the same open file
+ * as the old one (find(1) makes one such dup per directory).
+ */
+struct dup_pending {
+	int pid, oldfd, from;
+	bool cloexec;
+};
+static struct dup_pending dups[16];
+static unsigned ndups;
+static int kcmp_usable = -1;
+
+static bool kcmp_works(void)
+{
+	if (kcmp_usable < 0) {
+		long r = syscall(SYS_kcmp, getpid(), getpid(), KCMP_FILE, 0, 0);
+		kcmp_usable = r >= 0 || errno == EBADF;
+	}
+	return kcmp_usable;
+}
+
+static void dup_settle(struct proc *p)
+{
+	for (unsigned i = 0; i < ndups; i++) {
+		if (dups[i].pid != p->pid)
+			continue;
+		struct dup_pending d = dups[i];
+		dups[i] = dups[--ndups];
+		struct decode_proc *dp = dec_proc(p);
+		for (int fd = d.from; fd >= 0 && fd < d.from + 4096; fd++) {
+			if (fd == d.oldfd || fdtable_get(dp->fds, fd, 0))
+				continue; /* open before the dup: not its result */
+			long r = syscall(SYS_kcmp, p->pid, p->pid, KCMP_FILE, d.oldfd, fd);
+			if (r == 0) {
+				fdtable_dup(dp->fds, d.oldfd, fd, d.cloexec, p->pid);
+				break;
+			}
+			if (r < 0)
+				break; /* fd not open: the dup failed (EMFILE, EINVAL) */
+		}
+		return;
+	}
+}
+
+static void dup_forget(int pid)
+{
+	for (unsigned i = 0; i < ndups; i++)
+		if (dups[i].pid == pid)
+			dups[i--] = dups[--ndups];
+}
+
+bool decode_exit_wanted(struct task *t)
+{
+	if (opt.verbose || opt.summary_table || t->sc.compat)
+		return true;
+	switch (t->sc.nr) {
+	case SYS_close:
+		/* the fd is gone whatever close returns (EBADF: it was not open) */
+		return sc_selected(&opt, SYS_close);
+	case SYS_fcntl: { /* only a new fd's number needs the exit */
+		unsigned cmd = (unsigned)t->sc.args[1];
+		if (cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC)
+			return false;
+		struct decode_proc *dp = t->proc ? dec_proc(t->proc) : NULL;
+		int oldfd = (int)t->sc.args[0], from = (int)t->sc.args[2];
+		if (!dp || t->proc->nthreads != 1 || fdtable_shared(dp->fds) || ndups == ARRAY_SIZE(dups) ||
+		    oldfd < 0 || from < 0 || !fdtable_get(dp->fds, oldfd, t->proc->pid) || !kcmp_works())
+			return true;
+		dups[ndups++] = (struct dup_pending){ t->proc->pid, oldfd, from, cmd == F_DUPFD_CLOEXEC };
+		t->sc.ret = -EINPROGRESS; /* the exit handler leaves the table alone */
+		t->sc.is_error = true;
+		return false;
+	}
+	default:
+		return true;
+	}
+}
+
+/* ---- per-process state ---- */
+
+static struct dec_fs *fs_new(const char *cwd)
+{
+	struct dec_fs *fs = xcalloc(1, sizeof(*fs));
+	fs->refs = 1;
+	fs->cwd = cwd ? xstrdup(cwd) : NULL;
+	return fs;
+}
+
+static void fs_unref(struct dec_fs *fs)
+{
+	if (!fs || --fs->refs)
+		return;
+	free(fs->cwd);
+	free(fs);
+}
+
+struct decode_proc *dec_proc(struct proc *p)
+{
+	if (!p->dec) {
+		p->dec = xcalloc(1, sizeof(*p->dec));
+		p->dec->fds = fdtable_new();
+		p->dec->fs = fs_new(NULL);
+		p->dec->mm = memmap_new();
+		memmap_set_pid(p->dec->mm, p->pid);
+	}
+	return p->dec;
+}
+
+void decode_proc_new(struct proc *child, struct proc *parent, uint64_t clone_flags)
+{
+	decode_proc_free(child);
+	if (!parent || !parent->dec) {
+		dec_proc(child); /* everything lazily from the child's /proc */
+		return;
+	}
+	struct decode_proc *pp = parent->dec, *cp = xcalloc(1, sizeof(*cp));
+	cp->fds = clone_flags & CLONE_FILES ? fdtable_ref(pp->fds) : fdtable_copy(pp->fds);
+	if (clone_flags & CLONE_FS) {
+		cp->fs = pp->fs;
+		cp->fs->refs++;
+	} else {
+		cp->fs = fs_new(pp->fs->cwd);
+	}
+	if (clone_flags & CLONE_VM) {
+		cp->mm = memmap_ref(pp->mm);
+	} else {
+		cp->mm = memmap_copy(pp->mm);
+		memmap_set_pid(cp->mm, 0);
+		memmap_set_pid(cp->mm, child->pid);
+	}
+	child->dec = cp;
+}
+
+void decode_proc_attached(struct proc *p)
+{
+	dec_proc(p); /* fds, cwd and the memory map all resolve lazily */
+}
+
+void decode_proc_exec(struct proc *p)
+{
+	struct decode_proc *dp = dec_proc(p);
+	if (fdtable_shared(dp->fds)) { /* execve unshares the fd table first */
+		struct fdtable *own = fdtable_copy(dp->fds);
+		fdtable_unref(dp->fds);
+		dp->fds = own;
+	}
+	fdtable_exec(dp->fds);
+	memmap_unref(dp->mm); /* a new address space */
+	dp->mm = memmap_new();
+	memmap_set_pid(dp->mm, p->pid);
+}
+
+void decode_proc_free(struct proc *p)
+{
+	if (p == cur_proc)
+		cur_proc = NULL;
+	if (ndups)
+		dup_forget(p->pid);
+	if (!p->dec)
+		return;
+	fdtable_unref(p->dec->fds);
+	fs_unref(p->dec->fs);
+	memmap_unref(p->dec->mm);
+	free(p->dec);
+	p->dec = NULL;
+}
+
+const char *dec_cwd(const struct dec_call *c)
+{
+	struct dec_fs *fs = c->dp->fs;
+	if (!fs->cwd) {
+		char name[64], link[PATH_MAX + 1];
+		snprintf(name, sizeof(name), "/proc/%d/cwd", c->p->pid);
+		ssize_t n = readlink(name, link, sizeof(link) - 1);
+		if (n <= 0 || link[0] != '/')
+			return NULL;
+		link[n] = 0;
+		fs->cwd = xstrdup(link);
+	}
+	return fs->cwd;
+}
+
+void dec_set_cwd(const struct dec_call *c, const char *path)
+{
+	fd_obj_set(&c->dp->fs->cwd, path);
+}
+
+/* ---- paths ---- */
+
+void dec_read_path(const struct dec_call *c, uint64_t addr, struct dec_path *out)
+{
+	int trunc = 0;
+	out->addr = addr;
+	out->bad = false;
+	out->truncated = false;
+	out->len = 0;
+	out->s[0] = 0;
+	ssize_t n = addr ? tmem_read_str(c->t->tid, addr, out->s, DEC_PATH_MAX, &trunc) : -EFAULT;
+	if (n < 0) {
+		out->bad = true;
+		return;
+	}
+	out->len = (size_t)n;
+	out->truncated = trunc != 0;
+}
+
+/* Append segments of s to out, folding empty and "." segments. */
+static void add_segments(struct buf *out, const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		while (i < n && s[i] == '/')
+			i++;
+		size_t j = i;
+		while (j < n && s[j] != '/')
+			j++;
+		if (j > i && !(j - i == 1 && s[i] == '.')) {
+			buf_addc(out, '/');
+			buf_add(out, s + i, j - i);
+		}
+		i = j;
+	}
+}
+
+bool dec_abs_path(const struct dec_call *c, int dirfd, const char *path, size_t n, struct buf *out)
+{
+	buf_reset(out);
+	const char *base = NULL;
+	if (n == 0 || path[0] != '/') {
+		if (dirfd == AT_FDCWD) {
+			base = dec_cwd(c);
+		} else {
+			struct fd_obj *o = dec_fd(c, dirfd);
+			base = o && o->kind == FD_FILE ? o->path : NULL;
+		}
+		if (!base) {
+			buf_add(out, path, n);
+			return false;
+		}
+		add_segments(out, base, strlen(base));
+	}
+	add_segments(out, path, n);
+	if (!out->len)
+		buf_addc(out, '/');
+	return true;
+}
+
+static bool has_suffix_so(const char *b, size_t n)
+{
+	/* "*.so" or "*.so.N[.N...]" */
+	for (size_t i = 0; i + 3 <= n; i++) {
+		if (memcmp(b + i, ".so", 3))
+			continue;
+		size_t j = i + 3;
+		if (j == n)
+			return true;
+		bool ok = b[j] == '.';
+		for (; ok && j < n; j++)
+			ok = b[j] == '.' || (b[j] >= '0' && b[j] <= '9');
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+bool dec_noise_path(const char *p, size_t n)
+{
+	static const char *const dirs[] = { "/proc", "/sys", "/dev" };
+	for (unsigned i = 0; i < ARRAY_SIZE(dirs); i++) {
+		size_t l = strlen(dirs[i]);
+		if (n >= l && !memcmp(p, dirs[i], l) && (n == l || p[l] == '/'))
+			return true;
+	}
+	const char *b = memrchr(p, '/', n);
+	b = b ? b + 1 : p;
+	size_t bn = n - (size_t)(b - p);
+	if ((bn >= 5 && !memcmp(b, "ld.so", 5)) || (bn >= 8 && !memcmp(b, "ld-linux", 8)))
+		return true;
+	return has_suffix_so(b, bn);
+}
+
+void dec_add_path(struct ev_draft *d, const struct dec_call *c, unsigned key, int dirfd,
+		  uint64_t addr, struct buf *out)
+{
+	/* the tracer is single-threaded: one scratch path and buffer serve every call */
+	static struct dec_path path_buf;
+	static struct buf scratch;
+	struct dec_path *rp = &path_buf;
+	struct buf *abs = out ? out : &scratch;
+	dec_read_path(c, addr, rp);
+	buf_reset(abs);
+	if (rp->bad) {
+		ev_strid(d, key, 0);
+		ev_hex(d, EVK_PATH_ADDR, addr);
+	} else if (!rp->len && dirfd >= 0 && dec_fd(c, dirfd) && dec_fd(c, dirfd)->path) {
+		buf_adds(abs, dec_fd(c, dirfd)->path); /* AT_EMPTY_PATH: the fd itself */
+		ev_str(d, dec_log, key, abs->data, abs->len);
+	} else {
+		dec_abs_path(c, dirfd, rp->s, rp->len, abs);
+		ev_str(d, dec_log, key, abs->data, abs->len);
+		if (rp->truncated)
+			ev_bool(d, EVK_TRUNCATED, true);
+		if (key == EVK_PATH && dec_noise_path(abs->data, abs->len))
+			d->h.flags |= EVFL_NOISE;
+	}
+}
+
+/* ---- fds ---- */
+
+struct fd_obj *dec_fd(const struct dec_call *c, int fd)
+{
+	if (lazy_fds)
+		return fdtable_get_checked(c->dp->fds, fd, c->t->tid);
+	return fdtable_get(c->dp->fds, fd, c->p->pid);
+}
+
+
+/* The description of o (fd of process pid), reading "pipe:[ino]" etc. once. */
+static const char *obj_desc(int pid, int fd, struct fd_obj *o)
+{
+	if (!o)
+		return NULL;
+	if (!o->path && !o->resolved) {
+		char name[64], link[PATH_MAX + 1];
+		snprintf(name, sizeof(name), "/proc/%d/fd/%d", pid, fd);
+		ssize_t n = readlink(name, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = 0;
+			fd_obj_set(&o->path, link);
+		}
+		o->resolved = true;
+	}
+	if (o->kind == FD_SOCKET && o->peer)
+		return o->peer;
+	return o->path;
+}
+
+const char *dec_obj_desc(const struct dec_call *c, int fd, struct fd_obj *o)
+{
+	return obj_desc(c->p->pid, fd, o);
+}
+
+struct fd_obj *dec_add_fd(struct ev_draft *d, const struct dec_call *c, unsigned key, int fd)
+{
+	ev_int(d, key, fd);
+	struct fd_obj *o = dec_fd(c, fd);
+	if (!o)
+		return NULL;
+	const char *desc = dec_obj_desc(c, fd, o);
+	if (o->kind == FD_FILE && o->path) {
+		ev_cstr(d, dec_log, EVK_PATH, o->path);
+		if (dec_noise_path(o->path, strlen(o->path)))
+			d->h.flags |= EVFL_NOISE;
+	} else if (desc) {
+		ev_cstr(d, dec_log, EVK_DESC, desc);
+		if (o->kind == FD_SOCKET && o->peer_loopback)
+			d->h.flags |= EVFL_NOISE;
+	}
+	return o;
+}
+
+void dec_flags(struct buf *b, uint64_t v, const struct dec_flag *tab, size_t n)
+{
+	size_t start = b->len;
+	for (size_t i = 0; i < n; i++) {
+		if (tab[i].bit && (v & tab[i].bit) == tab[i].bit) {
+			if (b->len > start)
+				buf_addc(b, '|');
+			buf_adds(b, tab[i].name);
+			v &= ~tab[i].bit;
+		}
+	}
+	if (v || b->len == start) {
+		if (b->len > start)
+			buf_addc(b, '|');
+		buf_printf(b, "%#" PRIx64, v);
+	}
+}
+
+/* ---- events ---- */
+
+void dec_ev(struct ev_draft *d, const struct dec_call *c, unsigned type)
+{
+	ev_init(d, type, c->t->sc.t_entry, c->p->pid, c->t->tid);
+}
+
+
+static bool stack_wanted(const struct dec_call *c, unsigned type)
+{
+	if (!opt.stack)
+		return false;
+	if (!stack_on)
+		return true;
+	const char *tn = ev_type_name(type);
+	for (size_t i = 0; stack_on[i]; i++)
+		if ((c->name && !strcmp(stack_on[i], c->name)) || !strcmp(stack_on[i], tn))
+			return true;
+	return false;
+}
+
+/*
+ * One capture per syscall stop: the events of one call (sendfile's read and
+ * write, the -v record) share the stack taken for the first of them.
+ */
+static int last_tid;
+static uint64_t last_entry;
+static uint32_t last_id; /* the stack's string id in dec_log; 0 = none */
+
+static void stack_forget(void)
+{
+	last_id = 0;
+}
+
+static bool stack_taken(const struct dec_call *c)
+{
+	return last_id && last_tid == c->t->tid && last_entry == c->t->sc.t_entry;
+}
+
+static void add_stack(struct ev_draft *d, const struct dec_call *c)
+{
+	if (stack_taken(c)) {
+		ev_add(d, EVK_STACK, EVF_JSON, last_id);
+		return;
+	}
+	unsigned nf = d->h.nf;
+	unwind_attach_stack(dec_log, c->t, d);
+	last_id = 0;
+	if (d->h.nf > nf && d->f[nf].key == EVK_STACK) {
+		last_id = (uint32_t)evf_u64(&d->f[nf]);
+		last_tid = c->t->tid;
+		last_entry = c->t->sc.t_entry;
+	}
+}
+
+void dec_emit(struct ev_draft *d, const struct dec_call *c)
+{
+	uint64_t t0 = c->t->sc.t_entry;
+	ev_dur(d, c->t_exit > t0 ? c->t_exit - t0 : 0);
+	if (c->failed)
+		ev_err(d, (int)-c->ret);
+	/* the -v record of a call whose event took a stack (--stack-on=open) shows it too */
+	if (stack_wanted(c, d->h.type) || (d->h.type == EVT_SYSCALL && stack_taken(c)))
+		add_stack(d, c);
+	evlog_append(dec_log, d);
+}
+
+/* ---- hooks ---- */
+
+/* rt_sigreturn's "return value" is the restored rax, never an error. */
+static bool is_sigret(const struct syscall *sc)
+{
+	const struct sysent *se = systab_get(sc->arch, sc->nr);
+	return se && se->ret == SRET_SIGRET;
+}
+
+static bool restart_code(int64_t ret)
+{
+	return ret <= -512 && ret >= -516;
+}
+
+/* The native number of the call, or -1 when not decoded semantically. */
+static int native_nr(const struct syscall *sc)
+{
+	int64_t nr = sc->nr;
+	if (sc->compat) {
+		/* i386 calls whose arguments point to structs of another layout stay generic */
+		if (nr == 90 /* old mmap: a struct of arguments */)
+			return -1;
+		nr = systab_native_nr(sc->arch, nr);
+		if (nr == SYS_sendmsg || nr == SYS_recvmsg || nr == SYS_sendmmsg || nr == SYS_recvmmsg)
+			return -1;
+	}
+	if (nr < 0 || nr >= DEC_NR_MAX)
+		return -1;
+	return (int)nr;
+}
+
+static void call_init(struct dec_call *c, struct task *t, int nr)
+{
+	memset(c, 0, sizeof(*c));
+	c->t = t;
+	c->p = t->proc;
+	c->dp = dec_proc(t->proc);
+	c->nr = nr;
+	c->a = t->sc.args;
+	c->ret = t->sc.ret;
+	c->failed = t->sc.is_error;
+	c->emit = nr >= 0 && sc_selected(&opt, (unsigned)nr);
+	c->name = nr >= 0 ? handlers[nr].name : NULL;
+}
+
+static void syscall_record(struct dec_call *c, struct task *t, bool exited);
+static bool record_selected(const struct syscall *sc);
+
+/* exit and exit_group: their table row returns nothing, there is no exit stop to wait for. */
+static bool never_returns(const struct syscall *sc)
+{
+	const struct sysent *se = systab_get(sc->arch, sc->nr);
+	return se && se->ret == SRET_NONE;
+}
+
+/* A new stop: fd entries checked at an earlier one are checked again. */
+static void new_stop(struct task *t)
+{
+	fdtable_now(++stop_stamp, lazy_fds ? t->tid : 0);
+	cur_proc = t->proc;
+	cur_tid = t->tid;
+}
+
+void decode_syscall_entry(struct task *t)
+{
+	new_stop(t);
+	if (ndups && t->proc)
+		dup_settle(t->proc);
+	if (opt.verbose && never_returns(&t->sc) && dec_log && t->proc && record_selected(&t->sc)) {
+		/* recorded now, in time order with the other threads: "exit_group(0) = ?" */
+		struct dec_call c;
+		call_init(&c, t, native_nr(&t->sc));
+		syscall_record(&c, t, false);
+	}
+	if (opt.verbose && sysfmt_needs_entry(t)) {
+		/* the arguments are gone at the exit stop (execve replaces the image) */
+		struct buf b = { 0 };
+		sysfmt_entry_args(&b, t, opt.strsize);
+		free(t->sc.scratch);
+		t->sc.scratch = buf_steal(&b);
+	}
+	int nr = native_nr(&t->sc);
+	if (nr < 0 || !handlers[nr].entry || !t->proc)
+		return;
+	struct dec_call c;
+	call_init(&c, t, nr);
+	handlers[nr].entry(&c);
+}
+
+/* The event category of a syscall: its table's first class. */
+static unsigned syscall_cat(const struct syscall *sc)
+{
+	const struct sysent *se = systab_get(sc->arch, sc->nr);
+	if (!se || !se->classes)
+		return EVC_OTHER;
+	return (unsigned)__builtin_ctz(se->classes);
+}
+
+/* Whether -v shows this call: -e trace= selects by the x86_64 twin's number. */
+static bool record_selected(const struct syscall *sc)
+{
+	if (opt.trace_all)
+		return true;
+	int64_t nr = sc->compat ? systab_native_nr(sc->arch, sc->nr) : sc->nr;
+	return nr >= 0 && nr < SC_BITMAP_WORDS * 64 && sc_selected(&opt, (unsigned)nr);
+}
+
+/* The -v record; without an exit (abandon) it has no ret and no dur: "= ?". */
+static void syscall_record(struct dec_call *c, struct task *t, bool exited)
+{
+	struct syscall *sc = &t->sc;
+	struct ev_draft d;
+	struct buf b = { 0 };
+	sysfmt_name(&b, sc->arch, sc->nr);
+	size_t name_len = b.len;
+	buf_addc(&b, '(');
+	if (sc->scratch)
+		buf_adds(&b, sc->scratch);
+	else
+		sysfmt_args(&b, t, opt.strsize);
+	buf_addc(&b, ')');
+	ev_init(&d, EVT_SYSCALL, sc->t_entry, t->proc->pid, t->tid);
+	d.h.cat = (uint8_t)syscall_cat(sc);
+	ev_str(&d, dec_log, EVK_NAME, b.data, name_len);
+	ev_str(&d, dec_log, EVK_ARGS, b.data, b.len);
+	char name[64];
+	snprintf(name, sizeof(name), "%.*s", (int)name_len, b.data);
+	c->name = name;
+	if (exited) {
+		ev_int(&d, EVK_RET, sc->ret);
+		/* strace's rendering of the result: "3</etc/passwd>", "-1 ENOENT (No such file...)" */
+		buf_reset(&b);
+		sysfmt_ret(&b, t);
+		ev_str(&d, dec_log, EVK_RET_TEXT, b.data, b.len);
+		dec_emit(&d, c);
+	} else {
+		evlog_append(dec_log, &d);
+	}
+	buf_free(&b);
+}
+
+void decode_syscall_exit(struct task *t)
+{
+	struct syscall *sc = &t->sc;
+	uint64_t now = dec_log ? evlog_now(dec_log) : 0;
+	new_stop(t);
+	if (opt.summary_table && sc->nr >= 0 && sc->nr < DEC_NR_MAX) {
+		struct sc_stat *s = sc->compat ? &stats32[sc->nr] : &stats64[sc->nr];
+		s->calls++;
+		if (sc->is_error && !restart_code(sc->ret) && !is_sigret(sc))
+			s->errors++;
+		s->total_ns += now > sc->t_entry ? now - sc->t_entry : 0;
+	}
+	if (t->proc && dec_log) {
+		int nr = native_nr(sc);
+		struct dec_call c;
+		call_init(&c, t, nr);
+		c.t_exit = now;
+		if (nr >= 0 && handlers[nr].exit)
+			handlers[nr].exit(&c);
+		if (opt.verbose && record_selected(sc)) {
+			c.failed = sc->is_error && !is_sigret(sc);
+			syscall_record(&c, t, true);
+		}
+	}
+	free(sc->scratch);
+	sc->scratch = NULL;
+}
+
+void decode_syscall_abandon(struct task *t)
+{
+	/* a thread killed or superseded by execve inside a call: "= ?" (exit and exit_group have theirs) */
+	new_stop(t);
+	if (opt.verbose && dec_log && t->proc && !never_returns(&t->sc) && record_selected(&t->sc)) {
+		struct dec_call c;
+		call_init(&c, t, native_nr(&t->sc));
+		syscall_record(&c, t, false);
+	}
+	free(t->sc.scratch);
+	t->sc.scratch = NULL;
+}
+
+const struct sc_stat *decode_stats(uint32_t arch, unsigned *n)
+{
+	*n = DEC_NR_MAX;
+	return arch == AUDIT_ARCH_I386 ? stats32 : stats64;
+}
+
+const char *decode_fd_desc(struct proc *p, int fd)
+{
+	if (lazy_fds) {
+		int tid = p == cur_proc ? cur_tid : p->pid;
+		return obj_desc(tid, fd, fdtable_get_checked(dec_proc(p)->fds, fd, tid));
+	}
+	return obj_desc(p->pid, fd, fdtable_get(dec_proc(p)->fds, fd, p->pid));
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * decode_int: what the decoders (decode_file/net/mem/io.c) share with the
+ * dispatcher decode.c: per-process state, the call being decoded, event
+ * helpers, tracee path reading. Internal to the decode module.
+ */
+#ifndef COMPENDIUM_DECODE_INT_H
+#define COMPENDIUM_DECODE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+
+#include "log/evlog.h"
+#include "decode/fdtable.h"
+#include "decode/memmap.h"
+#include "tracee/task.h"
+#include "lib/util.h"
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452 /* newer than the libc headers */
+#endif
+
+/* Longest path kept from tracee memory; longer ones are cut and marked "truncated". */
+#define DEC_PATH_MAX 4096
+
+/* cwd, shared between CLONE_FS processes. */
+struct dec_fs {
+	unsigned refs;
+	char *cwd; /* absolute; NULL until read lazily from /proc/PID/cwd */
+};
+
+struct decode_proc {
+	struct fdtable *fds;
+	struct dec_fs *fs;
+	struct memmap *mm;
+};
+
+/* The syscall being decoded at its exit (or entry). */
+struct dec_call {
+	struct task *t;
+	struct proc *p;
+	struct decode_proc *dp;
+	int nr;             /* native x86_64 number */
+	const uint64_t *a;  /* arguments */
+	int64_t ret;
+	bool failed;        /* ret is -errno (restart codes included) */
+	uint64_t t_exit;
+	bool emit;          /* the syscall is selected: produce events */
+	const char *name;   /* syscall name */
+};
+
+extern struct evlog *dec_log;
+
+/* The decoder state of p, created on first use. */
+struct decode_proc *dec_proc(struct proc *p);
+
+/* Start an event of 'type' for call c (t = entry time, pid, tid). */
+void dec_ev(struct ev_draft *d, const struct dec_call *c, unsigned type);
+/* Finish and append: dur, err when failed, -k stack when asked. */
+void dec_emit(struct ev_draft *d, const struct dec_call *c);
+
+/* A string read from the tracee. */
+struct dec_path {
+	char s[DEC_PATH_MAX + 1];
+	size_t len;
+	bool truncated; /* cut at DEC_PATH_MAX, or memory ended before the NUL */
+	bool bad;       /* nothing readable at addr (NULL, garbage): only addr is known */
+	uint64_t addr;
+};
+/* Read a NUL-terminated path at addr (never fails: sets bad). */
+void dec_read_path(const struct dec_call *c, uint64_t addr, struct dec_path *out);
+/*
+ * Make path absolute against dirfd (AT_FDCWD = cwd) into out: the program's
+ * string joined to the base, with "//" and "/./" folded; ".." is kept
+ * (lexical removal would be wrong across symlinks). Returns false when the
+ * base is unknown (out then holds the relative path as given).
+ */
+bool dec_abs_path(const struct dec_call *c, int dirfd, const char *path, size_t n, struct buf *out);
+/*
+ * Read the path at addr relative to dirfd and add it as field 'key'
+ * (plus "truncated" / "path_addr" when hostile); sets EVFL_NOISE for noise
+ * paths. The absolute path is left in 'out' when out is non-NULL.
+ */
+void dec_add_path(struct ev_draft *d, const struct dec_call *c, unsigned key, int dirfd,
+		  uint64_t addr, struct buf *out);
+/* Add "fd" and what it is: "path" for files, "desc" otherwise ("pipe:[12]"), noise flag. */
+struct fd_obj *dec_add_fd(struct ev_draft *d, const struct dec_call *c, unsigned key, int fd);
+/* The fd's object (lazily resolved), NULL if closed/unknown. */
+struct fd_obj *dec_fd(const struct dec_call *c, int fd);
+/* A path under /proc, /sys, /dev, or a dynamic-linker file. */
+bool dec_noise_path(const char *p, size_t n);
+/* The description of an object: path, "pipe:[ino]" (resolved lazily), peer... */
+const char *dec_obj_desc(const struct dec_call *c, int fd, struct fd_obj *o);
+
+/* The current working directory of the call's process (lazy), or NULL. */
+const char *dec_cwd(const struct dec_call *c);
+void dec_set_cwd(const struct dec_call *c, const char *path);
+
+/* Flags to text: "O_WRONLY|O_CREAT|0x80000000". */
+struct dec_flag {
+	uint64_t bit;
+	const char *name;
+};
+void dec_flags(struct buf *b, uint64_t v, const struct dec_flag *tab, size_t n);
+
+/* Socket addresses. */
+#define NET_ADDR_STRLEN 160
+struct net_addr {
+	int family;        /* AF_* */
+	char addr[112];    /* numeric address, or unix path ("@name" for abstract) */
+	int port;          /* -1 when none */
+	bool loopback;
+};
+/* Parse a sockaddr of len bytes; 0 or -EINVAL (unknown/short). */
+int net_parse_sockaddr(const void *sa, size_t len, struct net_addr *out);
+/* "1.2.3.4:80", "[::1]:22", "/run/x.sock", "@abstract" (empty for unnamed unix). */
+void net_addr_str(const struct net_addr *a, char *buf, size_t n);
+/* "tcp4", "udp6", "unix", "netlink", ... for family and SOCK_* type (0 = unknown). */
+const char *net_family_name(int family, int socktype, char *buf, size_t n);
+
+/* Exit decoders, one per syscall family (decode_file/net/mem/io.c). */
+typedef void (*dec_fn)(struct dec_call *c);
+
+void dfile_open(struct dec_call *c);
+void dfile_close_entry(struct dec_call *c);
+void dfile_close(struct dec_call *c);
+void dfile_close_range(struct dec_call *c);
+void dfile_dup(struct dec_call *c);
+void dfile_fcntl(struct dec_call *c);
+void dfile_pipe(struct dec_call *c);
+void dfile_newfd(struct dec_call *c);
+void dfile_chdir(struct dec_call *c);
+void dfile_fschange(struct dec_call *c);
+
+void dnet_socket(struct dec_call *c);
+void dnet_socketpair(struct dec_call *c);
+void dnet_connect(struct dec_call *c);
+void dnet_bind(struct dec_call *c);
+void dnet_listen(struct dec_call *c);
+void dnet_accept(struct dec_call *c);
+void dnet_sendrecv(struct dec_call *c);
+
+void dmem_mmap(struct dec_call *c);
+void dmem_munmap(struct dec_call *c);
+void dmem_mprotect(struct dec_call *c);
+void dmem_mremap(struct dec_call *c);
+void dmem_brk(struct dec_call *c);
+
+void dio_rw(struct dec_call *c);
+void dio_transfer(struct dec_call *c);
+/*
+ * One read/write (or send/recv when fd is a socket or 'sock' is set) event
+ * for fd moving 'bytes' (ignored when the call failed). 'peer' overrides the
+ * socket's connected peer (sendto/recvfrom addresses).
+ */
+void dio_event(struct dec_call *c, int fd, bool write, int64_t bytes, bool sock, const char *peer,
+	       bool peer_loopback);
+
+#endif

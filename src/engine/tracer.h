@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* tracer: the ptrace engine: launch or attach, the wait loop, stops, detach. */
+#ifndef COMPENDIUM_TRACER_H
+#define COMPENDIUM_TRACER_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "log/run.h"
+#include "tracee/task.h"
+
+/*
+ * Hooks other producers register before tracer_run() (page faults, the
+ * --sample sampler, crash forensics). Any member may be NULL. They run on
+ * the tracer's thread, with the task named stopped where one is named.
+ */
+struct tracer_hooks {
+	void *ctx;
+	/* a process came under trace (launched, forked, or attached) */
+	void (*proc_start)(void *ctx, struct proc *p);
+	/* a thread came under trace (any thread, including a process's first) */
+	void (*task_start)(void *ctx, struct task *t);
+	void (*proc_exec)(void *ctx, struct proc *p);
+	/* before the proc's state is freed */
+	void (*proc_exit)(void *ctx, struct proc *p);
+	/* signal-delivery-stop of SIGSEGV/SIGBUS/SIGILL/SIGFPE/SIGTRAP/SIGABRT */
+	void (*fatal_signal)(void *ctx, struct task *t, const siginfo_t *si);
+	/* periodic: when tick_ms > 0 the loop calls it at least that often */
+	void (*tick)(void *ctx);
+	unsigned tick_ms;
+	/* an fd to poll (readable -> fd_ready); -1 for none */
+	int fd;
+	void (*fd_ready)(void *ctx);
+	/* tracing is over (all tasks gone or detached), before sinks finish */
+	void (*finish)(void *ctx);
+};
+void tracer_add_hooks(const struct tracer_hooks *h);
+
+/*
+ * The setup checks, before any output starts: resolve the command through
+ * PATH (exit 127 "command not found" / 126 "permission denied", like a
+ * shell), or validate every --pid target (no such process, kernel thread,
+ * zombie, compendium itself) and fill r->argv from the first target's
+ * /proc/PID/cmdline and r->mode. Errors end the program with one line.
+ * tracer_run() calls it if main did not.
+ */
+void tracer_prepare(struct run *r);
+
+/*
+ * Launch opt.argv (or attach to opt.pids), trace until every task is gone
+ * or compendium is told to stop, and fill r's outcome. Setup errors (no
+ * such command: exit 127; pid checks) end the program with one clear line.
+ * Returns 0 once tracing has run.
+ */
+int tracer_run(struct run *r);
+
+/* The task set (valid during tracer_run), for hooks that need lookups. */
+struct taskset *tracer_tasks(void);
+
+#endif

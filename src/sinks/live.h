@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* live: the human-readable narrative while tracing (stderr or -o FILE). */
+#ifndef COMPENDIUM_LIVE_H
+#define COMPENDIUM_LIVE_H
+
+#include "log/run.h"
+
+struct live;
+
+/*
+ * Subscribe to r->log and narrate to fd (borrowed): one line per event,
+ * "[+0.002s] " then a pid column ("pid" or "pid/tid" for a thread) once a
+ * second process or any thread has been seen. Every tracee byte goes
+ * through termesc. Consecutive successful read/write/send/recv of one task
+ * on one fd and object coalesce into "read PATH 3x 12.0 KB". Hidden: events
+ * flagged EVFL_NOISE (unless opt.no_filter), close/socket unless failed,
+ * relro mprotect (unless opt.no_filter), no-op brk, samples and counters;
+ * with opt.verbose the syscall records are shown strace-like instead of
+ * the per-syscall semantic lines. With -k an event's stack follows it, one
+ * indented line per frame (such events never coalesce). A crash is one line
+ * when it happens and is told in full (registers, disassembly, stack) at
+ * live_finish. Colour only with opt.color. Output is
+ * flushed at every line on a tty, else at 64 KiB, every 200 ms of log time
+ * and at live_finish.
+ */
+struct live *live_new(struct run *r, int fd);
+/* Flush the pending coalesced line and the buffer; the narrator goes silent. */
+void live_finish(struct live *l);
+
+#endif

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/* tmem: reading a stopped tracee's memory (process_vm_readv, PEEKDATA fallback). */
+#include "tracee/tmem.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define PAGE 4096u
+#define IOV_PAGES 16 /* pages per process_vm_readv call */
+
+static bool vm_readv_broken; /* ENOSYS: never try again */
+static bool force_peek;
+
+void tmem_force_peekdata(bool on)
+{
+	force_peek = on;
+}
+
+/* Word-by-word PTRACE_PEEKDATA; the task must be ptrace-stopped. */
+static ssize_t peek_read(int tid, uint64_t addr, void *buf, size_t n)
+{
+	size_t done = 0;
+	char *out = buf;
+
+	while (done < n) {
+		uint64_t a = addr + done;
+		uint64_t aligned = a & ~(uint64_t)7;
+		size_t off = (size_t)(a - aligned);
+		errno = 0;
+		long w = ptrace(PTRACE_PEEKDATA, tid, (void *)aligned, NULL);
+		if (w == -1 && errno) {
+			if (done)
+				return (ssize_t)done;
+			return errno == EIO ? -EFAULT : -errno;
+		}
+		size_t k = 8 - off;
+		if (k > n - done)
+			k = n - done;
+		memcpy(out + done, (char *)&w + off, k);
+		done += k;
+	}
+	return (ssize_t)done;
+}
+
+/*
+ * One process_vm_readv over page-bounded remote iovecs: the kernel stops at
+ * the first unreadable page, so the result is the readable prefix.
+ */
+static ssize_t vm_read(int tid, uint64_t addr, void *buf, size_t n, size_t *covered)
+{
+	struct iovec local = { buf, n };
+	struct iovec remote[IOV_PAGES];
+	size_t done = 0;
+	int cnt = 0;
+
+	while (done < n && cnt < IOV_PAGES) {
+		uint64_t a = addr + done;
+		size_t k = PAGE - (size_t)(a % PAGE);
+		if (k > n - done)
+			k = n - done;
+		remote[cnt].iov_base = (void *)(uintptr_t)a;
+		remote[cnt].iov_len = k;
+		cnt++;
+		done += k;
+	}
+	local.iov_len = done;
+	*covered = done;
+	ssize_t r = process_vm_readv(tid, &local, 1, remote, (unsigned long)cnt, 0);
+	return r < 0 ? -errno : r;
+}
+
+ssize_t tmem_read(int tid, uint64_t addr, void *buf, size_t n)
+{
+	size_t done = 0;
+	char *out = buf;
+
+	if (n == 0)
+		return 0;
+	if (addr + n < addr)
+		n = (size_t)(UINT64_MAX - addr) + 1; /* no wrap-around */
+	while (done < n) {
+		size_t want = n - done;
+		ssize_t r = -ENOSYS;
+		if (!force_peek && !vm_readv_broken) {
+			r = vm_read(tid, addr + done, out + done, want, &want);
+			if (r == -ENOSYS)
+				vm_readv_broken = true;
+		}
+		/* EPERM: e.g. the tracee became non-dumpable; ptrace still works */
+		if (r == -EPERM || r == -ENOSYS)
+			r = peek_read(tid, addr + done, out + done, want);
+		if (r < 0)
+			return done ? (ssize_t)done : r;
+		done += (size_t)r;
+		if ((size_t)r < want)
+			break; /* stopped at an unreadable page */
+	}
+	return (ssize_t)done;
+}
+
+ssize_t tmem_read_str(int tid, uint64_t addr, char *buf, size_t max, int *truncated)
+{
+	size_t done = 0;
+
+	*truncated = 0;
+	buf[0] = '\0';
+	while (done < max) {
+		uint64_t a = addr + done;
+		size_t k = PAGE - (size_t)(a % PAGE);
+		if (k > max - done)
+			k = max - done;
+		ssize_t r = tmem_read(tid, a, buf + done, k);
+		if (r <= 0) {
+			if (done == 0)
+				return r < 0 ? r : -EFAULT;
+			*truncated = 1;
+			break;
+		}
+		char *nul = memchr(buf + done, '\0', (size_t)r);
+		if (nul) {
+			done = (size_t)(nul - buf);
+			buf[done] = '\0';
+			return (ssize_t)done;
+		}
+		done += (size_t)r;
+		if ((size_t)r < k) {
+			*truncated = 1;
+			break;
+		}
+	}
+	if (done >= max)
+		*truncated = 1;
+	buf[done] = '\0';
+	return (ssize_t)done;
+}

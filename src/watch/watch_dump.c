@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: MIT */
+/* watch_dump: atomic symlink-safe dump files, retention, and --list-dumps. */
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "watch/watch.h"
+#include "lib/json.h"
+#include "lib/termesc.h"
+#include "watch/watch_int.h"
+
+#define DEFAULT_DUMP_DIR "/var/lib/compendium"
+
+struct watch_dumpdir {
+	int fd;
+	char *path;
+};
+
+static int check_dir(int fd, const char *path, struct buf *err)
+{
+	struct stat st;
+	if (fstat(fd, &st)) {
+		buf_printf(err, "dump directory %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		buf_printf(err, "dump directory %s is owned by uid %u, not root or us; refusing it", path,
+			   (unsigned)st.st_uid);
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		buf_printf(err, "dump directory %s is writable by group or others (mode %04o); refusing it "
+			   "(chmod 0750 it)", path, (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+struct watch_dumpdir *watch_dumpdir_open(const char *path, struct buf *err)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		if (mkdir(path, 0750) && errno != EEXIST) {
+			buf_printf(err, "cannot create dump directory %s: %s", path, strerror(errno));
+			return NULL;
+		}
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		int e = errno;
+		if (e == ELOOP || e == ENOTDIR) {
+			struct stat st;
+			if (!lstat(path, &st) && S_ISLNK(st.st_mode))
+				buf_printf(err, "dump directory %s is a symbolic link; refusing it (use the real path)", path);
+			else
+				buf_printf(err, "dump directory %s is not a directory", path);
+		} else
+			buf_printf(err, "cannot open dump directory %s: %s", path, strerror(e));
+		return NULL;
+	}
+	if (check_dir(fd, path, err)) {
+		close(fd);
+		return NULL;
+	}
+	/* prove now that dumps can be created here, not at the first trigger */
+	char probe[64];
+	unsigned r = 0;
+	(void)!getrandom(&r, sizeof(r), 0);
+	snprintf(probe, sizeof(probe), ".spike-probe-%08x", r);
+	int pf = openat(fd, probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (pf < 0) {
+		buf_printf(err, "cannot write in dump directory %s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	close(pf);
+	unlinkat(fd, probe, 0);
+	struct watch_dumpdir *d = xcalloc(1, sizeof(*d));
+	d->fd = fd;
+	d->path = xstrdup(path);
+	return d;
+}
+
+void watch_dumpdir_close(struct watch_dumpdir *d)
+{
+	if (!d)
+		return;
+	close(d->fd);
+	free(d->path);
+	free(d);
+}
+
+int watch_dumpdir_fd(const struct watch_dumpdir *d)
+{
+	return d->fd;
+}
+
+int watch_dump_write_fn(struct watch_dumpdir *d, const char *kind, const struct timespec *when,
+			int (*fill)(void *ctx, int fd), void *ctx, char **name)
+{
+	struct buf err = {0};
+	/* the directory may have been made unsafe since startup */
+	int rc = check_dir(d->fd, d->path, &err);
+	if (rc) {
+		warnmsg("%s; dump not written", err.data);
+		buf_free(&err);
+		return rc;
+	}
+	char tmp[64];
+	int fd = -1;
+	for (int i = 0; i < 16 && fd < 0; i++) {
+		unsigned r = 0;
+		(void)!getrandom(&r, sizeof(r), 0);
+		snprintf(tmp, sizeof(tmp), ".spike-tmp-%08x", r);
+		fd = openat(d->fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+		if (fd < 0 && errno != EEXIST && errno != ELOOP && errno != EACCES)
+			break;
+	}
+	if (fd < 0)
+		return -errno;
+	(void)fchmod(fd, 0640);
+	struct group *g = getgrnam("compendium");
+	if (g)
+		(void)!fchown(fd, (uid_t)-1, g->gr_gid);
+	rc = fill(ctx, fd);
+	if (!rc && fsync(fd))
+		rc = -errno;
+	if (close(fd) && !rc)
+		rc = -errno;
+	if (rc) {
+		unlinkat(d->fd, tmp, 0);
+		return rc;
+	}
+	struct tm tm;
+	gmtime_r(&when->tv_sec, &tm);
+	char stamp[40], final[128];
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+	for (int i = 0; i < 100; i++) {
+		if (i)
+			snprintf(final, sizeof(final), "spike_%s_%s.%03ldZ-%d.jsonl", kind, stamp, when->tv_nsec / 1000000, i);
+		else
+			snprintf(final, sizeof(final), "spike_%s_%s.%03ldZ.jsonl", kind, stamp, when->tv_nsec / 1000000);
+		/* NOREPLACE: never clobber (or follow) whatever sits at the final name */
+		if (!renameat2(d->fd, tmp, d->fd, final, RENAME_NOREPLACE)) {
+			rc = 0;
+			break;
+		}
+		rc = -errno;
+		if (errno != EEXIST)
+			break;
+	}
+	if (rc) {
+		unlinkat(d->fd, tmp, 0);
+		return rc;
+	}
+	if (fsync(d->fd))
+		rc = -errno;
+	*name = xstrdup(final);
+	return rc;
+}
+
+struct dent {
+	char *name;
+	time_t mtime;
+	long mtime_ns;
+	off_t size;
+};
+
+static int dent_cmp(const void *a, const void *b)
+{
+	const struct dent *x = a, *y = b;
+	if (x->mtime != y->mtime)
+		return x->mtime < y->mtime ? -1 : 1;
+	if (x->mtime_ns != y->mtime_ns)
+		return x->mtime_ns < y->mtime_ns ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int dent_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dent *)a)->name, ((const struct dent *)b)->name);
+}
+
+static bool is_dump_name(const char *n)
+{
+	size_t l = strlen(n);
+	if (strncmp(n, "spike_", 6) || l < 12 || strcmp(n + l - 6, ".jsonl"))
+		return false;
+	for (const char *p = n; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+		      *p == '.' || *p == '-'))
+			return false;
+	return true;
+}
+
+/* The dumps in dirfd, oldest first. */
+static size_t list_dumps(int dirfd, struct dent **out)
+{
+	int fd = dup(dirfd);
+	struct dent *v = NULL;
+	size_t n = 0, cap = 0;
+	if (fd < 0)
+		return 0;
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	DIR *dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return 0;
+	}
+	rewinddir(dir);
+	struct dirent *de;
+	time_t now = time(NULL);
+	while ((de = readdir(dir))) {
+		struct stat st;
+		if (!strncmp(de->d_name, ".spike-tmp-", 11)) {
+			/* left behind by a crash mid-write */
+			if (!fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode) &&
+			    st.st_mtime + 3600 < now)
+				unlinkat(dirfd, de->d_name, 0);
+			continue;
+		}
+		if (!is_dump_name(de->d_name))
+			continue;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n++] = (struct dent){ xstrdup(de->d_name), st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_size };
+	}
+	closedir(dir);
+	if (n)
+		qsort(v, n, sizeof(*v), dent_cmp);
+	*out = v;
+	return n;
+}
+
+static void free_dents(struct dent *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+int watch_dump_retention(struct watch_dumpdir *d, long max_dumps, double max_age_days, double max_total_mib)
+{
+	struct dent *v = NULL;
+	size_t n = list_dumps(d->fd, &v);
+	double total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += (double)v[i].size;
+	time_t now = time(NULL);
+	size_t left = n;
+	int removed = 0;
+	/* oldest first; the newest dump is always kept */
+	for (size_t i = 0; i + 1 < n; i++) {
+		bool too_many = (long)left > max_dumps;
+		bool too_old = difftime(now, v[i].mtime) > max_age_days * 86400;
+		bool too_big = total > max_total_mib * 1048576;
+		if (!too_many && !too_old && !too_big)
+			continue;
+		if (!unlinkat(d->fd, v[i].name, 0)) {
+			removed++;
+			left--;
+			total -= (double)v[i].size;
+		}
+	}
+	free_dents(v, n);
+	if (removed)
+		fsync(d->fd);
+	return removed;
+}
+
+/* ---- listing ---- */
+
+static void emit_json(struct buf *b, const cJSON *j)
+{
+	if (cJSON_IsString(j))
+		json_str(b, j->valuestring, strlen(j->valuestring));
+	else if (cJSON_IsNumber(j)) {
+		double v = j->valuedouble;
+		if (v == (double)(long long)v && v > -9e15 && v < 9e15)
+			buf_printf(b, "%lld", (long long)v);
+		else
+			buf_printf(b, "%.15g", v);
+	} else if (cJSON_IsBool(j))
+		buf_adds(b, cJSON_IsTrue(j) ? "true" : "false");
+	else if (cJSON_IsArray(j) || cJSON_IsObject(j)) {
+		bool obj = cJSON_IsObject(j);
+		buf_addc(b, obj ? '{' : '[');
+		int i = 0;
+		for (const cJSON *c = j->child; c; c = c->next, i++) {
+			if (i)
+				buf_addc(b, ',');
+			if (obj) {
+				json_str(b, c->string, strlen(c->string));
+				buf_addc(b, ':');
+			}
+			emit_json(b, c);
+		}
+		buf_addc(b, obj ? '}' : ']');
+	} else
+		buf_adds(b, "null");
+}
+
+/* The trigger record of a dump (parsed), or NULL. Reads at most the first 1 MiB. */
+static cJSON *read_trigger(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return NULL;
+	size_t cap = 1 << 20;
+	char *buf = xmalloc(cap + 1);
+	size_t n = 0;
+	while (n < cap) {
+		ssize_t k = read(fd, buf + n, cap - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+		if (memchr(buf + n - (size_t)k, '\n', (size_t)k) && strstr(buf, "\"trigger\""))
+			break;
+	}
+	close(fd);
+	buf[n] = 0;
+	cJSON *found = NULL;
+	char *save = NULL;
+	int lines = 0;
+	for (char *line = strtok_r(buf, "\n", &save); line && lines < 64 && !found; line = strtok_r(NULL, "\n", &save), lines++) {
+		const char *end = NULL;
+		cJSON *j = cJSON_ParseWithOpts(line, &end, 1);
+		if (!j)
+			continue;
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "type");
+		if (cJSON_IsString(t) && !strcmp(t->valuestring, "trigger"))
+			found = j;
+		else
+			cJSON_Delete(j);
+	}
+	free(buf);
+	return found;
+}
+
+static const char *jstr(const cJSON *j, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int watch_list(void)
+{
+	const char *path = opt.dump_dir ? opt.dump_dir : DEFAULT_DUMP_DIR;
+	int dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		die(1, "cannot open dump directory %s: %s (choose one with --dump-dir)", path, strerror(errno));
+	int out = 1;
+	bool json = opt.json_path != NULL;
+	if (json && strcmp(opt.json_path, "-")) {
+		out = open(opt.json_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (out < 0)
+			die(1, "cannot write %s: %s", opt.json_path, strerror(errno));
+	}
+	struct dent *v = NULL;
+	size_t n = list_dumps(dirfd, &v);
+	/* names carry the trigger time: name order is time order */
+	if (n)
+		qsort(v, n, sizeof(*v), dent_name_cmp);
+	struct buf b = {0};
+	if (!n && !json)
+		buf_printf(&b, "no dumps in %s\n", path);
+	for (size_t i = 0; i < n; i++) {
+		cJSON *t = read_trigger(dirfd, v[i].name);
+		const char *kind = t ? jstr(t, "kind") : NULL, *msg = t ? jstr(t, "msg") : NULL;
+		const char *when = t ? jstr(t, "when") : NULL;
+		if (json) {
+			buf_printf(&b, "{\"file\":\"%s\",\"path\":", v[i].name);
+			struct buf p = {0};
+			buf_printf(&p, "%s/%s", path, v[i].name);
+			json_str(&b, p.data, p.len);
+			buf_free(&p);
+			buf_printf(&b, ",\"size\":%lld,\"trigger\":", (long long)v[i].size);
+			if (t)
+				emit_json(&b, t);
+			else
+				buf_adds(&b, "null");
+			buf_adds(&b, "}\n");
+		} else {
+			char ts[32] = "?";
+			if (when)
+				snprintf(ts, sizeof(ts), "%.19s", when);
+			buf_printf(&b, "%-19s  %-8s  %8lld  %s  ", ts, kind ? kind : "?", (long long)v[i].size, v[i].name);
+			if (msg)
+				termesc(&b, msg, strlen(msg));
+			else
+				buf_adds(&b, "(no trigger record)");
+			buf_addc(&b, '\n');
+		}
+		cJSON_Delete(t);
+	}
+	int rc = b.len ? write_all(out, b.data, b.len) : 0;
+	buf_free(&b);
+	free_dents(v, n);
+	close(dirfd);
+	if (out != 1)
+		close(out);
+	if (rc)
+		die(1, "writing the listing: %s", strerror(-rc));
+	return 0;
+}

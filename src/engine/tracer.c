@@ -132,19 +132,6 @@ struct taskset *tracer_tasks(void)
 	return E.ts;
 }
 
-int run_exit_status(const struct run *r)
-{
-	switch (r->end) {
-	case RUN_EXITED:
-	case RUN_FAILED:
-		return r->code & 0xff;
-	case RUN_SIGNALED:
-		return 128 + r->sig;
-	default:
-		return 0;
-	}
-}
-
 /* ---- small helpers ---- */
 
 static struct eng *eng_of(struct task *t)

@@ -22,6 +22,55 @@ enum run_end {
 	RUN_FAILED     /* could not start: code (e.g. 127) */
 };
 
+/* One row of the -c table (strace -c): one syscall of one ABI. */
+struct run_sc_row {
+	char name[32];           /* systab name, or "syscall_NR" */
+	uint64_t calls, errors;
+	uint64_t total_ns;
+};
+
+/* The -c rows of one ABI, only syscalls that were called; owned by the run. */
+struct run_sc_table {
+	struct run_sc_row *rows;
+	size_t n;
+};
+
+/* Memory regions a page fault is counted in (the order of the JSON keys). */
+enum run_fault_region {
+	RUN_FR_HEAP,
+	RUN_FR_ANON,
+	RUN_FR_FILE,
+	RUN_FR_STACK,
+	RUN_FR_OTHER,
+	RUN_FR_N
+};
+
+/* One of the busiest fault places: a file (path) or a region. */
+struct run_fault_top {
+	enum run_fault_region region;
+	char *path;              /* owned; NULL for anonymous regions */
+	size_t path_len;
+	uint64_t count;
+};
+
+/*
+ * The --faults outcome. present is false when --faults did not run (and
+ * the log read back had no "faults" member). When unavailable is set, only
+ * it is meaningful.
+ */
+struct run_faults {
+	bool present;
+	char *unavailable;       /* owned: why nothing was counted, or NULL */
+	uint64_t minor, major;   /* total = minor + major */
+	uint64_t region[RUN_FR_N];
+	uint64_t sampled, lost, throttled;
+	bool have_logged;
+	uint64_t logged;         /* samples logged as events, when fewer than sampled */
+	const char *sampling;    /* static: NULL, "off" or "unavailable" */
+	struct run_fault_top *top;
+	size_t ntop;
+};
+
 struct run {
 	struct evlog *log;
 	const char *mode;        /* "trace", "attach", "watch", "render" */
@@ -39,9 +88,15 @@ struct run {
 	bool interrupted;        /* ended by Ctrl-C / SIGTERM */
 	int same_cpu;            /* -1 off, else the CPU used by --same-cpu */
 
+	/* -c statistics, filled by the decoder when tracing ends (empty for --from) */
+	struct run_sc_table sc64, sc32;
+	/* --faults totals, filled by the page-fault probe or read back from a log */
+	struct run_faults faults;
+
 	/*
 	 * Extra members for the header and end records, each "\"key\":value"
-	 * already JSON-encoded (e.g. the faults summary of --faults).
+	 * already JSON-encoded: what no sink interprets, kept so that a log read
+	 * back with --from writes the same records again.
 	 */
 	struct buf header_extra;
 	struct buf end_extra;
@@ -49,5 +104,14 @@ struct run {
 
 /* The exit status compendium should return for this outcome (0..255). */
 int run_exit_status(const struct run *r);
+
+/* The JSON name of a fault region ("heap", "anon", ...). */
+const char *run_fault_region_name(enum run_fault_region r);
+/* The region of a JSON name; -1 if unknown. */
+int run_fault_region_lookup(const char *name);
+/* Append ,"faults":{...} (the end record's member) when f->present. */
+void run_faults_json(struct buf *b, const struct run_faults *f);
+/* Free what the run owns besides the log: the tables, faults and extras. */
+void run_free_results(struct run *r);
 
 #endif

@@ -56,7 +56,7 @@ for file in $(find src -name '*.[ch]' | sort); do
 			if [ "$to" = top ]; then
 				echo "$file:$line: src/$folder/ includes the top level's \"$inc\" (pass the settings in instead)"
 			else
-				echo "$file:$line: src/$folder/ may not include src/$to/ (\"$inc\"); allowed: $allowed"
+				echo "$file:$line: src/$folder/ may not include src/$to/ (\"$inc\"); allowed: $(echo $allowed)"
 			fi
 			bad=1 ;;
 		esac

@@ -31,6 +31,7 @@
 #include "forensics/crash.h"
 #include "decode/decode.h"
 #include "lib/json.h"
+#include "lib/procfs.h"
 #include "options.h"
 #include "engine/seccomp.h"
 #include "tracee/tmem.h"
@@ -177,71 +178,6 @@ static void emit_warning(struct task *t, const char *msg)
 	ev_cstr(&d, E.log, EVK_MSG, msg);
 	evlog_append(E.log, &d);
 	warnmsg("%s", msg);
-}
-
-/* Read a small /proc file into buf (NUL-terminated); bytes read or -errno. */
-static ssize_t read_small(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t got = 0;
-	while (got + 1 < size) {
-		ssize_t n = read(fd, buf + got, size - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	return (ssize_t)got;
-}
-
-/* A "Name:\tvalue" number from /proc/PID/status; -1 if unavailable. */
-static long status_field(int pid, const char *name)
-{
-	char path[64], buf[4096];
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if (read_small(path, buf, sizeof(buf)) <= 0)
-		return -1;
-	size_t nl = strlen(name);
-	for (char *l = buf; l && *l; l = strchr(l, '\n')) {
-		if (*l == '\n')
-			l++;
-		if (strncmp(l, name, nl) == 0 && l[nl] == ':')
-			return strtol(l + nl + 1, NULL, 10);
-	}
-	return -1;
-}
-
-/* A hex signal mask ("SigCgt") from /proc/PID/status; 0 if unavailable. */
-static uint64_t status_mask(int pid, const char *name)
-{
-	char path[64], buf[4096];
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if (read_small(path, buf, sizeof(buf)) <= 0)
-		return 0;
-	size_t nl = strlen(name);
-	for (char *l = buf; l && *l; l = strchr(l, '\n')) {
-		if (*l == '\n')
-			l++;
-		if (strncmp(l, name, nl) == 0 && l[nl] == ':')
-			return strtoull(l + nl + 1, NULL, 16);
-	}
-	return 0;
-}
-
-static ssize_t proc_link(int pid, const char *what, char *out, size_t size)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", pid, what);
-	ssize_t n = readlink(path, out, size - 1);
-	if (n < 0)
-		return -errno;
-	out[n] = '\0';
-	return n;
 }
 
 static uint32_t intern_basename(uint32_t path_id)
@@ -395,11 +331,11 @@ static void attempted_path(struct task *t, struct eng *e, struct buf *out)
 		char base[PATH_MAX];
 		ssize_t n;
 		if (e->ex_dirfd == AT_FDCWD) {
-			n = proc_link(t->proc->pid, "cwd", base, sizeof(base));
+			n = procfs_link(t->proc->pid, "cwd", base, sizeof(base));
 		} else {
 			char what[32];
 			snprintf(what, sizeof(what), "fd/%d", e->ex_dirfd);
-			n = proc_link(t->proc->pid, what, base, sizeof(base));
+			n = procfs_link(t->proc->pid, what, base, sizeof(base));
 		}
 		if (n > 0) {
 			buf_adds(out, base);
@@ -424,7 +360,7 @@ static void emit_exec(struct task *t, int former, int err)
 		path_id = evlog_intern(E.log, p.data ? p.data : "", p.len);
 		buf_free(&p);
 	} else {
-		ssize_t n = proc_link(t->proc->pid, "exe", E.path, sizeof(E.path));
+		ssize_t n = procfs_link(t->proc->pid, "exe", E.path, sizeof(E.path));
 		if (n > 0)
 			path_id = evlog_intern(E.log, E.path, (size_t)n);
 		else if (e->ex_valid)
@@ -649,7 +585,7 @@ static struct task *new_child(struct task *t, int event)
 		flags = e->clone_flags;
 		thread = flags & CLONE_THREAD;
 	} else {
-		long tgid = status_field(ctid, "Tgid");
+		long tgid = (long)procfs_status_num(ctid, "Tgid", 10, -1);
 		thread = tgid == t->proc->pid;
 		flags = event == PTRACE_EVENT_VFORK ? CLONE_VM | CLONE_VFORK : 0;
 		if (thread)
@@ -790,7 +726,8 @@ static void signal_stop(struct task *t, int sig)
 	if (is_crash_signal(sig)) {
 		/* fatal unless a handler will run: caught and not blocked */
 		uint64_t bit = 1ULL << (sig - 1);
-		bool caught = (status_mask(t->tid, "SigCgt") & bit) && !(status_mask(t->tid, "SigBlk") & bit);
+		bool caught = ((uint64_t)procfs_status_num(t->tid, "SigCgt", 16, 0) & bit) &&
+			      !((uint64_t)procfs_status_num(t->tid, "SigBlk", 16, 0) & bit);
 		if (!caught) {
 			crash_record(E.log, t, &si);
 			for (int i = 0; i < nhooks; i++)
@@ -1376,52 +1313,21 @@ static void launch(struct run *r)
 
 /* ---- attaching ---- */
 
-/* /proc/PID/stat: state and flags; -errno if gone. */
-static int proc_stat(int pid, char *state, unsigned long *flags, char *comm, size_t commsz)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	ssize_t n = read_small(path, buf, sizeof(buf));
-	if (n <= 0)
-		return n < 0 ? (int)n : -ESRCH;
-	char *lp = strchr(buf, '('), *rp = strrchr(buf, ')');
-	if (!lp || !rp || rp < lp)
-		return -EINVAL;
-	if (comm) {
-		size_t l = (size_t)(rp - lp - 1);
-		if (l >= commsz)
-			l = commsz - 1;
-		memcpy(comm, lp + 1, l);
-		comm[l] = '\0';
-	}
-	*state = rp[2];
-	/* fields after ')': state ppid pgrp session tty_nr tpgid flags */
-	char *p = rp + 2;
-	for (int i = 0; i < 6 && p; i++) {
-		p = strchr(p, ' ');
-		if (p)
-			p++;
-	}
-	*flags = p ? strtoul(p, NULL, 10) : 0;
-	return 0;
-}
-
 static NORETURN void attach_failed(int pid, int err, const char *comm)
 {
 	if (err == ESRCH)
 		die(1, "--pid %d: no such process", pid);
 	if (err == EPERM) {
-		long tracer = status_field(pid, "TracerPid");
+		long tracer = (long)procfs_status_num(pid, "TracerPid", 10, -1);
 		if (tracer > 0) {
-			char tcomm[64] = "?", st;
-			unsigned long fl;
-			proc_stat((int)tracer, &st, &fl, tcomm, sizeof(tcomm));
+			struct procfs_stat ts;
+			const char *tcomm = procfs_stat((int)tracer, &ts) == 0 ? ts.comm : "?";
 			die(1, "--pid %d (%s): already traced by %ld (%s); stop that tracer first", pid, comm, tracer, tcomm);
 		}
 		if (pid == 1)
 			die(1, "--pid 1 (%s): the kernel does not let init be traced", comm);
 		char scope[16];
-		if (read_small("/proc/sys/kernel/yama/ptrace_scope", scope, sizeof(scope)) > 0 && atoi(scope) > 0 &&
+		if (procfs_read_file("/proc/sys/kernel/yama/ptrace_scope", scope, sizeof(scope)) > 0 && atoi(scope) > 0 &&
 		    (geteuid() != 0 || atoi(scope) == 3))
 			die(1, "--pid %d (%s): not permitted by kernel.yama.ptrace_scope=%d; run as root or lower it", pid,
 			    comm, atoi(scope));
@@ -1443,33 +1349,33 @@ static int count_tasks(int pid)
 
 static void check_target(int pid)
 {
-	char state, comm[64] = "?";
-	unsigned long flags;
+	struct procfs_stat st;
 	if (pid <= 0)
 		die(1, "--pid %d: not a valid process id", pid);
 	if (pid == E.self)
 		die(1, "--pid %d: refusing to trace compendium itself", pid);
-	if (proc_stat(pid, &state, &flags, comm, sizeof(comm)) < 0)
+	if (procfs_stat(pid, &st) < 0)
 		die(1, "--pid %d: no such process", pid);
-	if (flags & 0x00200000) /* PF_KTHREAD */
-		die(1, "--pid %d (%s): a kernel thread cannot be traced", pid, comm);
-	if ((state == 'Z' || state == 'X') && count_tasks(pid) <= 1)
-		die(1, "--pid %d (%s): the process is a zombie (already exited)", pid, comm);
+	if (st.flags & 0x00200000) /* PF_KTHREAD */
+		die(1, "--pid %d (%s): a kernel thread cannot be traced", pid, st.comm);
+	if ((st.state == 'Z' || st.state == 'X') && count_tasks(pid) <= 1)
+		die(1, "--pid %d (%s): the process is a zombie (already exited)", pid, st.comm);
 }
 
 static void attach_process(int pid)
 {
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_TRACEFORK |
 		    PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
-	char state = 0, comm[64] = "?";
-	unsigned long flags;
-	long tgid = status_field(pid, "Tgid");
+	long tgid = (long)procfs_status_num(pid, "Tgid", 10, -1);
 	if (tgid > 0)
 		pid = (int)tgid;
 	if (proc_find(E.ts, pid))
 		return; /* named twice */
-	proc_stat(pid, &state, &flags, comm, sizeof(comm));
-	bool stopped = state == 'T';
+	struct procfs_stat st = {.comm = "?"};
+	if (procfs_stat(pid, &st) < 0)
+		memcpy(st.comm, "?", 2);
+	const char *comm = st.comm;
+	bool stopped = st.state == 'T';
 	struct proc *p = NULL;
 	bool grew = true;
 
@@ -1491,7 +1397,7 @@ static void attach_process(int pid)
 				continue;
 			if (ptrace(PTRACE_SEIZE, tid, 0L, opts) < 0) {
 				int err = errno;
-				if (tid == pid && !p && !(state == 'Z' && err == EPERM)) {
+				if (tid == pid && !p && !(st.state == 'Z' && err == EPERM)) {
 					closedir(d);
 					attach_failed(pid, err, comm);
 				}
@@ -1508,7 +1414,7 @@ static void attach_process(int pid)
 	if (!p)
 		attach_failed(pid, ESRCH, comm);
 	p->attached = true;
-	ssize_t n = proc_link(pid, "exe", E.path, sizeof(E.path));
+	ssize_t n = procfs_link(pid, "exe", E.path, sizeof(E.path));
 	if (n > 0) {
 		p->exe = evlog_intern(E.log, E.path, (size_t)n);
 		p->comm = intern_basename(p->exe);

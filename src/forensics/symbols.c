@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "forensics/symbols.h"
+#include "lib/procfs.h"
 #include "lib/util.h"
 
 struct sym_maps {
@@ -18,42 +19,6 @@ struct sym_maps {
 	size_t n;
 	struct buf paths; /* NUL-separated path strings; sym_map.path points here */
 };
-
-static bool parse_hex(const char **pp, const char *end, uint64_t *out)
-{
-	const char *p = *pp;
-	uint64_t v = 0;
-	int digits = 0;
-
-	while (p < end && digits < 17) {
-		int c = *p, d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			break;
-		v = v << 4 | (uint64_t)d;
-		p++;
-		digits++;
-	}
-	if (digits == 0 || digits > 16)
-		return false;
-	*pp = p;
-	*out = v;
-	return true;
-}
-
-static const char *skip_field(const char *p, const char *end)
-{
-	while (p < end && *p != ' ')
-		p++;
-	while (p < end && *p == ' ')
-		p++;
-	return p;
-}
 
 struct sym_maps *sym_maps_parse(const char *text, size_t n)
 {
@@ -66,33 +31,23 @@ struct sym_maps *sym_maps_parse(const char *text, size_t n)
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		const char *le = eol ? eol : end;
 		struct sym_map mp = {0};
-		const char *q = p;
+		struct procfs_map pm;
 
-		/* start-end perms offset dev inode [path] */
-		if (!parse_hex(&q, le, &mp.start) || q >= le || *q != '-')
+		if (procfs_map_parse(p, (size_t)(le - p), &pm) || pm.end <= pm.start)
 			goto next;
-		q++;
-		if (!parse_hex(&q, le, &mp.end) || q >= le || *q != ' ' || mp.end <= mp.start)
-			goto next;
-		q++;
-		if (le - q < 5)
-			goto next;
-		memcpy(mp.perms, q, 4);
-		q = skip_field(q, le);
-		if (!parse_hex(&q, le, &mp.off))
-			goto next;
-		q = skip_field(q, le); /* offset's trailing space */
-		q = skip_field(q, le); /* dev */
-		q = skip_field(q, le); /* inode */
+		mp.start = pm.start;
+		mp.end = pm.end;
+		mp.off = pm.offset;
+		memcpy(mp.perms, pm.perms, 4);
 		if (m->n == cap) {
 			cap = cap ? cap * 2 : 64;
 			m->v = xreallocarray(m->v, cap, sizeof(*m->v));
 			pathoff = xreallocarray(pathoff, cap, sizeof(*pathoff));
 		}
 		pathoff[m->n] = SIZE_MAX;
-		if (q < le) {
+		if (pm.path_len) {
 			pathoff[m->n] = m->paths.len;
-			buf_add(&m->paths, q, (size_t)(le - q));
+			buf_add(&m->paths, pm.path, pm.path_len);
 			buf_addc(&m->paths, '\0');
 		}
 		m->v[m->n++] = mp;

@@ -2,6 +2,7 @@
 /* xlat: names of constants from the generated tables, and flag formatters. */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -77,6 +78,24 @@ const char *xlat_signal_name(int sig)
 	if (sig >= KSIGRTMIN && sig <= KSIGRTMAX)
 		return rt_names[sig - KSIGRTMIN];
 	return xlat_name(&xt_signals, sig);
+}
+
+const char *xlat_errno_label(int err, char tmp[XLAT_LABEL_MAX])
+{
+	const char *n = xlat_errno_name(err);
+	if (n)
+		return n;
+	snprintf(tmp, XLAT_LABEL_MAX, "E%d", err);
+	return tmp;
+}
+
+const char *xlat_signal_label(int sig, char tmp[XLAT_LABEL_MAX])
+{
+	const char *n = xlat_signal_name(sig);
+	if (n)
+		return n;
+	snprintf(tmp, XLAT_LABEL_MAX, "SIG%d", sig);
+	return tmp;
 }
 
 int xlat_signal_lookup(const char *name)

@@ -40,6 +40,16 @@ const char *xlat_errno_text(int err);
 int xlat_errno_lookup(const char *name);
 /* "SIGSEGV", "SIGRTMIN+3"; NULL if unknown. */
 const char *xlat_signal_name(int sig);
+
+/* Room for any label below: a name, or "E-2147483648" / "SIG-2147483648". */
+#define XLAT_LABEL_MAX 24
+/*
+ * The one way every sink names an errno or a signal: the table's name, or
+ * "E<n>" / "SIG<n>" for a number the tables do not know (written into tmp,
+ * which is returned then).
+ */
+const char *xlat_errno_label(int err, char tmp[XLAT_LABEL_MAX]);
+const char *xlat_signal_label(int sig, char tmp[XLAT_LABEL_MAX]);
 /* Signal number from "SIGINT", "INT", "SIGRTMIN+2", "RTMIN+2" or "2"; -1 if unknown. */
 int xlat_signal_lookup(const char *name);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/json.h"
+#include "lib/procfs.h"
 #include "decode/memmap.h"
 #include "options.h"
 #include "probes/pfault.h"
@@ -589,55 +590,19 @@ static void pp_del(struct pf_proc *q)
 		}
 }
 
-static ssize_t read_small(const char *path, char *b, size_t n)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r;
-
-	if (fd < 0)
-		return -errno;
-	r = read(fd, b, n - 1);
-	close(fd);
-	if (r < 0)
-		return -errno;
-	b[r] = '\0';
-	return r;
-}
-
 /* minflt+majflt (all threads) from /proc/PID/stat, resident bytes from statm. */
 static bool proc_sample(int pid, uint64_t *faults, uint64_t *major, uint64_t *rss)
 {
-	char path[64], b[1024];
-	unsigned long long v[13] = {0};
+	struct procfs_stat st;
+	char b[256];
 	unsigned long long size, res;
-	const char *p;
-	int i;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (read_small(path, b, sizeof(b)) <= 0)
+	if (procfs_stat(pid, &st) < 0)
 		return false;
-	/* comm may hold spaces and parentheses: fields resume after the last ')' */
-	p = strrchr(b, ')');
-	if (!p)
-		return false;
-	p++;
-	/* fields 3..14: state ppid pgrp session tty tpgid flags minflt cminflt majflt ... */
-	for (i = 3; i <= 12 && *p; i++) {
-		while (*p == ' ')
-			p++;
-		if (i == 3) {
-			p++;
-			continue;
-		}
-		v[i] = strtoull(p, (char **)&p, 10);
-	}
-	if (i <= 12)
-		return false;
-	*faults = v[10] + v[12];
-	*major = v[12];
+	*faults = st.minflt + st.majflt;
+	*major = st.majflt;
 	*rss = 0;
-	snprintf(path, sizeof(path), "/proc/%d/statm", pid);
-	if (read_small(path, b, sizeof(b)) > 0 && sscanf(b, "%llu %llu", &size, &res) == 2)
+	if (procfs_read(pid, "statm", b, sizeof(b)) > 0 && sscanf(b, "%llu %llu", &size, &res) == 2)
 		*rss = res * (uint64_t)sysconf(_SC_PAGESIZE);
 	return true;
 }

@@ -31,9 +31,9 @@ static struct sampler sampler;
 static void emit(struct sampler *s, struct sproc *p, uint64_t mono, bool final)
 {
 	char buf[1024];
-	struct pstat ps;
-	ssize_t n = proc_readat(p->dirfd, "stat", buf, sizeof(buf));
-	if (n <= 0 || pstat_parse(buf, (size_t)n, &ps) || ps.start != p->start)
+	struct procfs_stat ps;
+	ssize_t n = procfs_readat(p->dirfd, "stat", buf, sizeof(buf));
+	if (n <= 0 || procfs_stat_parse(buf, (size_t)n, &ps) || ps.start != p->start)
 		return;
 	uint64_t ticks = ps.utime + ps.stime;
 	double dt = (double)(mono - p->mono) / 1e9;
@@ -54,13 +54,13 @@ static void on_proc_start(void *ctx, struct proc *pr)
 {
 	struct sampler *s = ctx;
 	char name[32], buf[1024];
-	struct pstat ps;
+	struct procfs_stat ps;
 	snprintf(name, sizeof(name), "/proc/%d", pr->pid);
 	int dfd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return;
-	ssize_t n = proc_readat(dfd, "stat", buf, sizeof(buf));
-	if (n <= 0 || pstat_parse(buf, (size_t)n, &ps)) {
+	ssize_t n = procfs_readat(dfd, "stat", buf, sizeof(buf));
+	if (n <= 0 || procfs_stat_parse(buf, (size_t)n, &ps)) {
 		close(dfd);
 		return;
 	}

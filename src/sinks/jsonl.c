@@ -27,26 +27,14 @@
 
 static void errno_name(struct buf *b, int err)
 {
-	const char *n = xlat_errno_name(err);
-	if (n) {
-		json_cstr(b, n);
-	} else {
-		char tmp[24];
-		snprintf(tmp, sizeof(tmp), "E%d", err);
-		json_cstr(b, tmp);
-	}
+	char tmp[XLAT_LABEL_MAX];
+	json_cstr(b, xlat_errno_label(err, tmp));
 }
 
 static void signal_name(struct buf *b, int sig)
 {
-	const char *n = xlat_signal_name(sig);
-	if (n) {
-		json_cstr(b, n);
-	} else {
-		char tmp[24];
-		snprintf(tmp, sizeof(tmp), "SIG%d", sig);
-		json_cstr(b, tmp);
-	}
+	char tmp[XLAT_LABEL_MAX];
+	json_cstr(b, xlat_signal_label(sig, tmp));
 }
 
 static void strid(struct buf *b, const struct evlog *log, uint32_t id)

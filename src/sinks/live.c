@@ -188,12 +188,8 @@ static void add_err(struct live *l, const struct evlog *log, const struct ev *e)
 	buf_addc(&l->out, ' ');
 	color(l, C_RED);
 	if (f->kind == EVF_ERRNO) {
-		int err = (int)evf_i64(f);
-		const char *n = xlat_errno_name(err);
-		if (n)
-			buf_adds(&l->out, n);
-		else
-			buf_printf(&l->out, "E%d", err);
+		char tmp[XLAT_LABEL_MAX];
+		buf_adds(&l->out, xlat_errno_label((int)evf_i64(f), tmp));
 	} else if (f->kind == EVF_STR) {
 		size_t len;
 		const char *s = evlog_str(log, (uint32_t)evf_u64(f), &len);
@@ -206,12 +202,8 @@ static void add_sig(struct live *l, const struct evlog *log, const struct ev *e,
 {
 	const struct ev_field *f = fld(e, key);
 	if (f && f->kind == EVF_SIG) {
-		int sig = (int)evf_i64(f);
-		const char *n = xlat_signal_name(sig);
-		if (n)
-			buf_adds(&l->out, n);
-		else
-			buf_printf(&l->out, "SIG%d", sig);
+		char tmp[XLAT_LABEL_MAX];
+		buf_adds(&l->out, xlat_signal_label((int)evf_i64(f), tmp));
 	} else if (f && f->kind == EVF_STR) {
 		add_field_str(l, log, e, key);
 	} else if (f) {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "lib/atomicfile.h"
 #include "lib/json.h"
 #include "options.h"
 #include "report_assets.h"
@@ -125,26 +126,17 @@ static char *resolve_target(const char *path, int *err)
 	return xstrdup(path);
 }
 
-/* Create the temporary file next to target. Returns the fd or -errno. */
-static int open_temp(const char *target, unsigned mode, char **tmp_out)
+/* Start the temporary file next to target ("DIR/.NAME.PID.XXXXXXXX.tmp"). 0 or -errno. */
+static int open_temp(const char *target, unsigned mode, struct atomicfile *af)
 {
 	char *dir = dir_of(target);
 	const char *base = strrchr(target, '/');
 	base = base ? base + 1 : target;
-	int fd = -EEXIST;
-	for (int i = 0; i < 100 && fd == -EEXIST; i++) {
-		char *tmp = xasprintf("%s/.%s.%ld.%u.tmp", dir, base, (long)getpid(),
-				      (unsigned)(now_ns() ^ (uint64_t)i * 2654435761u) & 0xffffffu);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode & 07777);
-		if (fd < 0) {
-			fd = -errno;
-			free(tmp);
-			continue;
-		}
-		*tmp_out = tmp;
-	}
+	char *prefix = xasprintf("%s/.%s.%ld.", dir, base, (long)getpid());
+	int rc = atomicfile_open(af, AT_FDCWD, prefix, ".tmp", mode);
+	free(prefix);
 	free(dir);
-	return fd;
+	return rc;
 }
 
 int report_check_path(const char *path)
@@ -165,16 +157,12 @@ int report_check_path(const char *path)
 		report_err(path, "its parent is not a directory", 0);
 	} else {
 		/* A real probe: permissions, read-only mounts and ACLs all show up here. */
-		char *tmp = NULL;
-		int fd = open_temp(target, 0600, &tmp);
-		if (fd < 0) {
-			rc = fd;
-			report_err(path, "cannot create files in its directory; choose a writable place", -fd);
-		} else {
-			close(fd);
-			unlink(tmp);
-			free(tmp);
-		}
+		struct atomicfile af;
+		rc = open_temp(target, 0600, &af);
+		if (rc < 0)
+			report_err(path, "cannot create files in its directory; choose a writable place", -rc);
+		else
+			atomicfile_abort(&af);
 	}
 	free(dir);
 	free(target);
@@ -745,25 +733,6 @@ static uint32_t str_disp(struct rep *R, uint32_t id, bool *red)
 	return sid;
 }
 
-/* Names from the project's tables (xlat), a number when unknown. */
-static const char *errno_name(int err, char *tmp, size_t n)
-{
-	const char *s = xlat_errno_name(err);
-	if (s)
-		return s;
-	snprintf(tmp, n, "E%d", err);
-	return tmp;
-}
-
-static const char *signal_name(int sig, char *tmp, size_t n)
-{
-	const char *s = xlat_signal_name(sig);
-	if (s)
-		return s;
-	snprintf(tmp, n, "%d", sig);
-	return tmp;
-}
-
 static bool numeric_kind(unsigned kind)
 {
 	return kind == EVF_INT || kind == EVF_UINT || kind == EVF_DOUBLE || kind == EVF_DUR;
@@ -1089,10 +1058,10 @@ static void add_event(struct rep *R, const struct ev *e, uint32_t idx)
 		case EVF_ERRNO:
 			if (fi->key == EVK_ERR)
 				err = (int)(int64_t)v;
-			buf_adds(d, errno_name((int)(int64_t)v, tmp, sizeof(tmp)));
+			buf_adds(d, xlat_errno_label((int)(int64_t)v, tmp));
 			break;
 		case EVF_SIG:
-			buf_adds(d, signal_name((int)(int64_t)v, tmp, sizeof(tmp)));
+			buf_adds(d, xlat_signal_label((int)(int64_t)v, tmp));
 			break;
 		case EVF_DOUBLE: {
 			double x;
@@ -1855,7 +1824,7 @@ static void build_meta(struct rep *R, struct buf *m, const char *warnings, const
 	json_i64(m, r->code);
 	if (r->sig) {
 		json_key(m, "signal");
-		json_cstr(m, signal_name(r->sig, tmp, sizeof(tmp)));
+		json_cstr(m, xlat_signal_label(r->sig, tmp));
 	}
 	json_key(m, "core");
 	json_bool(m, r->core);
@@ -1952,7 +1921,7 @@ static void build_meta(struct rep *R, struct buf *m, const char *warnings, const
 		if (p->exited) {
 			json_key(m, "exit");
 			if (p->signaled)
-				json_cstr(m, signal_name(p->code, tmp, sizeof(tmp)));
+				json_cstr(m, xlat_signal_label(p->code, tmp));
 			else
 				json_i64(m, p->code);
 		}
@@ -2049,7 +2018,7 @@ static void build_meta(struct rep *R, struct buf *m, const char *warnings, const
 			continue;
 		json_sep(m);
 		buf_printf(m, "[%d,", e);
-		json_cstr(m, errno_name(e, tmp, sizeof(tmp)));
+		json_cstr(m, xlat_errno_label(e, tmp));
 		buf_addc(m, ',');
 		json_u64(m, R->err_counts[e]);
 		buf_addc(m, ']');
@@ -2378,43 +2347,27 @@ int report_write(struct run *r, const char *path, unsigned mode, const char *war
 	struct buf html = {0};
 	render(r, warnings, &html);
 
-	char *tmp = NULL;
-	int fd = open_temp(target, mode, &tmp);
-	int rc = 0;
-	if (fd < 0) {
-		rc = fd;
-		report_err(path, "cannot create the temporary file next to it", -fd);
+	struct atomicfile af;
+	int rc = open_temp(target, mode, &af);
+	if (rc < 0) {
+		report_err(path, "cannot create the temporary file next to it", -rc);
 		goto out;
 	}
-	/* the mode given, not filtered through the umask */
-	if (fchmod(fd, mode & 07777) < 0 || (rc = write_all(fd, html.data, html.len)) < 0 ||
-	    fsync(fd) < 0) {
-		rc = rc < 0 ? rc : -errno;
+	if ((rc = write_all(atomicfile_fd(&af), html.data, html.len)) < 0) {
 		report_err(path, "writing the report failed", -rc);
-		close(fd);
-		unlink(tmp);
+		atomicfile_abort(&af);
 		goto out;
 	}
-	if (close(fd) < 0 || rename(tmp, target) < 0) {
-		rc = -errno;
+	if ((rc = atomicfile_commit(&af, target, false)) < 0) {
 		report_err(path, "could not put the report in place", -rc);
-		unlink(tmp);
 		goto out;
 	}
-	char *dir = dir_of(target);
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(dir);
 	if (opt.no_redact)
 		warnmsg("--no-redact: the report %s keeps secrets (tokens, passwords) as traced", path);
 	else
 		warnmsg("the report %s may still contain secrets: redaction is a heuristic;"
 			" review it before sharing", path);
 out:
-	free(tmp);
 	free(target);
 	buf_free(&html);
 	return rc;

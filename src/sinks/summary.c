@@ -470,11 +470,8 @@ static void add_argv(struct buf *b, const struct evlog *log, uint32_t strv)
 
 static void add_signame(struct buf *b, int sig)
 {
-	const char *n = xlat_signal_name(sig);
-	if (n)
-		buf_adds(b, n);
-	else
-		buf_printf(b, "SIG%d", sig);
+	char tmp[XLAT_LABEL_MAX];
+	buf_adds(b, xlat_signal_label(sig, tmp));
 }
 
 static void add_errname(struct buf *b, const struct evlog *log, int err, uint32_t name)
@@ -483,11 +480,8 @@ static void add_errname(struct buf *b, const struct evlog *log, int err, uint32_
 		add_str(b, log, name);
 		return;
 	}
-	const char *n = xlat_errno_name(err);
-	if (n)
-		buf_adds(b, n);
-	else
-		buf_printf(b, "E%d", err);
+	char tmp[XLAT_LABEL_MAX];
+	buf_adds(b, xlat_errno_label(err, tmp));
 }
 
 static int by_a_desc(const void *x, const void *y)

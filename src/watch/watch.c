@@ -245,7 +245,7 @@ static void list_pids(struct watch *w)
 static uint32_t read_swap_kb(int dirfd)
 {
 	char buf[4096];
-	if (proc_readat(dirfd, "status", buf, sizeof(buf)) <= 0)
+	if (procfs_readat(dirfd, "status", buf, sizeof(buf)) <= 0)
 		return 0;
 	const char *p = strstr(buf, "\nVmSwap:");
 	return p ? (uint32_t)strtoul(p + 8, NULL, 10) : 0;
@@ -256,7 +256,7 @@ static uint32_t read_swap_kb(int dirfd)
  * exec'd since (its comm or argv address changed: an execve keeps the pid
  * and start time). A command line read for the old program is dropped.
  */
-static void want_cmd(struct watch *w, struct wp *p, const struct pstat *ps, int dirfd)
+static void want_cmd(struct watch *w, struct wp *p, const struct procfs_stat *ps, int dirfd)
 {
 	uint64_t key = pstat_cmd_key(ps);
 	if (p->cmd_key == key)
@@ -276,13 +276,13 @@ static int read_one(struct watch *w, int pid, struct wp *old, struct wp *np, uin
 		    double boot_now)
 {
 	char buf[1024];
-	struct pstat ps;
+	struct procfs_stat ps;
 	ssize_t n;
 	bool swap_done = false;
 	if (old && old->statfd >= 0) {
 		/* the fd stays bound to the process it was opened for: a reused pid reads ESRCH (D1) */
-		n = proc_pread(old->statfd, buf, sizeof(buf));
-		if (n > 0 && !pstat_parse(buf, (size_t)n, &ps) && ps.start == old->start) {
+		n = procfs_pread(old->statfd, buf, sizeof(buf));
+		if (n > 0 && !procfs_stat_parse(buf, (size_t)n, &ps) && ps.start == old->start) {
 			*np = *old;
 			old->dirfd = old->statfd = -1; /* moved */
 			old->cmd.argv = NULL;
@@ -304,8 +304,8 @@ static int read_one(struct watch *w, int pid, struct wp *old, struct wp *np, uin
 		close(dfd);
 		return e;
 	}
-	n = proc_pread(sfd, buf, sizeof(buf));
-	if (n <= 0 || pstat_parse(buf, (size_t)n, &ps)) {
+	n = procfs_pread(sfd, buf, sizeof(buf));
+	if (n <= 0 || procfs_stat_parse(buf, (size_t)n, &ps)) {
 		close(sfd);
 		close(dfd);
 		return -ESRCH;
@@ -464,18 +464,18 @@ static void sample_threads(struct watch *w, struct wsnap *s, const struct wp *p)
 			continue;
 		char path[64], buf[1024];
 		snprintf(path, sizeof(path), "%.16s/stat", de->d_name);
-		ssize_t n = proc_readat(tfd, path, buf, sizeof(buf));
-		struct pstat ps;
-		if (n <= 0 || pstat_parse(buf, (size_t)n, &ps) || (ps.state != 'R' && ps.state != 'D'))
+		ssize_t n = procfs_readat(tfd, path, buf, sizeof(buf));
+		struct procfs_stat ps;
+		if (n <= 0 || procfs_stat_parse(buf, (size_t)n, &ps) || (ps.state != 'R' && ps.state != 'D'))
 			continue;
 		struct wthread_rec t = { .pid = p->pid, .tid = ps.pid, .state = ps.state, .syscall = -2 };
 		memcpy(t.comm, ps.comm, ps.comm_len < 15 ? ps.comm_len : 15);
 		snprintf(path, sizeof(path), "%.16s/syscall", de->d_name);
-		n = proc_readat(tfd, path, buf, sizeof(buf));
+		n = procfs_readat(tfd, path, buf, sizeof(buf));
 		if (n > 0)
 			t.syscall = !strncmp(buf, "running", 7) ? -1 : (int32_t)strtol(buf, NULL, 10);
 		snprintf(path, sizeof(path), "%.16s/wchan", de->d_name);
-		n = proc_readat(tfd, path, buf, sizeof(buf));
+		n = procfs_readat(tfd, path, buf, sizeof(buf));
 		if (n > 0 && strcmp(buf, "0"))
 			snprintf(t.wchan, sizeof(t.wchan), "%.*s", (int)strcspn(buf, "\n"), buf);
 		snap_add_thread(s, &t);

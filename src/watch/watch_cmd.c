@@ -97,19 +97,19 @@ bool watch_cmd_redact(char **argv, int argc)
 static void read_cmd(struct watch_cmd *c, const struct creq *q)
 {
 	char buf[4096];
-	ssize_t n = proc_readat(q->dirfd, "stat", buf, sizeof(buf));
-	struct pstat ps;
+	ssize_t n = procfs_readat(q->dirfd, "stat", buf, sizeof(buf));
+	struct procfs_stat ps;
 	/* a process in D state may hold its mmap lock forever: leave it alone */
-	if (n <= 0 || pstat_parse(buf, (size_t)n, &ps) || ps.start != q->start || ps.state == 'D' || ps.state == 'Z')
+	if (n <= 0 || procfs_stat_parse(buf, (size_t)n, &ps) || ps.start != q->start || ps.state == 'D' || ps.state == 'Z')
 		return;
 	uint64_t key = pstat_cmd_key(&ps);
-	n = proc_readat(q->dirfd, "cmdline", buf, sizeof(buf));
+	n = procfs_readat(q->dirfd, "cmdline", buf, sizeof(buf));
 	if (n <= 0)
 		return;
 	/* an execve between the two reads: the sampler asks again when it sees the new key */
 	char sb[1024];
-	ssize_t sn = proc_readat(q->dirfd, "stat", sb, sizeof(sb));
-	if (sn <= 0 || pstat_parse(sb, (size_t)sn, &ps) || ps.start != q->start || pstat_cmd_key(&ps) != key)
+	ssize_t sn = procfs_readat(q->dirfd, "stat", sb, sizeof(sb));
+	if (sn <= 0 || procfs_stat_parse(sb, (size_t)sn, &ps) || ps.start != q->start || pstat_cmd_key(&ps) != key)
 		return;
 	struct cmd_result r = { .pid = q->pid, .start = q->start, .key = key };
 	size_t len = (size_t)n;

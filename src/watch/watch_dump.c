@@ -15,6 +15,7 @@
 
 #include "options.h"
 #include "watch/watch.h"
+#include "lib/atomicfile.h"
 #include "lib/json.h"
 #include "lib/termesc.h"
 #include "watch/watch_int.h"
@@ -116,55 +117,35 @@ int watch_dump_write_fn(struct watch_dumpdir *d, const char *kind, const struct 
 		buf_free(&err);
 		return rc;
 	}
-	char tmp[64];
-	int fd = -1;
-	for (int i = 0; i < 16 && fd < 0; i++) {
-		unsigned r = 0;
-		(void)!getrandom(&r, sizeof(r), 0);
-		snprintf(tmp, sizeof(tmp), ".spike-tmp-%08x", r);
-		fd = openat(d->fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
-		if (fd < 0 && errno != EEXIST && errno != ELOOP && errno != EACCES)
-			break;
-	}
-	if (fd < 0)
-		return -errno;
-	(void)fchmod(fd, 0640);
+	struct atomicfile af;
+	rc = atomicfile_open(&af, d->fd, ".spike-tmp-", "", 0640);
+	if (rc)
+		return rc;
 	struct group *g = getgrnam("compendium");
 	if (g)
-		(void)!fchown(fd, (uid_t)-1, g->gr_gid);
-	rc = fill(ctx, fd);
-	if (!rc && fsync(fd))
-		rc = -errno;
-	if (close(fd) && !rc)
-		rc = -errno;
+		(void)!fchown(atomicfile_fd(&af), (uid_t)-1, g->gr_gid);
+	rc = fill(ctx, atomicfile_fd(&af));
 	if (rc) {
-		unlinkat(d->fd, tmp, 0);
+		atomicfile_abort(&af);
 		return rc;
 	}
 	struct tm tm;
 	gmtime_r(&when->tv_sec, &tm);
 	char stamp[40], final[128];
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
-	for (int i = 0; i < 100; i++) {
+	rc = -EEXIST;
+	for (int i = 0; i < 100 && rc == -EEXIST; i++) {
 		if (i)
 			snprintf(final, sizeof(final), "spike_%s_%s.%03ldZ-%d.jsonl", kind, stamp, when->tv_nsec / 1000000, i);
 		else
 			snprintf(final, sizeof(final), "spike_%s_%s.%03ldZ.jsonl", kind, stamp, when->tv_nsec / 1000000);
 		/* NOREPLACE: never clobber (or follow) whatever sits at the final name */
-		if (!renameat2(d->fd, tmp, d->fd, final, RENAME_NOREPLACE)) {
-			rc = 0;
-			break;
-		}
-		rc = -errno;
-		if (errno != EEXIST)
-			break;
+		rc = atomicfile_commit(&af, final, true);
 	}
 	if (rc) {
-		unlinkat(d->fd, tmp, 0);
+		atomicfile_abort(&af);
 		return rc;
 	}
-	if (fsync(d->fd))
-		rc = -errno;
 	*name = xstrdup(final);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "lib/procfs.h"
 #include "lib/util.h"
 
 /* ---- configuration (watch_conf.c) ---- */
@@ -59,30 +60,14 @@ int watch_conf_parse(struct watch_conf *c, const char *name, const char *text, s
 /* The thresholds in force as one JSON object (for the trigger record). */
 void watch_conf_json(const struct watch_conf *c, struct buf *out);
 
-/* ---- /proc parsing (watch_proc.c) ---- */
+/* ---- /proc parsing (watch_proc.c; the readers and parsers are lib/procfs) ---- */
 
-struct pstat {
-	int pid, ppid;
-	char state;
-	char comm[64];        /* raw bytes between the first '(' and the last ')' */
-	size_t comm_len;
-	uint64_t utime, stime; /* ticks */
-	uint64_t start;        /* starttime, ticks since boot */
-	long num_threads;
-	uint64_t rss_pages;
-	uint64_t arg_start, arg_end; /* where argv lives (0 when the kernel hides it) */
-};
-/* Parse /proc/PID/stat text (comm may hold anything: split on the last ')'). 0 or -EINVAL. */
-int pstat_parse(const char *buf, size_t n, struct pstat *ps);
-/* Read a small /proc file at offset 0 through fd (pread) or openat(dirfd, name). -errno on failure. */
 /*
  * What the command line depends on: comm and where argv lives. execve
  * changes both (a process keeps its pid and start time across exec), so a
  * changed key means the command line must be read again.
  */
-uint64_t pstat_cmd_key(const struct pstat *ps);
-ssize_t proc_pread(int fd, char *buf, size_t size);
-ssize_t proc_readat(int dirfd, const char *name, char *buf, size_t size);
+uint64_t pstat_cmd_key(const struct procfs_stat *ps);
 
 #define WATCH_MAXCPU 512
 

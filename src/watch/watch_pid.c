@@ -45,7 +45,7 @@ static struct fproc *fp_find(struct follow *f, int pid, uint64_t start)
 	return NULL;
 }
 
-static struct fproc *fp_add(struct follow *f, int pid, const struct pstat *ps, int dirfd, uint64_t mono)
+static struct fproc *fp_add(struct follow *f, int pid, const struct procfs_stat *ps, int dirfd, uint64_t mono)
 {
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 16;
@@ -65,15 +65,15 @@ static struct fproc *fp_add(struct follow *f, int pid, const struct pstat *ps, i
 	return p;
 }
 
-static int open_pid(struct follow *f, int pid, struct pstat *ps)
+static int open_pid(struct follow *f, int pid, struct procfs_stat *ps)
 {
 	char name[16], buf[1024];
 	snprintf(name, sizeof(name), "%d", pid);
 	int dfd = openat(f->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -errno;
-	ssize_t n = proc_readat(dfd, "stat", buf, sizeof(buf));
-	if (n <= 0 || pstat_parse(buf, (size_t)n, ps)) {
+	ssize_t n = procfs_readat(dfd, "stat", buf, sizeof(buf));
+	if (n <= 0 || procfs_stat_parse(buf, (size_t)n, ps)) {
 		close(dfd);
 		return -ESRCH;
 	}
@@ -95,9 +95,9 @@ static void find_children(struct follow *f, uint64_t mono)
 			continue;
 		char path[64], buf[1024];
 		snprintf(path, sizeof(path), "%.16s/stat", de->d_name);
-		struct pstat ps;
-		ssize_t k = proc_readat(f->procfd, path, buf, sizeof(buf));
-		if (k <= 0 || pstat_parse(buf, (size_t)k, &ps))
+		struct procfs_stat ps;
+		ssize_t k = procfs_readat(f->procfd, path, buf, sizeof(buf));
+		if (k <= 0 || procfs_stat_parse(buf, (size_t)k, &ps))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 1024;
@@ -116,7 +116,7 @@ static void find_children(struct follow *f, uint64_t mono)
 		for (size_t i = 0; i < n; i++) {
 			if (fp_find(f, pids[i], starts[i]) || !fp_find(f, ppids[i], 0))
 				continue;
-			struct pstat ps;
+			struct procfs_stat ps;
 			int dfd = open_pid(f, pids[i], &ps);
 			if (dfd < 0)
 				continue;
@@ -154,9 +154,9 @@ static uint64_t io_field(const char *buf, const char *key)
 static void sample_one(struct follow *f, struct evlog *log, struct fproc *p, uint64_t mono)
 {
 	char buf[2048];
-	struct pstat ps;
-	ssize_t n = proc_readat(p->dirfd, "stat", buf, sizeof(buf));
-	if (n <= 0 || pstat_parse(buf, (size_t)n, &ps) || ps.start != p->start || ps.state == 'Z' || ps.state == 'X') {
+	struct procfs_stat ps;
+	ssize_t n = procfs_readat(p->dirfd, "stat", buf, sizeof(buf));
+	if (n <= 0 || procfs_stat_parse(buf, (size_t)n, &ps) || ps.start != p->start || ps.state == 'Z' || ps.state == 'X') {
 		/* gone (or a zombie): record the exit once */
 		struct ev_draft d;
 		ev_init(&d, EVT_PROCEXIT, evlog_now(log), p->pid, p->pid);
@@ -182,7 +182,7 @@ static void sample_one(struct follow *f, struct evlog *log, struct fproc *p, uin
 	memcpy(p->comm, ps.comm, ps.comm_len);
 	p->comm_len = ps.comm_len;
 	uint64_t rss = ps.rss_pages * (uint64_t)f->pagesize;
-	n = proc_readat(p->dirfd, "io", buf, sizeof(buf));
+	n = procfs_readat(p->dirfd, "io", buf, sizeof(buf));
 	bool have_io = n > 0;
 	uint64_t rb = have_io ? io_field(buf, "read_bytes: ") : 0, wb = have_io ? io_field(buf, "write_bytes: ") : 0;
 	long fds = count_fds(p->dirfd);
@@ -235,7 +235,7 @@ int watch_pid_main(struct run *r)
 	uint64_t mono = now_ns();
 	evlog_set_start(r->log, mono, watch_mono_to_real(mono));
 	for (int i = 0; i < opt.npids; i++) {
-		struct pstat ps;
+		struct procfs_stat ps;
 		int dfd = open_pid(&f, opt.pids[i], &ps);
 		if (dfd < 0)
 			die(1, "--pid %d: no such process", opt.pids[i]);

@@ -9,100 +9,7 @@
 
 #include "watch/watch_int.h"
 
-ssize_t proc_pread(int fd, char *buf, size_t size)
-{
-	ssize_t n;
-	do
-		n = pread(fd, buf, size - 1, 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return n;
-}
-
-ssize_t proc_readat(int dirfd, const char *name, char *buf, size_t size)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = proc_pread(fd, buf, size);
-	close(fd);
-	return n;
-}
-
-/* Fields after the comm: " S ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ..." */
-int pstat_parse(const char *buf, size_t n, struct pstat *ps)
-{
-	memset(ps, 0, sizeof(*ps));
-	const char *open = memchr(buf, '(', n);
-	const char *close = NULL;
-	/* comm may contain ')', spaces and newlines: the last ')' ends it */
-	for (const char *p = buf + n; p > buf; p--)
-		if (p[-1] == ')') {
-			close = p - 1;
-			break;
-		}
-	if (!open || !close || close < open)
-		return -EINVAL;
-	char *end;
-	long pid = strtol(buf, &end, 10);
-	if (end == buf || pid <= 0)
-		return -EINVAL;
-	ps->pid = (int)pid;
-	size_t cl = (size_t)(close - open - 1);
-	if (cl >= sizeof(ps->comm))
-		cl = sizeof(ps->comm) - 1;
-	memcpy(ps->comm, open + 1, cl);
-	ps->comm[cl] = 0;
-	ps->comm_len = cl;
-
-	/* copy the tail so it is NUL-terminated whatever buf was */
-	char tail[512];
-	size_t tl = (size_t)(buf + n - (close + 1));
-	if (tl >= sizeof(tail))
-		tl = sizeof(tail) - 1;
-	memcpy(tail, close + 1, tl);
-	tail[tl] = 0;
-	char *p = tail;
-	unsigned long long v[52];
-	unsigned nv = 0;
-	while (*p == ' ')
-		p++;
-	if (!*p)
-		return -EINVAL;
-	ps->state = *p++;
-	while (nv < ARRAY_SIZE(v)) {
-		while (*p == ' ')
-			p++;
-		if (!*p || *p == '\n')
-			break;
-		errno = 0;
-		long long x = strtoll(p, &end, 10);
-		if (end == p)
-			return -EINVAL;
-		v[nv++] = (unsigned long long)x;
-		p = end;
-	}
-	/* v[0] = ppid (field 4); utime field 14 -> v[10]; stime v[11];
-	 * num_threads field 20 -> v[16]; starttime field 22 -> v[18]; rss field 24 -> v[20] */
-	if (nv < 21)
-		return -EINVAL;
-	ps->ppid = (int)v[0];
-	ps->utime = v[10];
-	ps->stime = v[11];
-	ps->num_threads = (long)v[16];
-	ps->start = v[18];
-	ps->rss_pages = v[20];
-	/* arg_start, arg_end: fields 48 and 49 (Linux 3.5+) */
-	if (nv > 45) {
-		ps->arg_start = v[44];
-		ps->arg_end = v[45];
-	}
-	return 0;
-}
-
-uint64_t pstat_cmd_key(const struct pstat *ps)
+uint64_t pstat_cmd_key(const struct procfs_stat *ps)
 {
 	uint64_t h = 1469598103934665603ull; /* FNV-1a */
 	for (size_t i = 0; i < ps->comm_len; i++)
@@ -122,7 +29,7 @@ uint64_t watch_boot_time(void)
 	char buf[8192];
 	int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
-		ssize_t n = proc_pread(fd, buf, sizeof(buf));
+		ssize_t n = procfs_pread(fd, buf, sizeof(buf));
 		close(fd);
 		const char *p = n > 0 ? strstr(buf, "\nbtime ") : NULL;
 		if (p)
@@ -161,7 +68,7 @@ static uint64_t meminfo_kb(const char *buf, const char *key)
 static int32_t psi_some_avg10(int procfd, const char *name)
 {
 	char buf[512];
-	if (proc_readat(procfd, name, buf, sizeof(buf)) <= 0)
+	if (procfs_readat(procfd, name, buf, sizeof(buf)) <= 0)
 		return -1;
 	const char *p = strstr(buf, "some avg10=");
 	if (!p)
@@ -179,7 +86,7 @@ void sys_read(struct sys_raw *prev, struct sysrec *rec, int procfd)
 	static char buf[65536];
 	struct sys_raw cur = { .valid = true };
 	memset(rec, 0, sizeof(*rec));
-	ssize_t n = proc_readat(procfd, "stat", buf, sizeof(buf));
+	ssize_t n = procfs_readat(procfd, "stat", buf, sizeof(buf));
 	if (n > 0) {
 		char *save = NULL;
 		for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -226,7 +133,7 @@ void sys_read(struct sys_raw *prev, struct sysrec *rec, int procfd)
 	}
 	*prev = cur;
 
-	n = proc_readat(procfd, "meminfo", buf, sizeof(buf));
+	n = procfs_readat(procfd, "meminfo", buf, sizeof(buf));
 	if (n > 0) {
 		rec->mem_total_kb = meminfo_kb(buf, "MemTotal:");
 		rec->mem_avail_kb = meminfo_kb(buf, "MemAvailable:");

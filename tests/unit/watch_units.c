@@ -30,8 +30,8 @@ static const char hostile_stat[] =
 static void test_stat_hostile_comm(void **state)
 {
 	(void)state;
-	struct pstat ps;
-	assert_int_equal(pstat_parse(hostile_stat, strlen(hostile_stat), &ps), 0);
+	struct procfs_stat ps;
+	assert_int_equal(procfs_stat_parse(hostile_stat, strlen(hostile_stat), &ps), 0);
 	assert_int_equal(ps.pid, 1234);
 	assert_string_equal(ps.comm, "x) Z 1 1\n\033[2J");
 	assert_int_equal(ps.comm_len, 13);
@@ -47,15 +47,15 @@ static void test_stat_hostile_comm(void **state)
 static void test_stat_malformed(void **state)
 {
 	(void)state;
-	struct pstat ps;
+	struct procfs_stat ps;
 	const char *bad[] = { "", "1234", "1234 (abc", "1234 (abc) S 1 2", "abc (x) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21",
 			      ") (x( S 1" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(pstat_parse(bad[i], strlen(bad[i]), &ps), -EINVAL);
+		assert_int_equal(procfs_stat_parse(bad[i], strlen(bad[i]), &ps), -EINVAL);
 	/* a comm longer than the buffer is cut, the fields after it still parse */
 	char big[512];
 	snprintf(big, sizeof(big), "5 (%0100d) R 4 0 0 0 0 0 0 0 0 0 7 8 0 0 0 0 1 0 99 0 6 0\n", 0);
-	assert_int_equal(pstat_parse(big, strlen(big), &ps), 0);
+	assert_int_equal(procfs_stat_parse(big, strlen(big), &ps), 0);
 	assert_int_equal(ps.comm_len, sizeof(ps.comm) - 1);
 	assert_int_equal(ps.ppid, 4);
 	assert_int_equal(ps.start, 99);
@@ -68,11 +68,11 @@ static void test_stat_self(void **state)
 	char buf[1024];
 	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
 	assert_true(fd >= 0);
-	ssize_t n = proc_pread(fd, buf, sizeof(buf));
+	ssize_t n = procfs_pread(fd, buf, sizeof(buf));
 	close(fd);
 	assert_true(n > 0);
-	struct pstat ps;
-	assert_int_equal(pstat_parse(buf, (size_t)n, &ps), 0);
+	struct procfs_stat ps;
+	assert_int_equal(procfs_stat_parse(buf, (size_t)n, &ps), 0);
 	assert_int_equal(ps.pid, getpid());
 	assert_int_equal(ps.ppid, getppid());
 	assert_int_equal(ps.state, 'R');
@@ -80,15 +80,15 @@ static void test_stat_self(void **state)
 
 static char **main_argv;
 
-static uint64_t self_key(struct pstat *ps, const char *path)
+static uint64_t self_key(struct procfs_stat *ps, const char *path)
 {
 	char buf[1024];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	assert_true(fd >= 0);
-	ssize_t n = proc_pread(fd, buf, sizeof(buf));
+	ssize_t n = procfs_pread(fd, buf, sizeof(buf));
 	close(fd);
 	assert_true(n > 0);
-	assert_int_equal(pstat_parse(buf, (size_t)n, ps), 0);
+	assert_int_equal(procfs_stat_parse(buf, (size_t)n, ps), 0);
 	return pstat_cmd_key(ps);
 }
 
@@ -96,7 +96,7 @@ static uint64_t self_key(struct pstat *ps, const char *path)
 static void test_stat_cmd_key(void **state)
 {
 	(void)state;
-	struct pstat ps;
+	struct procfs_stat ps;
 	uint64_t k1 = self_key(&ps, "/proc/self/stat");
 	assert_true(ps.arg_start > 0);
 	assert_true(ps.arg_start <= (uintptr_t)main_argv[0] && (uintptr_t)main_argv[0] < ps.arg_end);
@@ -128,7 +128,7 @@ static void test_stat_cmd_key(void **state)
 	close(done[1]);
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/stat", c);
-	struct pstat before, after;
+	struct procfs_stat before, after;
 	char b;
 	assert_int_equal(read(done[0], &b, 1), 1); /* named */
 	uint64_t kb = self_key(&before, path);

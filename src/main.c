@@ -447,8 +447,7 @@ static void run_release(struct run *r)
 	r->log = NULL;
 	free(r->host);
 	free(r->kernel);
-	buf_free(&r->header_extra);
-	buf_free(&r->end_extra);
+	run_free_results(r);
 	free(opt.pids);
 }
 

@@ -115,6 +115,7 @@ except subprocess.TimeoutExpired:
     p.kill(); rc = p.wait()
 print(rc if rc >= 0 else 128 - rc, p.pid)
 PY
+# shellcheck disable=SC2046 # "STATUS PID": split into $1 $2
 set -- $($ENVI python3 "$T/bg.py" "$C" "$T/ki.json" 2 "$T/ki.ready" sh -c ': >"$0"; exec sleep 100' "$T/ki.ready")
 rc=$1 cpid=$2
 expect "kill -INT compendium: forwarded, sleep died of SIGINT, 130" "$rc" 130

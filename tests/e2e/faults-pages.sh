@@ -28,7 +28,7 @@ while read -r name pid tid start pages; do
 	case $name in
 	heap) want_region=heap ;;
 	anon) want_region=anon ;;
-	file) want_region=file ;;
+	file) want_region='file' ;;
 	thread) want_region=anon ;;
 	child) want_region=heap ;;
 	esac

@@ -45,7 +45,7 @@ cmp -q -k --stack-on=write --json "$T/sw.jsonl" -- "$P/stk_chain" 1 >/dev/null 2
 b=$(jl "$T/sw.jsonl" "[len(${marker}[0].get('stack', [])), sorted(set(e['type'] for e in evs if 'stack' in e))]")
 expect "--stack-on=write: the open has none, the write has one" "$b" '[0, ["write"]]'
 
-# stripped: module+offset, no names for the program's frames (U2), same offsets as the unstripped build
+# stripped: module+offset, no names for the program's frames (doc/ENGINE.md, 'Symbol names can be wrong'), same offsets as the unstripped build
 cmp -q -k --json "$T/st.jsonl" -- "$P/stk_stripped" 1 >/dev/null 2>&1
 s=$(jl "$T/st.jsonl" "[(f['module'].rsplit('/',1)[-1], f['sym']) for f in ${marker}[0]['stack'][1:6]]")
 expect "stripped: program frames are module+offset only" "$s" '[["stk_stripped", null], ["stk_stripped", null], ["stk_stripped", null], ["stk_stripped", null], ["stk_stripped", null]]'

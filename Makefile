@@ -149,7 +149,7 @@ check-layers:
 # lint: the man page, every shell script under tests/ and .ci/ (shellcheck at
 # severity warning: info and style findings are mostly quoting of values that
 # hold no spaces), and every header under src/ compiled alone.
-SH_SCRIPTS := $(sort $(shell find tests .ci -name '*.sh') .ci/run)
+SH_SCRIPTS := $(sort $(shell find tests .ci -name node_modules -prune -o -name '*.sh' -print) .ci/run)
 HDRS       := $(sort $(shell find src -name '*.h'))
 LINT_OBJS  := $(HDRS:src/%.h=$(BUILD)/lint/%.o)
 

@@ -28,13 +28,18 @@ VERSION := 0.1.0
 # Plain `make` never installs anything: when pkg-config cannot find the
 # build dependencies it stops with one line naming them and the command that
 # installs them. `make deps`, `make demo` and `make check` install (as root,
-# Debian 12) through .ci/deps.sh and say so.
+# Debian 12) through .ci/deps.sh and say so. `make lint` needs them too (it
+# compiles every header) but installs nothing.
 DEPS_OK := $(shell $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && echo yes)
-INSTALLING_GOALS := demo check test check-deps deps clean lint check-layers
+INSTALLING_GOALS := demo check test check-deps deps clean check-layers
 ifneq ($(DEPS_OK),yes)
 ifeq ($(filter $(INSTALLING_GOALS),$(MAKECMDGOALS)),)
 DEPS_MISSING := $(shell sh .ci/deps.sh missing build 2>/dev/null)
-$(error build dependencies missing: $(or $(DEPS_MISSING),$(PKGS) (pkg-config)); run 'make deps' as root (or: apt-get install $(or $(DEPS_MISSING),$(PKGS))))
+ifneq ($(DEPS_MISSING),)
+$(error build dependencies missing: $(DEPS_MISSING); run 'make deps' as root (or: apt-get install $(DEPS_MISSING)))
+else
+$(error $(PKG_CONFIG) cannot find $(PKGS); check PKG_CONFIG_PATH (on Debian 12, 'make deps' as root installs them))
+endif
 endif
 ifneq ($(filter demo check test,$(MAKECMDGOALS)),)
 $(info compendium: build dependencies missing; installing them with .ci/deps.sh build)
@@ -81,7 +86,8 @@ GEN_OBJS :=
 
 BIN := $(BUILD)/compendium
 
-.PHONY: all deps check check-deps test bench install uninstall clean demo lint
+.PHONY: all deps check check-deps test bench install uninstall clean demo lint lint-man lint-sh \
+	lint-headers check-layers
 all: $(BIN)
 
 $(BIN): $(OBJS) $(GEN_OBJS)
@@ -117,7 +123,13 @@ $(BUILD)/unit/%: tests/unit/%.c $(LIB_OBJS) $(GEN_OBJS)
 check-deps:
 	@sh .ci/deps.sh test
 
-test check: check-deps $(BIN) $(PROGS) $(UNITS)
+# check: the static checks first (a layer violation or a lint finding stops it
+# early), then the build, then every test; ends with the runner's
+# "N passed, N failed, N skipped" line.
+test check: check-deps
+	@$(MAKE) -k --no-print-directory check-layers lint || \
+		{ echo "compendium: make check stopped: check-layers or lint failed (see above)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(BIN) $(PROGS) $(UNITS)
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run.sh
 
 bench: $(BIN) $(PROGS)
@@ -129,8 +141,38 @@ deps:
 demo: $(BIN)
 	@sh tests/demo.sh $(BUILD)
 
-lint:
-	mandoc -Tlint -W warning man/compendium.1
+# ---- static checks ----
+# check-layers: the include rules of src/LAYERS (and no include cycles).
+check-layers:
+	@sh tests/layers/check.sh
+
+# lint: the man page, every shell script under tests/ and .ci/ (shellcheck at
+# severity warning: info and style findings are mostly quoting of values that
+# hold no spaces), and every header under src/ compiled alone.
+SH_SCRIPTS := $(sort $(shell find tests .ci -name node_modules -prune -o -name '*.sh' -print) .ci/run)
+HDRS       := $(sort $(shell find src -name '*.h'))
+LINT_OBJS  := $(HDRS:src/%.h=$(BUILD)/lint/%.o)
+
+lint: lint-man lint-sh lint-headers
+
+lint-man:
+	@command -v mandoc >/dev/null || { echo "compendium: lint needs mandoc: run 'sh .ci/deps.sh test' as root" >&2; exit 1; }
+	$(call say,MANDOC,man/compendium.1)
+	$(Q)mandoc -Tlint -W warning man/compendium.1
+
+lint-sh:
+	@command -v shellcheck >/dev/null || { echo "compendium: lint needs shellcheck: run 'sh .ci/deps.sh test' as root" >&2; exit 1; }
+	$(call say,SHCHECK,tests/ .ci/)
+	$(Q)shellcheck -S warning $(SH_SCRIPTS)
+
+lint-headers: $(LINT_OBJS)
+
+# A header compiles on its own: a one-line .c that includes only it.
+$(BUILD)/lint/%.o: src/%.h | $(GEN_HDRS)
+	@mkdir -p $(dir $@)
+	$(call say,HDR,$<)
+	$(Q)printf '#include "%s"\n' '$*.h' >$(@:.o=.c)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $(@:.o=.c)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -148,4 +190,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(OBJS:.o=.d) $(UNITS:=.d)
+-include $(OBJS:.o=.d) $(UNITS:=.d) $(LINT_OBJS:.o=.d)

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=sh
 # Shared helpers for tests/e2e/*.sh (POSIX sh). Source it first:
 #   . "$TOP/tests/lib.sh"
 # Then: ok/fail/skip "description", check "description" command..., and
@@ -9,6 +10,7 @@ TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 C=$BUILD/compendium
+# shellcheck disable=SC2034 # used by the tests that source this file
 P=$BUILD/progs
 T=$(mktemp -d /tmp/compendium-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -16,6 +18,9 @@ trap 'rm -rf "$T"' EXIT
 ENVI="env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=$T LANG=C.UTF-8${ASAN_OPTIONS:+ ASAN_OPTIONS=$ASAN_OPTIONS}${UBSAN_OPTIONS:+ UBSAN_OPTIONS=$UBSAN_OPTIONS}"
 # SANITIZE is set (e.g. "address,undefined") when the binary is a sanitizer build.
 SANITIZE=${SANITIZE:-}
+
+# count_names DIR REGEX: how many entries of DIR (dot files too) have a name matching REGEX
+count_names() { find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' | grep -c -- "$2"; }
 
 ok() { echo "ok - $*"; }
 fail() { echo "not ok - $*"; }

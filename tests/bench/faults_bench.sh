@@ -15,7 +15,7 @@ trap 'rm -rf "$T"' EXIT
 
 best() { # command... -> best wall ms of 3
 	b=
-	for i in 1 2 3; do
+	for _ in 1 2 3; do
 		s=$(date +%s%N)
 		"$@" >/dev/null 2>&1
 		e=$(date +%s%N)

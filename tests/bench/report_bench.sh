@@ -13,7 +13,8 @@ N=${REPORT_EVENTS:-1000000}
 mkdir -p "$BUILD/bench"
 objs=$(find "$BUILD/obj/src" -name '*.o' ! -name main.o | sort)
 gen=$(find "$BUILD/gen" -name '*.o' | sort)
-# shellcheck disable=SC2086
+# pkg-config prints several flags, $objs and $gen hold several files: split them
+# shellcheck disable=SC2046,SC2086
 cc -std=gnu11 -O2 -D_GNU_SOURCE -Isrc -I"$BUILD/gen" -o "$BUILD/bench/report_gen" tests/bench/report_gen.c \
 	$objs $gen $(pkg-config --libs libunwind-ptrace libunwind-generic capstone libcjson zlib) -lpthread -lm
 out=$(mktemp -d /tmp/compendium-bench.XXXXXX)

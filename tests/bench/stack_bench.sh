@@ -13,12 +13,14 @@ mkdir -p "$BUILD/bench"
 make -s BUILD="$BUILD" "$BUILD/progs/stk_deep" "$BUILD/obj/src/forensics/unwind.o" "$BUILD/obj/src/forensics/symbols.o" \
 	"$BUILD/obj/src/log/evlog.o" "$BUILD/obj/src/lib/json.o" "$BUILD/obj/src/lib/util.o" "$BUILD/obj/src/lib/termesc.o" || exit 1
 objs="$BUILD/obj/src/forensics/unwind.o $BUILD/obj/src/forensics/symbols.o $BUILD/obj/src/log/evlog.o $BUILD/obj/src/lib/json.o $BUILD/obj/src/lib/util.o $BUILD/obj/src/lib/termesc.o"
-# shellcheck disable=SC2086
+# pkg-config prints several flags: split them
+# shellcheck disable=SC2046,SC2086
 cc -std=gnu11 -O2 -D_GNU_SOURCE -Isrc -I"$BUILD/gen" $(pkg-config --cflags libunwind-ptrace capstone libcjson) \
 	-o "$BUILD/bench/stack_unwind" tests/bench/stack_unwind.c $objs \
 	$(pkg-config --libs libunwind-ptrace libunwind-generic capstone libcjson zlib) -lpthread -lm || exit 1
 echo "stack_bench: us per stack (cold = first, warm = mean of 2000)"
 for depth in 5 25; do
+	# shellcheck disable=SC2046 # three numbers, split into $1 $2 $3
 	set -- $("$BUILD/bench/stack_unwind" "$BUILD/progs/stk_deep" "$depth" 2000)
 	printf '  %2s frames: cold %7s us, warm %6s us\n' "$1" "$2" "$3"
 done

@@ -10,8 +10,9 @@ case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 C=$BUILD/compendium
 P=$BUILD/progs
 T=$(mktemp -d /tmp/compendium-bench.XXXXXX)
-IPID= WPID=
-trap 'for p in $IPID $WPID; do kill -TERM $p 2>/dev/null; done; rm -rf "$T"' EXIT
+IPID='' WPID=''
+cleanup() { for p in $IPID $WPID; do kill -TERM "$p" 2>/dev/null; done; rm -rf "$T"; }
+trap cleanup EXIT
 SECS=${WATCH_BENCH_SECS:-30}
 
 "$P/watch_load" idle 1000 >"$T/idle.out" &
@@ -25,7 +26,7 @@ cpu_ns() { cat /proc/$1/task/*/schedstat 2>/dev/null | awk '{s += $1} END {print
 
 # sampler cost per scan at INTERVAL over SECS seconds (triggers off: steady state)
 measure() {
-	mkdir -p -m 0700 "$T/d"
+	mkdir -p "$T/d" && chmod 0700 "$T/d"
 	printf 'sampling_interval_seconds = %s\nenable_cpu_detection = false\nenable_memory_detection = false\nenable_swap_detection = false\nenable_burst_detection = false\nenable_psi_detection = false\n' "$1" >"$T/c.conf"
 	chmod 0600 "$T/c.conf"
 	env -i "$C" --watch --config "$T/c.conf" --dump-dir "$T/d" 2>"$T/w.err" &

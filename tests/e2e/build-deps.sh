@@ -68,3 +68,20 @@ if [ "$rc" -ne 0 ] && grep -q "missing packages:" "$T/out" && [ ! -s "$T/calls" 
 else
 	fail "not root: rc=$rc out=$(cat "$T/out") calls=$(cat "$T/calls")"
 fi
+
+# plain make with build packages missing: one line naming them and
+# 'make deps', a non-zero exit, nothing installed (the stubs record apt-get)
+cat >"$stub/id" <<'S'
+#!/bin/sh
+echo 0
+S
+printf '%s\n' gcc make pkg-config libunwind-dev libcjson-dev >"$T/installed"
+: >"$T/calls"
+STUBDIR=$T PATH=$stub:/usr/bin:/bin make -s -C "$TOP" BUILD="$T/b" PKG_CONFIG=false >"$T/out" 2>&1
+rc=$?
+if [ "$rc" -ne 0 ] && [ "$(wc -l <"$T/out")" -eq 1 ] &&
+	grep -q "missing: libcapstone-dev zlib1g-dev; run 'make deps'" "$T/out" && [ ! -s "$T/calls" ] && [ ! -e "$T/b" ]; then
+	ok "plain make: one line naming the missing packages and make deps, nothing installed or built"
+else
+	fail "plain make: rc=$rc out=$(cat "$T/out") calls=$(cat "$T/calls")"
+fi

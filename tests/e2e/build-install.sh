@@ -4,7 +4,6 @@
 # installer is a no-op when everything is there.
 . "$TOP/tests/lib.sh"
 cd "$TOP" || exit 1
-B=$(basename "$BUILD")
 d=$T/dest
 if make -s BUILD="$BUILD" DESTDIR="$d" PREFIX=/opt/cmp install >"$T/log" 2>&1; then
 	ok "make install with DESTDIR and PREFIX"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Crash forensics (issue 7, TESTING.md 23 and 41): crash_kinds dies by a NULL write, a jump to an
+# Crash forensics (issue 7; doc/ENGINE.md, 'Disassembling a crash site' and
+# 'The tracee controls the unwind'): crash_kinds dies by a NULL write, a jump to an
 # unmapped address, ud2, int3, abort(), a smashed stack, an unmapped stack pointer, an instruction
 # cut at a page end, a division by zero and a bus error. Each run must end with compendium exiting
 # 128+signal within the timeout (never crashing or hanging itself), a complete JSON log, and one

@@ -10,6 +10,7 @@ $ENVI "$P/dec_late" "$T/a" >"$T/prog.txt" 2>&1 &
 bg=$!
 i=0
 while ! grep -q '^ready' "$T/prog.txt" 2>/dev/null && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+# shellcheck disable=SC2046 # "ready PID FD": split into $1 $2 $3
 set -- $(grep '^ready' "$T/prog.txt")
 pid=$2 fd=$3
 cmp -q --no-filter --json "$T/out.jsonl" --pid "$pid" >"$T/c.txt" 2>&1 &

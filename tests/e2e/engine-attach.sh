@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # --pid: attach to every thread of a running process, detach on SIGINT
 # leaving it exactly as it was (running, or stopped), no EINTR or signal in
-# its own log (P3, P11, P13); bad --pid inputs get one clear line.
+# its own log (doc/ENGINE.md, 'Detaching from every kind of stop' and
+# 'Attach permission'); bad --pid inputs get one clear line.
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
 
@@ -77,7 +78,7 @@ got=$(grep -E 'EINTR|signal' "$T/s2.log")
 expect "attach stopped: no EINTR and no signal in its log" "$got" ""
 touch "$T/s2.stop"; wait $sp
 
-# attach while threads come and go (TESTING.md 31): none left stopped or traced
+# attach while threads come and go (50 a second): none left stopped or traced
 $ENVI "$P/proc_churn" "$T/ch.log" "$T/ch.stop" &
 sp=$!
 waitfor "$T/ch.log" "rounds 100"

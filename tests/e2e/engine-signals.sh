@@ -1,9 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Signals and job control under the engine: group-stop and SIGCONT (P2),
-# signal storms with and without SA_RESTART (P17), Ctrl-C from a terminal
-# and from kill(1) (P9), SIGTERM/SIGHUP/SIGPIPE to compendium, kill -9 of
-# compendium (EXITKILL, P10), a tracee SIGKILLed by someone else (P4).
+# Signals and job control under the engine: group-stop and SIGCONT, signal
+# storms with and without SA_RESTART, Ctrl-C from a terminal and from
+# kill(1), SIGTERM/SIGHUP/SIGPIPE to compendium, kill -9 of compendium
+# (EXITKILL), a tracee SIGKILLed by someone else. doc/ENGINE.md has a
+# section on each: 'Group-stop and PTRACE_LISTEN', 'Restarted syscalls',
+# 'Ctrl-C and signals to the tracer', 'PTRACE_O_EXITKILL', 'ESRCH and
+# SIGKILL races'.
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1
 
@@ -48,7 +51,7 @@ for m in restart norestart; do
 		check "storm norestart: EINTRs reached the program ($eintr)" test "$eintr" -gt 0
 	fi
 done
-# -v names the restart code (P17) instead of calling it a failure
+# -v names the restart code instead of calling it a failure
 $ENVI timeout 120 "$C" -v -o "$T/st.v" -- "$P/proc_sigstorm" 50 norestart >/dev/null 2>&1
 n=$(grep -c 'read(.*ERESTARTSYS' "$T/st.v")
 check "storm: interrupted reads named ERESTARTSYS ($n)" test "$n" -ge 1
@@ -115,6 +118,7 @@ except subprocess.TimeoutExpired:
     p.kill(); rc = p.wait()
 print(rc if rc >= 0 else 128 - rc, p.pid)
 PY
+# shellcheck disable=SC2046 # "STATUS PID": split into $1 $2
 set -- $($ENVI python3 "$T/bg.py" "$C" "$T/ki.json" 2 "$T/ki.ready" sh -c ': >"$0"; exec sleep 100' "$T/ki.ready")
 rc=$1 cpid=$2
 expect "kill -INT compendium: forwarded, sleep died of SIGINT, 130" "$rc" 130
@@ -161,7 +165,7 @@ tp=$(cat "$T/hd.pid")
 i=0; while alive "$tp" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 check "| head -1: compendium ended and its tracee is gone" test -z "$(alive "$tp" && echo alive)"
 
-# kill -9 compendium: EXITKILL takes the tracees with it (P10)
+# kill -9 compendium: EXITKILL takes the tracees with it
 $ENVI "$C" -q --json "$T/k9.json" -- sh -c 'echo $$ >"$0"; exec sleep 100' "$T/k9.pid" 2>/dev/null &
 cpid=$!
 watchdog $cpid
@@ -171,7 +175,7 @@ kill -9 $cpid; wait $cpid 2>/dev/null
 i=0; while alive "$tp" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 check "kill -9 compendium: the tracee died too" test -z "$(alive "$tp" && echo alive)"
 
-# a tracee SIGKILLed by another process (P4): one exit, status 137
+# a tracee SIGKILLed by another process: one exit, status 137
 $ENVI timeout 60 "$C" -q --json "$T/sk.json" -- sh -c 'sleep 100 & p=$!; /bin/kill -9 $p; wait $p; exit $?' 2>/dev/null
 rc=$?
 expect "SIGKILLed child: the shell saw status 137" "$rc" 137

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Scale: a 1000-child fork storm (overlapping, from 4 workers) and a
-# 200-deep fork chain (TESTING.md 1, 2): every child seen exactly once,
+# 200-deep fork chain: every child seen exactly once,
 # with its exit, in both seccomp and --no-seccomp modes.
 . "$TOP/tests/lib.sh"
 cd "$T" || exit 1

@@ -41,7 +41,7 @@ for mode in seccomp no-seccomp; do
 	got=$(jl "$T/tree.json" "''.join(sorted('%d %d;' % (e['pid'], e['code']) for e in of('exit') if not e['thread']))")
 	expect "[$mode] fork tree: each process's exit code" "$got" "$want"
 
-	# non-leader exec (P1): one exec on the leader's tid, former_tid = the execing thread
+	# non-leader exec (doc/ENGINE.md, 'Exec from a non-leader thread'): one exec on the leader's tid, former_tid = the execing thread
 	run nl $extra -- "$P/proc_nlexec" "$T/nl.txt"
 	pid=$(sed -n 's/^pid //p' "$T/nl.txt"); xt=$(sed -n 's/^exec //p' "$T/nl.txt")
 	got=$(jl "$T/nl.json" "[[e['pid'], e['tid'], e['path'], e['argv'], e.get('former_tid')] for e in of('exec')][1:]")
@@ -65,14 +65,14 @@ for mode in seccomp no-seccomp; do
 	got=$(jl "$T/c3.json" "''.join('[%d, \"%s\", %d], ' % (s['child'], s['via'], [e['code'] for e in of('exit') if e['pid']==s['child']][0]) for s in of('spawn'))")
 	expect "[$mode] clone3 plain/vfork/exit_signal=0: spawned and reaped with their codes" "$got" "$want"
 
-	# leader pthread_exit()s first (P7): process exit only after the threads, code 5
+	# leader pthread_exit()s first (doc/ENGINE.md, 'Zombie leader'): process exit only after the threads, code 5
 	run le $extra -- "$P/proc_leader_exit"
 	expect "[$mode] leader exits first: status 5" "$rc" 5
 	got=$(jl "$T/le.json" "[(e['thread'], e.get('code')) for e in of('exit')]")
 	expect "[$mode] leader exits first: two thread exits, then the process exit" "$got" "[[true, 0], [true, 5], [false, 5]]"
 done
 
-# CLONE_UNTRACED (P6): a warning naming the child; no hang
+# CLONE_UNTRACED (doc/ENGINE.md, 'CLONE_UNTRACED'): a warning naming the child; no hang
 run un --no-seccomp -- "$P/proc_untraced" "$T/un.txt"
 child=$(awk '{print $2}' "$T/un.txt")
 got=$(jl "$T/un.json" "[e['msg'] for e in of('warning')]")
@@ -86,7 +86,7 @@ child=$(awk '{print $2}' "$T/un2.txt")
 got=$(jl "$T/un2.json" "[e['msg'] for e in of('warning')]")
 expect "CLONE_UNTRACED with seccomp: warning too, no hang" "$got" "[\"child $child escaped tracing (CLONE_UNTRACED)\"]"
 
-# a tracee attacking its tracer (P15): EPERM for ATTACH, SEIZE and TRACEME
+# a tracee attacking its tracer (doc/ENGINE.md, 'Tracee attacking its tracer'): EPERM for ATTACH, SEIZE and TRACEME
 for m in "" --no-seccomp; do
 	run pt $m -- "$P/proc_ptrace"
 	got=$(tr '\n' ';' <"$T/pt.out")
@@ -99,14 +99,14 @@ expect "SIGSEGV: exit status 139" "$rc" 139
 got=$(jl "$T/sg.json" "[[e['signal'] for e in of('signal')], [[e.get('signal'), e.get('root')] for e in of('exit')]]")
 expect "SIGSEGV: signal and exit events" "$got" '[["SIGSEGV"], [["SIGSEGV", true]]]'
 
-# int 0x80 (P16): i386 getpid/write/exit seen with i386 numbering
+# int 0x80 (doc/ENGINE.md, 'Syscall numbers come from the tracee'): i386 getpid/write/exit seen with i386 numbering
 run i80 -v -- "$P/proc_int80"
 expect "int 0x80: exit(3) through i386 exit" "$rc" 3
 expect "int 0x80: write reached stdout" "$(cat "$T/i80.out")" int80
 got=$(jl "$T/i80.json" "[e['name'] for e in of('syscall') if e['name'] in ('getpid', 'write')][-2:]")
 expect "int 0x80: getpid and write decoded with i386 names" "$got" '["getpid", "write"]'
 
-# bogus numbers (P16): each reaches the kernel (ENOSYS) and is reported, no crash
+# bogus numbers (the same section): each reaches the kernel (ENOSYS) and is reported, no crash
 for m in "" --no-seccomp; do
 	run bg -v $m -- "$P/proc_bogus"
 	expect "bogus syscall numbers: program ran normally $m" "$(tr '\n' ';' <"$T/bg.out")" "minus1 -1 38;huge -1 38;x32 -1 38;int80 -38;"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# --faults --pid (issue 5, ENGINE.md F4): inherited counters cover only tasks created later, so an
+# --faults --pid (issue 5; doc/ENGINE.md, 'Inherit covers only later children'): inherited counters cover only tasks created later, so an
 # attached process needs events on every thread it already has. flt_threads starts 3 threads that
 # block on a FIFO; once compendium is attached to all of them (TracerPid in /proc), each thread
 # writes to 100 fresh pages. Every one of those 300 faults must be sampled under the right tid.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# --faults is never silently lossy (ENGINE.md F5, TESTING.md 38): with a one-page sample ring
+# --faults is never silently lossy (doc/ENGINE.md, 'Samples lost without a trace'): with a one-page sample ring
 # (COMPENDIUM_FAULT_RING_PAGES=1) a program faulting 200k pages must lose samples; the end record
 # then says how many (PERF_FORMAT_LOST), sampled + lost accounts for every counted fault, the
 # summary says "sampled N of M", and counting stays exact. Then perf made unavailable (a seccomp
@@ -38,7 +38,7 @@ o=$(jl "$T/np.jsonl" "len([e for e in of('open') if e.get('path') == '/nonexiste
 expect "the rest of the trace is there (the marker open)" "$o" 1
 expect "the tracee's output is intact" "$(cat "$T/np.out")" "stk_chain 1 5"
 
-# F7: a ring over the locked-memory limit (root without CAP_IPC_LOCK, RLIMIT_MEMLOCK 0, a 1024-page
+# doc/ENGINE.md, 'Locked-memory and fd limits': a ring over the locked-memory limit (root without CAP_IPC_LOCK, RLIMIT_MEMLOCK 0, a 1024-page
 # ring per CPU over perf_event_mlock_kb) leaves exact counting, said once
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null || ! command -v prlimit >/dev/null; then
 	skip "locked-memory and non-root checks need root, setpriv and prlimit"
@@ -61,7 +61,7 @@ expect "mlock limit, default ring: no warning" "$(grep -c warning "$T/ml2.err")"
 s=$(jl "$T/ml/c.jsonl" "end['faults']['sampled'] >= 1300 and end['faults']['file'] >= 200")
 expect "mlock limit, default ring: samples" "$s" True
 
-# F2: non-root with perf_event_paranoid=2 works through exclude_kernel
+# doc/ENGINE.md, 'Unprivileged page-fault events': non-root with perf_event_paranoid=2 works through exclude_kernel
 par=$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null || echo 9)
 if [ "$par" -gt 2 ]; then
 	skip "kernel.perf_event_paranoid is $par: non-root perf is off here"

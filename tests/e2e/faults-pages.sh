@@ -28,7 +28,7 @@ while read -r name pid tid start pages; do
 	case $name in
 	heap) want_region=heap ;;
 	anon) want_region=anon ;;
-	file) want_region=file ;;
+	file) want_region='file' ;;
 	thread) want_region=anon ;;
 	child) want_region=heap ;;
 	esac
@@ -79,7 +79,7 @@ check "summary lists the mapped file among the top regions" grep -q "flt_pages.d
 n=$(grep -c 'fault' "$T/narr.txt" 2>/dev/null || true)
 check "narrative does not list every fault" test "${n:-0}" -lt 50
 
-# F8: no perf or epoll fd leaks into the tracee
+# doc/ENGINE.md, 'No fd leaks into the tracee': no perf or epoll fd leaks into the tracee
 cmp -q --faults -- /bin/ls -l /proc/self/fd >"$T/fds" 2>/dev/null
 n=$(grep -c -E 'perf_event|eventpoll' "$T/fds")
 expect "the tracee inherits no perf_event or epoll fds" "$n" 0

@@ -95,7 +95,7 @@ expect "--json - writes header first and end last on stdout" "$(jl "$T/c.jsonl" 
 if grep -q '"type":' "$T/c.err"; then fail "no JSON on stderr with --json -"; else ok "no JSON on stderr with --json -"; fi
 if grep -q 'FINAL:' "$T/c.err"; then ok "the summary is on stderr with --json -"; else fail "the summary is on stderr with --json -"; fi
 
-# --- hostile argv[0] (TESTING 44): exact bytes in JSON, escaped on one line in the narrative
+# --- hostile argv[0] (doc/SAFETY.md, 'Terminal escapes'): exact bytes in JSON, escaped on one line in the narrative
 if command -v python3 >/dev/null; then
 	cmp --json "$T/d.jsonl" -o "$T/d.txt" -- python3 -c 'import os; os.execv("/bin/true", [b"\x1b]0;pwned\x07</script>\xe2\x80\xa8\xe2\x80\xae\xc2\x9b\x9b\xff\xfe\nX\\x41", b"arg"])' >/dev/null 2>&1
 	expect "hostile argv run exits 0" "$?" 0

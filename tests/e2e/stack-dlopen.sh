@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# -k across dlopen/dlclose (TESTING.md 42, ENGINE.md U1): stk_dlopen loads libstka.so, takes a
+# -k across dlopen/dlclose (doc/ENGINE.md, 'Unwind caches and code that changes'): stk_dlopen loads libstka.so, takes a
 # stack inside it, dlcloses it, then loads libstkb.so (same code and size, so the kernel usually
 # maps it where libstka was) and takes another. Each stack must name the library loaded at that
 # moment: cached maps, symbols and unwind info are flushed when code is unmapped or mapped. The

@@ -85,7 +85,13 @@ check "SIGHUP reload applies the new file" grep -q 'config reloaded: interval 0.
 
 # 100 SIGHUPs in a second: no crash, no fd leak
 # (fds on /proc/PID files come and go with the processes on the machine)
-nfds() { ls -l /proc/$WPID/fd | grep -v ' -> /proc/' | wc -l; }
+nfds() {
+	_n=0
+	for _f in /proc/"$WPID"/fd/*; do
+		case $(readlink "$_f") in /proc/* | '') ;; *) _n=$((_n + 1)) ;; esac
+	done
+	echo "$_n"
+}
 before=$(nfds)
 i=0
 while [ $i -lt 100 ]; do kill -HUP $WPID; i=$((i + 1)); sleep 0.01; done

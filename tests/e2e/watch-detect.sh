@@ -15,7 +15,7 @@
 printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
 chmod +x "$T/prio"
 W="setsid $T/prio $P/watch_load"
-WPID= IPID=
+WPID='' IPID=''
 trap 'for p in $IPID $WPID; do kill -TERM $p 2>/dev/null; done; rm -rf "$T"' EXIT
 D=$T/dumps
 mkdir -m 0700 "$D"
@@ -67,20 +67,20 @@ $W burst 300 1 >"$T/burst.out"
 BPPID=$(sed -n 's/^ppid //p' "$T/burst.out")
 
 # 1.5 GB at once: MemAvailable falls far enough below its baseline whatever else runs
-nd=$(ls "$D" | grep -c '^spike_memdrop_')
+nd=$(count_names "$D" '^spike_memdrop_')
 $W mem bigmem_wt 1536 20 >"$T/big.out" &
 BIGP=$!
 i=0
 while ! grep -q allocated "$T/big.out" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 BIG=$(sed -n 's/^pid //p' "$T/big.out")
 # held until a new dump of the kind is out: its post-trigger window saw all of it
-wait_dump() { _i=0; while [ "$(ls "$D" | grep -c "^spike_$1_")" -le "$2" ] && [ $_i -lt $(($3 * 10)) ]; do sleep 0.1; _i=$((_i + 1)); done; }
+wait_dump() { _i=0; while [ "$(count_names "$D" "^spike_$1_")" -le "$2" ] && [ $_i -lt $(($3 * 10)) ]; do sleep 0.1; _i=$((_i + 1)); done; }
 wait_dump memdrop "$nd" 15
 kill -TERM "$BIGP" 2>/dev/null
 wait "$BIGP"
 
 # 600 MB allocated quickly: the process's own growth trips the trigger
-nd=$(ls "$D" | grep -c '^spike_memgrow_')
+nd=$(count_names "$D" '^spike_memgrow_')
 $W mem memhog_wt 600 20 >"$T/mem.out" &
 MEMP=$!
 i=0

@@ -7,8 +7,13 @@
 printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
 chmod +x "$T/prio"
 W="setsid $T/prio $P/watch_load"
-WPID= MNT=
-trap '[ -n "$WPID" ] && kill -TERM $WPID 2>/dev/null; for m in $MNT; do umount $m 2>/dev/null; done; rm -rf "$T"' EXIT
+WPID='' MNT=''
+cleanup() {
+	[ -n "$WPID" ] && kill -TERM "$WPID" 2>/dev/null
+	for m in $MNT; do umount "$m" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
 printf 'sampling_interval_seconds = 0.1\npost_trigger_seconds = 0.5\n' >"$T/c.conf"
 chmod 0600 "$T/c.conf"
 
@@ -56,8 +61,8 @@ if mount -t tmpfs -o size=64k,mode=0700 tmpfs "$T/full" 2>/dev/null; then
 	sleep 1
 	check "disk full: ENOSPC logged" grep -q 'not written: No space left on device; earlier dumps are kept, sampling goes on' "$T/full.err"
 	expect "disk full: logged once per period" "$(grep -c 'not written: No space left' "$T/full.err")" 1
-	expect "disk full: no partial file left" "$(ls -a "$F" | grep -c '^\.spike-tmp')" 0
-	expect "disk full: no dump under a final name" "$(ls "$F" | grep -c '^spike_[a-z]*_2[0-9]*T')" 1
+	expect "disk full: no partial file left" "$(count_names "$F" '^\.spike-tmp')" 0
+	expect "disk full: no dump under a final name" "$(count_names "$F" '^spike_[a-z]*_2[0-9]*T')" 1
 	expect "disk full: the old dump is intact" "$(md5sum <"$F/spike_old_20200101T000000.000Z.jsonl")" "$old"
 	check "disk full: still sampling" kill -0 $WPID
 	rm -f "$F/filler"
@@ -92,7 +97,7 @@ sleep 1
 kill -TERM $WPID
 wait $WPID
 WPID=
-expect "retention: no dump older than retention_max_age_days" "$(ls "$R" | grep -c '^spike_fake_')" 0
+expect "retention: no dump older than retention_max_age_days" "$(count_names "$R" '^spike_fake_')" 0
 last=$(sed -n 's/^compendium: dump written: \([^ ]*\).*/\1/p' "$T/ret.err" | tail -1)
 check "retention: the newest dump kept ($last)" [ -n "$last" ] && [ -f "$last" ]
 n=$(find "$R" -type f -name 'spike_*.jsonl' | wc -l)

@@ -19,7 +19,6 @@ cmp --watch --pid $ROOT --interval 0.2 --json "$T/f.jsonl" 2>"$T/f.err"
 rc=$?
 expect "--watch --pid ends by itself when the tree is gone (status 0)" "$rc" 0
 wait $ROOT
-TPID=$(sed -n 's/^pid //p' "$T/tree.out" | tail -n 1)
 python3 - "$T/f.jsonl" "$ROOT" <<'PY'
 import json, sys
 L = [json.loads(l) for l in open(sys.argv[1], 'rb').read().decode('utf-8').splitlines()]

@@ -12,8 +12,9 @@
 printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
 chmod +x "$T/prio"
 W=$P/watch_load
-WPID= IPID=
-trap 'for p in $IPID $WPID; do kill -TERM $p 2>/dev/null; done; rm -rf "$T"' EXIT
+WPID='' IPID=''
+cleanup() { for p in $IPID $WPID; do kill -TERM "$p" 2>/dev/null; done; rm -rf "$T"; }
+trap cleanup EXIT
 mkdir -m 0700 "$T/d"
 printf 'sampling_interval_seconds = 0.05\nring_buffer_capacity = 20\npost_trigger_seconds = 0.5\n' >"$T/c.conf"
 chmod 0600 "$T/c.conf"
@@ -47,7 +48,7 @@ round
 round
 r2=$(anon)
 max=0 all="$r2"
-for n in 3 4 5; do
+for _ in 3 4 5; do
 	round
 	r=$(anon)
 	all="$all $r"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* report_html: the HTML page: the template's placeholders filled by a table of writers, the data as base64 blocks. */
+/* report_html: the page: the template's @@NAME@@ slots filled from a table of writers, the data in base64. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

@@ -37,7 +37,7 @@ char *report_path_target(const char *path, int *err);
 /* Write data to target atomically with mode; errors name path. 0 or -errno. */
 int report_path_write(const char *path, const char *target, unsigned mode, const struct buf *data);
 
-/* ---- report_stab.c: display form and the string table */
+/* ---- the state of one report, filled by report_columns.c */
 
 /* Display strings, each stored once; ids are 1-based. */
 struct report_stab {
@@ -128,6 +128,8 @@ struct report_rep {
 	uint32_t *file_slot; /* string id -> files index + 1 */
 	size_t file_slot_cap;
 };
+
+/* ---- report_stab.c: display form and the string table */
 
 /* Multiply-mix of 8-byte words (the last one overlapping); only speed depends on it. */
 uint32_t report_hash32(const void *p, size_t n);

@@ -384,7 +384,9 @@ static int do_render(struct run *r)
 	if (nwarn)
 		warnmsg("%s: %u line%s could not be read; the report shows what could",
 			opt.from_path, nwarn, nwarn == 1 ? "" : "s");
-	int rc = report_write(r, opt.report_path, opt.report_mode, nwarn ? warnings.data : NULL);
+	struct report_cfg rcfg = {.mode = opt.report_mode, .no_redact = opt.no_redact,
+				  .warnings = nwarn ? warnings.data : NULL};
+	int rc = report_write(r, opt.report_path, &rcfg);
 	buf_free(&warnings);
 	if (rc < 0)
 		return 1;
@@ -429,7 +431,8 @@ static int do_trace(struct run *r)
 	}
 	summary_print(r, out_fd);
 	if (opt.report_path) {
-		if (report_write(r, opt.report_path, opt.report_mode, NULL) == 0)
+		struct report_cfg rcfg = {.mode = opt.report_mode, .no_redact = opt.no_redact};
+		if (report_write(r, opt.report_path, &rcfg) == 0)
 			notemsg("report written to %s", opt.report_path);
 	}
 	decode_fini();

@@ -3,7 +3,16 @@
 #ifndef COMPENDIUM_REPORT_H
 #define COMPENDIUM_REPORT_H
 
+#include <stdbool.h>
+
 #include "log/run.h"
+
+/* How to write one report; a zeroed struct means mode 0600 with redaction. */
+struct report_cfg {
+	unsigned mode;         /* file mode of the report; 0 means 0600 */
+	bool no_redact;        /* keep secrets (tokens, passwords) as traced */
+	const char *warnings;  /* borrowed; shown inside the report, or NULL */
+};
 
 /*
  * Validate an output path before any tracing starts: its directory exists
@@ -13,10 +22,9 @@
 int report_check_path(const char *path);
 
 /*
- * Render r into path atomically (temporary file, fsync, rename) with the
- * given mode. warnings (may be NULL) are shown inside the report.
- * Returns 0 or -errno with one clear message printed.
+ * Render r (borrowed) into path atomically (temporary file, fsync, rename)
+ * as cfg says. Returns 0 or -errno with one clear message printed.
  */
-int report_write(struct run *r, const char *path, unsigned mode, const char *warnings);
+int report_write(struct run *r, const char *path, const struct report_cfg *cfg);
 
 #endif

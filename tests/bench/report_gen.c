@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 	}
 	r.t_end = t;
 	uint64_t t0 = now_ns();
-	int rc = report_write(&r, argv[2], 0600, NULL);
+	int rc = report_write(&r, argv[2], &(struct report_cfg){.mode = 0600});
 	uint64_t t1 = now_ns();
 	printf("events %llu render_ms %.1f\n", (unsigned long long)evlog_count(log), (double)(t1 - t0) / 1e6);
 	evlog_free(log);

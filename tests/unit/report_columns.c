@@ -157,7 +157,7 @@ static void test_blocks_and_widening(void **state)
 		evlog_append(r->log, &d);
 	}
 	char *p = tmp_path("blocks.html");
-	assert_int_equal(report_write(r, p, 0600, NULL), 0);
+	assert_int_equal(report_write(r, p, &(struct report_cfg){.mode = 0600}), 0);
 	struct report_page pg;
 	report_page_load(p, &pg);
 	check_layout(&pg);
@@ -240,7 +240,7 @@ static void test_narrow(void **state)
 		evlog_append(r->log, &d);
 	}
 	char *p = tmp_path("narrow.html");
-	assert_int_equal(report_write(r, p, 0600, NULL), 0);
+	assert_int_equal(report_write(r, p, &(struct report_cfg){.mode = 0600}), 0);
 	struct report_page pg;
 	report_page_load(p, &pg);
 	check_layout(&pg);
@@ -273,7 +273,7 @@ static void test_empty(void **state)
 	(void)state;
 	struct run *r = new_run();
 	char *p = tmp_path("empty.html");
-	assert_int_equal(report_write(r, p, 0600, NULL), 0);
+	assert_int_equal(report_write(r, p, &(struct report_cfg){.mode = 0600}), 0);
 	struct report_page pg;
 	report_page_load(p, &pg);
 	check_layout(&pg);
@@ -303,8 +303,8 @@ static void test_deterministic(void **state)
 		evlog_append(r->log, &d);
 	}
 	char *p1 = tmp_path("det1.html"), *p2 = tmp_path("det2.html");
-	assert_int_equal(report_write(r, p1, 0600, NULL), 0);
-	assert_int_equal(report_write(r, p2, 0600, NULL), 0);
+	assert_int_equal(report_write(r, p1, &(struct report_cfg){.mode = 0600}), 0);
+	assert_int_equal(report_write(r, p2, &(struct report_cfg){.mode = 0600}), 0);
 	struct report_page a, b;
 	report_page_load(p1, &a);
 	report_page_load(p2, &b);
@@ -345,7 +345,7 @@ static void test_many_blocks(void **state)
 		evlog_append(r->log, &d);
 	}
 	char *p = tmp_path("big.html");
-	assert_int_equal(report_write(r, p, 0600, NULL), 0);
+	assert_int_equal(report_write(r, p, &(struct report_cfg){.mode = 0600}), 0);
 	struct report_page pg;
 	report_page_load(p, &pg);
 	assert_true(pg.data.len > 12u << 20);

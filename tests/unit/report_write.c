@@ -114,8 +114,8 @@ static void test_redaction(void **state)
 	static const char *const secrets[] = {"abc123SECRET", "hunter2", "tok999", "bob:pw9"};
 	struct run *r = secret_run();
 	char *p = tmp_path("red.html");
-	opt.no_redact = false;
-	assert_int_equal(report_write(r, p, 0600, NULL), 0);
+	struct report_cfg cfg = {.mode = 0600};
+	assert_int_equal(report_write(r, p, &cfg), 0);
 	struct report_page d;
 	report_page_load(p, &d);
 	for (size_t i = 0; i < ARRAY_SIZE(secrets); i++) {
@@ -127,14 +127,13 @@ static void test_redaction(void **state)
 	assert_true(cJSON_GetObjectItem(d.meta, "nredacted")->valuedouble >= 2);
 	report_page_free(&d);
 
-	opt.no_redact = true;
-	assert_int_equal(report_write(r, p, 0600, NULL), 0);
+	cfg.no_redact = true;
+	assert_int_equal(report_write(r, p, &cfg), 0);
 	report_page_load(p, &d);
 	for (size_t i = 0; i < ARRAY_SIZE(secrets); i++)
 		assert_true(has(d.raw, d.raw_len, secrets[i]));
 	assert_false(has(d.raw, d.raw_len, "[REDACTED]"));
 	report_page_free(&d);
-	opt.no_redact = false;
 	unlink(p);
 	free(p);
 	run_free(r);
@@ -157,7 +156,8 @@ static void test_meta_is_script_safe(void **state)
 	ev_cstr(&d, r->log, EVK_PATH, "</script><svg onload=alert(2)>");
 	evlog_append(r->log, &d);
 	char *p = tmp_path("safe.html");
-	assert_int_equal(report_write(r, p, 0600, "line 3: </script><script>alert(4)</script>\n"), 0);
+	struct report_cfg cfg = {.warnings = "line 3: </script><script>alert(4)</script>\n"};
+	assert_int_equal(report_write(r, p, &cfg), 0);
 	struct report_page d2;
 	report_page_load(p, &d2);
 	const char *mo = strstr(d2.html, "id=\"meta\">") + strlen("id=\"meta\">");
@@ -201,7 +201,7 @@ static void test_times_and_order(void **state)
 		evlog_append(r->log, &d);
 	}
 	char *p = tmp_path("times.html");
-	assert_int_equal(report_write(r, p, 0640, NULL), 0);
+	assert_int_equal(report_write(r, p, &(struct report_cfg){.mode = 0640}), 0);
 	struct stat st;
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
@@ -239,6 +239,66 @@ static void test_times_and_order(void **state)
 	run_free(r);
 }
 
+/* meta.end_extra of a run, as compact JSON text (NULL when there is none). */
+static char *end_extra_of(struct run *r, const char *name)
+{
+	char *p = tmp_path(name);
+	assert_int_equal(report_write(r, p, &(struct report_cfg){0}), 0);
+	struct report_page pg;
+	report_page_load(p, &pg);
+	cJSON *x = cJSON_GetObjectItem(pg.meta, "end_extra");
+	char *s = x ? cJSON_PrintUnformatted(x) : NULL;
+	report_page_free(&pg);
+	unlink(p);
+	free(p);
+	return s;
+}
+
+/*
+ * The --faults outcome in meta.end_extra is the same whether the probe
+ * wrote it into r->end_extra as JSON or filled the typed r->faults.
+ */
+static void test_end_extra_faults(void **state)
+{
+	(void)state;
+	static struct run_fault_top top[] = {{RUN_FR_FILE, (char *)"/lib/libc.so.6", 14, 9},
+					     {RUN_FR_HEAP, NULL, 0, 4}};
+	struct run_faults f = {.present = true, .minor = 40, .major = 2, .region = {4, 20, 18, 0, 0},
+			       .sampled = 13, .have_logged = true, .logged = 13, .top = top, .ntop = 2};
+	struct run *r = xcalloc(1, sizeof(*r));
+	r->log = evlog_new();
+	assert_null(end_extra_of(r, "none.html"));
+
+	/* before: the probe's member first in the raw extras */
+	run_faults_json(&r->end_extra, &f);
+	buf_adds(&r->end_extra, ",\"samples_dropped\":2");
+	char *raw = end_extra_of(r, "raw.html");
+	/* after: the typed faults and the rest of the raw extras */
+	buf_free(&r->end_extra);
+	buf_adds(&r->end_extra, "\"samples_dropped\":2");
+	r->faults = f;
+	char *typed = end_extra_of(r, "typed.html");
+	assert_non_null(raw);
+	assert_non_null(typed);
+	assert_string_equal(raw, typed);
+	assert_non_null(strstr(typed, "\"faults\":{\"total\":42,\"minor\":40"));
+	assert_non_null(strstr(typed, "\"samples_dropped\":2}"));
+	free(typed);
+
+	/* typed faults alone, and unavailable */
+	buf_free(&r->end_extra);
+	typed = end_extra_of(r, "alone.html");
+	assert_non_null(strstr(typed, "{\"faults\":{\"total\":42,"));
+	free(typed);
+	r->faults = (struct run_faults){.present = true, .unavailable = (char *)"perf_event_open failed"};
+	typed = end_extra_of(r, "unavail.html");
+	assert_string_equal(typed, "{\"faults\":{\"unavailable\":\"perf_event_open failed\"}}");
+	free(typed);
+	free(raw);
+	r->faults = (struct run_faults){0};
+	run_free(r);
+}
+
 static void test_check_path(void **state)
 {
 	(void)state;
@@ -267,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_redaction),
 		cmocka_unit_test(test_meta_is_script_safe),
 		cmocka_unit_test(test_times_and_order),
+		cmocka_unit_test(test_end_extra_faults),
 		cmocka_unit_test(test_check_path),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

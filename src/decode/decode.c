@@ -59,74 +59,26 @@ static int cur_tid;
 static struct sc_stat stats64[DEC_NR_MAX], stats32[DEC_NR_MAX];
 static char **stack_on; /* parsed opt.stack_on, NULL-terminated */
 
+/* Stop classes of a table row: the state the call keeps right (syscalls/x86_64.tbl, STOPS). */
+enum {
+	DSTOP_FD = 1u << 0,   /* the fd table (not stopped at with lazy fd naming) */
+	DSTOP_PROC = 1u << 1, /* process tracking and the cwd */
+	DSTOP_MEM = 1u << 2,  /* the memory map (--faults, or a memory call selected) */
+	DSTOP_CODE = 1u << 3, /* where code comes and goes: -k flushes its caches there */
+};
+
 struct handler {
 	const char *name;
 	dec_fn entry, exit;
+	unsigned stops; /* DSTOP_* */
 };
 
-#define H(n, fn) [SYS_##n] = { #n, NULL, fn }
-#define HE(n, en, fn) [SYS_##n] = { #n, en, fn }
+/* The decoders and stop classes, one row per syscall, from syscalls/x86_64.tbl. */
+#define DECODE_ROW(nr, n, en, ex, st) [nr] = { #n, en, ex, st },
 static const struct handler handlers[DEC_NR_MAX] = {
-	H(open, dfile_open), H(openat, dfile_open), H(openat2, dfile_open), H(creat, dfile_open),
-	HE(close, dfile_close_entry, dfile_close), H(close_range, dfile_close_range),
-	H(dup, dfile_dup), H(dup2, dfile_dup), H(dup3, dfile_dup), H(fcntl, dfile_fcntl),
-	H(pipe, dfile_pipe), H(pipe2, dfile_pipe),
-	H(eventfd, dfile_newfd), H(eventfd2, dfile_newfd), H(signalfd, dfile_newfd),
-	H(signalfd4, dfile_newfd), H(timerfd_create, dfile_newfd), H(epoll_create, dfile_newfd),
-	H(epoll_create1, dfile_newfd), H(memfd_create, dfile_newfd), H(pidfd_open, dfile_newfd),
-	H(inotify_init, dfile_newfd), H(inotify_init1, dfile_newfd), H(fanotify_init, dfile_newfd),
-	H(userfaultfd, dfile_newfd), H(perf_event_open, dfile_newfd), H(pidfd_getfd, dfile_newfd),
-	H(open_by_handle_at, dfile_newfd), H(fsopen, dfile_newfd), H(fsmount, dfile_newfd),
-	H(open_tree, dfile_newfd), H(io_uring_setup, dfile_newfd), H(bpf, dfile_newfd),
-	H(fspick, dfile_newfd), H(memfd_secret, dfile_newfd),
-	H(chdir, dfile_chdir), H(fchdir, dfile_chdir),
-	H(unlink, dfile_fschange), H(unlinkat, dfile_fschange), H(rename, dfile_fschange),
-	H(renameat, dfile_fschange), H(renameat2, dfile_fschange), H(mkdir, dfile_fschange),
-	H(mkdirat, dfile_fschange), H(rmdir, dfile_fschange), H(symlink, dfile_fschange),
-	H(symlinkat, dfile_fschange), H(link, dfile_fschange), H(linkat, dfile_fschange),
-	H(chmod, dfile_fschange), H(fchmod, dfile_fschange), H(fchmodat, dfile_fschange),
-	H(fchmodat2, dfile_fschange), H(chown, dfile_fschange), H(lchown, dfile_fschange),
-	H(fchown, dfile_fschange), H(fchownat, dfile_fschange), H(truncate, dfile_fschange),
-	H(ftruncate, dfile_fschange), H(utime, dfile_fschange), H(utimes, dfile_fschange),
-	H(futimesat, dfile_fschange), H(utimensat, dfile_fschange),
-	H(socket, dnet_socket), H(socketpair, dnet_socketpair), H(connect, dnet_connect),
-	H(bind, dnet_bind), H(listen, dnet_listen), H(accept, dnet_accept), H(accept4, dnet_accept),
-	H(sendto, dnet_sendrecv), H(recvfrom, dnet_sendrecv), H(sendmsg, dnet_sendrecv),
-	H(recvmsg, dnet_sendrecv), H(sendmmsg, dnet_sendrecv), H(recvmmsg, dnet_sendrecv),
-	H(mmap, dmem_mmap), H(munmap, dmem_munmap), H(mprotect, dmem_mprotect),
-	H(mremap, dmem_mremap), H(brk, dmem_brk),
-	H(read, dio_rw), H(write, dio_rw), H(pread64, dio_rw), H(pwrite64, dio_rw),
-	H(readv, dio_rw), H(writev, dio_rw), H(preadv, dio_rw), H(pwritev, dio_rw),
-	H(preadv2, dio_rw), H(pwritev2, dio_rw),
-	H(sendfile, dio_transfer), H(copy_file_range, dio_transfer), H(splice, dio_transfer),
-	H(tee, dio_transfer),
+#include "decode_gen.h"
 };
-
-/* Syscalls that keep process tracking and the cwd right. */
-static const unsigned proc_nrs[] = {
-	SYS_clone, SYS_clone3, SYS_fork, SYS_vfork, SYS_execve, SYS_execveat,
-	SYS_exit, SYS_exit_group, SYS_ptrace, SYS_chdir, SYS_fchdir,
-};
-
-/* And the ones that keep the fd table exact (not stopped at with lazy fd naming). */
-static const unsigned fd_nrs[] = {
-	SYS_open, SYS_openat, SYS_openat2, SYS_creat, SYS_close, SYS_close_range,
-	SYS_dup, SYS_dup2, SYS_dup3, SYS_fcntl, SYS_pipe, SYS_pipe2,
-	SYS_socket, SYS_socketpair, SYS_accept, SYS_accept4,
-	SYS_eventfd, SYS_eventfd2, SYS_signalfd, SYS_signalfd4, SYS_timerfd_create,
-	SYS_epoll_create, SYS_epoll_create1, SYS_memfd_create, SYS_pidfd_open,
-	SYS_inotify_init, SYS_inotify_init1, SYS_fanotify_init, SYS_userfaultfd,
-	SYS_perf_event_open, SYS_pidfd_getfd, SYS_open_by_handle_at,
-	SYS_fsopen, SYS_fsmount, SYS_open_tree, SYS_fspick, SYS_io_uring_setup, SYS_bpf,
-	SYS_memfd_secret,
-	SYS_recvmsg, SYS_recvmmsg, /* SCM_RIGHTS installs fds */
-	SYS_connect, SYS_bind, /* a socket's peer/local address for send/recv events */
-};
-
-static const unsigned mem_nrs[] = { SYS_mmap, SYS_munmap, SYS_mremap, SYS_brk };
-
-/* Where code comes and goes: -k flushes its caches there (dlopen, dlclose, JIT). */
-static const unsigned code_map_nrs[] = { SYS_mmap, SYS_munmap, SYS_mremap, SYS_mprotect };
+#undef DECODE_ROW
 
 static void parse_stack_on(void)
 {
@@ -205,8 +157,8 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 	if ((opt.verbose && opt.trace_all) || opt.summary_table || opt.no_seccomp)
 		return false;
 	bool mem = opt.faults;
-	for (unsigned i = 0; i < ARRAY_SIZE(mem_nrs); i++)
-		mem = mem || sc_selected(&opt, mem_nrs[i]);
+	for (unsigned nr = 0; nr < DEC_NR_MAX; nr++)
+		mem = mem || ((handlers[nr].stops & DSTOP_MEM) && sc_selected(&opt, nr));
 	uint64_t sel[SC_BITMAP_WORDS] = { 0 };
 	for (unsigned nr = 0; nr < SC_BITMAP_WORDS * 64; nr++) {
 		/*
@@ -222,16 +174,11 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 	for (unsigned i = 0; i < SC_BITMAP_WORDS; i++)
 		bitmap[i] |= sel[i];
 	lazy_fds = !needs_exact_fds(sel);
-	for (unsigned i = 0; i < ARRAY_SIZE(proc_nrs); i++)
-		set_bit(bitmap, proc_nrs[i]);
-	for (unsigned i = 0; !lazy_fds && i < ARRAY_SIZE(fd_nrs); i++)
-		set_bit(bitmap, fd_nrs[i]);
-	if (mem)
-		for (unsigned i = 0; i < ARRAY_SIZE(mem_nrs); i++)
-			set_bit(bitmap, mem_nrs[i]);
-	if (opt.stack)
-		for (unsigned i = 0; i < ARRAY_SIZE(code_map_nrs); i++)
-			set_bit(bitmap, code_map_nrs[i]);
+	unsigned stops = DSTOP_PROC | (lazy_fds ? 0 : DSTOP_FD) | (mem ? DSTOP_MEM : 0) |
+			 (opt.stack ? DSTOP_CODE : 0);
+	for (unsigned nr = 0; nr < DEC_NR_MAX; nr++)
+		if (handlers[nr].stops & stops)
+			set_bit(bitmap, nr);
 	return true;
 }
 

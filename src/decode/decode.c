@@ -36,12 +36,13 @@
 
 #include "decode/decode.h"
 #include "decode/decode_int.h"
-#include "options.h"
 #include "decode/sysfmt.h"
 #include "decode/systab.h"
-#include "tracee/tmem.h"
 #include "forensics/unwind.h"
 #include "lib/util.h"
+#include "log/run.h"
+#include "options.h" /* only for the weak opt below */
+#include "tracee/tmem.h"
 
 #define DEC_NR_MAX 512 /* table size for both x86_64 and i386 statistics */
 
@@ -52,12 +53,13 @@
 __attribute__((weak)) struct options opt;
 
 struct evlog *dec_log;
+static struct decode_cfg cfg; /* decode_init's copy; stack_on is not kept */
 static bool lazy_fds;  /* fds named from /proc at use (decode_fds_lazy) */
 static uint64_t stop_stamp; /* counts decoder hook calls: one per stop */
 static struct proc *cur_proc; /* the process and thread of the current stop */
 static int cur_tid;
 static struct sc_stat stats64[DEC_NR_MAX], stats32[DEC_NR_MAX];
-static char **stack_on; /* parsed opt.stack_on, NULL-terminated */
+static char **stack_on; /* parsed cfg.stack_on, NULL-terminated */
 
 /* Stop classes of a table row: the state the call keeps right (syscalls/x86_64.tbl, STOPS). */
 enum {
@@ -80,15 +82,15 @@ static const struct handler handlers[DEC_NR_MAX] = {
 };
 #undef DECODE_ROW
 
-static void parse_stack_on(void)
+static void parse_stack_on(const char *list)
 {
-	if (!opt.stack_on)
+	if (!list)
 		return;
 	size_t n = 1;
-	for (const char *s = opt.stack_on; *s; s++)
+	for (const char *s = list; *s; s++)
 		n += *s == ',';
 	stack_on = xcalloc(n + 1, sizeof(*stack_on));
-	char *copy = xstrdup(opt.stack_on), *save = NULL;
+	char *copy = xstrdup(list), *save = NULL;
 	size_t i = 0;
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		stack_on[i++] = xstrdup(tok);
@@ -97,11 +99,15 @@ static void parse_stack_on(void)
 
 static void stack_forget(void);
 
-void decode_init(struct evlog *log)
+void decode_init(struct evlog *log, const struct decode_cfg *c)
 {
 	dec_log = log;
+	cfg = *c;
+	cfg.stack_on = NULL;
 	stack_forget();
-	parse_stack_on();
+	parse_stack_on(c->stack_on);
+	task_set_proc_free_hook(decode_proc_free);
+	sysfmt_set_fd_desc(decode_fd_desc);
 }
 
 void decode_fini(void)
@@ -114,6 +120,7 @@ void decode_fini(void)
 	dec_log = NULL;
 	lazy_fds = false;
 	cur_proc = NULL;
+	cfg = (struct decode_cfg){ 0 };
 }
 
 static void set_bit(uint64_t *bm, unsigned nr)
@@ -154,11 +161,11 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 {
 	lazy_fds = false;
 	/* -v of everything and -c need every stop; -v of a selection needs just those */
-	if ((opt.verbose && opt.trace_all) || opt.summary_table || opt.no_seccomp)
+	if ((cfg.verbose && cfg.sel.all) || cfg.summary || cfg.no_seccomp)
 		return false;
-	bool mem = opt.faults;
+	bool mem = cfg.faults;
 	for (unsigned nr = 0; nr < DEC_NR_MAX; nr++)
-		mem = mem || ((handlers[nr].stops & DSTOP_MEM) && sc_selected(&opt, nr));
+		mem = mem || ((handlers[nr].stops & DSTOP_MEM) && trace_sel_has(&cfg.sel, nr));
 	uint64_t sel[SC_BITMAP_WORDS] = { 0 };
 	for (unsigned nr = 0; nr < SC_BITMAP_WORDS * 64; nr++) {
 		/*
@@ -167,7 +174,7 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 		 * decoder would be a stop for nothing.
 		 */
 		bool decoded = nr < DEC_NR_MAX && (handlers[nr].exit || handlers[nr].entry);
-		bool want = opt.trace_all || !opt.verbose ? decoded && sc_selected(&opt, nr) : sc_selected(&opt, nr);
+		bool want = cfg.sel.all || !cfg.verbose ? decoded && trace_sel_has(&cfg.sel, nr) : trace_sel_has(&cfg.sel, nr);
 		if (want)
 			set_bit(sel, nr);
 	}
@@ -175,7 +182,7 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 		bitmap[i] |= sel[i];
 	lazy_fds = !needs_exact_fds(sel);
 	unsigned stops = DSTOP_PROC | (lazy_fds ? 0 : DSTOP_FD) | (mem ? DSTOP_MEM : 0) |
-			 (opt.stack ? DSTOP_CODE : 0);
+			 (cfg.stack ? DSTOP_CODE : 0);
 	for (unsigned nr = 0; nr < DEC_NR_MAX; nr++)
 		if (handlers[nr].stops & stops)
 			set_bit(bitmap, nr);
@@ -190,7 +197,7 @@ bool decode_fds_lazy(void)
 size_t decode_arg_rules(struct decode_argrule *out, size_t max)
 {
 	/* fcntl changes the fd table only through these; -v shows every call */
-	if (opt.verbose || opt.summary_table || lazy_fds || max < 1)
+	if (cfg.verbose || cfg.summary || lazy_fds || max < 1)
 		return 0;
 	out[0] = (struct decode_argrule){ .nr = SYS_fcntl, .arg = 1, .nvals = 3,
 					  .vals = { F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD } };
@@ -253,12 +260,12 @@ static void dup_forget(int pid)
 
 bool decode_exit_wanted(struct task *t)
 {
-	if (opt.verbose || opt.summary_table || t->sc.compat)
+	if (cfg.verbose || cfg.summary || t->sc.compat)
 		return true;
 	switch (t->sc.nr) {
 	case SYS_close:
 		/* the fd is gone whatever close returns (EBADF: it was not open) */
-		return sc_selected(&opt, SYS_close);
+		return trace_sel_has(&cfg.sel, SYS_close);
 	case SYS_fcntl: { /* only a new fd's number needs the exit */
 		unsigned cmd = (unsigned)t->sc.args[1];
 		if (cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC)
@@ -589,7 +596,7 @@ void dec_ev(struct ev_draft *d, const struct dec_call *c, unsigned type)
 
 static bool stack_wanted(const struct dec_call *c, unsigned type)
 {
-	if (!opt.stack)
+	if (!cfg.stack)
 		return false;
 	if (!stack_on)
 		return true;
@@ -687,7 +694,7 @@ static void call_init(struct dec_call *c, struct task *t, int nr)
 	c->a = t->sc.args;
 	c->ret = t->sc.ret;
 	c->failed = t->sc.is_error;
-	c->emit = nr >= 0 && sc_selected(&opt, (unsigned)nr);
+	c->emit = nr >= 0 && trace_sel_has(&cfg.sel, (unsigned)nr);
 	c->name = nr >= 0 ? handlers[nr].name : NULL;
 }
 
@@ -714,16 +721,16 @@ void decode_syscall_entry(struct task *t)
 	new_stop(t);
 	if (ndups && t->proc)
 		dup_settle(t->proc);
-	if (opt.verbose && never_returns(&t->sc) && dec_log && t->proc && record_selected(&t->sc)) {
+	if (cfg.verbose && never_returns(&t->sc) && dec_log && t->proc && record_selected(&t->sc)) {
 		/* recorded now, in time order with the other threads: "exit_group(0) = ?" */
 		struct dec_call c;
 		call_init(&c, t, native_nr(&t->sc));
 		syscall_record(&c, t, false);
 	}
-	if (opt.verbose && sysfmt_needs_entry(t)) {
+	if (cfg.verbose && sysfmt_needs_entry(t)) {
 		/* the arguments are gone at the exit stop (execve replaces the image) */
 		struct buf b = { 0 };
-		sysfmt_entry_args(&b, t, opt.strsize);
+		sysfmt_entry_args(&b, t, cfg.strsize);
 		free(t->sc.scratch);
 		t->sc.scratch = buf_steal(&b);
 	}
@@ -747,10 +754,10 @@ static unsigned syscall_cat(const struct syscall *sc)
 /* Whether -v shows this call: -e trace= selects by the x86_64 twin's number. */
 static bool record_selected(const struct syscall *sc)
 {
-	if (opt.trace_all)
+	if (cfg.sel.all)
 		return true;
 	int64_t nr = sc->compat ? systab_native_nr(sc->arch, sc->nr) : sc->nr;
-	return nr >= 0 && nr < SC_BITMAP_WORDS * 64 && sc_selected(&opt, (unsigned)nr);
+	return nr >= 0 && nr < SC_BITMAP_WORDS * 64 && trace_sel_has(&cfg.sel, (unsigned)nr);
 }
 
 /* The -v record; without an exit (abandon) it has no ret and no dur: "= ?". */
@@ -765,7 +772,7 @@ static void syscall_record(struct dec_call *c, struct task *t, bool exited)
 	if (sc->scratch)
 		buf_adds(&b, sc->scratch);
 	else
-		sysfmt_args(&b, t, opt.strsize);
+		sysfmt_args(&b, t, cfg.strsize);
 	buf_addc(&b, ')');
 	ev_init(&d, EVT_SYSCALL, sc->t_entry, t->proc->pid, t->tid);
 	d.h.cat = (uint8_t)syscall_cat(sc);
@@ -792,7 +799,7 @@ void decode_syscall_exit(struct task *t)
 	struct syscall *sc = &t->sc;
 	uint64_t now = dec_log ? evlog_now(dec_log) : 0;
 	new_stop(t);
-	if (opt.summary_table && sc->nr >= 0 && sc->nr < DEC_NR_MAX) {
+	if (cfg.summary && sc->nr >= 0 && sc->nr < DEC_NR_MAX) {
 		struct sc_stat *s = sc->compat ? &stats32[sc->nr] : &stats64[sc->nr];
 		s->calls++;
 		if (sc->is_error && !restart_code(sc->ret) && !is_sigret(sc))
@@ -806,7 +813,7 @@ void decode_syscall_exit(struct task *t)
 		c.t_exit = now;
 		if (nr >= 0 && handlers[nr].exit)
 			handlers[nr].exit(&c);
-		if (opt.verbose && record_selected(sc)) {
+		if (cfg.verbose && record_selected(sc)) {
 			c.failed = sc->is_error && !is_sigret(sc);
 			syscall_record(&c, t, true);
 		}
@@ -819,7 +826,7 @@ void decode_syscall_abandon(struct task *t)
 {
 	/* a thread killed or superseded by execve inside a call: "= ?" (exit and exit_group have theirs) */
 	new_stop(t);
-	if (opt.verbose && dec_log && t->proc && !never_returns(&t->sc) && record_selected(&t->sc)) {
+	if (cfg.verbose && dec_log && t->proc && !never_returns(&t->sc) && record_selected(&t->sc)) {
 		struct dec_call c;
 		call_init(&c, t, native_nr(&t->sc));
 		syscall_record(&c, t, false);
@@ -832,6 +839,42 @@ const struct sc_stat *decode_stats(uint32_t arch, unsigned *n)
 {
 	*n = DEC_NR_MAX;
 	return arch == AUDIT_ARCH_I386 ? stats32 : stats64;
+}
+
+static void fill_table(struct run_sc_table *out, uint32_t arch, const struct sc_stat *st)
+{
+	size_t k = 0;
+	for (unsigned nr = 0; nr < DEC_NR_MAX; nr++)
+		k += st[nr].calls > 0;
+	free(out->rows);
+	out->rows = k ? xcalloc(k, sizeof(*out->rows)) : NULL;
+	out->n = 0;
+	for (unsigned nr = 0; nr < DEC_NR_MAX; nr++) {
+		if (!st[nr].calls)
+			continue;
+		struct run_sc_row *row = &out->rows[out->n++];
+		const char *name = systab_name(arch, nr);
+		if (name)
+			snprintf(row->name, sizeof(row->name), "%s", name);
+		else
+			snprintf(row->name, sizeof(row->name), "syscall_%u", nr);
+		row->calls = st[nr].calls;
+		row->errors = st[nr].errors;
+		row->total_ns = st[nr].total_ns;
+	}
+}
+
+void decode_fill_run_stats(struct run *r)
+{
+	fill_table(&r->sc64, AUDIT_ARCH_X86_64, stats64);
+	fill_table(&r->sc32, AUDIT_ARCH_I386, stats32);
+}
+
+struct memmap *decode_memmap(struct proc *p)
+{
+	struct memmap *mm = dec_proc(p)->mm;
+	memmap_set_pid(mm, p->pid);
+	return mm;
 }
 
 const char *decode_fd_desc(struct proc *p, int fd)

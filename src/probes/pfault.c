@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/json.h"
+#include "decode/decode.h"
 #include "decode/memmap.h"
 #include "options.h"
 #include "probes/pfault.h"
@@ -458,7 +459,7 @@ static void on_record(void *ctx, const struct pfault_rec *rec)
 
 		if (p) {
 			struct pf_proc *q = pp_get(p, true);
-			reg = memmap_region_of(p, rec->addr, &path);
+			reg = memmap_region_of(decode_memmap(p), rec->addr, &path);
 			q->s_faults++;
 			q->s_major += major;
 		}
@@ -786,7 +787,7 @@ static void open_attached(int pid)
 static void load_map(struct proc *p)
 {
 	if (!pf.sampling_off)
-		memmap_region_of(p, 0, NULL);
+		memmap_region_of(decode_memmap(p), 0, NULL);
 }
 
 static void on_proc_start(void *ctx, struct proc *p)

@@ -41,9 +41,11 @@ void decode_fini(void);
 
 /*
  * The x86_64 syscall numbers the tracer must stop at so the enabled outputs
- * are complete (selection, fd tracking, process tracking). Sets bits in
- * 'bitmap' (SC_BITMAP_WORDS words of 64 bits); under -k it adds mmap,
- * munmap, mremap and mprotect (stack caches follow the executable maps).
+ * are complete: the selection, and the rows of syscalls/x86_64.tbl by
+ * their stop classes (fd and process tracking; the memory map under
+ * --faults; under -k mmap, munmap, mremap and mprotect, where the stack
+ * caches follow the executable maps). Sets bits in 'bitmap'
+ * (SC_BITMAP_WORDS words of 64 bits).
  * Returns false only when every syscall is needed (-v of everything, -c,
  * --no-seccomp): no seccomp filter then.
  */

@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* decode_net: sockets: socket, connect, bind, listen, accept, send/recv families, SCM_RIGHTS. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/netlink.h>
 #include <netinet/in.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include "decode/decode.h"
 #include "decode/decode_int.h"

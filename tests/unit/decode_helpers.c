@@ -22,6 +22,7 @@
 #include "decode/decode.h"
 #include "decode/decode_int.h"
 #include "decode/sockaddr.h"
+#include "log/run.h"
 #include "options.h"
 
 struct options opt; /* main.c is not linked into unit tests */
@@ -327,6 +328,16 @@ static void test_stats(void **state)
 	assert_int_equal(st[20].calls, 1);
 	assert_int_equal(st[SYS_read].calls, 0);
 	assert_int_equal(evlog_count(log), 0); /* read is not selected: no events */
+	/* the -c rows on the run: called syscalls only, in number order, named */
+	struct run r = { 0 };
+	decode_fill_run_stats(&r);
+	assert_int_equal(r.sc64.n, 1);
+	assert_string_equal(r.sc64.rows[0].name, "read");
+	assert_int_equal(r.sc64.rows[0].calls, 4);
+	assert_int_equal(r.sc64.rows[0].errors, 1);
+	assert_int_equal(r.sc32.n, 1);
+	assert_string_equal(r.sc32.rows[0].name, "getpid");
+	run_free_results(&r);
 	decode_proc_free(&p);
 	decode_fini();
 	evlog_free(log);

@@ -179,7 +179,7 @@ static void parse_options(int argc, char **argv)
 
 	opt.strsize = 64;
 	opt.report_mode = 0600;
-	opt.trace_all = true;
+	opt.trace.all = true;
 	opterr = 0; /* one message of our own instead of getopt's */
 	/* '+': stop at the first non-option, it starts the command */
 	while ((c = getopt_long(argc, argv, "+:p:ve:cqs:o:khV", long_opts, NULL)) != -1) {
@@ -192,7 +192,7 @@ static void parse_options(int argc, char **argv)
 			opt.verbose = true;
 			break;
 		case 'e':
-			if (traceexpr_parse(optarg, &opt, &err) < 0)
+			if (traceexpr_parse(optarg, &opt.trace, &err) < 0)
 				usage_error("%s", err.data ? err.data : "invalid -e expression");
 			break;
 		case 'c':
@@ -410,7 +410,12 @@ static int do_trace(struct run *r)
 	r->same_cpu = -1;
 	/* command lookup (127/126) and --pid checks fail before any output */
 	tracer_prepare(r);
-	decode_init(r->log);
+	struct decode_cfg dcfg = {
+		.verbose = opt.verbose, .summary = opt.summary_table, .no_seccomp = opt.no_seccomp,
+		.faults = opt.faults, .stack = opt.stack, .stack_on = opt.stack_on,
+		.strsize = opt.strsize, .sel = opt.trace,
+	};
+	decode_init(r->log, &dcfg);
 
 	struct jsonl_sink *js = json_fd >= 0 ? jsonl_sink_new(r, json_fd) : NULL;
 	struct live *lv = opt.quiet ? NULL : live_new(r, out_fd);
@@ -420,6 +425,7 @@ static int do_trace(struct run *r)
 		sample_init(r);
 
 	tracer_run(r);
+	decode_fill_run_stats(r);
 
 	if (lv)
 		live_finish(lv);

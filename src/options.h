@@ -6,15 +6,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "decode/traceexpr.h"
+
 enum run_mode {
 	MODE_TRACE,  /* compendium [opts] -- CMD ...  or  --pid PID */
 	MODE_RENDER, /* --report FILE --from LOG */
 	MODE_WATCH,  /* --watch */
 	MODE_LIST    /* --list-dumps */
 };
-
-/* Syscall selection from -e trace=...: a bitmap over x86_64 numbers. */
-#define SC_BITMAP_WORDS 8 /* 512 syscalls */
 
 struct options {
 	enum run_mode mode;
@@ -39,10 +38,7 @@ struct options {
 	unsigned report_mode;    /* --report-mode (default 0600) */
 	bool no_redact;          /* --no-redact */
 
-	/* -e trace=: when trace_all, everything is selected. */
-	bool trace_all;
-	uint64_t trace_sel[SC_BITMAP_WORDS];
-	unsigned trace_cats;     /* bit per enum ev_cat selected by class */
+	struct trace_sel trace;  /* -e trace= */
 
 	bool faults;         /* --faults */
 	bool stack;          /* -k */
@@ -60,11 +56,7 @@ extern struct options opt;
 
 static inline bool sc_selected(const struct options *o, unsigned nr)
 {
-	if (o->trace_all)
-		return true;
-	if (nr >= SC_BITMAP_WORDS * 64)
-		return false;
-	return (o->trace_sel[nr / 64] >> (nr % 64)) & 1;
+	return trace_sel_has(&o->trace, nr);
 }
 
 #endif

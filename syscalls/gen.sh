@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Expand the declarative tables in syscalls/ into C (POSIX sh + awk; runs on mawk).
 #   gen.sh systab X86_64_TBL I386_TBL   > systab_gen.h   (struct sysent arrays)
+#   gen.sh decode X86_64_TBL I386_TBL   > decode_gen.h   (DECODE_ROW X-macro: decoders, stop classes)
 #   gen.sh check  TBL ARCH_HEADER        > check.c        (_Static_assert per syscall)
 #   gen.sh xlat   FILE.xlat...           > xlat_gen.h     (struct xlat_ent arrays)
 set -eu
@@ -11,16 +12,19 @@ mode=$1; shift
 ARGTYPES="int uint long ulong hex ptr fd dirfd path str size offset openflags openmode mode prot mmapflags mremapflags signal sigset sighow sockaddr sockaddr_out socklen socklenp sockfamily socktype cloneflags fcntlcmd fcntlarg atflags buf_in buf_out iovec_in iovec_out pid uid gid strv intp fdpair whence accmode timespec oflags closefd enum flags sockproto wstatus"
 RETTYPES="int long ulong hex addr fd size off pid uid gid mode none sigret"
 CLASSES="process file network memory io signal ipc desc"
+# Stop classes: the state a call keeps right (fd table, process table, memory map, -k code map).
+STOPS="fd proc mem code"
 
 case $mode in
-systab)
-	awk -v argtypes="$ARGTYPES" -v rettypes="$RETTYPES" -v classes="$CLASSES" '
+systab|decode)
+	awk -v out="$mode" -v argtypes="$ARGTYPES" -v rettypes="$RETTYPES" -v classes="$CLASSES" -v stops="$STOPS" '
 	function fail(msg) { printf "%s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; bad = 1; exit 1 }
 	function up(s) { return toupper(s) }
 	BEGIN {
 		n = split(argtypes, a, " "); for (i = 1; i <= n; i++) okarg[a[i]] = 1
 		n = split(rettypes, a, " "); for (i = 1; i <= n; i++) okret[a[i]] = 1
 		n = split(classes, a, " "); for (i = 1; i <= n; i++) okcls[a[i]] = 1
+		n = split(stops, a, " "); for (i = 1; i <= n; i++) okstop[a[i]] = 1
 		withaux["sockaddr"] = withaux["sockaddr_out"] = withaux["buf_in"] = withaux["buf_out"] = 1
 		withaux["iovec_in"] = withaux["iovec_out"] = 1
 	}
@@ -48,8 +52,10 @@ systab)
 			native[nr] = nr64[src]
 			next
 		}
-		if (NF < 4) fail("expected NR NAME CLASSES RET [ARG...]")
-		if (NF > 10) fail("more than 6 arguments")
+		# x86_64 rows carry DECODER and STOPS after CLASSES; i386 calls are decoded as their twins
+		o = file == 1 ? 2 : 0
+		if (NF < 4 + o) fail(o ? "expected NR NAME CLASSES DECODER STOPS RET [ARG...]" : "expected NR NAME CLASSES RET [ARG...]")
+		if (NF > 10 + o) fail("more than 6 arguments")
 		cls = ""
 		if ($3 != "-") {
 			n = split($3, c, ",")
@@ -59,9 +65,10 @@ systab)
 			}
 		}
 		if (cls == "") cls = "0"
-		if (!($4 in okret)) fail("unknown return type \"" $4 "\"")
-		args = ""
-		for (i = 5; i <= NF; i++) {
+		if (!($(4 + o) in okret))
+			fail("unknown return type \"" $(4 + o) "\"" (o ? " (x86_64 rows: NR NAME CLASSES DECODER STOPS RET ARG...)" : ""))
+		args = ""; fdargs = 0
+		for (i = 5 + o; i <= NF; i++) {
 			t = $i; aux = 0; xt = "NULL"
 			if (t == "enum" || t == "flags") fail("\"" t "\" needs :TABLE (a file in xlat/)")
 			if (t ~ /^(enum|flags):/) {
@@ -75,18 +82,60 @@ systab)
 			} else if (index(t, ":")) {
 				aux = substr(t, index(t, ":") + 1); t = substr(t, 1, index(t, ":") - 1)
 				if (aux !~ /^[0-5]$/) fail("bad argument index in \"" $i "\"")
-				if (aux + 5 > NF) fail("\"" $i "\" refers to a missing argument")
+				if (aux + 5 + o > NF) fail("\"" $i "\" refers to a missing argument")
 			}
 			if (!(t in okarg)) fail("unknown argument type \"" t "\"")
 			if ((t in withaux) && index($i, ":") == 0) fail("\"" t "\" needs :N (index of its length argument)")
+			if (t == "closefd" || t == "fdpair") fdargs = 1
 			args = args (args == "" ? "" : ", ") "{ SAT_" up(t) ", " aux ", " xt " }"
 		}
-		r = cls ", SRET_" up($4) ", " (NF - 4) ", { " args " }"
+		if (o) {
+			entry = "NULL"; exit_fn = "NULL"
+			if ($4 != "-") {
+				if ($4 !~ /^([a-z_][a-z0-9_]*|-)(\/([a-z_][a-z0-9_]*|-))?$/ || $4 == "-/-")
+					fail("bad decoder \"" $4 "\": expected EXIT, ENTRY/EXIT (either may be -) or -")
+				if (index($4, "/")) {
+					entry = substr($4, 1, index($4, "/") - 1); exit_fn = substr($4, index($4, "/") + 1)
+					if (entry == "-") entry = "NULL"
+					if (exit_fn == "-") exit_fn = "NULL"
+				} else {
+					exit_fn = $4
+				}
+			}
+			st = ""; hasfd = 0
+			if ($5 != "-") {
+				n = split($5, c, ",")
+				for (i = 1; i <= n; i++) {
+					if (!(c[i] in okstop)) fail("unknown stop class \"" c[i] "\" (known: " stops ")")
+					st = st (st == "" ? "" : " | ") "DSTOP_" up(c[i])
+					hasfd = hasfd || c[i] == "fd"
+				}
+			}
+			# a decoder that makes, closes or replaces fds must see every such call, or the fd table goes stale
+			if ($4 != "-" && ($6 == "fd" || fdargs) && !hasfd)
+				fail(name ": its types create, close or replace fds (RET fd, closefd or fdpair) and it has a decoder, but STOPS lacks fd")
+			if ($4 != "-" || st != "")
+				drows[nr] = sprintf("#line %d \"%s\"\nDECODE_ROW(%d, %s, %s, %s, %s)", FNR, FILENAME, nr, name, entry, exit_fn, st == "" ? "0" : st)
+		}
+		r = cls ", SRET_" up($(4 + o)) ", " (NF - 4 - o) ", { " args " }"
 		if (file == 1) row[name] = r
 		rows[file, nr] = r
 	}
 	END {
 		if (bad) exit 1
+		if (out == "decode") {
+			print "/* Generated by syscalls/gen.sh from " fname[1] "; do not edit. */"
+			print "/*"
+			print " * DECODE_ROW(NR, NAME, ENTRY, EXIT, STOPS): each x86_64 syscall with a"
+			print " * decoder or a stop class. ENTRY and EXIT are decoder functions or NULL;"
+			print " * STOPS is an or of DSTOP_FD, DSTOP_PROC, DSTOP_MEM, DSTOP_CODE, or 0."
+			print " * #line points compiler errors (an undeclared decoder) at the table row."
+			print " */"
+			for (nr = 0; nr <= max[1]; nr++)
+				if (nr in drows)
+					print drows[nr]
+			exit 0
+		}
 		print "/* Generated by syscalls/gen.sh from " fname[1] " and " fname[2] "; do not edit. */"
 		for (xn in xlats)
 			print "extern const struct xlat xt_" xn ";"
@@ -157,5 +206,5 @@ xlat)
 	}' "$@"
 	;;
 *)
-	echo "usage: gen.sh systab|check|xlat FILES..." >&2; exit 2 ;;
+	echo "usage: gen.sh systab|decode|check|xlat FILES..." >&2; exit 2 ;;
 esac

@@ -4,13 +4,18 @@
 SYSCALL_TBLS := syscalls/x86_64.tbl syscalls/i386.tbl
 XLAT_FILES   := $(sort $(wildcard syscalls/xlat/*.xlat))
 
-GEN_HDRS += $(BUILD)/gen/systab_gen.h $(BUILD)/gen/xlat_gen.h
+GEN_HDRS += $(BUILD)/gen/systab_gen.h $(BUILD)/gen/decode_gen.h $(BUILD)/gen/xlat_gen.h
 GEN_OBJS += $(BUILD)/gen/obj/systab_check64.o $(BUILD)/gen/obj/systab_check32.o
 
 $(BUILD)/gen/systab_gen.h: syscalls/gen.sh $(SYSCALL_TBLS)
 	@mkdir -p $(dir $@)
 	$(call say,GEN,$@)
 	$(Q)sh syscalls/gen.sh systab $(SYSCALL_TBLS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/decode_gen.h: syscalls/gen.sh $(SYSCALL_TBLS)
+	@mkdir -p $(dir $@)
+	$(call say,GEN,$@)
+	$(Q)sh syscalls/gen.sh decode $(SYSCALL_TBLS) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/xlat_gen.h: syscalls/gen.sh $(XLAT_FILES)
 	@mkdir -p $(dir $@)

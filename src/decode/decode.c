@@ -36,12 +36,13 @@
 
 #include "decode/decode.h"
 #include "decode/decode_int.h"
-#include "options.h"
 #include "decode/sysfmt.h"
 #include "decode/systab.h"
-#include "tracee/tmem.h"
 #include "forensics/unwind.h"
 #include "lib/util.h"
+#include "log/run.h"
+#include "options.h" /* only for the weak opt below */
+#include "tracee/tmem.h"
 
 #define DEC_NR_MAX 512 /* table size for both x86_64 and i386 statistics */
 
@@ -52,91 +53,44 @@
 __attribute__((weak)) struct options opt;
 
 struct evlog *dec_log;
+static struct decode_cfg cfg; /* decode_init's copy; stack_on is not kept */
 static bool lazy_fds;  /* fds named from /proc at use (decode_fds_lazy) */
 static uint64_t stop_stamp; /* counts decoder hook calls: one per stop */
 static struct proc *cur_proc; /* the process and thread of the current stop */
 static int cur_tid;
 static struct sc_stat stats64[DEC_NR_MAX], stats32[DEC_NR_MAX];
-static char **stack_on; /* parsed opt.stack_on, NULL-terminated */
+static char **stack_on; /* parsed cfg.stack_on, NULL-terminated */
+
+/* Stop classes of a table row: the state the call keeps right (syscalls/x86_64.tbl, STOPS). */
+enum {
+	DSTOP_FD = 1u << 0,   /* the fd table (not stopped at with lazy fd naming) */
+	DSTOP_PROC = 1u << 1, /* process tracking and the cwd */
+	DSTOP_MEM = 1u << 2,  /* the memory map (--faults, or a memory call selected) */
+	DSTOP_CODE = 1u << 3, /* where code comes and goes: -k flushes its caches there */
+};
 
 struct handler {
 	const char *name;
 	dec_fn entry, exit;
+	unsigned stops; /* DSTOP_* */
 };
 
-#define H(n, fn) [SYS_##n] = { #n, NULL, fn }
-#define HE(n, en, fn) [SYS_##n] = { #n, en, fn }
+/* The decoders and stop classes, one row per syscall, from syscalls/x86_64.tbl. */
+#define DECODE_ROW(nr, n, en, ex, st) [nr] = { #n, en, ex, st },
 static const struct handler handlers[DEC_NR_MAX] = {
-	H(open, dfile_open), H(openat, dfile_open), H(openat2, dfile_open), H(creat, dfile_open),
-	HE(close, dfile_close_entry, dfile_close), H(close_range, dfile_close_range),
-	H(dup, dfile_dup), H(dup2, dfile_dup), H(dup3, dfile_dup), H(fcntl, dfile_fcntl),
-	H(pipe, dfile_pipe), H(pipe2, dfile_pipe),
-	H(eventfd, dfile_newfd), H(eventfd2, dfile_newfd), H(signalfd, dfile_newfd),
-	H(signalfd4, dfile_newfd), H(timerfd_create, dfile_newfd), H(epoll_create, dfile_newfd),
-	H(epoll_create1, dfile_newfd), H(memfd_create, dfile_newfd), H(pidfd_open, dfile_newfd),
-	H(inotify_init, dfile_newfd), H(inotify_init1, dfile_newfd), H(fanotify_init, dfile_newfd),
-	H(userfaultfd, dfile_newfd), H(perf_event_open, dfile_newfd), H(pidfd_getfd, dfile_newfd),
-	H(open_by_handle_at, dfile_newfd), H(fsopen, dfile_newfd), H(fsmount, dfile_newfd),
-	H(open_tree, dfile_newfd), H(io_uring_setup, dfile_newfd), H(bpf, dfile_newfd),
-	H(fspick, dfile_newfd), H(memfd_secret, dfile_newfd),
-	H(chdir, dfile_chdir), H(fchdir, dfile_chdir),
-	H(unlink, dfile_fschange), H(unlinkat, dfile_fschange), H(rename, dfile_fschange),
-	H(renameat, dfile_fschange), H(renameat2, dfile_fschange), H(mkdir, dfile_fschange),
-	H(mkdirat, dfile_fschange), H(rmdir, dfile_fschange), H(symlink, dfile_fschange),
-	H(symlinkat, dfile_fschange), H(link, dfile_fschange), H(linkat, dfile_fschange),
-	H(chmod, dfile_fschange), H(fchmod, dfile_fschange), H(fchmodat, dfile_fschange),
-	H(fchmodat2, dfile_fschange), H(chown, dfile_fschange), H(lchown, dfile_fschange),
-	H(fchown, dfile_fschange), H(fchownat, dfile_fschange), H(truncate, dfile_fschange),
-	H(ftruncate, dfile_fschange), H(utime, dfile_fschange), H(utimes, dfile_fschange),
-	H(futimesat, dfile_fschange), H(utimensat, dfile_fschange),
-	H(socket, dnet_socket), H(socketpair, dnet_socketpair), H(connect, dnet_connect),
-	H(bind, dnet_bind), H(listen, dnet_listen), H(accept, dnet_accept), H(accept4, dnet_accept),
-	H(sendto, dnet_sendrecv), H(recvfrom, dnet_sendrecv), H(sendmsg, dnet_sendrecv),
-	H(recvmsg, dnet_sendrecv), H(sendmmsg, dnet_sendrecv), H(recvmmsg, dnet_sendrecv),
-	H(mmap, dmem_mmap), H(munmap, dmem_munmap), H(mprotect, dmem_mprotect),
-	H(mremap, dmem_mremap), H(brk, dmem_brk),
-	H(read, dio_rw), H(write, dio_rw), H(pread64, dio_rw), H(pwrite64, dio_rw),
-	H(readv, dio_rw), H(writev, dio_rw), H(preadv, dio_rw), H(pwritev, dio_rw),
-	H(preadv2, dio_rw), H(pwritev2, dio_rw),
-	H(sendfile, dio_transfer), H(copy_file_range, dio_transfer), H(splice, dio_transfer),
-	H(tee, dio_transfer),
+#include "decode_gen.h"
 };
+#undef DECODE_ROW
 
-/* Syscalls that keep process tracking and the cwd right. */
-static const unsigned proc_nrs[] = {
-	SYS_clone, SYS_clone3, SYS_fork, SYS_vfork, SYS_execve, SYS_execveat,
-	SYS_exit, SYS_exit_group, SYS_ptrace, SYS_chdir, SYS_fchdir,
-};
-
-/* And the ones that keep the fd table exact (not stopped at with lazy fd naming). */
-static const unsigned fd_nrs[] = {
-	SYS_open, SYS_openat, SYS_openat2, SYS_creat, SYS_close, SYS_close_range,
-	SYS_dup, SYS_dup2, SYS_dup3, SYS_fcntl, SYS_pipe, SYS_pipe2,
-	SYS_socket, SYS_socketpair, SYS_accept, SYS_accept4,
-	SYS_eventfd, SYS_eventfd2, SYS_signalfd, SYS_signalfd4, SYS_timerfd_create,
-	SYS_epoll_create, SYS_epoll_create1, SYS_memfd_create, SYS_pidfd_open,
-	SYS_inotify_init, SYS_inotify_init1, SYS_fanotify_init, SYS_userfaultfd,
-	SYS_perf_event_open, SYS_pidfd_getfd, SYS_open_by_handle_at,
-	SYS_fsopen, SYS_fsmount, SYS_open_tree, SYS_fspick, SYS_io_uring_setup, SYS_bpf,
-	SYS_memfd_secret,
-	SYS_recvmsg, SYS_recvmmsg, /* SCM_RIGHTS installs fds */
-	SYS_connect, SYS_bind, /* a socket's peer/local address for send/recv events */
-};
-
-static const unsigned mem_nrs[] = { SYS_mmap, SYS_munmap, SYS_mremap, SYS_brk };
-
-/* Where code comes and goes: -k flushes its caches there (dlopen, dlclose, JIT). */
-static const unsigned code_map_nrs[] = { SYS_mmap, SYS_munmap, SYS_mremap, SYS_mprotect };
-
-static void parse_stack_on(void)
+static void parse_stack_on(const char *list)
 {
-	if (!opt.stack_on)
+	if (!list)
 		return;
 	size_t n = 1;
-	for (const char *s = opt.stack_on; *s; s++)
+	for (const char *s = list; *s; s++)
 		n += *s == ',';
 	stack_on = xcalloc(n + 1, sizeof(*stack_on));
-	char *copy = xstrdup(opt.stack_on), *save = NULL;
+	char *copy = xstrdup(list), *save = NULL;
 	size_t i = 0;
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		stack_on[i++] = xstrdup(tok);
@@ -145,11 +99,15 @@ static void parse_stack_on(void)
 
 static void stack_forget(void);
 
-void decode_init(struct evlog *log)
+void decode_init(struct evlog *log, const struct decode_cfg *c)
 {
 	dec_log = log;
+	cfg = *c;
+	cfg.stack_on = NULL;
 	stack_forget();
-	parse_stack_on();
+	parse_stack_on(c->stack_on);
+	task_set_proc_free_hook(decode_proc_free);
+	sysfmt_set_fd_desc(decode_fd_desc);
 }
 
 void decode_fini(void)
@@ -162,6 +120,7 @@ void decode_fini(void)
 	dec_log = NULL;
 	lazy_fds = false;
 	cur_proc = NULL;
+	cfg = (struct decode_cfg){ 0 };
 }
 
 static void set_bit(uint64_t *bm, unsigned nr)
@@ -202,11 +161,11 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 {
 	lazy_fds = false;
 	/* -v of everything and -c need every stop; -v of a selection needs just those */
-	if ((opt.verbose && opt.trace_all) || opt.summary_table || opt.no_seccomp)
+	if ((cfg.verbose && cfg.sel.all) || cfg.summary || cfg.no_seccomp)
 		return false;
-	bool mem = opt.faults;
-	for (unsigned i = 0; i < ARRAY_SIZE(mem_nrs); i++)
-		mem = mem || sc_selected(&opt, mem_nrs[i]);
+	bool mem = cfg.faults;
+	for (unsigned nr = 0; nr < DEC_NR_MAX; nr++)
+		mem = mem || ((handlers[nr].stops & DSTOP_MEM) && trace_sel_has(&cfg.sel, nr));
 	uint64_t sel[SC_BITMAP_WORDS] = { 0 };
 	for (unsigned nr = 0; nr < SC_BITMAP_WORDS * 64; nr++) {
 		/*
@@ -215,23 +174,18 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 		 * decoder would be a stop for nothing.
 		 */
 		bool decoded = nr < DEC_NR_MAX && (handlers[nr].exit || handlers[nr].entry);
-		bool want = opt.trace_all || !opt.verbose ? decoded && sc_selected(&opt, nr) : sc_selected(&opt, nr);
+		bool want = cfg.sel.all || !cfg.verbose ? decoded && trace_sel_has(&cfg.sel, nr) : trace_sel_has(&cfg.sel, nr);
 		if (want)
 			set_bit(sel, nr);
 	}
 	for (unsigned i = 0; i < SC_BITMAP_WORDS; i++)
 		bitmap[i] |= sel[i];
 	lazy_fds = !needs_exact_fds(sel);
-	for (unsigned i = 0; i < ARRAY_SIZE(proc_nrs); i++)
-		set_bit(bitmap, proc_nrs[i]);
-	for (unsigned i = 0; !lazy_fds && i < ARRAY_SIZE(fd_nrs); i++)
-		set_bit(bitmap, fd_nrs[i]);
-	if (mem)
-		for (unsigned i = 0; i < ARRAY_SIZE(mem_nrs); i++)
-			set_bit(bitmap, mem_nrs[i]);
-	if (opt.stack)
-		for (unsigned i = 0; i < ARRAY_SIZE(code_map_nrs); i++)
-			set_bit(bitmap, code_map_nrs[i]);
+	unsigned stops = DSTOP_PROC | (lazy_fds ? 0 : DSTOP_FD) | (mem ? DSTOP_MEM : 0) |
+			 (cfg.stack ? DSTOP_CODE : 0);
+	for (unsigned nr = 0; nr < DEC_NR_MAX; nr++)
+		if (handlers[nr].stops & stops)
+			set_bit(bitmap, nr);
 	return true;
 }
 
@@ -243,7 +197,7 @@ bool decode_fds_lazy(void)
 size_t decode_arg_rules(struct decode_argrule *out, size_t max)
 {
 	/* fcntl changes the fd table only through these; -v shows every call */
-	if (opt.verbose || opt.summary_table || lazy_fds || max < 1)
+	if (cfg.verbose || cfg.summary || lazy_fds || max < 1)
 		return 0;
 	out[0] = (struct decode_argrule){ .nr = SYS_fcntl, .arg = 1, .nvals = 3,
 					  .vals = { F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD } };
@@ -306,12 +260,12 @@ static void dup_forget(int pid)
 
 bool decode_exit_wanted(struct task *t)
 {
-	if (opt.verbose || opt.summary_table || t->sc.compat)
+	if (cfg.verbose || cfg.summary || t->sc.compat)
 		return true;
 	switch (t->sc.nr) {
 	case SYS_close:
 		/* the fd is gone whatever close returns (EBADF: it was not open) */
-		return sc_selected(&opt, SYS_close);
+		return trace_sel_has(&cfg.sel, SYS_close);
 	case SYS_fcntl: { /* only a new fd's number needs the exit */
 		unsigned cmd = (unsigned)t->sc.args[1];
 		if (cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC)
@@ -642,7 +596,7 @@ void dec_ev(struct ev_draft *d, const struct dec_call *c, unsigned type)
 
 static bool stack_wanted(const struct dec_call *c, unsigned type)
 {
-	if (!opt.stack)
+	if (!cfg.stack)
 		return false;
 	if (!stack_on)
 		return true;
@@ -740,7 +694,7 @@ static void call_init(struct dec_call *c, struct task *t, int nr)
 	c->a = t->sc.args;
 	c->ret = t->sc.ret;
 	c->failed = t->sc.is_error;
-	c->emit = nr >= 0 && sc_selected(&opt, (unsigned)nr);
+	c->emit = nr >= 0 && trace_sel_has(&cfg.sel, (unsigned)nr);
 	c->name = nr >= 0 ? handlers[nr].name : NULL;
 }
 
@@ -767,16 +721,16 @@ void decode_syscall_entry(struct task *t)
 	new_stop(t);
 	if (ndups && t->proc)
 		dup_settle(t->proc);
-	if (opt.verbose && never_returns(&t->sc) && dec_log && t->proc && record_selected(&t->sc)) {
+	if (cfg.verbose && never_returns(&t->sc) && dec_log && t->proc && record_selected(&t->sc)) {
 		/* recorded now, in time order with the other threads: "exit_group(0) = ?" */
 		struct dec_call c;
 		call_init(&c, t, native_nr(&t->sc));
 		syscall_record(&c, t, false);
 	}
-	if (opt.verbose && sysfmt_needs_entry(t)) {
+	if (cfg.verbose && sysfmt_needs_entry(t)) {
 		/* the arguments are gone at the exit stop (execve replaces the image) */
 		struct buf b = { 0 };
-		sysfmt_entry_args(&b, t, opt.strsize);
+		sysfmt_entry_args(&b, t, cfg.strsize);
 		free(t->sc.scratch);
 		t->sc.scratch = buf_steal(&b);
 	}
@@ -800,10 +754,10 @@ static unsigned syscall_cat(const struct syscall *sc)
 /* Whether -v shows this call: -e trace= selects by the x86_64 twin's number. */
 static bool record_selected(const struct syscall *sc)
 {
-	if (opt.trace_all)
+	if (cfg.sel.all)
 		return true;
 	int64_t nr = sc->compat ? systab_native_nr(sc->arch, sc->nr) : sc->nr;
-	return nr >= 0 && nr < SC_BITMAP_WORDS * 64 && sc_selected(&opt, (unsigned)nr);
+	return nr >= 0 && nr < SC_BITMAP_WORDS * 64 && trace_sel_has(&cfg.sel, (unsigned)nr);
 }
 
 /* The -v record; without an exit (abandon) it has no ret and no dur: "= ?". */
@@ -818,7 +772,7 @@ static void syscall_record(struct dec_call *c, struct task *t, bool exited)
 	if (sc->scratch)
 		buf_adds(&b, sc->scratch);
 	else
-		sysfmt_args(&b, t, opt.strsize);
+		sysfmt_args(&b, t, cfg.strsize);
 	buf_addc(&b, ')');
 	ev_init(&d, EVT_SYSCALL, sc->t_entry, t->proc->pid, t->tid);
 	d.h.cat = (uint8_t)syscall_cat(sc);
@@ -845,7 +799,7 @@ void decode_syscall_exit(struct task *t)
 	struct syscall *sc = &t->sc;
 	uint64_t now = dec_log ? evlog_now(dec_log) : 0;
 	new_stop(t);
-	if (opt.summary_table && sc->nr >= 0 && sc->nr < DEC_NR_MAX) {
+	if (cfg.summary && sc->nr >= 0 && sc->nr < DEC_NR_MAX) {
 		struct sc_stat *s = sc->compat ? &stats32[sc->nr] : &stats64[sc->nr];
 		s->calls++;
 		if (sc->is_error && !restart_code(sc->ret) && !is_sigret(sc))
@@ -859,7 +813,7 @@ void decode_syscall_exit(struct task *t)
 		c.t_exit = now;
 		if (nr >= 0 && handlers[nr].exit)
 			handlers[nr].exit(&c);
-		if (opt.verbose && record_selected(sc)) {
+		if (cfg.verbose && record_selected(sc)) {
 			c.failed = sc->is_error && !is_sigret(sc);
 			syscall_record(&c, t, true);
 		}
@@ -872,7 +826,7 @@ void decode_syscall_abandon(struct task *t)
 {
 	/* a thread killed or superseded by execve inside a call: "= ?" (exit and exit_group have theirs) */
 	new_stop(t);
-	if (opt.verbose && dec_log && t->proc && !never_returns(&t->sc) && record_selected(&t->sc)) {
+	if (cfg.verbose && dec_log && t->proc && !never_returns(&t->sc) && record_selected(&t->sc)) {
 		struct dec_call c;
 		call_init(&c, t, native_nr(&t->sc));
 		syscall_record(&c, t, false);
@@ -885,6 +839,42 @@ const struct sc_stat *decode_stats(uint32_t arch, unsigned *n)
 {
 	*n = DEC_NR_MAX;
 	return arch == AUDIT_ARCH_I386 ? stats32 : stats64;
+}
+
+static void fill_table(struct run_sc_table *out, uint32_t arch, const struct sc_stat *st)
+{
+	size_t k = 0;
+	for (unsigned nr = 0; nr < DEC_NR_MAX; nr++)
+		k += st[nr].calls > 0;
+	free(out->rows);
+	out->rows = k ? xcalloc(k, sizeof(*out->rows)) : NULL;
+	out->n = 0;
+	for (unsigned nr = 0; nr < DEC_NR_MAX; nr++) {
+		if (!st[nr].calls)
+			continue;
+		struct run_sc_row *row = &out->rows[out->n++];
+		const char *name = systab_name(arch, nr);
+		if (name)
+			snprintf(row->name, sizeof(row->name), "%s", name);
+		else
+			snprintf(row->name, sizeof(row->name), "syscall_%u", nr);
+		row->calls = st[nr].calls;
+		row->errors = st[nr].errors;
+		row->total_ns = st[nr].total_ns;
+	}
+}
+
+void decode_fill_run_stats(struct run *r)
+{
+	fill_table(&r->sc64, AUDIT_ARCH_X86_64, stats64);
+	fill_table(&r->sc32, AUDIT_ARCH_I386, stats32);
+}
+
+struct memmap *decode_memmap(struct proc *p)
+{
+	struct memmap *mm = dec_proc(p)->mm;
+	memmap_set_pid(mm, p->pid);
+	return mm;
 }
 
 const char *decode_fd_desc(struct proc *p, int fd)

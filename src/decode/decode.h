@@ -11,18 +11,41 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decode/traceexpr.h"
 #include "log/evlog.h"
 #include "tracee/task.h"
 
-/* Set once before tracing: the log that receives events. */
-void decode_init(struct evlog *log);
+struct memmap;
+struct run;
+
+/* What the decoder is asked for (main.c fills it from the command line). */
+struct decode_cfg {
+	bool verbose;         /* -v: a syscall record for every selected call */
+	bool summary;         /* -c: per-syscall statistics (every call is a stop) */
+	bool no_seccomp;      /* --no-seccomp: no filter, stop at every syscall */
+	bool faults;          /* --faults: keep the memory map for region attribution */
+	bool stack;           /* -k: user-space stacks on events */
+	const char *stack_on; /* --stack-on=open,connect: the events that get one, NULL = all (copied) */
+	int strsize;          /* -s: string bytes shown in -v records */
+	struct trace_sel sel; /* -e trace= */
+};
+
+/*
+ * Set once before tracing: the log that receives events (borrowed) and the
+ * settings (copied). Also hooks the decoder into the process table (its state is
+ * freed with each process) and into sysfmt (fds shown with what they are).
+ */
+void decode_init(struct evlog *log, const struct decode_cfg *cfg);
+/* After tracing: forget the log, the settings and the pending state. */
 void decode_fini(void);
 
 /*
  * The x86_64 syscall numbers the tracer must stop at so the enabled outputs
- * are complete (selection, fd tracking, process tracking). Sets bits in
- * 'bitmap' (SC_BITMAP_WORDS words of 64 bits); under -k it adds mmap,
- * munmap, mremap and mprotect (stack caches follow the executable maps).
+ * are complete: the selection, and the rows of syscalls/x86_64.tbl by
+ * their stop classes (fd and process tracking; the memory map under
+ * --faults; under -k mmap, munmap, mremap and mprotect, where the stack
+ * caches follow the executable maps). Sets bits in 'bitmap'
+ * (SC_BITMAP_WORDS words of 64 bits).
  * Returns false only when every syscall is needed (-v of everything, -c,
  * --no-seccomp): no seccomp filter then.
  */
@@ -71,6 +94,9 @@ void decode_proc_attached(struct proc *p);
 void decode_proc_exec(struct proc *p);
 void decode_proc_free(struct proc *p);
 
+/* The memory map of process p (created on demand, read lazily from /proc); borrowed. */
+struct memmap *decode_memmap(struct proc *p);
+
 /* Per-syscall statistics for -c (strace -c): index = syscall number. */
 struct sc_stat {
 	uint64_t calls, errors;
@@ -78,6 +104,12 @@ struct sc_stat {
 };
 /* Statistics of 'arch' (AUDIT_ARCH_X86_64 / _I386); *n receives the table size. */
 const struct sc_stat *decode_stats(uint32_t arch, unsigned *n);
+/*
+ * At the end of tracing: the -c statistics into r->sc64 and r->sc32 (freed
+ * by run_free_results), a row per syscall called at least once, in number
+ * order, named from the table or "syscall_NR".
+ */
+void decode_fill_run_stats(struct run *r);
 
 /* Describe fd of process p for a message ("/etc/passwd", "pipe:[123]", ...). */
 const char *decode_fd_desc(struct proc *p, int fd);

@@ -105,21 +105,6 @@ struct dec_flag {
 };
 void dec_flags(struct buf *b, uint64_t v, const struct dec_flag *tab, size_t n);
 
-/* Socket addresses. */
-#define NET_ADDR_STRLEN 160
-struct net_addr {
-	int family;        /* AF_* */
-	char addr[112];    /* numeric address, or unix path ("@name" for abstract) */
-	int port;          /* -1 when none */
-	bool loopback;
-};
-/* Parse a sockaddr of len bytes; 0 or -EINVAL (unknown/short). */
-int net_parse_sockaddr(const void *sa, size_t len, struct net_addr *out);
-/* "1.2.3.4:80", "[::1]:22", "/run/x.sock", "@abstract" (empty for unnamed unix). */
-void net_addr_str(const struct net_addr *a, char *buf, size_t n);
-/* "tcp4", "udp6", "unix", "netlink", ... for family and SOCK_* type (0 = unknown). */
-const char *net_family_name(int family, int socktype, char *buf, size_t n);
-
 /* Exit decoders, one per syscall family (decode_file/net/mem/io.c). */
 typedef void (*dec_fn)(struct dec_call *c);
 

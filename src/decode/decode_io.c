@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "decode/decode_int.h"
+#include "decode/sockaddr.h"
 
 void dio_event(struct dec_call *c, int fd, bool write, int64_t bytes, bool sock, const char *peer,
 	       bool peer_loopback)
@@ -16,7 +17,7 @@ void dio_event(struct dec_call *c, int fd, bool write, int64_t bytes, bool sock,
 	if (sock) {
 		char fb[24];
 		if (o && o->kind == FD_SOCKET && o->family)
-			ev_cstr(&d, dec_log, EVK_FAMILY, net_family_name(o->family, o->socktype, fb, sizeof(fb)));
+			ev_cstr(&d, dec_log, EVK_FAMILY, sockaddr_family_name(o->family, o->socktype, fb, sizeof(fb)));
 		if (!peer && o && o->kind == FD_SOCKET) {
 			peer = o->peer;
 			peer_loopback = o->peer_loopback;

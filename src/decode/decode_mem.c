@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "decode/decode.h"
 #include "decode/decode_int.h"
 #include "forensics/unwind.h"
 #include "lib/xlat.h"
@@ -35,7 +36,7 @@ void dmem_mmap(struct dec_call *c)
 	if (o && o->kind == FD_SOCKET)
 		path = NULL;
 	if (!c->failed) {
-		memmap_map(memmap_of(c->p), (uint64_t)c->ret, len, anon ? MEM_ANON : MEM_FILE, path);
+		memmap_map(decode_memmap(c->p), (uint64_t)c->ret, len, anon ? MEM_ANON : MEM_FILE, path);
 		/* new code (dlopen, JIT) may sit where cached unwind and symbol data still point */
 		if (prot & PROT_EXEC)
 			unwind_flush(c->p);
@@ -70,8 +71,8 @@ void dmem_munmap(struct dec_call *c)
 		 * memory (free() of a large block) has no module, symbols or unwind info
 		 * to go stale, and flushing at every free would cost -k its caches.
 		 */
-		enum mem_region k = memmap_region_of(c->p, c->a[0], NULL);
-		memmap_unmap(memmap_of(c->p), c->a[0], c->a[1]);
+		enum mem_region k = memmap_region_of(decode_memmap(c->p), c->a[0], NULL);
+		memmap_unmap(decode_memmap(c->p), c->a[0], c->a[1]);
 		if (k != MEM_ANON && k != MEM_HEAP)
 			unwind_flush(c->p);
 	}
@@ -102,8 +103,8 @@ void dmem_mremap(struct dec_call *c)
 {
 	uint64_t old = c->a[0], old_len = c->a[1], len = c->a[2], fl = c->a[3];
 	if (!c->failed) {
-		struct memmap *mm = memmap_of(c->p);
-		enum mem_region k = memmap_region_of(c->p, old, NULL);
+		struct memmap *mm = decode_memmap(c->p);
+		enum mem_region k = memmap_region_of(decode_memmap(c->p), old, NULL);
 		/* the map does not keep protections: a moved file mapping may be code */
 		if (k != MEM_ANON && k != MEM_HEAP)
 			unwind_flush(c->p);
@@ -133,7 +134,7 @@ void dmem_mremap(struct dec_call *c)
 void dmem_brk(struct dec_call *c)
 {
 	uint64_t now = (uint64_t)c->ret;
-	uint64_t before = memmap_brk(memmap_of(c->p), now);
+	uint64_t before = memmap_brk(decode_memmap(c->p), now);
 	if (!c->emit)
 		return;
 	struct ev_draft d;

@@ -1,125 +1,16 @@
 // SPDX-License-Identifier: MIT
 /* decode_net: sockets: socket, connect, bind, listen, accept, send/recv families, SCM_RIGHTS. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/netlink.h>
 #include <netinet/in.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include "decode/decode.h"
 #include "decode/decode_int.h"
+#include "decode/sockaddr.h"
 #include "tracee/tmem.h"
-
-int net_parse_sockaddr(const void *sa, size_t len, struct net_addr *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->port = -1;
-	if (len < sizeof(sa_family_t))
-		return -EINVAL;
-	sa_family_t fam;
-	memcpy(&fam, sa, sizeof(fam));
-	out->family = fam;
-	switch (fam) {
-	case AF_INET: {
-		struct sockaddr_in in;
-		if (len < sizeof(in))
-			return -EINVAL;
-		memcpy(&in, sa, sizeof(in));
-		inet_ntop(AF_INET, &in.sin_addr, out->addr, sizeof(out->addr));
-		out->port = ntohs(in.sin_port);
-		out->loopback = (ntohl(in.sin_addr.s_addr) >> 24) == 127;
-		return 0;
-	}
-	case AF_INET6: {
-		struct sockaddr_in6 in6 = { 0 };
-		if (len < offsetof(struct sockaddr_in6, sin6_scope_id))
-			return -EINVAL;
-		memcpy(&in6, sa, len < sizeof(in6) ? len : sizeof(in6));
-		inet_ntop(AF_INET6, &in6.sin6_addr, out->addr, sizeof(out->addr));
-		out->port = ntohs(in6.sin6_port);
-		const uint8_t *b = in6.sin6_addr.s6_addr;
-		static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
-		out->loopback = IN6_IS_ADDR_LOOPBACK(&in6.sin6_addr) ||
-				(!memcmp(b, mapped, 12) && b[12] == 127);
-		return 0;
-	}
-	case AF_UNIX: {
-		struct sockaddr_un un;
-		size_t n = len > sizeof(un) ? sizeof(un) : len;
-		memcpy(&un, sa, n);
-		n -= offsetof(struct sockaddr_un, sun_path);
-		const char *p = un.sun_path;
-		size_t o = 0;
-		if (n && !p[0]) { /* abstract: "@name", cut at its first NUL */
-			out->addr[o++] = '@';
-			p++, n--;
-		}
-		size_t l = strnlen(p, n);
-		if (l > sizeof(out->addr) - 1 - o)
-			l = sizeof(out->addr) - 1 - o;
-		memcpy(out->addr + o, p, l);
-		out->addr[o + l] = 0;
-		return 0;
-	}
-	case AF_NETLINK: {
-		struct sockaddr_nl nl;
-		if (len < sizeof(nl))
-			return -EINVAL;
-		memcpy(&nl, sa, sizeof(nl));
-		snprintf(out->addr, sizeof(out->addr), "%u", nl.nl_pid);
-		return 0;
-	}
-	default:
-		return 0;
-	}
-}
-
-void net_addr_str(const struct net_addr *a, char *buf, size_t n)
-{
-	switch (a->family) {
-	case AF_INET:
-		snprintf(buf, n, "%s:%d", a->addr, a->port);
-		break;
-	case AF_INET6:
-		snprintf(buf, n, "[%s]:%d", a->addr, a->port);
-		break;
-	case AF_UNIX:
-		snprintf(buf, n, "%s", a->addr);
-		break;
-	case AF_NETLINK:
-		snprintf(buf, n, "netlink:%s", a->addr);
-		break;
-	default:
-		buf[0] = 0;
-	}
-}
-
-const char *net_family_name(int family, int socktype, char *buf, size_t n)
-{
-	socktype &= 0xf;
-	if (family == AF_INET || family == AF_INET6) {
-		const char *proto = socktype == SOCK_STREAM ? "tcp" : socktype == SOCK_DGRAM ? "udp" :
-				    socktype == SOCK_RAW ? "raw" : socktype == SOCK_SEQPACKET ? "sctp" : "inet";
-		snprintf(buf, n, "%s%c", proto, family == AF_INET ? '4' : '6');
-		return buf;
-	}
-	switch (family) {
-	case AF_UNIX: return "unix";
-	case AF_NETLINK: return "netlink";
-	case AF_PACKET: return "packet";
-	case AF_VSOCK: return "vsock";
-	case AF_UNSPEC: return "unspec";
-	case AF_BLUETOOTH: return "bluetooth";
-	case AF_ALG: return "alg";
-	}
-	snprintf(buf, n, "af%d", family);
-	return buf;
-}
 
 static const char *socktype_name(int t)
 {
@@ -135,7 +26,7 @@ static const char *socktype_name(int t)
 }
 
 /* Read a sockaddr of len bytes from the tracee. */
-static int read_sockaddr(const struct dec_call *c, uint64_t addr, uint64_t len, struct net_addr *out)
+static int read_sockaddr(const struct dec_call *c, uint64_t addr, uint64_t len, struct sockaddr_info *out)
 {
 	struct sockaddr_storage ss;
 	if (!addr || !len)
@@ -145,7 +36,7 @@ static int read_sockaddr(const struct dec_call *c, uint64_t addr, uint64_t len, 
 	ssize_t n = tmem_read(c->t->tid, addr, &ss, len);
 	if (n < (ssize_t)sizeof(sa_family_t))
 		return -EFAULT;
-	return net_parse_sockaddr(&ss, (size_t)n, out);
+	return sockaddr_parse(&ss, (size_t)n, out);
 }
 
 static struct fd_obj *new_socket(int family, int socktype)
@@ -160,7 +51,7 @@ static struct fd_obj *new_socket(int family, int socktype)
 static void add_family(struct ev_draft *d, int family, int socktype)
 {
 	char fb[24];
-	ev_cstr(d, dec_log, EVK_FAMILY, net_family_name(family, socktype, fb, sizeof(fb)));
+	ev_cstr(d, dec_log, EVK_FAMILY, sockaddr_family_name(family, socktype, fb, sizeof(fb)));
 }
 
 void dnet_socket(struct dec_call *c)
@@ -210,7 +101,7 @@ void dnet_socketpair(struct dec_call *c)
 
 /* family, then addr+port (inet) or path (unix, made absolute unless abstract). */
 static void add_addr(struct ev_draft *d, const struct dec_call *c, const struct fd_obj *o,
-		     const struct net_addr *a)
+		     const struct sockaddr_info *a)
 {
 	int family = o && o->family ? o->family : a->family;
 	add_family(d, family, o ? o->socktype : 0);
@@ -263,7 +154,7 @@ static void addr_set_one(void *ctx, int fd, struct fd_obj *o, bool cloexec)
 static void addr_call(struct dec_call *c, unsigned type)
 {
 	int fd = (int)c->a[0];
-	struct net_addr a;
+	struct sockaddr_info a;
 	int r = read_sockaddr(c, c->a[1], c->a[2], &a);
 	struct fd_obj *o = dec_fd(c, fd);
 	if (c->emit) {
@@ -279,8 +170,8 @@ static void addr_call(struct dec_call *c, unsigned type)
 	bool took = !c->failed || (type == EVT_CONNECT && c->ret == -EINPROGRESS);
 	if (!o || r || !took)
 		return;
-	char text[NET_ADDR_STRLEN];
-	net_addr_str(&a, text, sizeof(text));
+	char text[SOCKADDR_STRLEN];
+	sockaddr_str(&a, text, sizeof(text));
 	struct addr_set set = { o, type, a.family == AF_UNSPEC, a.loopback, text };
 	addr_set_one(&set, fd, o, false);
 	if (decode_fds_lazy() && o->kind == FD_SOCKET && o->path)
@@ -339,7 +230,7 @@ void dnet_accept(struct dec_call *c)
 {
 	int lfd = (int)c->a[0];
 	struct fd_obj *lo = dec_fd(c, lfd);
-	struct net_addr a;
+	struct sockaddr_info a;
 	int r = -EINVAL;
 	int32_t alen = 0;
 	if (!c->failed && c->a[1] && c->a[2] &&
@@ -349,9 +240,9 @@ void dnet_accept(struct dec_call *c)
 	if (!c->failed) {
 		bool cloexec = c->nr == SYS_accept4 && (c->a[3] & SOCK_CLOEXEC);
 		if (lo && lo->kind == FD_SOCKET && !r) {
-			char text[NET_ADDR_STRLEN];
+			char text[SOCKADDR_STRLEN];
 			o = new_socket(lo->family, lo->socktype);
-			net_addr_str(&a, text, sizeof(text));
+			sockaddr_str(&a, text, sizeof(text));
 			fd_obj_set(&o->peer, text[0] ? text : NULL);
 			o->peer_loopback = a.loopback;
 			if (lo->local)
@@ -413,7 +304,7 @@ void dnet_sendrecv(struct dec_call *c)
 	int fd = (int)c->a[0];
 	bool send = c->nr == SYS_sendto || c->nr == SYS_sendmsg || c->nr == SYS_sendmmsg;
 	int64_t bytes = c->ret;
-	struct net_addr a;
+	struct sockaddr_info a;
 	int r = -EINVAL;
 	switch (c->nr) {
 	case SYS_sendto:
@@ -458,8 +349,8 @@ void dnet_sendrecv(struct dec_call *c)
 	}
 	if (!c->emit)
 		return;
-	char text[NET_ADDR_STRLEN];
+	char text[SOCKADDR_STRLEN];
 	if (!r)
-		net_addr_str(&a, text, sizeof(text));
+		sockaddr_str(&a, text, sizeof(text));
 	dio_event(c, fd, send, bytes, true, !r && text[0] ? text : NULL, !r && a.loopback);
 }

@@ -11,8 +11,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "decode/decode_int.h"
 #include "decode/fdtable.h"
+#include "decode/sockaddr.h"
 #include "lib/util.h"
 
 enum { SLOT_UNSEEN, SLOT_CLOSED, SLOT_OPEN };
@@ -216,16 +216,16 @@ static void resolve_socket(struct fd_obj *o, int pid, int fd)
 		o->socktype = v;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	struct net_addr a;
-	char text[NET_ADDR_STRLEN];
-	if (!getpeername(s, (struct sockaddr *)&ss, &sl) && !net_parse_sockaddr(&ss, sl, &a)) {
-		net_addr_str(&a, text, sizeof(text));
+	struct sockaddr_info a;
+	char text[SOCKADDR_STRLEN];
+	if (!getpeername(s, (struct sockaddr *)&ss, &sl) && !sockaddr_parse(&ss, sl, &a)) {
+		sockaddr_str(&a, text, sizeof(text));
 		fd_obj_set(&o->peer, text[0] ? text : NULL);
 		o->peer_loopback = a.loopback;
 	}
 	sl = sizeof(ss);
-	if (!getsockname(s, (struct sockaddr *)&ss, &sl) && !net_parse_sockaddr(&ss, sl, &a)) {
-		net_addr_str(&a, text, sizeof(text));
+	if (!getsockname(s, (struct sockaddr *)&ss, &sl) && !sockaddr_parse(&ss, sl, &a)) {
+		sockaddr_str(&a, text, sizeof(text));
 		fd_obj_set(&o->local, text[0] ? text : NULL);
 	}
 	close(s);

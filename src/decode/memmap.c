@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/decode_int.h"
 #include "decode/memmap.h"
 #include "lib/util.h"
 
@@ -220,16 +219,8 @@ static void load(struct memmap *mm)
 	mm->loaded = true;
 }
 
-struct memmap *memmap_of(struct proc *p)
+enum mem_region memmap_region_of(struct memmap *mm, uint64_t addr, const char **path)
 {
-	struct memmap *mm = dec_proc(p)->mm;
-	memmap_set_pid(mm, p->pid);
-	return mm;
-}
-
-enum mem_region memmap_region_of(struct proc *p, uint64_t addr, const char **path)
-{
-	struct memmap *mm = memmap_of(p);
 	if (path)
 		*path = NULL;
 	if (!mm->loaded)
@@ -252,17 +243,15 @@ enum mem_region memmap_region_of(struct proc *p, uint64_t addr, const char **pat
 	return MEM_OTHER;
 }
 
-uint64_t memmap_heap_bytes(struct proc *p)
+uint64_t memmap_heap_bytes(struct memmap *mm)
 {
-	struct memmap *mm = memmap_of(p);
 	if (!mm->brk_start && !mm->loaded)
 		load(mm);
 	return mm->brk_cur > mm->brk_start ? mm->brk_cur - mm->brk_start : 0;
 }
 
-uint64_t memmap_mmap_bytes(struct proc *p, unsigned *nregions)
+uint64_t memmap_mmap_bytes(const struct memmap *mm, unsigned *nregions)
 {
-	struct memmap *mm = memmap_of(p);
 	uint64_t total = 0;
 	unsigned n = 0;
 	for (size_t i = 0; i < mm->n; i++)

@@ -11,8 +11,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "tracee/task.h"
-
 enum mem_region {
 	MEM_HEAP,  /* the brk heap */
 	MEM_ANON,  /* anonymous mappings (malloc arenas, thread stacks, JIT) */
@@ -40,21 +38,22 @@ uint64_t memmap_brk(struct memmap *mm, uint64_t brk);
 /* After exec: forget everything; the new image is read lazily. */
 void memmap_reset(struct memmap *mm);
 
-/* Bind the lazy /proc/PID/maps read of mm to process pid (the first to use it). */
+/*
+ * Bind the lazy /proc/PID/maps read of mm to process pid (the first to use
+ * it). A process's map is decode_memmap() of src/decode/decode.h.
+ */
 void memmap_set_pid(struct memmap *mm, int pid);
-/* Direct access for the decoders (the process's memmap, created on demand). */
-struct memmap *memmap_of(struct proc *p);
 
 /*
- * The kind of region holding addr in process p; *path (if non-NULL)
- * receives the file of a MEM_FILE region (borrowed, valid until the map
- * changes) or NULL. Reads /proc/PID/maps once if the image is not known yet.
+ * The kind of region holding addr in mm; *path (if non-NULL) receives the
+ * file of a MEM_FILE region (borrowed, valid until the map changes) or
+ * NULL. Reads /proc/PID/maps once if the image is not known yet.
  */
-enum mem_region memmap_region_of(struct proc *p, uint64_t addr, const char **path);
+enum mem_region memmap_region_of(struct memmap *mm, uint64_t addr, const char **path);
 /* Bytes between the initial and the current break (0 if unknown). */
-uint64_t memmap_heap_bytes(struct proc *p);
+uint64_t memmap_heap_bytes(struct memmap *mm);
 /* Totals of mmap'ed (non-heap, non-stack) regions now mapped. */
-uint64_t memmap_mmap_bytes(struct proc *p, unsigned *nregions);
+uint64_t memmap_mmap_bytes(const struct memmap *mm, unsigned *nregions);
 /* Static name: "heap", "anon", "file", "stack", "other". */
 const char *memmap_region_name(enum mem_region r);
 

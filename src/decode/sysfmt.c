@@ -12,7 +12,6 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
-#include "decode/decode.h"
 #include "decode/sysfmt.h"
 #include "decode/systab.h"
 #include "tracee/tmem.h"
@@ -171,12 +170,19 @@ static void bytes_at(struct fmtctx *c, uint64_t addr, uint64_t len)
 	free(s);
 }
 
+static sysfmt_fd_desc_fn fd_desc_fn;
+
+void sysfmt_set_fd_desc(sysfmt_fd_desc_fn fn)
+{
+	fd_desc_fn = fn;
+}
+
 static void fd_desc(struct fmtctx *c, int64_t fd)
 {
 	buf_printf(c->out, "%" PRId64, fd);
-	if (fd < 0 || fd > INT32_MAX || !c->t->proc)
+	if (fd < 0 || fd > INT32_MAX || !c->t->proc || !fd_desc_fn)
 		return;
-	const char *d = decode_fd_desc(c->t->proc, (int)fd);
+	const char *d = fd_desc_fn(c->t->proc, (int)fd);
 	if (!d)
 		return;
 	buf_addc(c->out, '<');

@@ -15,6 +15,14 @@
 #include "lib/util.h"
 
 /*
+ * What fd of process p is, for "3</etc/passwd>" ("pipe:[12]", a peer...),
+ * or NULL when unknown; the string is borrowed until the next call.
+ */
+typedef const char *(*sysfmt_fd_desc_fn)(struct proc *p, int fd);
+/* Set how fds are described (the decoder's fd table); NULL (the default): plain numbers. */
+void sysfmt_set_fd_desc(sysfmt_fd_desc_fn fn);
+
+/*
  * Append "name(args) = ret" for the syscall in t->sc at its exit stop
  * (t->sc.ret and is_error set). Strings show at most strsize bytes, then
  * "...". No duration and no newline: the caller adds them.

@@ -3,7 +3,6 @@
 #include <linux/audit.h>
 #include <string.h>
 
-#include "options.h"
 #include "decode/systab.h"
 #include "lib/xlat.h"
 

@@ -10,6 +10,9 @@
 
 #include "log/evlog.h"
 
+/* Words of a bitmap over x86_64 syscall numbers (-e trace=, the seccomp stop set). */
+#define SC_BITMAP_WORDS 8 /* 512 syscalls */
+
 /* A class mask bit: SYSC(FILE) == 1u << EVC_FILE (classes are event categories). */
 #define SYSC(c) (1u << EVC_##c)
 /* Every class -e trace= knows. */

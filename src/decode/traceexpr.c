@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* traceexpr: -e trace=LIST (classes, syscall names, negation) into the options' selection. */
+/* traceexpr: -e trace=LIST (classes, syscall names, negation) into a syscall selection. */
 #include <errno.h>
 #include <linux/audit.h>
 #include <stdbool.h>
@@ -66,7 +66,7 @@ static int apply(struct sel *s, const char *item, bool neg)
 	return 0;
 }
 
-int traceexpr_parse(const char *expr, struct options *o, struct buf *err)
+int traceexpr_parse(const char *expr, struct trace_sel *sel, struct buf *err)
 {
 	const char *list = expr;
 	const char *eq = strchr(expr, '=');
@@ -114,9 +114,9 @@ int traceexpr_parse(const char *expr, struct options *o, struct buf *err)
 			s.bits[w] = all.bits[w] & ~s.bits[w];
 		s.cats = SYSC_ALL & ~s.cats;
 	}
-	memcpy(o->trace_sel, s.bits, sizeof(o->trace_sel));
-	o->trace_cats = s.cats;
-	o->trace_all = memcmp(s.bits, all.bits, sizeof(s.bits)) == 0;
+	memcpy(sel->bits, s.bits, sizeof(sel->bits));
+	sel->cats = s.cats;
+	sel->all = memcmp(s.bits, all.bits, sizeof(s.bits)) == 0;
 out:
 	free(copy);
 	return rc;

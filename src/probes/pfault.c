@@ -15,6 +15,7 @@
 
 #include "lib/json.h"
 #include "lib/procfs.h"
+#include "decode/decode.h"
 #include "decode/memmap.h"
 #include "options.h"
 #include "probes/pfault.h"
@@ -459,7 +460,7 @@ static void on_record(void *ctx, const struct pfault_rec *rec)
 
 		if (p) {
 			struct pf_proc *q = pp_get(p, true);
-			reg = memmap_region_of(p, rec->addr, &path);
+			reg = memmap_region_of(decode_memmap(p), rec->addr, &path);
 			q->s_faults++;
 			q->s_major += major;
 		}
@@ -751,7 +752,7 @@ static void open_attached(int pid)
 static void load_map(struct proc *p)
 {
 	if (!pf.sampling_off)
-		memmap_region_of(p, 0, NULL);
+		memmap_region_of(decode_memmap(p), 0, NULL);
 }
 
 static void on_proc_start(void *ctx, struct proc *p)

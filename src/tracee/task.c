@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/decode.h"
 #include "lib/util.h"
 
 /*
@@ -96,6 +95,19 @@ static bool hash_remove(struct hash *h, struct link *l)
 	return false;
 }
 
+static void (*free_hook)(struct proc *p);
+
+void task_set_proc_free_hook(void (*fn)(struct proc *p))
+{
+	free_hook = fn;
+}
+
+static void proc_free_hook(struct proc *p)
+{
+	if (free_hook)
+		free_hook(p);
+}
+
 struct taskset *taskset_new(void)
 {
 	struct taskset *ts = xcalloc(1, sizeof(*ts));
@@ -111,7 +123,7 @@ static void proc_release(struct taskset *ts, struct proc *p)
 
 	if (!hash_remove(&ts->procs, &n->l))
 		return;
-	decode_proc_free(p);
+	proc_free_hook(p);
 	free(n);
 }
 
@@ -128,7 +140,7 @@ void taskset_free(struct taskset *ts)
 		for (struct link *l = ts->procs.b[i], *next; l; l = next) {
 			struct proc_node *n = NODE_OF(l, struct proc_node, l);
 			next = l->next;
-			decode_proc_free(&n->p);
+			proc_free_hook(&n->p);
 			free(n);
 		}
 	free(ts->tasks.b);

@@ -60,7 +60,12 @@ void taskset_free(struct taskset *ts);
 struct task *task_find(struct taskset *ts, int tid);
 /* Create a task in 'proc' (a new proc with pid=tid when proc is NULL). */
 struct task *task_add(struct taskset *ts, int tid, struct proc *proc);
-/* Remove and free a task; its proc is freed (decoder hook first) when the last task goes. */
+/*
+ * The function that frees a process's decoder state (proc->dec) when the
+ * process is freed (the decoder registers it; NULL: none). One for all tasksets.
+ */
+void task_set_proc_free_hook(void (*fn)(struct proc *p));
+/* Remove and free a task; its proc is freed (the free hook first) when the last task goes. */
 void task_del(struct taskset *ts, struct task *t);
 struct proc *proc_find(struct taskset *ts, int pid);
 size_t taskset_count(const struct taskset *ts);

@@ -21,6 +21,8 @@
 
 #include "decode/decode.h"
 #include "decode/decode_int.h"
+#include "decode/sockaddr.h"
+#include "log/run.h"
 #include "options.h"
 
 struct options opt; /* main.c is not linked into unit tests */
@@ -80,79 +82,79 @@ static void test_noise(void **state)
 static void test_sockaddr(void **state)
 {
 	(void)state;
-	struct net_addr a;
-	char s[NET_ADDR_STRLEN], fb[24];
+	struct sockaddr_info a;
+	char s[SOCKADDR_STRLEN], fb[24];
 	struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons(443) };
 	inet_pton(AF_INET, "93.184.216.34", &in.sin_addr);
-	assert_int_equal(net_parse_sockaddr(&in, sizeof(in), &a), 0);
-	net_addr_str(&a, s, sizeof(s));
+	assert_int_equal(sockaddr_parse(&in, sizeof(in), &a), 0);
+	sockaddr_str(&a, s, sizeof(s));
 	assert_string_equal(s, "93.184.216.34:443");
 	assert_false(a.loopback);
-	assert_int_equal(net_parse_sockaddr(&in, 8, &a), -EINVAL); /* short */
+	assert_int_equal(sockaddr_parse(&in, 8, &a), -EINVAL); /* short */
 	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6, .sin6_port = htons(22) };
 	inet_pton(AF_INET6, "::1", &in6.sin6_addr);
-	assert_int_equal(net_parse_sockaddr(&in6, sizeof(in6), &a), 0);
-	net_addr_str(&a, s, sizeof(s));
+	assert_int_equal(sockaddr_parse(&in6, sizeof(in6), &a), 0);
+	sockaddr_str(&a, s, sizeof(s));
 	assert_string_equal(s, "[::1]:22");
 	assert_true(a.loopback);
 	inet_pton(AF_INET6, "::ffff:127.0.0.53", &in6.sin6_addr);
-	net_parse_sockaddr(&in6, sizeof(in6), &a);
+	sockaddr_parse(&in6, sizeof(in6), &a);
 	assert_true(a.loopback);
 	struct sockaddr_un un = { .sun_family = AF_UNIX };
 	memcpy(un.sun_path, "\0abstract", 9);
-	assert_int_equal(net_parse_sockaddr(&un, offsetof(struct sockaddr_un, sun_path) + 9, &a), 0);
+	assert_int_equal(sockaddr_parse(&un, offsetof(struct sockaddr_un, sun_path) + 9, &a), 0);
 	assert_string_equal(a.addr, "@abstract");
 	strcpy(un.sun_path, "/run/x.sock");
-	net_parse_sockaddr(&un, sizeof(un), &a);
+	sockaddr_parse(&un, sizeof(un), &a);
 	assert_string_equal(a.addr, "/run/x.sock");
-	net_parse_sockaddr(&un, sizeof(sa_family_t), &a); /* unnamed */
+	sockaddr_parse(&un, sizeof(sa_family_t), &a); /* unnamed */
 	assert_string_equal(a.addr, "");
 	/* a full-length path without NUL stays bounded */
 	memset(un.sun_path, 'x', sizeof(un.sun_path));
-	net_parse_sockaddr(&un, sizeof(un), &a);
+	sockaddr_parse(&un, sizeof(un), &a);
 	assert_int_equal(strlen(a.addr), sizeof(un.sun_path));
-	assert_string_equal(net_family_name(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, fb, sizeof(fb)), "tcp4");
-	assert_string_equal(net_family_name(AF_INET6, SOCK_DGRAM, fb, sizeof(fb)), "udp6");
-	assert_string_equal(net_family_name(AF_UNIX, SOCK_STREAM, fb, sizeof(fb)), "unix");
-	assert_string_equal(net_family_name(AF_NETLINK, SOCK_RAW, fb, sizeof(fb)), "netlink");
-	assert_string_equal(net_family_name(99, 0, fb, sizeof(fb)), "af99");
+	assert_string_equal(sockaddr_family_name(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, fb, sizeof(fb)), "tcp4");
+	assert_string_equal(sockaddr_family_name(AF_INET6, SOCK_DGRAM, fb, sizeof(fb)), "udp6");
+	assert_string_equal(sockaddr_family_name(AF_UNIX, SOCK_STREAM, fb, sizeof(fb)), "unix");
+	assert_string_equal(sockaddr_family_name(AF_NETLINK, SOCK_RAW, fb, sizeof(fb)), "netlink");
+	assert_string_equal(sockaddr_family_name(99, 0, fb, sizeof(fb)), "af99");
 }
 
 static void test_memmap(void **state)
 {
 	(void)state;
 	struct proc p = { .pid = getpid() };
-	struct memmap *mm = memmap_of(&p);
+	struct memmap *mm = decode_memmap(&p);
 	memmap_map(mm, 0x10000, 0x3000, MEM_FILE, "/bin/x");
 	const char *path;
 	/* the lazy /proc read on the first lookup replaces the map with the real one */
-	enum mem_region r = memmap_region_of(&p, (uint64_t)(uintptr_t)&test_memmap, &path);
+	enum mem_region r = memmap_region_of(mm, (uint64_t)(uintptr_t)&test_memmap, &path);
 	assert_int_equal(r, MEM_FILE);
 	assert_non_null(path);
 	int local;
-	assert_int_equal(memmap_region_of(&p, (uint64_t)(uintptr_t)&local, NULL), MEM_STACK);
-	assert_int_equal(memmap_region_of(&p, 0x10000, NULL), MEM_OTHER);
+	assert_int_equal(memmap_region_of(mm, (uint64_t)(uintptr_t)&local, NULL), MEM_STACK);
+	assert_int_equal(memmap_region_of(mm, 0x10000, NULL), MEM_OTHER);
 	/* after the real map, mmap/munmap/mremap bookkeeping */
 	memmap_map(mm, 0x1000000, 0x4000, MEM_ANON, NULL);
-	assert_int_equal(memmap_region_of(&p, 0x1003fff, NULL), MEM_ANON);
+	assert_int_equal(memmap_region_of(mm, 0x1003fff, NULL), MEM_ANON);
 	memmap_unmap(mm, 0x1001000, 0x1000); /* a hole in the middle */
-	assert_int_equal(memmap_region_of(&p, 0x1001000, NULL), MEM_OTHER);
-	assert_int_equal(memmap_region_of(&p, 0x1002000, NULL), MEM_ANON);
+	assert_int_equal(memmap_region_of(mm, 0x1001000, NULL), MEM_OTHER);
+	assert_int_equal(memmap_region_of(mm, 0x1002000, NULL), MEM_ANON);
 	memmap_map(mm, 0x1000000, 0x1000, MEM_FILE, "/data"); /* MAP_FIXED over anon */
-	assert_int_equal(memmap_region_of(&p, 0x1000000, &path), MEM_FILE);
+	assert_int_equal(memmap_region_of(mm, 0x1000000, &path), MEM_FILE);
 	assert_string_equal(path, "/data");
 	memmap_remap(mm, 0x1000000, 0x1000, 0x2000000, 0x3000);
-	assert_int_equal(memmap_region_of(&p, 0x1000000, NULL), MEM_OTHER);
-	assert_int_equal(memmap_region_of(&p, 0x2002000, &path), MEM_FILE);
+	assert_int_equal(memmap_region_of(mm, 0x1000000, NULL), MEM_OTHER);
+	assert_int_equal(memmap_region_of(mm, 0x2002000, &path), MEM_FILE);
 	assert_string_equal(path, "/data");
 	/* brk: the heap is initial..current break */
 	memmap_reset(mm);
 	memmap_map(mm, 0x5000, 0x1000, MEM_ANON, NULL);
 	assert_int_equal(memmap_brk(mm, 0x600000), 0);
 	assert_int_equal(memmap_brk(mm, 0x621000), 0x600000);
-	assert_int_equal(memmap_heap_bytes(&p), 0x21000);
+	assert_int_equal(memmap_heap_bytes(mm), 0x21000);
 	unsigned n;
-	memmap_mmap_bytes(&p, &n);
+	memmap_mmap_bytes(mm, &n);
 	decode_proc_free(&p);
 }
 
@@ -161,18 +163,26 @@ static bool has(const uint64_t *bm, unsigned nr)
 	return (bm[nr / 64] >> (nr % 64)) & 1;
 }
 
+/* decode_wanted_syscalls under the settings dc. */
+static bool wanted(const struct decode_cfg *dc, uint64_t *bm)
+{
+	decode_init(NULL, dc);
+	return decode_wanted_syscalls(bm);
+}
+
 static void test_wanted_syscalls(void **state)
 {
 	(void)state;
 	uint64_t bm[SC_BITMAP_WORDS];
-	memset(&opt, 0, sizeof(opt));
-	opt.verbose = true;
-	opt.trace_all = true;
-	assert_false(decode_wanted_syscalls(bm)); /* -v of everything: stop at everything */
-	opt.trace_all = false;
-	opt.trace_sel[SYS_openat / 64] |= 1ull << (SYS_openat % 64);
+	struct decode_cfg dc;
+	memset(&dc, 0, sizeof(dc));
+	dc.verbose = true;
+	dc.sel.all = true;
+	assert_false(wanted(&dc, bm)); /* -v of everything: stop at everything */
+	dc.sel.all = false;
+	dc.sel.bits[SYS_openat / 64] |= 1ull << (SYS_openat % 64);
 	memset(bm, 0, sizeof(bm));
-	assert_true(decode_wanted_syscalls(bm)); /* -v of a selection: the filter stays */
+	assert_true(wanted(&dc, bm)); /* -v of a selection: the filter stays */
 	assert_true(has(bm, SYS_openat) && has(bm, SYS_exit_group) && has(bm, SYS_fchdir));
 	assert_false(has(bm, SYS_read) || has(bm, SYS_getpid));
 	/* openat is file class: fds named at use, no stop at close, dup or fcntl */
@@ -180,17 +190,17 @@ static void test_wanted_syscalls(void **state)
 	assert_false(has(bm, SYS_close) || has(bm, SYS_dup2) || has(bm, SYS_fcntl) || has(bm, SYS_pipe2));
 	struct decode_argrule rules[4];
 	assert_int_equal(decode_arg_rules(rules, 4), 0);
-	opt.trace_sel[SYS_openat / 64] = 0;
-	opt.verbose = false;
-	opt.summary_table = true;
-	assert_false(decode_wanted_syscalls(bm)); /* -c counts every call */
+	dc.sel.bits[SYS_openat / 64] = 0;
+	dc.verbose = false;
+	dc.summary = true;
+	assert_false(wanted(&dc, bm)); /* -c counts every call */
 	assert_false(decode_fds_lazy());
-	opt.summary_table = false;
+	dc.summary = false;
 
 	/* everything selected: the decoded calls, not the ones without events; the exact fd table */
-	opt.trace_all = true;
+	dc.sel.all = true;
 	memset(bm, 0, sizeof(bm));
-	assert_true(decode_wanted_syscalls(bm));
+	assert_true(wanted(&dc, bm));
 	unsigned want[] = { SYS_read, SYS_openat, SYS_close, SYS_mmap, SYS_brk, SYS_connect, SYS_execve,
 			    SYS_clone3, SYS_exit_group, SYS_unlinkat, SYS_sendmmsg, SYS_dup2, SYS_fcntl };
 	for (unsigned i = 0; i < sizeof(want) / sizeof(*want); i++)
@@ -203,10 +213,10 @@ static void test_wanted_syscalls(void **state)
 	assert_int_equal(rules[0].nr, SYS_fcntl);
 
 	/* only connect selected (network): processes and cwd, fds named at use */
-	opt.trace_all = false;
-	opt.trace_sel[SYS_connect / 64] |= 1ull << (SYS_connect % 64);
+	dc.sel.all = false;
+	dc.sel.bits[SYS_connect / 64] |= 1ull << (SYS_connect % 64);
 	memset(bm, 0, sizeof(bm));
-	assert_true(decode_wanted_syscalls(bm));
+	assert_true(wanted(&dc, bm));
 	assert_true(decode_fds_lazy());
 	assert_true(has(bm, SYS_connect) && has(bm, SYS_clone) && has(bm, SYS_execve) && has(bm, SYS_chdir));
 	assert_false(has(bm, SYS_socket) || has(bm, SYS_dup2) || has(bm, SYS_close_range) || has(bm, SYS_openat));
@@ -215,41 +225,41 @@ static void test_wanted_syscalls(void **state)
 	/* a desc or io call selected (close, read): the exact table, stops at every fd change */
 	unsigned exact[] = { SYS_close, SYS_read, SYS_dup2 };
 	for (unsigned i = 0; i < sizeof(exact) / sizeof(*exact); i++) {
-		opt.trace_sel[exact[i] / 64] |= 1ull << (exact[i] % 64);
+		dc.sel.bits[exact[i] / 64] |= 1ull << (exact[i] % 64);
 		memset(bm, 0, sizeof(bm));
-		assert_true(decode_wanted_syscalls(bm));
+		assert_true(wanted(&dc, bm));
 		assert_false(decode_fds_lazy());
 		assert_true(has(bm, SYS_socket) && has(bm, SYS_dup2) && has(bm, SYS_close_range) &&
 			    has(bm, SYS_openat) && has(bm, SYS_pipe2) && has(bm, SYS_recvmsg));
-		opt.trace_sel[exact[i] / 64] &= ~(1ull << (exact[i] % 64));
+		dc.sel.bits[exact[i] / 64] &= ~(1ull << (exact[i] % 64));
 	}
 	/* pidfd_send_signal is desc but also process (-v of trace=process): still lazy */
-	opt.verbose = true;
-	opt.trace_sel[SYS_pidfd_send_signal / 64] |= 1ull << (SYS_pidfd_send_signal % 64);
+	dc.verbose = true;
+	dc.sel.bits[SYS_pidfd_send_signal / 64] |= 1ull << (SYS_pidfd_send_signal % 64);
 	memset(bm, 0, sizeof(bm));
-	assert_true(decode_wanted_syscalls(bm));
+	assert_true(wanted(&dc, bm));
 	assert_true(decode_fds_lazy() && has(bm, SYS_pidfd_send_signal));
-	opt.trace_sel[SYS_pidfd_send_signal / 64] &= ~(1ull << (SYS_pidfd_send_signal % 64));
-	opt.verbose = false;
+	dc.sel.bits[SYS_pidfd_send_signal / 64] &= ~(1ull << (SYS_pidfd_send_signal % 64));
+	dc.verbose = false;
 	/* sendto is io, network and desc: network keeps fd naming lazy */
-	opt.trace_sel[SYS_sendto / 64] |= 1ull << (SYS_sendto % 64);
+	dc.sel.bits[SYS_sendto / 64] |= 1ull << (SYS_sendto % 64);
 	memset(bm, 0, sizeof(bm));
-	assert_true(decode_wanted_syscalls(bm));
+	assert_true(wanted(&dc, bm));
 	assert_true(decode_fds_lazy());
-	opt.trace_sel[SYS_sendto / 64] &= ~(1ull << (SYS_sendto % 64));
+	dc.sel.bits[SYS_sendto / 64] &= ~(1ull << (SYS_sendto % 64));
 	/* --faults needs the memory map for region attribution */
-	opt.faults = true;
+	dc.faults = true;
 	memset(bm, 0, sizeof(bm));
-	decode_wanted_syscalls(bm);
+	wanted(&dc, bm);
 	assert_true(has(bm, SYS_mmap) && has(bm, SYS_munmap) && has(bm, SYS_mremap) && has(bm, SYS_brk));
 	/* -k flushes its caches where code is mapped and unmapped */
-	opt.faults = false;
-	opt.stack = true;
+	dc.faults = false;
+	dc.stack = true;
 	memset(bm, 0, sizeof(bm));
-	decode_wanted_syscalls(bm);
+	wanted(&dc, bm);
 	assert_true(has(bm, SYS_mmap) && has(bm, SYS_munmap) && has(bm, SYS_mremap) && has(bm, SYS_mprotect));
 	assert_false(has(bm, SYS_brk));
-	memset(&opt, 0, sizeof(opt));
+	memset(&dc, 0, sizeof(dc));
 	decode_fini(); /* back to the exact table for the other tests */
 	assert_false(decode_fds_lazy());
 }
@@ -294,9 +304,8 @@ static void test_stats(void **state)
 {
 	(void)state;
 	struct evlog *log = evlog_new();
-	memset(&opt, 0, sizeof(opt));
-	opt.summary_table = true;
-	decode_init(log);
+	struct decode_cfg dc = { .summary = true };
+	decode_init(log, &dc);
 	struct proc p = { .pid = getpid() };
 	struct task t = { .tid = getpid(), .proc = &p };
 	int64_t rets[] = { 5, -4 /* EINTR: an error */, -512 /* ERESTARTSYS: not one */, 0 };
@@ -319,10 +328,19 @@ static void test_stats(void **state)
 	assert_int_equal(st[20].calls, 1);
 	assert_int_equal(st[SYS_read].calls, 0);
 	assert_int_equal(evlog_count(log), 0); /* read is not selected: no events */
+	/* the -c rows on the run: called syscalls only, in number order, named */
+	struct run r = { 0 };
+	decode_fill_run_stats(&r);
+	assert_int_equal(r.sc64.n, 1);
+	assert_string_equal(r.sc64.rows[0].name, "read");
+	assert_int_equal(r.sc64.rows[0].calls, 4);
+	assert_int_equal(r.sc64.rows[0].errors, 1);
+	assert_int_equal(r.sc32.n, 1);
+	assert_string_equal(r.sc32.rows[0].name, "getpid");
+	run_free_results(&r);
 	decode_proc_free(&p);
 	decode_fini();
 	evlog_free(log);
-	memset(&opt, 0, sizeof(opt));
 }
 
 int main(void)

@@ -268,10 +268,10 @@ static void test_cost(void **state)
 {
 	(void)state;
 	uint64_t bm[SC_BITMAP_WORDS] = { 0 };
-	memset(&opt, 0, sizeof(opt));
-	opt.trace_cats = 1; /* some selection: what decode_wanted_syscalls adds on its own */
-	opt.trace_sel[SYS_openat / 64] |= 1ull << (SYS_openat % 64);
-	opt.trace_sel[SYS_connect / 64] |= 1ull << (SYS_connect % 64);
+	struct decode_cfg dc = { .sel.cats = 1 }; /* some selection: what decode_wanted_syscalls adds on its own */
+	dc.sel.bits[SYS_openat / 64] |= 1ull << (SYS_openat % 64);
+	dc.sel.bits[SYS_connect / 64] |= 1ull << (SYS_connect % 64);
+	decode_init(NULL, &dc);
 	assert_true(decode_wanted_syscalls(bm));
 	struct sock_filter *p;
 	size_t n = seccomp_build(bm, &p);
@@ -281,7 +281,6 @@ static void test_cost(void **state)
 	assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, SYS_openat, 0, &steps), SECCOMP_RET_TRACE);
 	free(p);
 	decode_fini();
-	memset(&opt, 0, sizeof(opt));
 }
 
 int main(void)

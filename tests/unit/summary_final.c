@@ -205,7 +205,7 @@ static void test_final(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
-	opt.trace_all = true;
+	opt.trace.all = true;
 	opt.strsize = 64;
 	char a0[] = "curl", a1[] = "-s", a2[] = "https://example.com";
 	char *argv[] = {a0, a1, a2, NULL};
@@ -271,7 +271,7 @@ static void test_outcomes(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
-	opt.trace_all = true;
+	opt.trace.all = true;
 	char a0[] = "x", a1[] = "y", a2[] = "z";
 	char *argv[] = {a0, a1, a2, NULL};
 	struct run r;
@@ -320,7 +320,7 @@ static void test_table_from_log(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
-	opt.trace_all = true;
+	opt.trace.all = true;
 	opt.summary_table = true;
 	char a0[] = "x", a1[] = "y", a2[] = "z";
 	char *argv[] = {a0, a1, a2, NULL};
@@ -352,7 +352,7 @@ static void test_restart_not_failure(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
-	opt.trace_all = true;
+	opt.trace.all = true;
 	char a0[] = "x", a1[] = "y", a2[] = "z";
 	char *argv[] = {a0, a1, a2, NULL};
 	struct run r;
@@ -384,7 +384,7 @@ static void test_crash_lines(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
-	opt.trace_all = true;
+	opt.trace.all = true;
 	char a0[] = "x", a1[] = "y", a2[] = "z";
 	char *argv[] = {a0, a1, a2, NULL};
 	struct run r;
@@ -435,7 +435,7 @@ static void test_file_io_only(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
-	opt.trace_all = true;
+	opt.trace.all = true;
 	char a0[] = "x", a1[] = "y", a2[] = "z";
 	char *argv[] = {a0, a1, a2, NULL};
 	struct run r;
@@ -460,7 +460,7 @@ static void test_not_traced(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
-	opt.trace_sel[257 / 64] |= 1ull << (257 % 64); /* openat */
+	opt.trace.bits[257 / 64] |= 1ull << (257 % 64); /* openat */
 	char a0[] = "x", a1[] = "y", a2[] = "z";
 	char *argv[] = {a0, a1, a2, NULL};
 	struct run r;
@@ -471,8 +471,8 @@ static void test_not_traced(void **st)
 				  " I/O:      not traced (-e trace= left these calls out)\n"
 				  " Network connections:  not traced (-e trace= left these calls out)\n"));
 	free(s);
-	opt.trace_sel[9 / 64] |= 1ull << (9 % 64);   /* mmap */
-	opt.trace_sel[42 / 64] |= 1ull << (42 % 64); /* connect */
+	opt.trace.bits[9 / 64] |= 1ull << (9 % 64);   /* mmap */
+	opt.trace.bits[42 / 64] |= 1ull << (42 % 64); /* connect */
 	s = run_summary(&r);
 	assert_non_null(strstr(s, " Memory:   Heap 0 B   Mmap 0 B (0 regions)   Total 0 B\n"
 				  " I/O:      not traced (-e trace= left these calls out)\n"

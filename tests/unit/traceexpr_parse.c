@@ -15,7 +15,7 @@
 
 struct options opt;
 
-static struct options o;
+static struct trace_sel o;
 static struct buf err;
 
 static int parse(const char *e)
@@ -27,14 +27,14 @@ static int parse(const char *e)
 
 static int sel(unsigned nr)
 {
-	return sc_selected(&o, nr);
+	return trace_sel_has(&o, nr);
 }
 
 static void classes(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("trace=file"), 0);
-	assert_false(o.trace_all);
+	assert_false(o.all);
 	assert_true(sel(SYS_openat));
 	assert_true(sel(SYS_open));
 	assert_true(sel(SYS_execve));
@@ -42,13 +42,13 @@ static void classes(void **state)
 	assert_false(sel(SYS_read));
 	assert_false(sel(SYS_close));
 	assert_false(sel(SYS_connect));
-	assert_int_equal(o.trace_cats, SYSC(FILE));
+	assert_int_equal(o.cats, SYSC(FILE));
 
 	assert_int_equal(parse("%network"), 0);
 	assert_true(sel(SYS_connect));
 	assert_true(sel(SYS_socket));
 	assert_false(sel(SYS_openat));
-	assert_int_equal(o.trace_cats, SYSC(NETWORK));
+	assert_int_equal(o.cats, SYSC(NETWORK));
 
 	assert_int_equal(parse("trace=memory,io"), 0);
 	assert_true(sel(SYS_mmap));
@@ -56,7 +56,7 @@ static void classes(void **state)
 	assert_true(sel(SYS_read));
 	assert_true(sel(SYS_writev));
 	assert_false(sel(SYS_openat));
-	assert_int_equal(o.trace_cats, SYSC(MEMORY) | SYSC(IO));
+	assert_int_equal(o.cats, SYSC(MEMORY) | SYSC(IO));
 
 	static const char *const each[] = { "process", "signal", "ipc", "desc" };
 	static const unsigned nrs[] = { SYS_clone, SYS_rt_sigaction, SYS_shmget, SYS_close };
@@ -74,16 +74,16 @@ static void names_and_negation(void **state)
 	assert_true(sel(SYS_openat));
 	assert_true(sel(SYS_close));
 	assert_false(sel(SYS_open));
-	assert_int_equal(o.trace_cats, 0);
+	assert_int_equal(o.cats, 0);
 
 	assert_int_equal(parse("trace=file,!openat"), 0);
 	assert_true(sel(SYS_open));
 	assert_false(sel(SYS_openat));
-	assert_int_equal(o.trace_cats, SYSC(FILE));
+	assert_int_equal(o.cats, SYSC(FILE));
 
 	/* strace: a leading '!' negates the whole list */
 	assert_int_equal(parse("trace=!read,write"), 0);
-	assert_false(o.trace_all);
+	assert_false(o.all);
 	assert_false(sel(SYS_read));
 	assert_false(sel(SYS_write));
 	assert_true(sel(SYS_openat));
@@ -92,8 +92,8 @@ static void names_and_negation(void **state)
 	assert_int_equal(parse("!file"), 0);
 	assert_false(sel(SYS_openat));
 	assert_true(sel(SYS_read));
-	assert_int_equal(o.trace_cats & SYSC(FILE), 0);
-	assert_true(o.trace_cats & SYSC(NETWORK));
+	assert_int_equal(o.cats & SYSC(FILE), 0);
+	assert_true(o.cats & SYSC(NETWORK));
 
 	assert_int_equal(parse("t=read"), 0);
 	assert_true(sel(SYS_read));
@@ -104,19 +104,19 @@ static void all_and_none(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("trace=all"), 0);
-	assert_true(o.trace_all);
-	assert_int_equal(o.trace_sel[0], ~0ull); /* the seccomp filter reads the bitmap too */
+	assert_true(o.all);
+	assert_int_equal(o.bits[0], ~0ull); /* the seccomp filter reads the bitmap too */
 
 	assert_int_equal(parse("trace=none"), 0);
-	assert_false(o.trace_all);
+	assert_false(o.all);
 	for (unsigned nr = 0; nr < SC_BITMAP_WORDS * 64; nr++)
 		assert_false(sel(nr));
 
 	assert_int_equal(parse("trace=!none"), 0);
-	assert_true(o.trace_all);
+	assert_true(o.all);
 
 	assert_int_equal(parse("all,!getpid"), 0);
-	assert_false(o.trace_all);
+	assert_false(o.all);
 	assert_false(sel(SYS_getpid));
 	assert_true(sel(SYS_getppid));
 }
@@ -140,10 +140,10 @@ static void errors(void **state)
 	assert_int_equal(parse("socketcall"), -EINVAL); /* i386 only */
 	/* a failed parse leaves the options alone */
 	memset(&o, 0, sizeof(o));
-	o.trace_all = true;
+	o.all = true;
 	buf_reset(&err);
 	assert_int_equal(traceexpr_parse("bogus", &o, &err), -EINVAL);
-	assert_true(o.trace_all);
+	assert_true(o.all);
 	/* one message per failure */
 	assert_null(strchr(err.data, '\n'));
 }

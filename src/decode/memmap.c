@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "decode/memmap.h"
+#include "lib/procfs.h"
 #include "lib/util.h"
 
 struct region {
@@ -190,14 +191,12 @@ static void load(struct memmap *mm)
 	clear(mm);
 	char line[4096 + 256];
 	while (fgets(line, sizeof(line), f)) {
-		uint64_t a, b;
-		int off = 0;
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*s %*s %*s %*s%n", &a, &b, &off) < 2 || !off)
+		struct procfs_map m;
+		if (procfs_map_parse(line, strlen(line), &m))
 			continue;
-		char *p = line + off;
-		while (*p == ' ')
-			p++;
-		p[strcspn(p, "\n")] = 0;
+		uint64_t a = m.start, b = m.end;
+		char *p = line + (m.path - line);
+		p[m.path_len] = 0;
 		enum mem_region kind = MEM_ANON;
 		if (!strcmp(p, "[heap]")) {
 			kind = MEM_HEAP;

@@ -23,6 +23,8 @@
 #include "sinks/summary.h"
 #include "decode/traceexpr.h"
 #include "engine/tracer.h"
+#include "forensics/unwind.h"
+#include "probes/sample.h"
 #include "lib/util.h"
 #include "watch/watch.h"
 
@@ -392,6 +394,24 @@ static int do_render(struct run *r)
 	return 0;
 }
 
+/*
+ * COMPENDIUM_FAULT_RING_PAGES: a smaller ring forces sample loss in tests,
+ * a larger one helps fault-heavy programs, 0 is counting only (the
+ * benchmark's baseline). -1 when unset.
+ */
+static int fault_ring_pages(void)
+{
+	const char *ring = getenv("COMPENDIUM_FAULT_RING_PAGES");
+	long long v;
+
+	if (!ring)
+		return -1;
+	if (parse_ll(ring, 0, 1024, &v) < 0 || (v & (v - 1)))
+		die(2, "COMPENDIUM_FAULT_RING_PAGES=%s: must be 0 or a power of two up to 1024", ring);
+	return (int)v;
+}
+
+
 static int do_trace(struct run *r)
 {
 	int json_fd = -1, out_fd = 2;
@@ -408,14 +428,15 @@ static int do_trace(struct run *r)
 	r->same_cpu = -1;
 	/* command lookup (127/126) and --pid checks fail before any output */
 	tracer_prepare(r);
+	unwind_configure(&(struct unwind_cfg){ .stack = opt.stack, .stack_on = opt.stack_on });
 	decode_init(r->log);
 
 	struct jsonl_sink *js = json_fd >= 0 ? jsonl_sink_new(r, json_fd) : NULL;
 	struct live *lv = opt.quiet ? NULL : live_new(r, out_fd);
 	if (opt.faults)
-		pfault_init(r);
+		pfault_init(r, &(struct pfault_cfg){ .ring_pages = fault_ring_pages() });
 	if (opt.sample_secs > 0)
-		sample_init(r);
+		sample_init(r, opt.sample_secs);
 
 	tracer_run(r);
 
@@ -458,6 +479,16 @@ int main(int argc, char **argv)
 	struct run run = {0};
 
 	parse_options(argc, argv);
+	/* the --watch and --list-dumps settings */
+	const struct watch_cfg wcfg = {
+		.config_path = opt.config_path,
+		.dump_dir = opt.dump_dir,
+		.interval = opt.interval,
+		.json_path = opt.json_path,
+		.pids = opt.pids,
+		.npids = opt.npids,
+		.no_redact = opt.no_redact,
+	};
 	run.log = evlog_new();
 	run.argv = opt.argv;
 	run.argc = opt.argc;
@@ -470,10 +501,10 @@ int main(int argc, char **argv)
 		break;
 	case MODE_WATCH:
 		run.mode = "watch";
-		rc = watch_main(&run);
+		rc = watch_main(&run, &wcfg);
 		break;
 	case MODE_LIST:
-		rc = watch_list();
+		rc = watch_list(&wcfg);
 		break;
 	case MODE_TRACE:
 	default:

@@ -82,6 +82,150 @@ static void emit_sample(struct evlog *log, uint64_t t, const struct wproc_rec *r
 	evlog_append(log, &d);
 }
 
+/* An R or D thread of a busy process: its state, syscall and wait channel. */
+static void emit_thread(struct evlog *log, uint64_t t, const struct wthread_rec *th)
+{
+	struct ev_draft d;
+	ev_init(&d, EVT_THREADSTATE, t, th->pid, th->tid);
+	char st[2] = { th->state, 0 };
+	ev_cstr(&d, log, EVK_STATE, st);
+	ev_str(&d, log, EVK_COMM, th->comm, strnlen(th->comm, sizeof(th->comm)));
+	if (th->syscall >= 0) {
+		ev_int(&d, EVK_NR, th->syscall);
+		const char *nm = systab_name(AUDIT_ARCH_X86_64, th->syscall);
+		if (nm)
+			ev_cstr(&d, log, EVK_SYSCALL, nm);
+	} else if (th->syscall == -1)
+		ev_cstr(&d, log, EVK_SYSCALL, "running");
+	if (th->wchan[0])
+		ev_cstr(&d, log, EVK_WCHAN, th->wchan);
+	evlog_append(log, &d);
+}
+
+/* A process exit from taskstats, at its arrival (the snapshot's time t if that is before t0). */
+static void emit_exit(struct evlog *log, uint64_t t0, uint64_t t, const struct wexit_rec *x)
+{
+	struct ev_draft d;
+	uint64_t xt = x->mono > t0 ? x->mono - t0 : t;
+	ev_init(&d, EVT_PROCEXIT, xt, x->pid, x->pid);
+	ev_str(&d, log, EVK_COMM, x->comm, strnlen(x->comm, sizeof(x->comm)));
+	ev_int(&d, EVK_PPID, x->ppid);
+	ev_uint(&d, EVK_UID, x->uid);
+	ev_int(&d, EVK_CODE, x->code);
+	ev_uint(&d, EVK_BTIME, x->btime);
+	ev_add(&d, EVK_CPU_TIME, EVF_DUR, x->cpu_us * 1000);
+	ev_add(&d, EVK_LIFETIME, EVF_DUR, x->lifetime_us * 1000);
+	ev_uint(&d, EVK_RSS_PEAK, x->rss_peak_kb * 1024);
+	ev_uint(&d, EVK_READ_BYTES, x->read_bytes);
+	ev_uint(&d, EVK_WRITE_BYTES, x->write_bytes);
+	ev_bool(&d, EVK_SEEN, x->seen);
+	evlog_append(log, &d);
+}
+
+/* The involved processes as a JSON array, with their command lines when known. */
+static void involved_json(struct buf *pj, const struct pending *p)
+{
+	buf_addc(pj, '[');
+	for (int i = 0; i < p->ninv; i++) {
+		json_sep(pj);
+		buf_addc(pj, '{');
+		json_key(pj, "pid");
+		json_i64(pj, p->inv[i].pid);
+		json_key(pj, "start");
+		json_u64(pj, p->inv[i].start);
+		json_key(pj, "comm");
+		json_str(pj, p->inv[i].comm, strnlen(p->inv[i].comm, sizeof(p->inv[i].comm)));
+		json_key(pj, "value");
+		json_double(pj, p->inv[i].value);
+		const struct inv_cmd *ic = &p->cmds[i];
+		if (ic->argv) {
+			json_key(pj, "argv");
+			buf_addc(pj, '[');
+			for (int k = 0; k < ic->argc; k++) {
+				json_sep(pj);
+				json_cstr(pj, ic->argv[k]);
+			}
+			buf_addc(pj, ']');
+			if (ic->redacted) {
+				json_key(pj, "redacted");
+				json_bool(pj, true);
+			}
+			if (ic->truncated) {
+				json_key(pj, "truncated");
+				json_bool(pj, true);
+			}
+		}
+		buf_addc(pj, '}');
+	}
+	buf_addc(pj, ']');
+}
+
+/* The trigger record: what fired, the involved processes, the thresholds, whether it is still going on. */
+static void emit_trigger(struct evlog *log, const struct pending *p, uint64_t t0, uint64_t exits_lost)
+{
+	struct ev_draft d;
+	char when[96];
+
+	ev_init(&d, EVT_TRIGGER, p->trig_mono - t0, 0, 0);
+	ev_cstr(&d, log, EVK_KIND, p->kind);
+	ev_cstr(&d, log, EVK_MSG, p->msg);
+	ev_cstr(&d, log, EVK_SCOPE, p->scope);
+	ev_double(&d, EVK_VALUE, p->value);
+	ev_double(&d, EVK_THRESHOLD, p->threshold);
+	iso_time(when, sizeof(when), p->trig_real);
+	ev_cstr(&d, log, EVK_WHEN, when);
+	struct buf pj = {0};
+	involved_json(&pj, p);
+	ev_json(&d, log, EVK_PROCS, pj.data, pj.len);
+	buf_free(&pj);
+	ev_json(&d, log, EVK_THRESHOLDS, p->thresholds_json, strlen(p->thresholds_json));
+	const struct incident *in = p->inc;
+	bool ongoing = !in || in->open;
+	ev_bool(&d, EVK_ONGOING, ongoing);
+	if (!ongoing && in->end >= p->trig_mono)
+		ev_dur(&d, in->end - in->start);
+	if (exits_lost)
+		ev_uint(&d, EVK_LOST, exits_lost);
+	evlog_append(log, &d);
+}
+
+/* The system-wide record of snapshot s. */
+static void emit_sysstat(struct evlog *log, uint64_t t, const struct wsnap *s)
+{
+	struct ev_draft d;
+	const struct sysrec *y = &s->sys;
+	ev_init(&d, EVT_SYSSTAT, t, 0, 0);
+	ev_double(&d, EVK_CPU, y->cpu_busy10 / 10.0);
+	ev_double(&d, EVK_IOWAIT, y->cpu_iowait10 / 10.0);
+	struct buf cj = {0};
+	buf_addc(&cj, '[');
+	for (unsigned i = 0; i < y->ncpu && i < WATCH_MAXCPU; i++) {
+		json_sep(&cj);
+		json_double(&cj, y->core_busy10[i] / 10.0);
+	}
+	buf_addc(&cj, ']');
+	ev_json(&d, log, EVK_CORES, cj.data, cj.len);
+	buf_free(&cj);
+	ev_uint(&d, EVK_MEM_TOTAL, y->mem_total_kb * 1024);
+	ev_uint(&d, EVK_MEM_AVAIL, y->mem_avail_kb * 1024);
+	ev_uint(&d, EVK_SWAP_TOTAL, y->swap_total_kb * 1024);
+	ev_uint(&d, EVK_SWAP, (y->swap_total_kb - y->swap_free_kb) * 1024);
+	if (y->psi_cpu100 >= 0)
+		ev_double(&d, EVK_PSI_CPU, y->psi_cpu100 / 100.0);
+	if (y->psi_io100 >= 0)
+		ev_double(&d, EVK_PSI_IO, y->psi_io100 / 100.0);
+	if (y->psi_mem100 >= 0)
+		ev_double(&d, EVK_PSI_MEM, y->psi_mem100 / 100.0);
+	ev_uint(&d, EVK_FORKS, y->forks);
+	ev_uint(&d, EVK_NPROCS, y->nprocs);
+	ev_uint(&d, EVK_RUNNING, y->running);
+	ev_uint(&d, EVK_BLOCKED, y->blocked);
+	ev_uint(&d, EVK_EXITS, s->exits_total);
+	ev_add(&d, EVK_SAMPLER_CPU, EVF_DUR, s->cost_ns);
+	ev_add(&d, EVK_LAG, EVF_DUR, s->lag_ns);
+	evlog_append(log, &d);
+}
+
 static int fill_dump(void *vctx, int fd)
 {
 	struct dumpctx *dc = vctx;
@@ -108,64 +252,9 @@ static int fill_dump(void *vctx, int fd)
 	struct jsonl_sink *js = jsonl_sink_new(&r, fd);
 	struct evlog *log = r.log;
 	uint64_t nsamples = 0, dropped = 0, exits_dropped = 0;
-	struct ev_draft d;
-	char when[96];
 
 	/* the trigger first, so a lister reads one line past the header */
-	ev_init(&d, EVT_TRIGGER, p->trig_mono - t0, 0, 0);
-	ev_cstr(&d, log, EVK_KIND, p->kind);
-	ev_cstr(&d, log, EVK_MSG, p->msg);
-	ev_cstr(&d, log, EVK_SCOPE, p->scope);
-	ev_double(&d, EVK_VALUE, p->value);
-	ev_double(&d, EVK_THRESHOLD, p->threshold);
-	iso_time(when, sizeof(when), p->trig_real);
-	ev_cstr(&d, log, EVK_WHEN, when);
-	struct buf pj = {0};
-	buf_addc(&pj, '[');
-	for (int i = 0; i < p->ninv; i++) {
-		json_sep(&pj);
-		buf_addc(&pj, '{');
-		json_key(&pj, "pid");
-		json_i64(&pj, p->inv[i].pid);
-		json_key(&pj, "start");
-		json_u64(&pj, p->inv[i].start);
-		json_key(&pj, "comm");
-		json_str(&pj, p->inv[i].comm, strnlen(p->inv[i].comm, sizeof(p->inv[i].comm)));
-		json_key(&pj, "value");
-		json_double(&pj, p->inv[i].value);
-		const struct inv_cmd *ic = &p->cmds[i];
-		if (ic->argv) {
-			json_key(&pj, "argv");
-			buf_addc(&pj, '[');
-			for (int k = 0; k < ic->argc; k++) {
-				json_sep(&pj);
-				json_cstr(&pj, ic->argv[k]);
-			}
-			buf_addc(&pj, ']');
-			if (ic->redacted) {
-				json_key(&pj, "redacted");
-				json_bool(&pj, true);
-			}
-			if (ic->truncated) {
-				json_key(&pj, "truncated");
-				json_bool(&pj, true);
-			}
-		}
-		buf_addc(&pj, '}');
-	}
-	buf_addc(&pj, ']');
-	ev_json(&d, log, EVK_PROCS, pj.data, pj.len);
-	buf_free(&pj);
-	ev_json(&d, log, EVK_THRESHOLDS, p->thresholds_json, strlen(p->thresholds_json));
-	const struct incident *in = p->inc;
-	bool ongoing = !in || in->open;
-	ev_bool(&d, EVK_ONGOING, ongoing);
-	if (!ongoing && in->end >= p->trig_mono)
-		ev_dur(&d, in->end - in->start);
-	uint64_t lost = w->exits_lost;
-	if (lost)
-		ev_uint(&d, EVK_LOST, lost);
-	evlog_append(log, &d);
+	emit_trigger(log, p, t0, w->exits_lost);
 
 	for (uint64_t seq = dc->first_seq; seq <= dc->last_seq; seq++) {
 		const struct wsnap *s = watch_snap_of(w, seq);
@@ -173,39 +262,9 @@ static int fill_dump(void *vctx, int fd)
 			continue;
 		uint64_t t = s->mono - t0;
 		bool ctx = seq >= dc->ctx_first;
-		const struct sysrec *y = &s->sys;
-		ev_init(&d, EVT_SYSSTAT, t, 0, 0);
-		ev_double(&d, EVK_CPU, y->cpu_busy10 / 10.0);
-		ev_double(&d, EVK_IOWAIT, y->cpu_iowait10 / 10.0);
-		struct buf cj = {0};
-		buf_addc(&cj, '[');
-		for (unsigned i = 0; i < y->ncpu && i < WATCH_MAXCPU; i++) {
-			json_sep(&cj);
-			json_double(&cj, y->core_busy10[i] / 10.0);
-		}
-		buf_addc(&cj, ']');
-		ev_json(&d, log, EVK_CORES, cj.data, cj.len);
-		buf_free(&cj);
-		ev_uint(&d, EVK_MEM_TOTAL, y->mem_total_kb * 1024);
-		ev_uint(&d, EVK_MEM_AVAIL, y->mem_avail_kb * 1024);
-		ev_uint(&d, EVK_SWAP_TOTAL, y->swap_total_kb * 1024);
-		ev_uint(&d, EVK_SWAP, (y->swap_total_kb - y->swap_free_kb) * 1024);
-		if (y->psi_cpu100 >= 0)
-			ev_double(&d, EVK_PSI_CPU, y->psi_cpu100 / 100.0);
-		if (y->psi_io100 >= 0)
-			ev_double(&d, EVK_PSI_IO, y->psi_io100 / 100.0);
-		if (y->psi_mem100 >= 0)
-			ev_double(&d, EVK_PSI_MEM, y->psi_mem100 / 100.0);
-		ev_uint(&d, EVK_FORKS, y->forks);
-		ev_uint(&d, EVK_NPROCS, y->nprocs);
-		ev_uint(&d, EVK_RUNNING, y->running);
-		ev_uint(&d, EVK_BLOCKED, y->blocked);
-		ev_uint(&d, EVK_EXITS, s->exits_total);
+		emit_sysstat(log, t, s);
 		if (ctx)
 			exits_dropped += s->exits_total - s->nexits;
-		ev_add(&d, EVK_SAMPLER_CPU, EVF_DUR, s->cost_ns);
-		ev_add(&d, EVK_LAG, EVF_DUR, s->lag_ns);
-		evlog_append(log, &d);
 
 		for (uint32_t i = 0; i < s->nprocs; i++) {
 			const struct wproc_rec *rec = &s->procs[i];
@@ -222,40 +281,10 @@ static int fill_dump(void *vctx, int fd)
 		}
 		if (!ctx)
 			continue;
-		for (uint32_t i = 0; i < s->nthreads; i++) {
-			const struct wthread_rec *th = &s->threads[i];
-			ev_init(&d, EVT_THREADSTATE, t, th->pid, th->tid);
-			char st[2] = { th->state, 0 };
-			ev_cstr(&d, log, EVK_STATE, st);
-			ev_str(&d, log, EVK_COMM, th->comm, strnlen(th->comm, sizeof(th->comm)));
-			if (th->syscall >= 0) {
-				ev_int(&d, EVK_NR, th->syscall);
-				const char *nm = systab_name(AUDIT_ARCH_X86_64, th->syscall);
-				if (nm)
-					ev_cstr(&d, log, EVK_SYSCALL, nm);
-			} else if (th->syscall == -1)
-				ev_cstr(&d, log, EVK_SYSCALL, "running");
-			if (th->wchan[0])
-				ev_cstr(&d, log, EVK_WCHAN, th->wchan);
-			evlog_append(log, &d);
-		}
-		for (uint32_t i = 0; i < s->nexits; i++) {
-			const struct wexit_rec *x = &s->exits[i];
-			uint64_t xt = x->mono > t0 ? x->mono - t0 : t;
-			ev_init(&d, EVT_PROCEXIT, xt, x->pid, x->pid);
-			ev_str(&d, log, EVK_COMM, x->comm, strnlen(x->comm, sizeof(x->comm)));
-			ev_int(&d, EVK_PPID, x->ppid);
-			ev_uint(&d, EVK_UID, x->uid);
-			ev_int(&d, EVK_CODE, x->code);
-			ev_uint(&d, EVK_BTIME, x->btime);
-			ev_add(&d, EVK_CPU_TIME, EVF_DUR, x->cpu_us * 1000);
-			ev_add(&d, EVK_LIFETIME, EVF_DUR, x->lifetime_us * 1000);
-			ev_uint(&d, EVK_RSS_PEAK, x->rss_peak_kb * 1024);
-			ev_uint(&d, EVK_READ_BYTES, x->read_bytes);
-			ev_uint(&d, EVK_WRITE_BYTES, x->write_bytes);
-			ev_bool(&d, EVK_SEEN, x->seen);
-			evlog_append(log, &d);
-		}
+		for (uint32_t i = 0; i < s->nthreads; i++)
+			emit_thread(log, t, &s->threads[i]);
+		for (uint32_t i = 0; i < s->nexits; i++)
+			emit_exit(log, t0, t, &s->exits[i]);
 	}
 	const struct wsnap *last = watch_snap_of(w, dc->last_seq);
 	r.t_end = last ? last->mono - t0 : 0;

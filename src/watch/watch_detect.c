@@ -179,15 +179,13 @@ static double alpha_for(double a, double interval)
 	return 1 - pow(1 - a, fmin(interval, 1e3));
 }
 
-void watch_detect(struct watch *w, const struct wsnap *s)
+/* Per process: CPU above its baseline, and new processes using a lot of CPU; then the baselines. */
+static void detect_cpu(struct watch *w, const struct wsnap *s)
 {
 	const struct watch_conf *c = &w->conf;
 	double pa = alpha_for(c->process_baseline_alpha, w->interval);
-	double ma = alpha_for(c->memory_baseline_alpha, w->interval);
 	char scope[48];
-	struct involved inv[MAX_INVOLVED];
 
-	/* per process: CPU above baseline, and new processes using a lot of CPU */
 	for (size_t i = 0; i < w->ncur; i++) {
 		struct wp *p = &w->cur[i];
 		double pct = p->cpu10 / 10.0;
@@ -216,41 +214,53 @@ void watch_detect(struct watch *w, const struct wsnap *s)
 			p->ema_ok = true;
 		}
 	}
+}
 
-	/*
-	 * Short-lived processes, from the kernel's exact exit accounting: those
-	 * that lived between two scans, and young ones the scans saw only in
-	 * part (a 0.4 s hog may straddle three scans and never look busy).
-	 */
-	if (c->enable_cpu_detection)
-		for (uint32_t i = 0; i < s->nexits; i++) {
-			const struct wexit_rec *x = &s->exits[i];
-			double lifetime = (double)x->lifetime_us / 1e6;
-			if (x->seen && lifetime > fmax(YOUNG_SECONDS, 3 * w->interval))
-				continue;
-			double pct = (double)x->cpu_us / 1e6 / fmax(lifetime, MIN_LIFETIME_S) * 100;
-			if (pct < c->new_process_threshold_pct)
-				continue;
-			/* the scans may have fired for it already: /proc and taskstats round the start differently */
-			bool known = false;
-			for (int d = -1; d <= 1 && !known; d++) {
-				snprintf(scope, sizeof(scope), "pid %d@%llu", x->pid, (unsigned long long)(x->btime + d));
-				known = find_incident(w, "newproc", scope) != NULL;
-			}
-			if (known)
-				continue;
-			snprintf(scope, sizeof(scope), "pid %d@%llu", x->pid, (unsigned long long)x->btime);
-			struct involved me = { .pid = x->pid, .value = pct };
-			snprintf(me.comm, sizeof(me.comm), "%.15s", x->comm);
-			struct buf cm = {0};
-			buf_add(&cm, me.comm, strlen(me.comm));
-			fire(w, s, "newproc", scope, pct, c->new_process_threshold_pct, &me, 1,
-			     "short-lived process %d (%s) used %.1f%% CPU for %.2f s and exited (threshold %g%%)", x->pid,
-			     cm.data ? cm.data : "", pct, (double)x->lifetime_us / 1e6, c->new_process_threshold_pct);
-			buf_free(&cm);
+/*
+ * Short-lived processes, from the kernel's exact exit accounting: those
+ * that lived between two scans, and young ones the scans saw only in
+ * part (a 0.4 s hog may straddle three scans and never look busy).
+ */
+static void detect_exits(struct watch *w, const struct wsnap *s)
+{
+	const struct watch_conf *c = &w->conf;
+	char scope[48];
+
+	for (uint32_t i = 0; i < s->nexits; i++) {
+		const struct wexit_rec *x = &s->exits[i];
+		double lifetime = (double)x->lifetime_us / 1e6;
+		if (x->seen && lifetime > fmax(YOUNG_SECONDS, 3 * w->interval))
+			continue;
+		double pct = (double)x->cpu_us / 1e6 / fmax(lifetime, MIN_LIFETIME_S) * 100;
+		if (pct < c->new_process_threshold_pct)
+			continue;
+		/* the scans may have fired for it already: /proc and taskstats round the start differently */
+		bool known = false;
+		for (int d = -1; d <= 1 && !known; d++) {
+			snprintf(scope, sizeof(scope), "pid %d@%llu", x->pid, (unsigned long long)(x->btime + d));
+			known = find_incident(w, "newproc", scope) != NULL;
 		}
+		if (known)
+			continue;
+		snprintf(scope, sizeof(scope), "pid %d@%llu", x->pid, (unsigned long long)x->btime);
+		struct involved me = { .pid = x->pid, .value = pct };
+		snprintf(me.comm, sizeof(me.comm), "%.15s", x->comm);
+		struct buf cm = {0};
+		buf_add(&cm, me.comm, strlen(me.comm));
+		fire(w, s, "newproc", scope, pct, c->new_process_threshold_pct, &me, 1,
+		     "short-lived process %d (%s) used %.1f%% CPU for %.2f s and exited (threshold %g%%)", x->pid,
+		     cm.data ? cm.data : "", pct, (double)x->lifetime_us / 1e6, c->new_process_threshold_pct);
+		buf_free(&cm);
+	}
+}
 
-	/* memory */
+/* MemAvailable below its baseline, memory pressure, one process's growth; then the baseline. */
+static void detect_memory(struct watch *w, const struct wsnap *s)
+{
+	const struct watch_conf *c = &w->conf;
+	double ma = alpha_for(c->memory_baseline_alpha, w->interval);
+	struct involved inv[MAX_INVOLVED];
+
 	const struct sysrec *y = &s->sys;
 	double avail_mib = (double)y->mem_avail_kb / 1024, total_mib = (double)y->mem_total_kb / 1024;
 	if (c->enable_memory_detection && y->mem_total_kb) {
@@ -278,6 +288,15 @@ void watch_detect(struct watch *w, const struct wsnap *s)
 	else
 		w->mem_ema = avail_mib;
 	w->mem_ema_ok = y->mem_total_kb > 0;
+}
+
+/* Swap used above its baseline; then the baseline. */
+static void detect_swap(struct watch *w, const struct wsnap *s)
+{
+	const struct watch_conf *c = &w->conf;
+	double ma = alpha_for(c->memory_baseline_alpha, w->interval);
+	const struct sysrec *y = &s->sys;
+	struct involved inv[MAX_INVOLVED];
 
 	double swap_mib = (double)(y->swap_total_kb - y->swap_free_kb) / 1024;
 	if (c->enable_swap_detection && y->swap_total_kb && w->swap_ema_ok &&
@@ -295,11 +314,14 @@ void watch_detect(struct watch *w, const struct wsnap *s)
 	else
 		w->swap_ema = swap_mib;
 	w->swap_ema_ok = true;
+}
 
-	w->fire_ref_seq = 0;
-	w->fire_swap = false;
+/* Pressure stall information above the threshold. */
+static void detect_psi(struct watch *w, const struct wsnap *s)
+{
+	const struct watch_conf *c = &w->conf;
+	const struct sysrec *y = &s->sys;
 
-	/* PSI */
 	if (c->enable_psi_detection) {
 		const struct { const char *kind; int32_t v; } psi[] = {
 			{ "psi_cpu", y->psi_cpu100 }, { "psi_io", y->psi_io100 }, { "psi_memory", y->psi_mem100 } };
@@ -309,8 +331,14 @@ void watch_detect(struct watch *w, const struct wsnap *s)
 				     "%s pressure: some avg10 %.2f%% (threshold %g%%)", psi[i].kind + 4, psi[i].v / 100.0,
 				     c->psi_threshold_pct);
 	}
+}
 
-	/* bursts of new processes, grouped by parent and name */
+/* Bursts of new processes, grouped by parent and name. */
+static void detect_burst(struct watch *w, const struct wsnap *s)
+{
+	const struct watch_conf *c = &w->conf;
+	char scope[48];
+
 	uint64_t win = (uint64_t)(c->burst_window_seconds * 1e9);
 	size_t k = 0;
 	for (size_t i = 0; i < w->nbirths; i++)
@@ -354,6 +382,19 @@ void watch_detect(struct watch *w, const struct wsnap *s)
 		}
 		free(v);
 	}
+}
+
+void watch_detect(struct watch *w, const struct wsnap *s)
+{
+	detect_cpu(w, s);
+	if (w->conf.enable_cpu_detection)
+		detect_exits(w, s);
+	detect_memory(w, s);
+	detect_swap(w, s);
+	w->fire_ref_seq = 0;
+	w->fire_swap = false;
+	detect_psi(w, s);
+	detect_burst(w, s);
 	close_incidents(w, s->mono);
 }
 

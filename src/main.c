@@ -23,6 +23,8 @@
 #include "sinks/summary.h"
 #include "decode/traceexpr.h"
 #include "engine/tracer.h"
+#include "forensics/unwind.h"
+#include "probes/sample.h"
 #include "lib/util.h"
 #include "watch/watch.h"
 
@@ -394,6 +396,24 @@ static int do_render(struct run *r)
 	return 0;
 }
 
+/*
+ * COMPENDIUM_FAULT_RING_PAGES: a smaller ring forces sample loss in tests,
+ * a larger one helps fault-heavy programs, 0 is counting only (the
+ * benchmark's baseline). -1 when unset.
+ */
+static int fault_ring_pages(void)
+{
+	const char *ring = getenv("COMPENDIUM_FAULT_RING_PAGES");
+	long long v;
+
+	if (!ring)
+		return -1;
+	if (parse_ll(ring, 0, 1024, &v) < 0 || (v & (v - 1)))
+		die(2, "COMPENDIUM_FAULT_RING_PAGES=%s: must be 0 or a power of two up to 1024", ring);
+	return (int)v;
+}
+
+
 static int do_trace(struct run *r)
 {
 	int json_fd = -1, out_fd = 2;
@@ -410,6 +430,7 @@ static int do_trace(struct run *r)
 	r->same_cpu = -1;
 	/* command lookup (127/126) and --pid checks fail before any output */
 	tracer_prepare(r);
+	unwind_configure(&(struct unwind_cfg){ .stack = opt.stack, .stack_on = opt.stack_on });
 	struct decode_cfg dcfg = {
 		.verbose = opt.verbose, .summary = opt.summary_table, .no_seccomp = opt.no_seccomp,
 		.faults = opt.faults, .stack = opt.stack, .stack_on = opt.stack_on,
@@ -420,9 +441,9 @@ static int do_trace(struct run *r)
 	struct jsonl_sink *js = json_fd >= 0 ? jsonl_sink_new(r, json_fd) : NULL;
 	struct live *lv = opt.quiet ? NULL : live_new(r, out_fd);
 	if (opt.faults)
-		pfault_init(r);
+		pfault_init(r, &(struct pfault_cfg){ .ring_pages = fault_ring_pages() });
 	if (opt.sample_secs > 0)
-		sample_init(r);
+		sample_init(r, opt.sample_secs);
 
 	tracer_run(r);
 	decode_fill_run_stats(r);
@@ -466,6 +487,16 @@ int main(int argc, char **argv)
 	struct run run = {0};
 
 	parse_options(argc, argv);
+	/* the --watch and --list-dumps settings */
+	const struct watch_cfg wcfg = {
+		.config_path = opt.config_path,
+		.dump_dir = opt.dump_dir,
+		.interval = opt.interval,
+		.json_path = opt.json_path,
+		.pids = opt.pids,
+		.npids = opt.npids,
+		.no_redact = opt.no_redact,
+	};
 	run.log = evlog_new();
 	run.argv = opt.argv;
 	run.argc = opt.argc;
@@ -478,10 +509,10 @@ int main(int argc, char **argv)
 		break;
 	case MODE_WATCH:
 		run.mode = "watch";
-		rc = watch_main(&run);
+		rc = watch_main(&run, &wcfg);
 		break;
 	case MODE_LIST:
-		rc = watch_list();
+		rc = watch_list(&wcfg);
 		break;
 	case MODE_TRACE:
 	default:

@@ -9,7 +9,6 @@
 #include <sys/user.h>
 
 #include "lib/json.h"
-#include "options.h"
 #include "forensics/symbols.h"
 #include "forensics/unwind.h"
 #include "lib/util.h"
@@ -354,11 +353,18 @@ static bool list_has(const char *list, const char *name)
 	return false;
 }
 
+static struct unwind_cfg uw_cfg;
+
+void unwind_configure(const struct unwind_cfg *cfg)
+{
+	uw_cfg = *cfg;
+}
+
 bool unwind_wanted(const char *syscall, const char *type)
 {
-	if (!opt.stack)
+	if (!uw_cfg.stack)
 		return false;
-	if (!opt.stack_on || !*opt.stack_on)
+	if (!uw_cfg.stack_on || !*uw_cfg.stack_on)
 		return true;
-	return list_has(opt.stack_on, syscall) || list_has(opt.stack_on, type);
+	return list_has(uw_cfg.stack_on, syscall) || list_has(uw_cfg.stack_on, type);
 }

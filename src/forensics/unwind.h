@@ -26,9 +26,17 @@ void unwind_attach_stack(struct evlog *log, struct task *t, struct ev_draft *d);
 /* Forget cached address-space data of p (after exec, exit, or exec-mapping change). */
 void unwind_flush(struct proc *p);
 
+/* When stacks are taken (-k, --stack-on). */
+struct unwind_cfg {
+	bool stack;               /* -k */
+	const char *stack_on;     /* comma list of syscalls or event types; NULL or "" = all; borrowed */
+};
+/* Set the -k settings unwind_wanted answers from (a copy; stack_on must outlive the run). */
+void unwind_configure(const struct unwind_cfg *cfg);
+
 /*
- * Should a stack be taken for this syscall or event type under -k? True
- * when opt.stack is set and --stack-on is empty or names 'syscall' or
+ * Should a stack be taken for this syscall or event type? True when the
+ * configured stack is set and stack_on is empty or names 'syscall' or
  * 'type' (either may be NULL).
  */
 bool unwind_wanted(const char *syscall, const char *type);

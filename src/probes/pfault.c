@@ -13,11 +13,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "lib/json.h"
 #include "lib/procfs.h"
 #include "decode/decode.h"
 #include "decode/memmap.h"
-#include "options.h"
 #include "probes/pfault.h"
 #include "engine/tracer.h"
 #include "lib/util.h"
@@ -175,7 +173,7 @@ static struct {
 	struct pf_proc *procs[128];
 	unsigned tick;
 	unsigned ring_pages;    /* data pages per ring, a power of two */
-	bool ring_fixed;        /* set by COMPENDIUM_FAULT_RING_PAGES: no shrinking */
+	bool ring_fixed;        /* set by the config: no shrinking */
 	bool sampling_disabled; /* ... to 0: counting only, on purpose */
 	bool warned_throttle, warned_bad;
 } pf = {.epfd = -1, .ring_pages = PF_RING_PAGES};
@@ -814,56 +812,46 @@ static int cmp_top(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
+/* memmap's regions in run_faults' terms (they share their names) */
+static enum run_fault_region fault_region(enum mem_region r)
+{
+	int k = run_fault_region_lookup(memmap_region_name(r));
+	return k < 0 ? RUN_FR_OTHER : (enum run_fault_region)k;
+}
+
 static void on_finish(void *ctx)
 {
-	struct buf *b = &pf.r->end_extra;
-	uint64_t minor = 0, major = 0, lost_fmt = 0;
+	struct run_faults *f = &pf.r->faults;
+	uint64_t lost_fmt = 0;
 
 	(void)ctx;
+	f->present = true;
 	if (pf.off && !pf.ncfd) {
-		json_key(b, "faults");
-		buf_addc(b, '{');
-		json_key(b, "unavailable");
-		json_cstr(b, pf.unavailable ? pf.unavailable : "perf_event_open failed");
-		buf_addc(b, '}');
+		free(f->unavailable);
+		f->unavailable = xstrdup(pf.unavailable ? pf.unavailable : "perf_event_open failed");
 		return;
 	}
 	drain_all();
 	for (size_t i = 0; i + 1 < pf.ncfd; i += 2) {
-		minor += read_u64(pf.cfd[i], NULL);
-		major += read_u64(pf.cfd[i + 1], NULL);
+		f->minor += read_u64(pf.cfd[i], NULL);
+		f->major += read_u64(pf.cfd[i + 1], NULL);
 	}
 	for (size_t i = 0; i < pf.nsfd; i++) {
 		uint64_t l = 0;
 		read_u64(pf.sfd[i], pf.fmt_lost ? &l : NULL);
 		lost_fmt += l;
 	}
-	json_key(b, "faults");
-	buf_addc(b, '{');
-	json_key(b, "total");
-	json_u64(b, minor + major);
-	json_key(b, "minor");
-	json_u64(b, minor);
-	json_key(b, "major");
-	json_u64(b, major);
-	for (unsigned r = 0; r < PF_NREG; r++) {
-		json_key(b, memmap_region_name(r));
-		json_u64(b, pf.region[r]);
-	}
-	json_key(b, "sampled");
-	json_u64(b, pf.sampled);
+	for (unsigned r = 0; r < PF_NREG; r++)
+		f->region[fault_region((enum mem_region)r)] += pf.region[r];
+	f->sampled = pf.sampled;
 	/* LOST records and PERF_FORMAT_LOST describe the same losses: never add them */
-	json_key(b, "lost");
-	json_u64(b, lost_fmt > pf.lost_rec ? lost_fmt : pf.lost_rec);
-	json_key(b, "throttled");
-	json_u64(b, pf.throttled);
-	if (pf.sampling_off) {
-		json_key(b, "sampling");
-		json_cstr(b, pf.sampling_disabled ? "off" : "unavailable");
-	}
+	f->lost = lost_fmt > pf.lost_rec ? lost_fmt : pf.lost_rec;
+	f->throttled = pf.throttled;
+	if (pf.sampling_off)
+		f->sampling = pf.sampling_disabled ? "off" : "unavailable";
 	if (pf.logged < pf.sampled) {
-		json_key(b, "logged");
-		json_u64(b, pf.logged);
+		f->have_logged = true;
+		f->logged = pf.logged;
 	}
 	if (pf.ntop) {
 		struct pf_top *v = xmalloc(pf.ntop * sizeof(*v));
@@ -872,30 +860,22 @@ static void on_finish(void *ctx)
 			if (pf.top[i].key)
 				v[n++] = pf.top[i];
 		qsort(v, n, sizeof(*v), cmp_top);
-		json_key(b, "top");
-		buf_addc(b, '[');
-		for (size_t i = 0; i < n && i < PF_TOP; i++) {
-			uint32_t pid = (uint32_t)v[i].key;
-			json_sep(b);
-			buf_addc(b, '{');
-			json_key(b, "region");
-			json_cstr(b, memmap_region_name((enum mem_region)((v[i].key >> 32) - 1)));
-			json_key(b, "path");
-			if (pid) {
-				size_t len;
-				const char *s = evlog_str(pf.log, pid, &len);
-				json_str(b, s, len);
-			} else {
-				json_null(b);
+		f->ntop = n < PF_TOP ? n : PF_TOP;
+		f->top = xcalloc(f->ntop, sizeof(*f->top));
+		for (size_t i = 0; i < f->ntop; i++) {
+			struct run_fault_top *t = &f->top[i];
+			uint32_t path_id = (uint32_t)v[i].key;
+			t->region = fault_region((enum mem_region)((v[i].key >> 32) - 1));
+			if (path_id) {
+				const char *path = evlog_str(pf.log, path_id, &t->path_len);
+				t->path = xmalloc(t->path_len + 1);
+				memcpy(t->path, path, t->path_len);
+				t->path[t->path_len] = 0;
 			}
-			json_key(b, "count");
-			json_u64(b, v[i].count);
-			buf_addc(b, '}');
+			t->count = v[i].count;
 		}
-		buf_addc(b, ']');
 		free(v);
 	}
-	buf_addc(b, '}');
 
 	sampling_close();
 	for (size_t i = 0; i < pf.ncfd; i++)
@@ -903,26 +883,17 @@ static void on_finish(void *ctx)
 	pf.ncfd = 0;
 }
 
-void pfault_init(struct run *r)
+void pfault_init(struct run *r, const struct pfault_cfg *cfg)
 {
 	struct tracer_hooks h = {0};
 
-	const char *ring = getenv("COMPENDIUM_FAULT_RING_PAGES");
-	long long v;
-
 	pf.r = r;
 	pf.log = r->log;
-	/*
-	 * A smaller ring forces sample loss in tests, a larger one helps
-	 * fault-heavy programs, 0 is counting only (the benchmark's baseline).
-	 */
-	if (ring && (parse_ll(ring, 0, 1024, &v) < 0 || (v & (v - 1))))
-		die(2, "COMPENDIUM_FAULT_RING_PAGES=%s: must be 0 or a power of two up to 1024", ring);
-	if (ring) {
-		pf.ring_pages = (unsigned)v;
+	if (cfg->ring_pages >= 0) {
+		pf.ring_pages = (unsigned)cfg->ring_pages;
 		pf.ring_fixed = true;
-		pf.sampling_off = v == 0;
-		pf.sampling_disabled = v == 0;
+		pf.sampling_off = cfg->ring_pages == 0;
+		pf.sampling_disabled = cfg->ring_pages == 0;
 	}
 	pf.epfd = epoll_create1(EPOLL_CLOEXEC);
 	h.proc_start = on_proc_start;

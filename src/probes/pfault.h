@@ -7,6 +7,16 @@
 
 #include "log/run.h"
 
+/* Settings of the page-fault probe. */
+struct pfault_cfg {
+	/*
+	 * Data pages per CPU sample ring: -1 the default (128, halved while
+	 * mmap is refused), 0 counting only (no sampling), else a power of two
+	 * up to 1024, kept as is.
+	 */
+	int ring_pages;
+};
+
 /*
  * Register tracer hooks; perf unavailability is one warning line, not an error.
  *
@@ -15,14 +25,12 @@
  * major fault; flagged EVFL_NOISE), 'counter' per process (kind "faults",
  * faults = minor+major so far, major, rss in bytes; from /proc/PID/stat and
  * statm, every 100 ms when changed and at exit) and at most one 'warning'
- * per problem (throttling, unattributed samples). At the end it appends to
- * r->end_extra: "faults":{"total","minor","major","heap","anon","file",
- * "stack","other","sampled","lost","throttled","top":[{"region","path",
- * "count"}...]} where total/minor/major are exact counts for the traced
- * tree and the region counts are of sampled faults; or
- * "faults":{"unavailable":"reason"}.
+ * per problem (throttling, unattributed samples). At the end it fills
+ * r->faults (present): minor and major are exact counts for the traced
+ * tree, the region counts are of sampled faults, top the ten busiest
+ * places (paths owned by r->faults); or only r->faults.unavailable.
  */
-void pfault_init(struct run *r);
+void pfault_init(struct run *r, const struct pfault_cfg *cfg);
 
 /* One perf ring record, as far as pfault reads it. */
 struct pfault_rec {

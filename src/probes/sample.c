@@ -7,10 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "options.h"
 #include "engine/tracer.h"
+#include "lib/procfs.h"
+#include "lib/util.h"
+#include "probes/sample.h"
 #include "watch/watch.h"
-#include "watch/watch_int.h"
 
 struct sproc {
 	int pid;
@@ -109,14 +110,14 @@ static void on_finish(void *ctx)
 	s->n = s->cap = 0;
 }
 
-void sample_init(struct run *r)
+void sample_init(struct run *r, double period_secs)
 {
 	struct sampler *s = &sampler;
 	memset(s, 0, sizeof(*s));
 	s->run = r;
 	s->hz = watch_hz();
 	s->pagesize = sysconf(_SC_PAGESIZE);
-	s->period_ns = (uint64_t)(opt.sample_secs * 1e9);
+	s->period_ns = (uint64_t)(period_secs * 1e9);
 	if (s->period_ns < 10000000)
 		s->period_ns = 10000000;
 	s->next = now_ns() + s->period_ns;

@@ -366,3 +366,8 @@ void watch_conf_json(const struct watch_conf *c, struct buf *out)
 	}
 	buf_addc(out, '}');
 }
+
+const char *watch_conf_dump_dir(const struct watch_conf *c)
+{
+	return c->dump_dir ? c->dump_dir : WATCH_DEFAULT_DUMP_DIR;
+}

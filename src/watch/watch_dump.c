@@ -13,14 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "options.h"
 #include "watch/watch.h"
 #include "lib/atomicfile.h"
 #include "lib/json.h"
 #include "lib/termesc.h"
 #include "watch/watch_int.h"
-
-#define DEFAULT_DUMP_DIR "/var/lib/compendium"
 
 struct watch_dumpdir {
 	int fd;
@@ -340,18 +337,18 @@ static const char *jstr(const cJSON *j, const char *k)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-int watch_list(void)
+int watch_list(const struct watch_cfg *cfg)
 {
-	const char *path = opt.dump_dir ? opt.dump_dir : DEFAULT_DUMP_DIR;
+	const char *path = cfg->dump_dir ? cfg->dump_dir : WATCH_DEFAULT_DUMP_DIR;
 	int dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		die(1, "cannot open dump directory %s: %s (choose one with --dump-dir)", path, strerror(errno));
 	int out = 1;
-	bool json = opt.json_path != NULL;
-	if (json && strcmp(opt.json_path, "-")) {
-		out = open(opt.json_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	bool json = cfg->json_path != NULL;
+	if (json && strcmp(cfg->json_path, "-")) {
+		out = open(cfg->json_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (out < 0)
-			die(1, "cannot write %s: %s", opt.json_path, strerror(errno));
+			die(1, "cannot write %s: %s", cfg->json_path, strerror(errno));
 	}
 	struct dent *v = NULL;
 	size_t n = list_dumps(dirfd, &v);

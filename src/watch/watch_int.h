@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * watch_int: what the --watch modules share (config, /proc records, the
- * snapshot ring, exit records, dumps). Private to src/watch/ and src/probes/sample.c.
+ * snapshot ring, exit records, dumps). Private to src/watch/.
  */
 #ifndef COMPENDIUM_WATCH_INT_H
 #define COMPENDIUM_WATCH_INT_H
@@ -15,6 +15,9 @@
 #include "lib/util.h"
 
 /* ---- configuration (watch_conf.c) ---- */
+
+/* Where dumps go when neither the config nor --dump-dir names a directory. */
+#define WATCH_DEFAULT_DUMP_DIR "/var/lib/compendium"
 
 struct watch_conf {
 	double cpu_delta_threshold_pct;   /* process CPU above its EMA, points (100 = one core) */
@@ -59,6 +62,8 @@ int watch_conf_load(struct watch_conf *c, const char *path, bool missing_ok, str
 int watch_conf_parse(struct watch_conf *c, const char *name, const char *text, size_t n, struct buf *err);
 /* The thresholds in force as one JSON object (for the trigger record). */
 void watch_conf_json(const struct watch_conf *c, struct buf *out);
+/* The dump directory in force: c->dump_dir, or WATCH_DEFAULT_DUMP_DIR (borrowed). */
+const char *watch_conf_dump_dir(const struct watch_conf *c);
 
 /* ---- /proc parsing (watch_proc.c; the readers and parsers are lib/procfs) ---- */
 
@@ -194,18 +199,27 @@ int watch_dump_write_fn(struct watch_dumpdir *d, const char *kind, const struct 
 /* Remove old dumps beyond the caps. Returns the number removed. */
 int watch_dump_retention(struct watch_dumpdir *d, long max_dumps, double max_age_days, double max_total_mib);
 
-/* --watch --pid (watch_pid.c) */
+/* --watch --pid (watch_pid.c): follow cfg->pids and their children; returns the exit status. */
 struct run;
-int watch_pid_main(struct run *r);
+struct watch_cfg;
+int watch_pid_main(struct run *r, const struct watch_cfg *cfg);
 
-/* boot time (seconds since the epoch) and clock ticks, cached */
+/* Boot time (seconds since the epoch), read once from /proc/stat; 0 if unreadable. */
 uint64_t watch_boot_time(void);
-long watch_hz(void);
 /* Realtime for a CLOCK_MONOTONIC value. */
 struct timespec watch_mono_to_real(uint64_t mono);
 
-/* Signal flags set by the handlers (watch.c). */
+/* ---- signals and ticks, shared by both samplers (watch_sig.c) ---- */
+
+/* Signal flags set by the handlers: stop holds SIGTERM or SIGINT, hup asks for a config reload. */
 extern volatile int watch_sig_stop, watch_sig_hup;
+/* Catch SIGTERM, SIGINT and SIGHUP (without SA_RESTART) and ignore SIGPIPE. */
 void watch_signals_install(void);
+/*
+ * Sleep until the tick after 'tick' (CLOCK_MONOTONIC ns), on a fixed
+ * schedule: ticks already missed are skipped. Returns early on a stop
+ * signal (and on SIGHUP when hup_wakes). Returns the new tick.
+ */
+uint64_t watch_tick_sleep(uint64_t tick, uint64_t interval_ns, bool hup_wakes);
 
 #endif

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "sinks/jsonl.h"
-#include "options.h"
+#include "watch/watch.h"
 #include "watch/watch_int.h"
 
 struct fproc {
@@ -218,41 +218,39 @@ static void sample_one(struct follow *f, struct evlog *log, struct fproc *p, uin
 	}
 }
 
-int watch_pid_main(struct run *r)
+int watch_pid_main(struct run *r, const struct watch_cfg *cfg)
 {
 	struct follow f = { .hz = watch_hz(), .pagesize = sysconf(_SC_PAGESIZE) };
-	double interval = opt.interval > 0 ? opt.interval : 1;
+	double interval = cfg->interval > 0 ? cfg->interval : 1;
 	uint64_t interval_ns = (uint64_t)(interval * 1e9);
 	f.procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (f.procfd < 0)
 		die(1, "cannot open /proc: %s", strerror(errno));
 	int out = 1;
-	if (opt.json_path && strcmp(opt.json_path, "-")) {
-		out = open(opt.json_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (cfg->json_path && strcmp(cfg->json_path, "-")) {
+		out = open(cfg->json_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (out < 0)
-			die(1, "--json %s: %s", opt.json_path, strerror(errno));
+			die(1, "--json %s: %s", cfg->json_path, strerror(errno));
 	}
 	uint64_t mono = now_ns();
 	evlog_set_start(r->log, mono, watch_mono_to_real(mono));
-	for (int i = 0; i < opt.npids; i++) {
+	for (int i = 0; i < cfg->npids; i++) {
 		struct procfs_stat ps;
-		int dfd = open_pid(&f, opt.pids[i], &ps);
+		int dfd = open_pid(&f, cfg->pids[i], &ps);
 		if (dfd < 0)
-			die(1, "--pid %d: no such process", opt.pids[i]);
-		fp_add(&f, opt.pids[i], &ps, dfd, mono);
+			die(1, "--pid %d: no such process", cfg->pids[i]);
+		fp_add(&f, cfg->pids[i], &ps, dfd, mono);
 	}
 	r->mode = "watch";
 	buf_adds(&r->header_extra, "\"follow\":[");
-	for (int i = 0; i < opt.npids; i++)
-		buf_printf(&r->header_extra, "%s%d", i ? "," : "", opt.pids[i]);
+	for (int i = 0; i < cfg->npids; i++)
+		buf_printf(&r->header_extra, "%s%d", i ? "," : "", cfg->pids[i]);
 	buf_printf(&r->header_extra, "],\"interval\":%.6g", interval);
 	struct jsonl_sink *js = jsonl_sink_new(r, out);
 	watch_signals_install();
-	struct timespec dl;
-	clock_gettime(CLOCK_MONOTONIC, &dl);
+	uint64_t tick = now_ns();
 	bool any = true;
 	while (!watch_sig_stop && any) {
-		uint64_t tick = (uint64_t)dl.tv_sec * 1000000000u + (uint64_t)dl.tv_nsec;
 		uint64_t m = now_ns();
 		find_children(&f, m);
 		any = false;
@@ -263,13 +261,7 @@ int watch_pid_main(struct run *r)
 			}
 		if (!any)
 			break;
-		uint64_t next = tick + interval_ns, now = now_ns();
-		if (next <= now)
-			next = now + interval_ns - (now - tick) % interval_ns;
-		dl.tv_sec = (time_t)(next / 1000000000u);
-		dl.tv_nsec = (long)(next % 1000000000u);
-		while (!watch_sig_stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &dl, NULL) == EINTR)
-			;
+		tick = watch_tick_sleep(tick, interval_ns, false);
 	}
 	/* one summary record per process followed */
 	for (size_t i = 0; i < f.n; i++) {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "watch/watch.h"
 #include "watch/watch_int.h"
 
 uint64_t pstat_cmd_key(const struct procfs_stat *ps)

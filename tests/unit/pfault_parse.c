@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // pfault: the perf ring parser on hand-made rings: samples, LOST, THROTTLE, wrap-around, unknown
-// records skipped, and every malformed header (size 0, too short, past head) stopping the parse.
+// records skipped, and every malformed header (size 0, too short, past head) stopping the parse;
+// the end record's "faults" member written from the typed results pfault fills.
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,9 +9,11 @@
 
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "options.h"
+#include "log/run.h"
 #include "probes/pfault.h"
 
 /* main.c (not linked into unit tests) owns the options. */
@@ -166,6 +169,48 @@ static void test_bad_ring(void **state)
 	assert_int_equal(nt, 77);
 }
 
+static char *faults_text(const struct run_faults *f)
+{
+	struct buf b = {0};
+	run_faults_json(&b, f);
+	return buf_steal(&b);
+}
+
+/* The text pfault wrote into the end record before it filled r->faults, byte for byte. */
+static void test_faults_json(void **state)
+{
+	(void)state;
+	struct run_faults f = { .present = true, .minor = 1404, .major = 1, .sampled = 1405, .lost = 3,
+				.throttled = 2, .have_logged = true, .logged = 1000, .sampling = "off" };
+	f.region[RUN_FR_HEAP] = 453;
+	f.region[RUN_FR_ANON] = 669;
+	f.region[RUN_FR_FILE] = 274;
+	f.region[RUN_FR_STACK] = 7;
+	f.region[RUN_FR_OTHER] = 2;
+	struct run_fault_top top[2] = {
+		{ .region = RUN_FR_ANON, .count = 669 },
+		{ .region = RUN_FR_FILE, .path = (char *)"/tmp/a\"b.data", .path_len = 13, .count = 200 },
+	};
+	f.top = top;
+	f.ntop = 2;
+	char *t = faults_text(&f);
+	assert_string_equal(t, "\"faults\":{\"total\":1405,\"minor\":1404,\"major\":1,\"heap\":453,\"anon\":669,"
+			       "\"file\":274,\"stack\":7,\"other\":2,\"sampled\":1405,\"lost\":3,\"throttled\":2,"
+			       "\"sampling\":\"off\",\"logged\":1000,\"top\":[{\"region\":\"anon\",\"path\":null,"
+			       "\"count\":669},{\"region\":\"file\",\"path\":\"/tmp/a\\\"b.data\",\"count\":200}]}");
+	free(t);
+
+	struct run_faults u = { .present = true, .unavailable = (char *)"perf_event_open: Permission denied" };
+	t = faults_text(&u);
+	assert_string_equal(t, "\"faults\":{\"unavailable\":\"perf_event_open: Permission denied\"}");
+	free(t);
+
+	struct run_faults none = {0};
+	t = faults_text(&none);
+	assert_string_equal(t, "");
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_size_too_large),
 		cmocka_unit_test(test_too_short),
 		cmocka_unit_test(test_bad_ring),
+		cmocka_unit_test(test_faults_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

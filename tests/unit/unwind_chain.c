@@ -267,20 +267,19 @@ static void test_chain(void **state)
 static void test_wanted(void **state)
 {
 	(void)state;
-	opt.stack = false;
+	unwind_configure(&(struct unwind_cfg){ .stack = false });
 	assert_false(unwind_wanted("openat", "open"));
-	opt.stack = true;
-	opt.stack_on = NULL;
+	unwind_configure(&(struct unwind_cfg){ .stack = true, .stack_on = NULL });
 	assert_true(unwind_wanted("read", "read"));
-	char list[] = "open,connect";
-	opt.stack_on = list;
+	unwind_configure(&(struct unwind_cfg){ .stack = true, .stack_on = "" });
+	assert_true(unwind_wanted("read", "read"));
+	unwind_configure(&(struct unwind_cfg){ .stack = true, .stack_on = "open,connect" });
 	assert_true(unwind_wanted("openat", "open"));
 	assert_true(unwind_wanted("connect", NULL));
 	assert_false(unwind_wanted("read", "read"));
 	assert_false(unwind_wanted("conn", NULL));
 	assert_false(unwind_wanted(NULL, NULL));
-	opt.stack = false;
-	opt.stack_on = NULL;
+	unwind_configure(&(struct unwind_cfg){ .stack = false });
 }
 
 int main(int argc, char **argv)

@@ -14,6 +14,7 @@
 
 #include "decode/decode.h"
 #include "log/evlog.h"
+#include "log/jsonl_read.h"
 #include "sinks/jsonl.h"
 #include "sinks/live.h"
 #include "options.h"

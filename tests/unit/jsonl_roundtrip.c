@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "lib/json.h"
+#include "log/jsonl_read.h"
 #include "sinks/jsonl.h"
 #include "options.h"
 #include "test_slurp.h"

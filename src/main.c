@@ -412,7 +412,9 @@ static int do_trace(struct run *r)
 	decode_init(r->log);
 
 	struct jsonl_sink *js = json_fd >= 0 ? jsonl_sink_new(r, json_fd) : NULL;
-	struct live *lv = opt.quiet ? NULL : live_new(r, out_fd);
+	struct live_cfg live_cfg = {.verbose = opt.verbose, .no_filter = opt.no_filter,
+				    .quiet = opt.quiet, .color = opt.color, .strsize = opt.strsize};
+	struct live *lv = opt.quiet ? NULL : live_new(r, out_fd, &live_cfg);
 	if (opt.faults)
 		pfault_init(r);
 	if (opt.sample_secs > 0)

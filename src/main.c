@@ -393,6 +393,12 @@ static int do_render(struct run *r)
 	return 0;
 }
 
+/* summary_traced()'s view of -e trace=. */
+static bool opt_selected(void *ctx, unsigned nr)
+{
+	return sc_selected(ctx, nr);
+}
+
 static int do_trace(struct run *r)
 {
 	int json_fd = -1, out_fd = 2;
@@ -430,7 +436,10 @@ static int do_trace(struct run *r)
 			warnmsg("--json %s: writing failed: %s; the log is incomplete",
 				opt.json_path, strerror(-rc));
 	}
-	summary_print(r, out_fd);
+	struct summary_cfg summary_cfg = {.no_filter = opt.no_filter, .sc_table = opt.summary_table,
+					  .same_cpu = opt.same_cpu, .strsize = opt.strsize,
+					  .traced = summary_traced(opt_selected, &opt)};
+	summary_print(r, out_fd, &summary_cfg);
 	if (opt.report_path) {
 		if (report_write(r, opt.report_path, opt.report_mode, NULL) == 0)
 			notemsg("report written to %s", opt.report_path);

@@ -10,6 +10,7 @@
 #include "lib/fmt.h"
 #include "lib/json.h"
 #include "lib/termesc.h"
+#include "lib/u64map.h"
 #include "lib/xlat.h"
 #include "log/evfield.h"
 #include "sinks/live_int.h"
@@ -54,29 +55,10 @@ static bool pid_seen(struct live *l, int pid)
 {
 	if (pid <= 0)
 		return true;
-	if (l->npids * 2 >= l->pcap) {
-		size_t ncap = l->pcap ? l->pcap * 2 : 64;
-		int *n = xcalloc(ncap, sizeof(*n));
-		for (size_t i = 0; i < l->pcap; i++) {
-			if (!l->pids[i])
-				continue;
-			size_t j = (size_t)l->pids[i] * 2654435761u % ncap;
-			while (n[j])
-				j = (j + 1) % ncap;
-			n[j] = l->pids[i];
-		}
-		free(l->pids);
-		l->pids = n;
-		l->pcap = ncap;
-	}
-	size_t j = (size_t)pid * 2654435761u % l->pcap;
-	while (l->pids[j]) {
-		if (l->pids[j] == pid)
-			return true;
-		j = (j + 1) % l->pcap;
-	}
-	l->pids[j] = pid;
-	l->npids++;
+	uint32_t *v = u64map_slot(&l->pids, (uint64_t)pid);
+	if (*v)
+		return true;
+	*v = 1;
 	return false;
 }
 
@@ -87,7 +69,7 @@ void live_prefix(struct live *l, uint64_t t, int pid, int tid)
 	buf_add(&l->out, "[+", 2);
 	json_secs_ns(&l->out, t, 3);
 	buf_add(&l->out, "s] ", 3);
-	if (l->npids > 1 || l->threads_seen) {
+	if (l->pids.n > 1 || l->threads_seen) {
 		char col[32];
 		if (tid && tid != pid)
 			snprintf(col, sizeof(col), "%d/%d", pid, tid);
@@ -342,9 +324,7 @@ void live_finish(struct live *l)
 	flush_out(l);
 	l->done = true;
 	buf_free(&l->out);
-	free(l->pids);
-	l->pids = NULL;
-	l->pcap = l->npids = 0;
+	u64map_free(&l->pids);
 	/*
 	 * The log has no unsubscribe and keeps l as a subscriber context: keep
 	 * the (now silent) narrator reachable instead of freeing it.

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/u64map.h"
 #include "lib/util.h"
 #include "log/evlog.h"
 #include "sinks/live.h"
@@ -42,9 +43,7 @@ struct live {
 	int err;
 	struct buf out;
 	struct pending pend;
-	/* distinct pids seen (open addressing, 0 = empty) */
-	int *pids;
-	size_t pcap, npids;
+	struct u64map pids; /* distinct pids seen */
 	bool threads_seen;
 	/* crash events, told in full at the end of the narrative (records live as long as the log) */
 	const struct ev *crashes[LIVE_MAX_CRASHES];

@@ -327,6 +327,77 @@ static void read_header(struct reader *rd, const cJSON *o)
 			keep_extra(&r->header_extra, c);
 }
 
+/* A count: a number, or the decimal string json_u64 writes from 2^53 on; else 0. */
+static uint64_t count_of(const cJSON *j)
+{
+	uint64_t v;
+	if (cJSON_IsNumber(j))
+		return j->valuedouble > 0 ? (uint64_t)j->valuedouble : 0;
+	if (cJSON_IsString(j) && is_big_uint(j->valuestring, strlen(j->valuestring), &v))
+		return v;
+	return 0;
+}
+
+static uint64_t count_member(const cJSON *o, const char *k)
+{
+	return count_of(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+/* One of the busiest fault places: {"region", "path" (or null), "count"}. */
+static void read_fault_top(struct reader *rd, struct run_fault_top *t, const cJSON *o)
+{
+	const cJSON *reg = cJSON_GetObjectItemCaseSensitive(o, "region");
+	const cJSON *path = cJSON_GetObjectItemCaseSensitive(o, "path");
+	int region = cJSON_IsString(reg) ? run_fault_region_lookup(reg->valuestring) : -1;
+	t->region = region >= 0 ? (enum run_fault_region)region : RUN_FR_OTHER;
+	if (cJSON_IsString(path)) {
+		const char *s = raw_bytes(rd, path, &t->path_len);
+		t->path = xmalloc(t->path_len + 1);
+		memcpy(t->path, s, t->path_len);
+		t->path[t->path_len] = '\0';
+	}
+	t->count = count_member(o, "count");
+}
+
+/* The end record's "faults" object (run_faults_json) into r->faults. */
+static void read_faults(struct reader *rd, const cJSON *o)
+{
+	struct run_faults *f = &rd->r->faults;
+	for (size_t i = 0; i < f->ntop; i++)
+		free(f->top[i].path);
+	free(f->top);
+	free(f->unavailable);
+	*f = (struct run_faults){.present = true};
+	const cJSON *un = cJSON_GetObjectItemCaseSensitive(o, "unavailable");
+	if (cJSON_IsString(un)) {
+		f->unavailable = dup_string(rd, un);
+		return;
+	}
+	f->minor = count_member(o, "minor");
+	f->major = count_member(o, "major");
+	for (unsigned r = 0; r < RUN_FR_N; r++)
+		f->region[r] = count_member(o, run_fault_region_name(r));
+	f->sampled = count_member(o, "sampled");
+	f->lost = count_member(o, "lost");
+	f->throttled = count_member(o, "throttled");
+	const cJSON *sampling = cJSON_GetObjectItemCaseSensitive(o, "sampling");
+	if (cJSON_IsString(sampling))
+		f->sampling = !strcmp(sampling->valuestring, "off") ? "off" : "unavailable";
+	const cJSON *logged = cJSON_GetObjectItemCaseSensitive(o, "logged");
+	if (logged) {
+		f->have_logged = true;
+		f->logged = count_of(logged);
+	}
+	const cJSON *top = cJSON_GetObjectItemCaseSensitive(o, "top");
+	int n = cJSON_IsArray(top) ? cJSON_GetArraySize(top) : 0;
+	if (n <= 0)
+		return;
+	f->top = xcalloc((size_t)n, sizeof(*f->top));
+	for (const cJSON *c = top->child; c; c = c->next)
+		if (cJSON_IsObject(c))
+			read_fault_top(rd, &f->top[f->ntop++], c);
+}
+
 static void read_end(struct reader *rd, const cJSON *o)
 {
 	struct run *r = rd->r;
@@ -365,9 +436,14 @@ static void read_end(struct reader *rd, const cJSON *o)
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "events");
 	if (cJSON_IsNumber(n))
 		rd->end_events = (uint64_t)n->valuedouble;
-	for (const cJSON *c = o->child; c; c = c->next)
-		if (c->string && !in_list(c->string, end_keys, ARRAY_SIZE(end_keys)))
+	for (const cJSON *c = o->child; c; c = c->next) {
+		if (!c->string || in_list(c->string, end_keys, ARRAY_SIZE(end_keys)))
+			continue;
+		if (!strcmp(c->string, "faults") && cJSON_IsObject(c))
+			read_faults(rd, c);
+		else
 			keep_extra(&r->end_extra, c);
+	}
 }
 
 static bool int_member(const cJSON *o, const char *k, int *out)

@@ -368,6 +368,8 @@ void jsonl_encode_end(struct buf *b, const struct run *r)
 	buf_adds(b, ",\"sys\":");
 	json_fixed(b, r->cpu_sys, 6);
 	buf_addc(b, '}');
+	/* the --faults member first: where the probe wrote it when it was an extra */
+	run_faults_json(b, &r->faults);
 	add_extra(b, &r->end_extra, "end");
 	buf_add(b, "}\n", 2);
 }

@@ -242,21 +242,21 @@ static void rw_line(struct live *l, const struct evlog *log, const struct ev *e)
 /* Whether the event is narrated at all (before coalescing). */
 static bool shown(const struct live *l, const struct ev *e)
 {
-	if ((e->flags & EVFL_NOISE) && !l->cfg.no_filter)
+	if ((e->flags & EVFL_NOISE) && !l->no_filter)
 		return false;
 	switch (e->type) {
 	case EVT_SYSCALL:
-		return l->cfg.verbose;
+		return l->verbose;
 	case EVT_CLOSE:
 	case EVT_SOCKET:
-		return !l->cfg.verbose && ev_find(e, EVK_ERR);
+		return !l->verbose && ev_find(e, EVK_ERR);
 	case EVT_MPROTECT:
 		/* the dynamic loader's relro dance; --no-filter shows it */
-		return !l->cfg.verbose && (l->cfg.no_filter || ev_find(e, EVK_ERR));
+		return !l->verbose && (l->no_filter || ev_find(e, EVK_ERR));
 	case EVT_BRK: {
 		/* brk(NULL) and no-op calls move nothing */
 		int64_t g;
-		return !l->cfg.verbose && (ev_find(e, EVK_ERR) || !evfield_num(e, EVK_GROWTH, &g) || g != 0);
+		return !l->verbose && (ev_find(e, EVK_ERR) || !evfield_num(e, EVK_GROWTH, &g) || g != 0);
 	}
 	case EVT_FAULT:
 	case EVT_COUNTER:
@@ -267,7 +267,7 @@ static bool shown(const struct live *l, const struct ev *e)
 		return false;
 	default:
 		/* -v shows the syscalls themselves: their semantic events would repeat them. */
-		if (l->cfg.verbose && e->type >= EVT_OPEN && e->type <= EVT_CHDIR)
+		if (l->verbose && e->type >= EVT_OPEN && e->type <= EVT_CHDIR)
 			return false;
 		return true;
 	}
@@ -276,7 +276,7 @@ static bool shown(const struct live *l, const struct ev *e)
 static void live_event(void *ctx, const struct evlog *log, const struct ev *e)
 {
 	struct live *l = ctx;
-	if (l->done || l->cfg.quiet || !shown(l, e))
+	if (l->done || l->quiet || !shown(l, e))
 		return;
 	pid_seen(l, e->pid);
 	if (e->tid && e->tid != e->pid)
@@ -306,7 +306,10 @@ struct live *live_new(struct run *r, int fd, const struct live_cfg *cfg)
 {
 	struct live *l = xcalloc(1, sizeof(*l));
 	l->r = r;
-	l->cfg = *cfg;
+	l->verbose = cfg->verbose;
+	l->no_filter = cfg->no_filter;
+	l->quiet = cfg->quiet;
+	l->strsize = cfg->strsize;
 	l->fd = fd;
 	l->tty = isatty(fd);
 	l->color = cfg->color;

@@ -9,7 +9,7 @@
 #include "lib/u64map.h"
 #include "lib/util.h"
 #include "log/evlog.h"
-#include "sinks/live.h"
+#include "log/run.h"
 
 #define LIVE_MAX_CRASHES 8   /* crashes told in full at the end; the rest are counted */
 #define LIVE_CRASH_FRAMES 16 /* stack frames of a crash told at the end */
@@ -36,7 +36,8 @@ struct pending {
 struct live {
 	struct live *next_retired;
 	struct run *r;
-	struct live_cfg cfg;
+	bool verbose, no_filter, quiet; /* from struct live_cfg (live.h) */
+	int strsize;
 	int fd;
 	bool tty, color, done;
 	uint64_t t_flushed; /* log time of the last flush */

@@ -23,7 +23,7 @@ static void base_name(struct live *l, const char *s, size_t n)
 /* A command-line argument, cut at -s bytes. */
 static void add_arg(struct live *l, const char *s, size_t n)
 {
-	termesc_trunc(&l->out, s, n, l->cfg.strsize > 0 ? (size_t)l->cfg.strsize : 0);
+	termesc_trunc(&l->out, s, n, l->strsize > 0 ? (size_t)l->strsize : 0);
 }
 
 /* " arg" for each of ids[from..n) (an argument that cannot be read is left empty). */

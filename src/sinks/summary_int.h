@@ -9,7 +9,9 @@
 #include "lib/u64map.h"
 #include "lib/util.h"
 #include "log/evlog.h"
-#include "sinks/summary.h"
+#include "log/run.h"
+
+struct summary_cfg;
 
 /* One entry of a table: a file, a failure kind, a connection, a signal, a pid... */
 struct ent {

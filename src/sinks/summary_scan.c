@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "log/evfield.h"
+#include "sinks/summary.h"
 #include "sinks/summary_int.h"
 
 struct ent *summary_table_get(struct table *t, uint64_t key)

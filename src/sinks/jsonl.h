@@ -24,7 +24,8 @@ int jsonl_sink_finish(struct jsonl_sink *s);
 /*
  * The lines themselves, for other writers of the same format (--watch
  * dumps): each appends one complete line, '\n' included, to b. The end
- * record's counts come from iterating r->log.
+ * record's counts come from iterating r->log, its "faults" member from
+ * r->faults (before the raw end_extra members).
  */
 void jsonl_encode_header(struct buf *b, const struct run *r);
 void jsonl_encode_event(struct buf *b, const struct evlog *log, const struct ev *e);

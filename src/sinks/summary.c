@@ -30,7 +30,6 @@ static const unsigned io_nrs[] = {
 };
 static const unsigned conn_nrs[] = {SYS_connect};
 
-
 /* Did the selection pick any of these? A total of 0 B is no fact when nothing was traced. */
 static bool any_selected(const unsigned *nrs, size_t n, summary_selected_fn selected, void *ctx)
 {
@@ -45,11 +44,6 @@ unsigned summary_traced(summary_selected_fn selected, void *ctx)
 	return (any_selected(mem_nrs, ARRAY_SIZE(mem_nrs), selected, ctx) ? SUMMARY_TRACED_MEM : 0) |
 	       (any_selected(io_nrs, ARRAY_SIZE(io_nrs), selected, ctx) ? SUMMARY_TRACED_IO : 0) |
 	       (any_selected(conn_nrs, ARRAY_SIZE(conn_nrs), selected, ctx) ? SUMMARY_TRACED_CONN : 0);
-}
-
-static void size(struct buf *b, uint64_t n)
-{
-	fmt_size(b, n);
 }
 
 static void add_str(struct buf *b, const struct evlog *log, uint32_t id)
@@ -122,7 +116,7 @@ static void print_files(struct sum *s, struct buf *b, struct table *t, const cha
 		   t->n > TOP_FILES ? ", top 10 by bytes" : "");
 	for (size_t i = 0; i < t->n && i < TOP_FILES; i++) {
 		struct buf sz = {0};
-		size(&sz, t->e[i].a);
+		fmt_size(&sz, t->e[i].a);
 		buf_printf(b, "   %9s  ", sz.data);
 		buf_free(&sz);
 		add_str(b, s->log, t->e[i].id);
@@ -412,7 +406,7 @@ static void print_faults(struct sum *s, struct buf *b)
 			if (s->rss.e[i].a > peak)
 				peak = s->rss.e[i].a;
 		buf_adds(b, " Peak RSS: ");
-		size(b, peak);
+		fmt_size(b, peak);
 		buf_adds(b, " (largest process)\n");
 	}
 }
@@ -480,12 +474,12 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 		buf_adds(&b, NOT_TRACED);
 	} else {
 		buf_adds(&b, "Heap ");
-		size(&b, (uint64_t)s.heap);
+		fmt_size(&b, (uint64_t)s.heap);
 		buf_adds(&b, "   Mmap ");
-		size(&b, s.mmap_bytes);
+		fmt_size(&b, s.mmap_bytes);
 		buf_printf(&b, " (%llu region%s)   Total ", (unsigned long long)s.mmap_regions,
 			   s.mmap_regions == 1 ? "" : "s");
-		size(&b, (uint64_t)s.heap + s.mmap_bytes);
+		fmt_size(&b, (uint64_t)s.heap + s.mmap_bytes);
 		buf_addc(&b, '\n');
 	}
 	buf_adds(&b, " I/O:      ");
@@ -493,20 +487,20 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 		buf_adds(&b, NOT_TRACED);
 	} else {
 		buf_adds(&b, "Files read ");
-		size(&b, s.file_rd);
+		fmt_size(&b, s.file_rd);
 		buf_adds(&b, "   written ");
-		size(&b, s.file_wr);
+		fmt_size(&b, s.file_wr);
 		buf_adds(&b, "   Net sent ");
-		size(&b, s.net_tx);
+		fmt_size(&b, s.net_tx);
 		buf_adds(&b, "   received ");
-		size(&b, s.net_rx);
+		fmt_size(&b, s.net_rx);
 		buf_addc(&b, '\n');
 	}
 	if (s.other_rd || s.other_wr) {
 		buf_adds(&b, "           Pipes/ttys/other read ");
-		size(&b, s.other_rd);
+		fmt_size(&b, s.other_rd);
 		buf_adds(&b, "   written ");
-		size(&b, s.other_wr);
+		fmt_size(&b, s.other_wr);
 		buf_addc(&b, '\n');
 	}
 	print_conns(&s, &b);

@@ -14,6 +14,7 @@
 
 #include "decode/decode.h"
 #include "log/evlog.h"
+#include "log/jsonl_read.h"
 #include "sinks/jsonl.h"
 #include "sinks/live.h"
 #include "options.h"
@@ -413,6 +414,11 @@ static int fault_ring_pages(void)
 	return (int)v;
 }
 
+/* summary_traced()'s view of -e trace=. */
+static bool opt_selected(void *ctx, unsigned nr)
+{
+	return sc_selected(ctx, nr);
+}
 
 static int do_trace(struct run *r)
 {
@@ -439,7 +445,9 @@ static int do_trace(struct run *r)
 	decode_init(r->log, &dcfg);
 
 	struct jsonl_sink *js = json_fd >= 0 ? jsonl_sink_new(r, json_fd) : NULL;
-	struct live *lv = opt.quiet ? NULL : live_new(r, out_fd);
+	struct live_cfg live_cfg = {.verbose = opt.verbose, .no_filter = opt.no_filter,
+				    .quiet = opt.quiet, .color = opt.color, .strsize = opt.strsize};
+	struct live *lv = opt.quiet ? NULL : live_new(r, out_fd, &live_cfg);
 	if (opt.faults)
 		pfault_init(r, &(struct pfault_cfg){ .ring_pages = fault_ring_pages() });
 	if (opt.sample_secs > 0)
@@ -456,7 +464,10 @@ static int do_trace(struct run *r)
 			warnmsg("--json %s: writing failed: %s; the log is incomplete",
 				opt.json_path, strerror(-rc));
 	}
-	summary_print(r, out_fd);
+	struct summary_cfg summary_cfg = {.no_filter = opt.no_filter, .sc_table = opt.summary_table,
+					  .same_cpu = opt.same_cpu, .strsize = opt.strsize,
+					  .traced = summary_traced(opt_selected, &opt)};
+	summary_print(r, out_fd, &summary_cfg);
 	if (opt.report_path) {
 		struct report_cfg rcfg = {.mode = opt.report_mode, .no_redact = opt.no_redact};
 		if (report_write(r, opt.report_path, &rcfg) == 0)

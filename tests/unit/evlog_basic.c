@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Unit tests of the event log: interning, records, iteration, subscribers, names.
+// Unit tests of the event log: interning, records, iteration, subscribers, names, typed field reads.
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
+
+#include "lib/u64map.h"
+#include "log/evfield.h"
 #include "log/evlog.h"
 #include "options.h"
 
@@ -135,6 +139,77 @@ static void test_names(void **state)
 	assert_string_equal(ev_type_name(60000), "?");
 }
 
+/* The sinks' typed reads answer "absent" for a missing field or one of another kind. */
+static void test_evfield(void **state)
+{
+	(void)state;
+	struct evlog *log = evlog_new();
+	struct ev_draft d;
+	ev_init(&d, EVT_EXEC, 5, 1, 1);
+	ev_int(&d, EVK_FD, -3);
+	ev_bool(&d, EVK_THREAD, true);
+	ev_cstr(&d, log, EVK_PATH, "/bin/true");
+	ev_strid(&d, EVK_DESC, 0);
+	uint32_t ids[1] = {evlog_intern_cstr(log, "true")};
+	ev_add(&d, EVK_ARGV, EVF_STRV, evlog_strv(log, ids, 1));
+	ev_json(&d, log, EVK_STACK, "[]", 2);
+	ev_double(&d, EVK_VALUE, 0.5);
+	const struct ev *e = evlog_append(log, &d);
+	int64_t v = 0;
+	assert_true(evfield_num(e, EVK_FD, &v));
+	assert_int_equal(v, -3);
+	assert_false(evfield_num(e, EVK_PATH, &v));
+	assert_false(evfield_num(e, EVK_VALUE, &v));
+	assert_false(evfield_num(e, EVK_CODE, &v));
+	assert_true(evfield_bool(e, EVK_THREAD));
+	assert_false(evfield_bool(e, EVK_CORE));
+	size_t n;
+	assert_string_equal(evfield_str(log, e, EVK_PATH, &n), "/bin/true");
+	assert_int_equal(n, 9);
+	assert_null(evfield_str(log, e, EVK_DESC, &n));
+	assert_null(evfield_str(log, e, EVK_FD, &n));
+	assert_int_equal(evfield_strid(e, EVK_ARGV), 0);
+	assert_int_not_equal(evfield_strvid(e, EVK_ARGV), 0);
+	assert_int_equal(evfield_strvid(e, EVK_PATH), 0);
+	assert_string_equal(evfield_json(log, e, EVK_STACK), "[]");
+	assert_null(evfield_json(log, e, EVK_PATH));
+	uint32_t name;
+	assert_int_equal(evfield_errno(e, &name), 0);
+
+	ev_init(&d, EVT_OPEN, 6, 1, 1);
+	ev_err(&d, 2);
+	e = evlog_append(log, &d);
+	assert_int_equal(evfield_errno(e, &name), 2);
+	assert_int_equal(name, 0);
+	ev_init(&d, EVT_OPEN, 7, 1, 1);
+	ev_cstr(&d, log, EVK_ERR, "ENEWTHING"); /* a --from log of a newer kernel */
+	e = evlog_append(log, &d);
+	assert_int_equal(evfield_errno(e, &name), -1);
+	assert_string_equal(evlog_str(log, name, NULL), "ENEWTHING");
+	assert_true(evfield_restart_err(512));
+	assert_false(evfield_restart_err(4));
+	evlog_free(log);
+}
+
+/* u64map: every key keeps its value across growth; key 0 is a key like any other. */
+static void test_u64map(void **state)
+{
+	(void)state;
+	struct u64map m = {0};
+	for (uint64_t k = 0; k < 5000; k++) {
+		uint32_t *v = u64map_slot(&m, k * 0x10001);
+		assert_int_equal(*v, 0);
+		*v = (uint32_t)k + 1;
+	}
+	assert_int_equal(m.n, 5000);
+	for (uint64_t k = 0; k < 5000; k++)
+		assert_int_equal(*u64map_slot(&m, k * 0x10001), k + 1);
+	assert_int_equal(m.n, 5000);
+	u64map_free(&m);
+	assert_int_equal(m.n, 0);
+	u64map_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +217,8 @@ int main(void)
 		cmocka_unit_test(test_append_iterate),
 		cmocka_unit_test(test_fields_kinds),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_evfield),
+		cmocka_unit_test(test_u64map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "lib/json.h"
+#include "log/jsonl_read.h"
 #include "sinks/jsonl.h"
 #include "options.h"
 
@@ -206,8 +207,7 @@ static void test_reader_mutations(void **st)
 			free(r.argv);
 			free(r.host);
 			free(r.kernel);
-			buf_free(&r.header_extra);
-			buf_free(&r.end_extra);
+			run_free_results(&r);
 		}
 		evlog_free(r.log);
 	}

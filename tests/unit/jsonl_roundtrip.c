@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "lib/json.h"
+#include "log/jsonl_read.h"
 #include "sinks/jsonl.h"
 #include "options.h"
 #include "test_slurp.h"
@@ -137,7 +138,15 @@ static void test_sink_and_roundtrip(void **st)
 	r.t_end = 6000000;
 	r.cpu_user = 0.5;
 	r.cpu_sys = 0.25;
-	buf_adds(&r.end_extra, "\"faults\":{\"total\":3,\"top\":[{\"path\":\"/x\"}]}");
+	/* --faults results, then another module's extra member after them */
+	r.faults = (struct run_faults){.present = true, .minor = 2, .major = 1, .region = {1, 0, 2, 0, 0},
+				       .sampled = 3, .throttled = 1, .sampling = "off",
+				       .have_logged = true, .logged = 2, .ntop = 2};
+	r.faults.top = xcalloc(2, sizeof(*r.faults.top));
+	r.faults.top[0] = (struct run_fault_top){.region = RUN_FR_FILE, .path = xstrdup("/x\033\xff"),
+						 .path_len = 4, .count = 2};
+	r.faults.top[1] = (struct run_fault_top){.region = RUN_FR_HEAP, .count = 1};
+	buf_adds(&r.end_extra, "\"samples_dropped\":2");
 	buf_adds(&r.header_extra, "\"same_cpu\":1");
 	int fd = open(tpath("a.jsonl"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	assert_true(fd >= 0);
@@ -171,7 +180,10 @@ static void test_sink_and_roundtrip(void **st)
 		"\"exit\":{\"signal\":\"SIGSEGV\",\"core\":true},"
 		"\"counts\":{\"spawn\":1,\"exec\":1,\"exit\":1,\"open\":1,\"mmap\":1,\"future_type\":1},"
 		"\"events\":6,\"interrupted\":false,\"cpu\":{\"user\":0.500000,\"sys\":0.250000},"
-		"\"faults\":{\"total\":3,\"top\":[{\"path\":\"/x\"}]}}\n");
+		"\"faults\":{\"total\":3,\"minor\":2,\"major\":1,\"heap\":1,\"anon\":0,\"file\":2,"
+		"\"stack\":0,\"other\":0,\"sampled\":3,\"lost\":0,\"throttled\":1,\"sampling\":\"off\","
+		"\"logged\":2,\"top\":[{\"region\":\"file\",\"path\":\"/x\\u001b\\\\xff\",\"count\":2},"
+		"{\"region\":\"heap\",\"path\":null,\"count\":1}]},\"samples_dropped\":2}\n");
 
 	/* read it back and write it again: the same bytes */
 	struct run r2 = {0};
@@ -187,6 +199,16 @@ static void test_sink_and_roundtrip(void **st)
 	assert_int_equal(r2.sig, 11);
 	assert_true(r2.core);
 	assert_int_equal(r2.t_end, 6000000);
+	/* the faults member comes back typed, the other extra as an extra */
+	assert_true(r2.faults.present);
+	assert_int_equal(r2.faults.minor, 2);
+	assert_int_equal(r2.faults.region[RUN_FR_FILE], 2);
+	assert_string_equal(r2.faults.sampling, "off");
+	assert_int_equal(r2.faults.ntop, 2);
+	assert_int_equal(r2.faults.top[0].path_len, 4);
+	assert_memory_equal(r2.faults.top[0].path, "/x\033\xff", 4);
+	assert_null(r2.faults.top[1].path);
+	assert_string_equal(r2.end_extra.data, "\"samples_dropped\":2");
 	struct buf again = {0};
 	jsonl_encode_header(&again, &r2);
 	struct evlog_cursor c = {0};
@@ -215,15 +237,50 @@ static void test_sink_and_roundtrip(void **st)
 	free(r2.argv);
 	free(r2.host);
 	free(r2.kernel);
-	buf_free(&r2.header_extra);
-	buf_free(&r2.end_extra);
+	run_free_results(&r2);
 	evlog_free(r2.log);
 	buf_free(&again);
 	buf_free(&warn);
 	free(text);
-	buf_free(&r.end_extra);
-	buf_free(&r.header_extra);
+	run_free_results(&r);
 	evlog_free(r.log);
+}
+
+/* "faults":{"unavailable":...}: written, read back and written again, the same bytes. */
+static void test_faults_unavailable(void **st)
+{
+	(void)st;
+	struct run r = {0};
+	r.log = evlog_new();
+	r.end = RUN_EXITED;
+	r.faults = (struct run_faults){.present = true, .unavailable = xstrdup("perf_event_open: EACCES")};
+	struct buf b = {0};
+	jsonl_encode_header(&b, &r);
+	jsonl_encode_end(&b, &r);
+	assert_non_null(strstr(b.data, ",\"faults\":{\"unavailable\":\"perf_event_open: EACCES\"}}\n"));
+	int fd = open(tpath("u.jsonl"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, b.data, b.len), (ssize_t)b.len);
+	close(fd);
+	struct run r2 = {0};
+	assert_int_equal(jsonl_read(tpath("u.jsonl"), &r2, NULL, NULL), 0);
+	assert_true(r2.faults.present);
+	assert_string_equal(r2.faults.unavailable, "perf_event_open: EACCES");
+	assert_int_equal(r2.end_extra.len, 0);
+	struct buf again = {0};
+	jsonl_encode_header(&again, &r2);
+	jsonl_encode_end(&again, &r2);
+	assert_int_equal(again.len, b.len);
+	assert_memory_equal(again.data, b.data, b.len);
+	free(r2.argv);
+	free(r2.host);
+	free(r2.kernel);
+	run_free_results(&r2);
+	evlog_free(r2.log);
+	run_free_results(&r);
+	evlog_free(r.log);
+	buf_free(&b);
+	buf_free(&again);
 }
 
 static const char good_header[] =
@@ -352,7 +409,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sink_and_roundtrip), cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_no_header_no_end), cmocka_unit_test(test_not_a_log),
-		cmocka_unit_test(test_write_error),
+		cmocka_unit_test(test_write_error), cmocka_unit_test(test_faults_unavailable),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

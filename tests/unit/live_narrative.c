@@ -27,7 +27,9 @@ static struct fixture *start(void)
 	struct fixture *x = xcalloc(1, sizeof(*x));
 	x->r.log = evlog_new();
 	x->f = tmpfile();
-	x->l = live_new(&x->r, fileno(x->f));
+	struct live_cfg cfg = {.verbose = opt.verbose, .no_filter = opt.no_filter,
+			       .quiet = opt.quiet, .color = opt.color, .strsize = opt.strsize};
+	x->l = live_new(&x->r, fileno(x->f), &cfg);
 	return x;
 }
 

@@ -18,10 +18,19 @@ struct options opt;
 
 static const uint64_t MS = 1000000;
 
+static bool opt_selected(void *ctx, unsigned nr)
+{
+	return sc_selected(ctx, nr);
+}
+
+/* The FINAL block of r with the settings main.c would derive from opt. */
 static char *run_summary(struct run *r)
 {
+	struct summary_cfg cfg = {.no_filter = opt.no_filter, .sc_table = opt.summary_table,
+				  .same_cpu = opt.same_cpu, .strsize = opt.strsize,
+				  .traced = summary_traced(opt_selected, &opt)};
 	FILE *f = tmpfile();
-	summary_print(r, fileno(f));
+	summary_print(r, fileno(f), &cfg);
 	long n = ftell(f);
 	char *s = xcalloc(1, (size_t)n + 1);
 	rewind(f);
@@ -212,9 +221,12 @@ static void test_final(void **st)
 	struct run r;
 	init_run(&r, argv);
 	build(&r);
-	buf_adds(&r.end_extra, "\"faults\":{\"total\":1000,\"minor\":990,\"major\":10,\"heap\":40,\"anon\":30,"
-			      "\"file\":20,\"stack\":5,\"other\":5,\"sampled\":100,\"lost\":0,"
-			      "\"top\":[{\"region\":\"file\",\"path\":\"/usr/lib/libc.so.6\",\"count\":20}]}");
+	struct run_fault_top top = {.region = RUN_FR_FILE, .path = xstrdup("/usr/lib/libc.so.6"),
+				    .path_len = 18, .count = 20};
+	r.faults = (struct run_faults){.present = true, .minor = 990, .major = 10,
+				       .region = {40, 30, 20, 5, 5}, .sampled = 100,
+				       .top = xmalloc(sizeof(top)), .ntop = 1};
+	r.faults.top[0] = top;
 	char *s = run_summary(&r);
 	struct buf want = {0};
 	buf_adds(&want, RULE);
@@ -263,7 +275,7 @@ static void test_final(void **st)
 	assert_null(strstr(s, "Noise filter"));
 	free(s);
 	buf_free(&want);
-	buf_free(&r.end_extra);
+	run_free_results(&r);
 	evlog_free(r.log);
 }
 
@@ -295,11 +307,11 @@ static void test_outcomes(void **st)
 	assert_non_null(strstr(s, " Exit: detached; the traced processes keep running\n"));
 	assert_non_null(strstr(s, "\n   77 sleep 99  \u2192 still running\n"));
 	free(s);
-	buf_adds(&r.end_extra, "\"faults\":{\"unavailable\":\"perf_event_open: EACCES\"}");
+	r.faults = (struct run_faults){.present = true, .unavailable = xstrdup("perf_event_open: EACCES")};
 	s = run_summary(&r);
 	assert_non_null(strstr(s, " Page faults: unavailable (perf_event_open: EACCES)\n"));
 	free(s);
-	buf_free(&r.end_extra);
+	run_free_results(&r);
 	evlog_free(r.log);
 }
 
@@ -481,6 +493,85 @@ static void test_not_traced(void **st)
 	evlog_free(r.log);
 }
 
+/* -c from the run's typed rows (what the decoder fills when tracing ends), both ABIs. */
+static void test_table_from_run(void **st)
+{
+	(void)st;
+	memset(&opt, 0, sizeof(opt));
+	opt.trace_all = true;
+	opt.summary_table = true;
+	char a0[] = "x", a1[] = "y", a2[] = "z";
+	char *argv[] = {a0, a1, a2, NULL};
+	struct run r;
+	init_run(&r, argv);
+	add_sc(r.log, "ignored", 90000, 0); /* the log's records count only without rows */
+	struct run_sc_row rows64[] = {{"read", 3, 0, 40000}, {"openat", 1, 1, 50000},
+				      {"syscall_999", 1, 0, 10000}};
+	struct run_sc_row rows32[] = {{"write", 2, 0, 6000}};
+	r.sc64 = (struct run_sc_table){rows64, 3};
+	r.sc32 = (struct run_sc_table){rows32, 1};
+	char *s = run_summary(&r);
+	const char *t = strstr(s, "% time");
+	assert_non_null(t);
+	assert_string_equal(t,
+		"% time     seconds  usecs/call     calls    errors syscall\n"
+		"------ ----------- ----------- --------- --------- ----------------\n"
+		" 50.00    0.000050          50         1         1 openat\n"
+		" 40.00    0.000040          13         3           read\n"
+		" 10.00    0.000010          10         1           syscall_999\n"
+		"------ ----------- ----------- --------- --------- ----------------\n"
+		"100.00    0.000100          20         5         1 total\n"
+		"\nSystem call usage summary for 32 bit mode:\n"
+		"% time     seconds  usecs/call     calls    errors syscall\n"
+		"------ ----------- ----------- --------- --------- ----------------\n"
+		"100.00    0.000006           3         2           write\n"
+		"------ ----------- ----------- --------- --------- ----------------\n"
+		"100.00    0.000006           3         2           total\n"
+		"wall 0.34s   cpu user 0.120s   sys 0.050s\n");
+	free(s);
+	/* only 32-bit rows: that table comes without the title */
+	r.sc64 = (struct run_sc_table){0};
+	s = run_summary(&r);
+	t = strstr(s, "% time");
+	assert_non_null(t);
+	assert_null(strstr(s, "32 bit mode"));
+	assert_non_null(strstr(t, "100.00    0.000006           3         2           write\n"));
+	free(s);
+	evlog_free(r.log);
+}
+
+/* --faults: anonymous regions by name, lost samples, at most five places. */
+static void test_faults_top(void **st)
+{
+	(void)st;
+	memset(&opt, 0, sizeof(opt));
+	opt.trace_all = true;
+	char a0[] = "x", a1[] = "y", a2[] = "z";
+	char *argv[] = {a0, a1, a2, NULL};
+	struct run r;
+	init_run(&r, argv);
+	r.faults = (struct run_faults){.present = true, .minor = 7, .region = {1, 2, 3, 1, 0},
+				       .sampled = 7, .lost = 3, .ntop = 6};
+	r.faults.top = xcalloc(6, sizeof(*r.faults.top));
+	for (int i = 0; i < 6; i++)
+		r.faults.top[i] = (struct run_fault_top){.region = (enum run_fault_region)(i % RUN_FR_N),
+							 .count = 6u - (unsigned)i};
+	r.faults.top[2].path = xstrdup("/lib/a\nb");
+	r.faults.top[2].path_len = 8;
+	char *s = run_summary(&r);
+	assert_non_null(strstr(s, " Page faults: 7 (minor 7, major 0)\n"
+				  "   by region: heap 1, anon 2, file 3, stack 1, other 0, 3 samples lost\n"
+				  "           6  heap\n"
+				  "           5  anon\n"
+				  "           4  /lib/a\\nb\n"
+				  "           3  stack\n"
+				  "           2  other\n"
+				  " Exit:"));
+	free(s);
+	run_free_results(&r);
+	evlog_free(r.log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +582,8 @@ int main(void)
 		cmocka_unit_test(test_crash_lines),
 		cmocka_unit_test(test_file_io_only),
 		cmocka_unit_test(test_not_traced),
+		cmocka_unit_test(test_table_from_run),
+		cmocka_unit_test(test_faults_top),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

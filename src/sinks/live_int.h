@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* live_int: the narrator's state and output helpers, shared by live.c and live_lines.c. */
+#ifndef COMPENDIUM_LIVE_INT_H
+#define COMPENDIUM_LIVE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/u64map.h"
+#include "lib/util.h"
+#include "log/evlog.h"
+#include "log/run.h"
+
+#define LIVE_MAX_CRASHES 8   /* crashes told in full at the end; the rest are counted */
+#define LIVE_CRASH_FRAMES 16 /* stack frames of a crash told at the end */
+#define LIVE_INDENT "          " /* -k frames under their event, past "[+0.000s] " */
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+#define C_RED "\033[31m"
+#define C_YELLOW "\033[33m"
+#define C_CYAN "\033[36m"
+
+/* A read/write/send/recv line being coalesced with the ones that follow it. */
+struct pending {
+	bool on;
+	uint16_t type;
+	int pid, tid;
+	int64_t fd;
+	uint32_t what;   /* string id of path / desc / peer (0 = none) */
+	uint64_t t;      /* time of the first one */
+	uint64_t count, bytes;
+};
+
+struct live {
+	struct live *next_retired;
+	struct run *r;
+	bool verbose, no_filter, quiet; /* from struct live_cfg (live.h) */
+	int strsize;
+	int fd;
+	bool tty, color, done;
+	uint64_t t_flushed; /* log time of the last flush */
+	int err;
+	struct buf out;
+	struct pending pend;
+	struct u64map pids; /* distinct pids seen */
+	bool threads_seen;
+	/* crash events, told in full at the end of the narrative (records live as long as the log) */
+	const struct ev *crashes[LIVE_MAX_CRASHES];
+	size_t ncrashes;
+};
+
+
+/* Output helpers (live.c): everything a line writes goes to l->out. */
+void live_color(struct live *l, const char *c);
+/* Tracee bytes, escaped for the terminal. */
+void live_add_str(struct live *l, const char *s, size_t n);
+/* A string field escaped, or "?" when absent. */
+void live_add_field(struct live *l, const struct evlog *log, const struct ev *e, unsigned key);
+/* "[+0.002s] " and the pid column once there is more than one process or thread. */
+void live_prefix(struct live *l, uint64_t t, int pid, int tid);
+/* " ENOENT" in red when the event failed; nothing otherwise. */
+void live_add_err(struct live *l, const struct evlog *log, const struct ev *e);
+/* A signal field's name ("SIGSEGV"). */
+void live_add_sig(struct live *l, const struct evlog *log, const struct ev *e, unsigned key);
+/* A size right-aligned in 8 columns after a space. */
+void live_size_col(struct live *l, uint64_t bytes);
+
+/* The text of one event line (live_lines.c), between the prefix and the newline. */
+void live_line(struct live *l, const struct evlog *log, const struct ev *e);
+/* -k: the event's stack, one indented line per frame under it. */
+void live_add_stack(struct live *l, const struct evlog *log, const struct ev *e);
+/* The crashes again, in full, at the end of the narrative. */
+void live_crash_blocks(struct live *l, const struct evlog *log);
+
+#endif

@@ -439,7 +439,7 @@ static int do_trace(struct run *r)
 	unwind_configure(&(struct unwind_cfg){ .stack = opt.stack, .stack_on = opt.stack_on });
 	struct decode_cfg dcfg = {
 		.verbose = opt.verbose, .summary = opt.summary_table, .no_seccomp = opt.no_seccomp,
-		.faults = opt.faults, .stack = opt.stack, .stack_on = opt.stack_on,
+		.faults = opt.faults, .stack = opt.stack,
 		.strsize = opt.strsize, .sel = opt.trace,
 	};
 	decode_init(r->log, &dcfg);

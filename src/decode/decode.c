@@ -53,13 +53,12 @@
 __attribute__((weak)) struct options opt;
 
 struct evlog *dec_log;
-static struct decode_cfg cfg; /* decode_init's copy; stack_on is not kept */
+static struct decode_cfg cfg; /* decode_init's copy */
 static bool lazy_fds;  /* fds named from /proc at use (decode_fds_lazy) */
 static uint64_t stop_stamp; /* counts decoder hook calls: one per stop */
 static struct proc *cur_proc; /* the process and thread of the current stop */
 static int cur_tid;
 static struct sc_stat stats64[DEC_NR_MAX], stats32[DEC_NR_MAX];
-static char **stack_on; /* parsed cfg.stack_on, NULL-terminated */
 
 /* Stop classes of a table row: the state the call keeps right (syscalls/x86_64.tbl, STOPS). */
 enum {
@@ -82,40 +81,19 @@ static const struct handler handlers[DEC_NR_MAX] = {
 };
 #undef DECODE_ROW
 
-static void parse_stack_on(const char *list)
-{
-	if (!list)
-		return;
-	size_t n = 1;
-	for (const char *s = list; *s; s++)
-		n += *s == ',';
-	stack_on = xcalloc(n + 1, sizeof(*stack_on));
-	char *copy = xstrdup(list), *save = NULL;
-	size_t i = 0;
-	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		stack_on[i++] = xstrdup(tok);
-	free(copy);
-}
-
 static void stack_forget(void);
 
 void decode_init(struct evlog *log, const struct decode_cfg *c)
 {
 	dec_log = log;
 	cfg = *c;
-	cfg.stack_on = NULL;
 	stack_forget();
-	parse_stack_on(c->stack_on);
 	task_set_proc_free_hook(decode_proc_free);
 	sysfmt_set_fd_desc(decode_fd_desc);
 }
 
 void decode_fini(void)
 {
-	for (size_t i = 0; stack_on && stack_on[i]; i++)
-		free(stack_on[i]);
-	free(stack_on);
-	stack_on = NULL;
 	stack_forget();
 	dec_log = NULL;
 	lazy_fds = false;
@@ -594,17 +572,10 @@ void dec_ev(struct ev_draft *d, const struct dec_call *c, unsigned type)
 }
 
 
+/* -k and --stack-on, as the unwinder was configured (main.c) */
 static bool stack_wanted(const struct dec_call *c, unsigned type)
 {
-	if (!cfg.stack)
-		return false;
-	if (!stack_on)
-		return true;
-	const char *tn = ev_type_name(type);
-	for (size_t i = 0; stack_on[i]; i++)
-		if ((c->name && !strcmp(stack_on[i], c->name)) || !strcmp(stack_on[i], tn))
-			return true;
-	return false;
+	return cfg.stack && unwind_wanted(c->name, ev_type_name(type));
 }
 
 /*

@@ -25,7 +25,6 @@ struct decode_cfg {
 	bool no_seccomp;      /* --no-seccomp: no filter, stop at every syscall */
 	bool faults;          /* --faults: keep the memory map for region attribution */
 	bool stack;           /* -k: user-space stacks on events */
-	const char *stack_on; /* --stack-on=open,connect: the events that get one, NULL = all (copied) */
 	int strsize;          /* -s: string bytes shown in -v records */
 	struct trace_sel sel; /* -e trace= */
 };

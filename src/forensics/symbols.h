@@ -9,6 +9,7 @@
 #define COMPENDIUM_SYMBOLS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* One line of /proc/PID/maps. path is NULL for an anonymous mapping. */

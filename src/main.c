@@ -26,6 +26,7 @@
 #include "engine/tracer.h"
 #include "forensics/unwind.h"
 #include "probes/sample.h"
+#include "lib/msg.h"
 #include "lib/util.h"
 #include "watch/watch.h"
 

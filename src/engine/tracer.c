@@ -35,6 +35,7 @@
 #include "options.h"
 #include "engine/seccomp.h"
 #include "tracee/tmem.h"
+#include "lib/msg.h"
 #include "lib/util.h"
 
 #define MAX_HOOKS 8

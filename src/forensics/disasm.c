@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "forensics/disasm.h"
+#include "lib/msg.h"
 #include "lib/util.h"
 
 #ifndef CAPSTONE_SONAME

@@ -2,7 +2,6 @@
 /* util: allocation that never returns NULL, growable byte buffers, messages. */
 #include "lib/util.h"
 
-#include "lib/termesc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -174,48 +173,6 @@ char *buf_steal(struct buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 	return p;
-}
-
-/*
- * Messages quote user and tracee strings (paths, comm, argv), so the whole
- * text goes through the terminal escaper: one message is always one line
- * and no escape sequence reaches the terminal (SAFETY.md O3).
- */
-static void vmsg(const char *kind, const char *fmt, va_list ap)
-{
-	struct buf text = {0}, b = {0};
-	buf_vprintf(&text, fmt, ap);
-	buf_printf(&b, "%s: %s", util_progname, kind);
-	termesc_text(&b, text.data, text.len);
-	buf_addc(&b, '\n');
-	(void)write_all(2, b.data, b.len);
-	buf_free(&text);
-	buf_free(&b);
-}
-
-void die(int status, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg("error: ", fmt, ap);
-	va_end(ap);
-	exit(status);
-}
-
-void warnmsg(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg("warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void notemsg(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg("", fmt, ap);
-	va_end(ap);
 }
 
 uint64_t now_ns(void)

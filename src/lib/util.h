@@ -47,13 +47,6 @@ char *buf_steal(struct buf *b);
 /* Program name used as the prefix of every message ("compendium"). */
 extern const char *util_progname;
 
-/* One line "compendium: error: ...", then exit(status). For init paths only. */
-void die(int status, const char *fmt, ...) PRINTF_LIKE(2, 3) NORETURN;
-/* One line "compendium: warning: ..." on stderr. */
-void warnmsg(const char *fmt, ...) PRINTF_LIKE(1, 2);
-/* One line "compendium: ..." on stderr (notes such as "detached from 123"). */
-void notemsg(const char *fmt, ...) PRINTF_LIKE(1, 2);
-
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(void);
 

@@ -17,6 +17,7 @@
 #include "lib/json.h"
 #include "lib/termesc.h"
 #include "lib/xlat.h"
+#include "lib/msg.h"
 
 #define JSONL_MAX_LINE (64u << 20)
 

@@ -18,6 +18,7 @@
 #include "decode/memmap.h"
 #include "probes/pfault.h"
 #include "engine/tracer.h"
+#include "lib/msg.h"
 #include "lib/util.h"
 
 #define PF_RING_PAGES 128         /* data pages per CPU ring (512 KiB), halved while mmap says EPERM */

@@ -13,6 +13,7 @@
 
 #include "lib/json.h"
 #include "lib/xlat.h"
+#include "lib/msg.h"
 
 #define JSONL_FLUSH_AT (64u << 10)
 #define JSONL_FLUSH_NS (200 * 1000000ull)

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "lib/msg.h"
 #include "lib/util.h"
 #include "sinks/report_int.h"
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "lib/atomicfile.h"
+#include "lib/msg.h"
 #include "lib/util.h"
 #include "sinks/report.h"
 #include "sinks/report_int.h"

@@ -14,6 +14,7 @@
 
 #include "watch/watch.h"
 #include "watch/watch_sys.h"
+#include "lib/msg.h"
 
 #define DEFAULT_CONF "/etc/compendium/watch.conf"
 

@@ -15,6 +15,7 @@
 
 #include "lib/secret.h"
 #include "watch/watch_int.h"
+#include "lib/msg.h"
 
 #define CMD_QUEUE_MAX 4096
 

@@ -8,6 +8,7 @@
 
 #include "lib/termesc.h"
 #include "watch/watch_sys.h"
+#include "lib/msg.h"
 
 static uint64_t cooldown_ns(const struct watch *w)
 {

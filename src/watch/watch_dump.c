@@ -18,6 +18,7 @@
 #include "lib/json.h"
 #include "lib/termesc.h"
 #include "watch/watch_int.h"
+#include "lib/msg.h"
 
 struct watch_dumpdir {
 	int fd;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "watch/watch_int.h"
+#include "lib/msg.h"
 
 #define NL_QUEUE_MAX 65536
 #define NL_RCVBUF (8 << 20)

@@ -14,6 +14,7 @@
 #include "sinks/jsonl.h"
 #include "watch/watch.h"
 #include "watch/watch_int.h"
+#include "lib/msg.h"
 
 struct fproc {
 	int pid, ppid;

@@ -13,6 +13,7 @@
 #include "sinks/jsonl.h"
 #include "watch/watch.h"
 #include "watch/watch_sys.h"
+#include "lib/msg.h"
 
 #define DUMP_MAX_SAMPLES 100000           /* caps a dump (about 20 MB, 15 MB in memory) */
 

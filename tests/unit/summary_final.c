@@ -498,7 +498,7 @@ static void test_table_from_run(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
-	opt.trace_all = true;
+	opt.trace.all = true;
 	opt.summary_table = true;
 	char a0[] = "x", a1[] = "y", a2[] = "z";
 	char *argv[] = {a0, a1, a2, NULL};
@@ -545,7 +545,7 @@ static void test_faults_top(void **st)
 {
 	(void)st;
 	memset(&opt, 0, sizeof(opt));
-	opt.trace_all = true;
+	opt.trace.all = true;
 	char a0[] = "x", a1[] = "y", a2[] = "z";
 	char *argv[] = {a0, a1, a2, NULL};
 	struct run r;

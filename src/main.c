@@ -352,7 +352,7 @@ static void fill_host(struct run *r)
 }
 
 /*
- * Leave the way the traced command did (ENGINE.md P8): killed by signal N
+ * Leave the way the traced command did (doc/ENGINE.md, 'Exit the way the command did'): killed by signal N
  * means die of N too (without a core of our own), else exit with its code.
  */
 static NORETURN void finish_exit(const struct run *r)

@@ -9,7 +9,7 @@
 /*
  * Messages quote user and tracee strings (paths, comm, argv), so the whole
  * text goes through the terminal escaper: one message is always one line
- * and no escape sequence reaches the terminal (SAFETY.md O3).
+ * and no escape sequence reaches the terminal (doc/SAFETY.md, 'Terminal escapes').
  */
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {

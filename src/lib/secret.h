@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * secret: which names look like they hold a secret (SAFETY.md O4), one
+ * secret: which names look like they hold a secret (doc/SAFETY.md, 'Secrets'), one
  * rule for the report's redaction and the watch dumps' argv: a name
  * containing key, token, secret, pass, pwd, credential, oauth, authoriz,
  * _auth, auth_, -auth or auth-, the name auth itself, or one starting with

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* termesc: escape untrusted bytes for the terminal (SAFETY.md O3); one string, one line. */
+/* termesc: escape untrusted bytes for the terminal (doc/SAFETY.md, 'Terminal escapes'); one string, one line. */
 #include "lib/termesc.h"
 
 #include <stdbool.h>

@@ -252,7 +252,7 @@ static void base_attr(struct perf_event_attr *a, uint64_t config, bool pre_exec)
 	a->type = PERF_TYPE_SOFTWARE;
 	a->config = config;
 	a->inherit = 1;
-	/* works with perf_event_paranoid=2 as non-root; user-mode faults barely differ (ENGINE.md F2) */
+	/* works with perf_event_paranoid=2 as non-root; user-mode faults barely differ (doc/ENGINE.md, 'Unprivileged page-fault events') */
 	a->exclude_kernel = 1;
 	a->exclude_hv = 1;
 	/* A launched command still running compendium's code counts from its exec on. */
@@ -306,7 +306,7 @@ static int ring_map(struct pf_ring *rg, int fd, int cpu)
 
 /*
  * Sampling events of task tid on every CPU (an inherited per-task event
- * cannot be mmapped: ENGINE.md F3). The first event on a CPU owns that
+ * cannot be mmapped: doc/ENGINE.md, 'Inherited events and mmap'). The first event on a CPU owns that
  * CPU's ring; later ones write into it through PERF_EVENT_IOC_SET_OUTPUT.
  */
 static void open_sampling(int tid, bool pre_exec)
@@ -368,7 +368,7 @@ static void open_sampling(int tid, bool pre_exec)
 			if (rg->fd < 0) {
 				rc = ring_map(rg, fd, cpu);
 				/*
-				 * EPERM: over perf_event_mlock_kb per CPU plus RLIMIT_MEMLOCK (F7).
+				 * EPERM: over perf_event_mlock_kb per CPU plus RLIMIT_MEMLOCK (doc/ENGINE.md, 'Locked-memory and fd limits').
 				 * A smaller ring may fit; its event is reopened so the wakeup
 				 * watermark stays a quarter of the ring.
 				 */
@@ -709,7 +709,7 @@ static void open_for(int tid, bool pre_exec)
 	open_sampling(tid, pre_exec);
 }
 
-/* Every thread of an attached process (inherit covers only tasks created later: F4). */
+/* Every thread of an attached process (inherit covers only tasks created later: doc/ENGINE.md, 'Inherit covers only later children'). */
 static void open_attached(int pid)
 {
 	int *done = NULL;

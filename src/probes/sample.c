@@ -15,7 +15,7 @@
 
 struct sproc {
 	int pid;
-	int dirfd;      /* /proc/PID, bound to this process (D1) */
+	int dirfd;      /* /proc/PID, bound to this process (doc/SAFETY.md, 'Process identity in /proc') */
 	uint64_t start, ticks, mono;
 };
 

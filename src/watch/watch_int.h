@@ -190,7 +190,7 @@ struct watch_dumpdir *watch_dumpdir_open(const char *path, struct buf *err);
 void watch_dumpdir_close(struct watch_dumpdir *d);
 int watch_dumpdir_fd(const struct watch_dumpdir *d);
 /*
- * Write 'text' atomically as a new file spike_<kind>_<time>.jsonl (see D8).
+ * Write 'text' atomically as a new file spike_<kind>_<time>.jsonl (doc/SAFETY.md, 'Atomic dumps').
  * Returns 0 with the final name in *name (caller frees), or -errno (nothing
  * is left behind).
  */

@@ -110,7 +110,7 @@ static int read_one(struct watch *w, int pid, struct wp *old, struct wp *np, uin
 	ssize_t n;
 	bool swap_done = false;
 	if (old && old->statfd >= 0) {
-		/* the fd stays bound to the process it was opened for: a reused pid reads ESRCH (D1) */
+		/* the fd stays bound to the process it was opened for: a reused pid reads ESRCH (doc/SAFETY.md, 'Process identity in /proc') */
 		n = procfs_pread(old->statfd, buf, sizeof(buf));
 		if (n > 0 && !procfs_stat_parse(buf, (size_t)n, &ps) && ps.start == old->start) {
 			*np = *old;

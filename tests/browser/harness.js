@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Open a compendium report in Debian's headless chromium (REPORT.md "Testing
-// in a real browser") and record every problem: page errors, console errors,
+// Open a compendium report in Debian's headless chromium (doc/TESTING.md, "Browser tests")
+// and record every problem: page errors, console errors,
 // dialogs, CSP violations and any request that is not file:, data: or blob:.
 "use strict";
 const fs = require("fs");

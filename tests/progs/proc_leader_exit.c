@@ -2,7 +2,7 @@
 /*
  * proc_leader_exit: the leader calls pthread_exit while two threads run
  * for a while: one returns after 100 ms, the other calls exit(5) after
- * 300 ms (ENGINE.md P7).
+ * 300 ms (doc/ENGINE.md, 'Zombie leader').
  */
 #include <pthread.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * proc_nlexec: FILE: 8 threads spin while thread 3 execs /bin/true ARGS
- * (a non-leader execve, ENGINE.md P1). Writes "pid P" and "exec T" (the
+ * (a non-leader execve, doc/ENGINE.md, 'Exec from a non-leader thread'). Writes "pid P" and "exec T" (the
  * execing thread's tid) to FILE first.
  */
 #include <pthread.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// dlopen/dlclose between stacks (TESTING.md 42): for each "LIB:FUNCTION" argument, load LIB, call
+// dlopen/dlclose between stacks (doc/ENGINE.md, 'Unwind caches and code that changes'): for each "LIB:FUNCTION" argument, load LIB, call
 // FUNCTION (an openat of a marker path, a -k stack inside the library), print where LIB was mapped
 // ("stk_dlopen LIB base=0x..."), then dlclose it so the next library can take its place.
 #include <dlfcn.h>

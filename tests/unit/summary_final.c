@@ -359,7 +359,7 @@ static void test_table_from_log(void **st)
 	evlog_free(r.log);
 }
 
-/* Calls cut by a signal for restart (ERESTARTSYS..ERESTART_RESTARTBLOCK) did not fail (P17). */
+/* Calls cut by a signal for restart (ERESTARTSYS..ERESTART_RESTARTBLOCK) did not fail (doc/ENGINE.md, 'Restarted syscalls'). */
 static void test_restart_not_failure(void **st)
 {
 	(void)st;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tmem: reads from a ptrace-stopped child: partial reads stop at an
- * unmapped page (P18), unmapped -> -EFAULT, strings ending at a page end,
+ * unmapped page (doc/ENGINE.md, 'Reading tracee memory'), unmapped -> -EFAULT, strings ending at a page end,
  * long multi-page reads, and the same through the PEEKDATA fallback.
  */
 #include <errno.h>

@@ -407,7 +407,14 @@ static int do_trace(struct run *r)
 	r->mode = opt.npids ? "attach" : "trace";
 	r->same_cpu = -1;
 	/* command lookup (127/126) and --pid checks fail before any output */
-	tracer_prepare(r);
+	struct tracer_cfg tcfg = {
+		.argv = opt.argv,
+		.pids = opt.pids,
+		.npids = opt.npids,
+		.no_seccomp = opt.no_seccomp,
+		.same_cpu = opt.same_cpu,
+	};
+	tracer_prepare(r, &tcfg);
 	decode_init(r->log);
 
 	struct jsonl_sink *js = json_fd >= 0 ? jsonl_sink_new(r, json_fd) : NULL;

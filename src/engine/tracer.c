@@ -198,12 +198,12 @@ int tracer_run(struct run *r)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	eng_trace_loop();
 
-	if (eng.attach)
+	if (eng.attach) {
 		eng_detach_orphans();
-	if (eng.attach)
 		r->end = eng.detaching ? RUN_DETACHED : RUN_GONE;
-	else if (!eng.root_done)
+	} else if (!eng.root_done) {
 		r->end = RUN_EXITED;
+	}
 	r->t_end = evlog_now(eng.log);
 	for (int i = 0; i < eng.nhooks; i++)
 		if (hooks[i].finish)

@@ -30,7 +30,8 @@
 #include "lib/util.h"
 #include "watch/watch.h"
 
-struct options opt;
+/* The command line, read only here: every module gets its own settings from it. */
+static struct options opt;
 
 /* Exit status for usage errors (like getopt-based tools). */
 #define EXIT_USAGE 2
@@ -436,7 +437,14 @@ static int do_trace(struct run *r)
 	r->mode = opt.npids ? "attach" : "trace";
 	r->same_cpu = -1;
 	/* command lookup (127/126) and --pid checks fail before any output */
-	tracer_prepare(r);
+	struct tracer_cfg tcfg = {
+		.argv = opt.argv,
+		.pids = opt.pids,
+		.npids = opt.npids,
+		.no_seccomp = opt.no_seccomp,
+		.same_cpu = opt.same_cpu,
+	};
+	tracer_prepare(r, &tcfg);
 	unwind_configure(&(struct unwind_cfg){ .stack = opt.stack, .stack_on = opt.stack_on });
 	struct decode_cfg dcfg = {
 		.verbose = opt.verbose, .summary = opt.summary_table, .no_seccomp = opt.no_seccomp,

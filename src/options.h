@@ -51,8 +51,6 @@ struct options {
 	double interval;
 };
 
-/* The process-wide options; set once by main before anything runs. */
-extern struct options opt;
 
 static inline bool sc_selected(const struct options *o, unsigned nr)
 {

@@ -41,16 +41,10 @@
 #include "forensics/unwind.h"
 #include "lib/util.h"
 #include "log/run.h"
-#include "options.h" /* only for the weak opt below */
 #include "tracee/tmem.h"
 
 #define DEC_NR_MAX 512 /* table size for both x86_64 and i386 statistics */
 
-/*
- * main.c defines the options. Unit tests link every object but main.o, and
- * a test that does not define its own gets this zeroed one instead.
- */
-__attribute__((weak)) struct options opt;
 
 struct evlog *dec_log;
 static struct decode_cfg cfg; /* decode_init's copy */

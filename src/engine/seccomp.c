@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "decode/decode.h"
-#include "options.h"
 #include "lib/util.h"
 
 #define X32_BIT 0x40000000u

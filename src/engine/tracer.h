@@ -36,21 +36,32 @@ struct tracer_hooks {
 };
 void tracer_add_hooks(const struct tracer_hooks *h);
 
-/*
- * The setup checks, before any output starts: resolve the command through
- * PATH (exit 127 "command not found" / 126 "permission denied", like a
- * shell), or validate every --pid target (no such process, kernel thread,
- * zombie, compendium itself) and fill r->argv from the first target's
- * /proc/PID/cmdline and r->mode. Errors end the program with one line.
- * tracer_run() calls it if main did not.
- */
-void tracer_prepare(struct run *r);
+/* How to trace; main fills it from the command line. */
+struct tracer_cfg {
+	char **argv;       /* the command to launch, NULL-terminated (borrowed) */
+	const int *pids;   /* --pid targets (borrowed); npids > 0: attach instead of launching */
+	int npids;
+	bool no_seccomp;   /* --no-seccomp: no filter, stop at every syscall */
+	bool same_cpu;     /* --same-cpu: compendium and the command on one CPU */
+};
 
 /*
- * Launch opt.argv (or attach to opt.pids), trace until every task is gone
- * or compendium is told to stop, and fill r's outcome. Setup errors (no
- * such command: exit 127; pid checks) end the program with one clear line.
- * Returns 0 once tracing has run.
+ * The setup checks, before any output starts: resolve cfg->argv[0]
+ * through PATH (exit 127 "command not found" / 126 "permission denied",
+ * like a shell), or validate every cfg->pids target (no such process,
+ * kernel thread, zombie, compendium itself) and fill r->argv from the
+ * first target's /proc/PID/cmdline and r->mode. Errors end the program
+ * with one line. cfg is copied; what its pointers name must outlive
+ * tracer_run(). Only the first call counts.
+ */
+void tracer_prepare(struct run *r, const struct tracer_cfg *cfg);
+
+/*
+ * Launch the command (or attach to the targets) of tracer_prepare()'s cfg,
+ * which must have been called, trace until every task is gone or
+ * compendium is told to stop, and fill r's outcome. Setup errors (fork,
+ * PTRACE_SEIZE) end the program with one clear line. Returns 0 once
+ * tracing has run.
  */
 int tracer_run(struct run *r);
 

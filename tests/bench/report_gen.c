@@ -11,12 +11,10 @@
 #include <string.h>
 
 #include "log/evlog.h"
-#include "options.h"
 #include "sinks/report.h"
 #include "log/run.h"
 #include "lib/util.h"
 
-struct options opt;
 
 int main(int argc, char **argv)
 {

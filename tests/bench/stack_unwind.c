@@ -13,11 +13,9 @@
 #include <unistd.h>
 
 #include "log/evlog.h"
-#include "options.h"
 #include "forensics/unwind.h"
 #include "lib/util.h"
 
-struct options opt;
 
 static bool marker(pid_t pid, uint64_t addr)
 {

@@ -23,10 +23,8 @@
 #include "forensics/crash.h"
 #include "forensics/disasm.h"
 #include "log/evlog.h"
-#include "options.h"
 
 /* main.c (not linked into unit tests) owns the options. */
-struct options opt;
 
 static char progdir[PATH_MAX];
 

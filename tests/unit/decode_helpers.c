@@ -23,9 +23,7 @@
 #include "decode/decode_int.h"
 #include "decode/sockaddr.h"
 #include "log/run.h"
-#include "options.h"
 
-struct options opt; /* main.c is not linked into unit tests */
 
 static void check_abs(struct dec_call *c, int dirfd, const char *in, const char *want)
 {

@@ -13,10 +13,8 @@
 #include "lib/u64map.h"
 #include "log/evfield.h"
 #include "log/evlog.h"
-#include "options.h"
 
 /* every src object is linked in; main.c (which defines opt) is not */
-struct options opt;
 
 static void test_intern_dedups_any_bytes(void **state)
 {

@@ -15,9 +15,7 @@
 #include <cmocka.h>
 
 #include "decode/fdtable.h"
-#include "options.h"
 
-struct options opt; /* main.c is not linked into unit tests */
 
 static struct fd_obj *file(const char *path, unsigned acc)
 {

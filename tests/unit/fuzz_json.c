@@ -23,10 +23,8 @@
 #include "lib/json.h"
 #include "log/jsonl_read.h"
 #include "sinks/jsonl.h"
-#include "options.h"
 
 /* every src object is linked in; some of them read the options */
-struct options opt;
 
 /* 0 if the round trip holds; a small number naming the broken property otherwise. */
 static int check_one(const uint8_t *data, size_t n)

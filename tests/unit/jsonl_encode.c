@@ -16,9 +16,7 @@
 
 #include "lib/json.h"
 #include "sinks/jsonl.h"
-#include "options.h"
 
-struct options opt;
 
 /* The reference: the record written with json.c's functions one by one. */
 static void reference(struct buf *b, const struct evlog *log, const struct ev *e)

@@ -21,10 +21,8 @@
 #include "lib/json.h"
 #include "log/jsonl_read.h"
 #include "sinks/jsonl.h"
-#include "options.h"
 #include "test_slurp.h"
 
-struct options opt;
 
 static void spew(const char *path, const char *s)
 {

@@ -14,7 +14,9 @@
 #include "sinks/live.h"
 #include "options.h"
 
-struct options opt;
+/* The command line this test stands for; the helper below maps it to the sink's cfg as main.c does. */
+static struct options opt;
+
 
 struct fixture {
 	struct run r;

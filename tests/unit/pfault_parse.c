@@ -12,12 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "options.h"
 #include "log/run.h"
 #include "probes/pfault.h"
 
 /* main.c (not linked into unit tests) owns the options. */
-struct options opt;
 
 #define RING 256
 

@@ -13,14 +13,12 @@
 #include <zlib.h>
 
 #include "log/evlog.h"
-#include "options.h"
 #include "sinks/report.h"
 #include "log/run.h"
 #include "lib/util.h"
 
 #include "report_page.h"
 
-struct options opt;
 
 static cJSON *layout_of(const struct report_page *pg, const char *name)
 {

@@ -15,14 +15,12 @@
 #include <zlib.h>
 
 #include "log/evlog.h"
-#include "options.h"
 #include "sinks/report.h"
 #include "log/run.h"
 #include "lib/util.h"
 
 #include "report_page.h"
 
-struct options opt;
 
 /* Column 'name' as u32 values (byte planes undone); *n gets the count. */
 static uint32_t *col_u32(const struct report_page *d, const char *name, size_t *n)

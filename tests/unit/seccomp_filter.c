@@ -19,10 +19,8 @@
 #include <cmocka.h>
 
 #include "decode/decode.h"
-#include "options.h"
 #include "engine/seccomp.h"
 
-struct options opt; /* main.c is not linked into unit tests */
 
 #define NBITS (SC_BITMAP_WORDS * 64)
 #define X32_BIT 0x40000000u

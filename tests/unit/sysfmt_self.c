@@ -23,11 +23,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "options.h"
 #include "decode/sysfmt.h"
 #include "tracee/task.h"
 
-struct options opt;
 
 static struct buf b;
 static struct task t;

@@ -11,13 +11,11 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-#include "options.h"
 #include "decode/systab.h"
 #include "lib/xlat.h"
 
 extern const struct xlat xt_rlimit;
 
-struct options opt;
 
 static const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 };
 

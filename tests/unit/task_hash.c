@@ -7,11 +7,9 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "options.h"
 #include "tracee/task.h"
 
 /* every src object is linked in; main.c (which defines opt) is not */
-struct options opt;
 
 static void test_add_find_delete(void **state)
 {

@@ -9,11 +9,9 @@
 
 #include <cmocka.h>
 
-#include "options.h"
 #include "lib/termesc.h"
 
 /* every src object is linked in; some of them read the options */
-struct options opt;
 
 static char *esc(const void *s, size_t n)
 {

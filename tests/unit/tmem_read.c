@@ -18,10 +18,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "options.h"
 #include "tracee/tmem.h"
 
-struct options opt;
 
 #define PG 4096
 #define BIG_PAGES 40

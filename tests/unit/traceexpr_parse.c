@@ -9,11 +9,9 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-#include "options.h"
 #include "decode/systab.h"
 #include "decode/traceexpr.h"
 
-struct options opt;
 
 static struct trace_sel o;
 static struct buf err;

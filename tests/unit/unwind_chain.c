@@ -21,11 +21,9 @@
 #include <unistd.h>
 
 #include "log/evlog.h"
-#include "options.h"
 #include "forensics/unwind.h"
 
 /* main.c (not linked into unit tests) owns the options. */
-struct options opt;
 
 static char progdir[PATH_MAX];
 

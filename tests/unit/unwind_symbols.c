@@ -14,12 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "options.h"
 #include "forensics/symbols.h"
 #include "lib/util.h"
 
 /* main.c (not linked into unit tests) owns the options. */
-struct options opt;
 
 int sym_probe_function(int x);
 

@@ -17,11 +17,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "options.h"
 #include "lib/util.h"
 #include "watch/watch_int.h"
 
-struct options opt;
 
 static const char hostile_stat[] =
 	"1234 (x) Z 1 1\n\033[2J) S 77 1234 1234 0 -1 4194304 100 0 0 0 "

@@ -14,10 +14,8 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 
-#include "options.h"
 #include "lib/xlat.h"
 
-struct options opt;
 
 static struct buf b;
 

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine_int: the state and helpers the engine's files share (tracer.c,
+ * loop.c, lifecycle.c, exec.c, launch.c, attach.c, waker.c). Internal to
+ * src/engine/; tracer.h is the engine's public face.
+ */
+#ifndef COMPENDIUM_ENGINE_INT_H
+#define COMPENDIUM_ENGINE_INT_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "decode/decode.h"
+#include "engine/arch/x86_64/arch.h"
+#include "log/evlog.h"
+#include "log/run.h"
+#include "tracee/task.h"
+#include "lib/util.h"
+
+#define ENG_MAX_HOOKS 8
+#define EXEC_MAX_ARGS 4096
+#define EXEC_MAX_BYTES (128 * 1024)
+
+#ifndef PTRACE_EVENT_STOP
+#define PTRACE_EVENT_STOP 128
+#endif
+
+/* The tracer's private per-task data (task->eng). */
+struct eng_task {
+	bool fresh;          /* no stop seen yet */
+	bool hide;           /* the launched child before its execve: not shown */
+	bool hidden;         /* the current syscall is not shown */
+	bool child_seen;     /* a fork/clone event arrived during the current syscall */
+	bool deny;           /* ptrace(ATTACH/SEIZE, compendium) refused at entry */
+	bool exec_done;      /* EVENT_EXEC arrived during the current execve */
+	bool clone_known;    /* clone_flags read at entry */
+	enum arch_sc_kind kind;
+	uint64_t clone_flags;
+	/* execve captured at entry: path NUL argv[0] NUL ... (bounded) */
+	struct buf ex;
+	uint32_t ex_argc;
+	bool ex_valid;
+	int ex_dirfd;        /* execveat dirfd, AT_FDCWD otherwise */
+};
+
+struct eng_pending {
+	int tid, pid;
+	int status;
+};
+
+/* Child -> tracer facts before the first execve (shared anonymous page). */
+struct eng_launch_shm {
+	volatile int seccomp;    /* 1 installed, 0 not wanted, <0 -errno */
+	volatile int exec_errno;
+};
+
+/* engine/tracer.h's, complete there (this header stays below it) */
+struct tracer_cfg;
+struct tracer_hooks;
+
+struct eng_state {
+	const struct tracer_cfg *cfg;  /* tracer_prepare's copy; its pointers are borrowed */
+	struct tracer_hooks *hooks;    /* tracer_add_hooks's registry: nhooks of ENG_MAX_HOOKS */
+	int nhooks;
+	struct run *r;
+	struct evlog *log;
+	struct taskset *ts;
+	pid_t self;
+	bool attach;          /* --pid */
+	bool seccomp;         /* tracees stop through the filter; PTRACE_CONT outside syscalls */
+	bool mode_known;      /* launched: seccomp decided at the child's first stop */
+	int root_pid, root_pidfd;
+	bool root_done;
+	bool root_execed;
+	bool prepared;
+	bool parallel_told;   /* --same-cpu: the note about serialized parallel work was given */
+	char *cmd_path;       /* the launched command, resolved by tracer_prepare */
+	struct eng_launch_shm *shm;
+	int sigfd;
+	sigset_t oldmask;
+	/*
+	 * The waker thread watches the signalfd, the hooks' fds and ticks so
+	 * that the tracer can block in wait4 alone (one syscall per stop
+	 * instead of wait4+ppoll+read); it interrupts that wait4 with SIG_WAKE.
+	 */
+	pthread_t waker;
+	bool waker_on;
+	int quitfd;             /* eventfd: the waker ends */
+	pid_t tracer_tid;
+	atomic_int wake_req;    /* waker -> tracer: look at signals, hook fds and ticks */
+	atomic_int in_wait;     /* the tracer is in, or about to enter, its blocking wait4 */
+	unsigned ru_wanted;     /* processes exiting whose rusage is counted: wait4 asks only then */
+	int nint;
+	bool ttou_ignored, ttin_ignored, chld_ignored;
+	bool killing, detaching;
+	/* first stops of children whose parent's event has not arrived (P5) */
+	struct eng_pending *orph;
+	size_t norph, corph;
+	/* threads deleted at a non-leader exec whose death is still to be reaped (P1) */
+	struct eng_pending *gone;
+	size_t ngone, cgone;
+	uint64_t tick_last[ENG_MAX_HOOKS];
+	uint32_t argv_ids[EXEC_MAX_ARGS];
+	char path[PATH_MAX + 64];
+};
+
+/* The one engine (defined in tracer.c). */
+extern struct eng_state eng;
+
+static inline struct eng_task *eng_of(struct task *t)
+{
+	return t->eng;
+}
+
+static inline void eng_ev_start(struct ev_draft *d, unsigned type, struct task *t)
+{
+	ev_init(d, type, evlog_now(eng.log), t ? t->proc->pid : 0, t ? t->tid : 0);
+}
+
+/* Tell the decoders that t's current syscall will not reach its exit stop. */
+static inline void eng_abandon(struct task *t)
+{
+	if (t->in_syscall && !eng_of(t)->hidden)
+		decode_syscall_abandon(t);
+}
+
+/* tracer.c: tasks, events and hooks */
+
+/* A task under trace: thread of p, or the first thread of a new process (p NULL). */
+struct task *eng_task_new(int tid, struct proc *p);
+/* Forget t (and its process with its last thread). */
+void eng_task_gone(struct task *t);
+/* A warning event for t (NULL: none), also said on stderr. */
+void eng_warning(struct task *t, const char *msg);
+/* The interned basename of the interned path path_id (0 if none). */
+uint32_t eng_intern_basename(uint32_t path_id);
+/* argv of a live process from /proc/PID/cmdline as interned ids; returns count. */
+uint32_t eng_cmdline_ids(int pid, uint32_t *ids, uint32_t max);
+/* Signal pid through a pidfd, so that a recycled pid is never hit (P20). */
+void eng_pidfd_kill(int pid, int sig);
+/* The hooks, in registration order; a NULL p or t skips the hooks for it. */
+void eng_hooks_start(struct proc *p, struct task *t);
+void eng_hooks_proc_exec(struct proc *p);
+void eng_hooks_proc_exit(struct proc *p);
+void eng_hooks_fatal_signal(struct task *t, const siginfo_t *si);
+
+/* loop.c: the wait loop until no task is left */
+void eng_trace_loop(void);
+
+/* lifecycle.c: processes and threads coming and going */
+
+/* At a fork/vfork/clone event of t: the new task, or NULL (known, or no child id). */
+struct task *eng_new_child(struct task *t, int event);
+/* t is dead (WIFEXITED/WIFSIGNALED status): its exit event, outcome, hooks. */
+void eng_task_died(struct task *t, int status);
+
+/* exec.c: execve */
+
+/* At execve entry: the path and argv as the tracee passed them. */
+void eng_capture_exec(struct task *t, struct eng_task *e);
+/* The exec event of t (err: the execve failed with that errno). */
+void eng_emit_exec(struct task *t, int former, int err);
+/* At PTRACE_EVENT_EXEC: the non-leader exec cleanup (P1), the event, the hooks. */
+void eng_exec_event(struct task *t);
+
+/* launch.c: the launched command */
+
+/* Resolve the command (dies 127/126), --same-cpu pinning. */
+void eng_launch_prepare(struct run *r);
+/* Fork, filter, seize and release the command. */
+void eng_launch(struct run *r);
+/* SIGKILL every traced process (once). */
+void eng_kill_tree(void);
+
+/* attach.c: --pid */
+
+/* Check every target (dies with one line) and fill r's argv from the first. */
+void eng_attach_prepare(struct run *r);
+/* Seize every thread of every target. */
+void eng_attach_all(void);
+/* Detach t at this stop (status) and forget it. */
+void eng_detach_one(struct task *t, int status);
+/* Detach every task at its next stop (once). */
+void eng_detach_all(void);
+/* Detach the first stops still waiting for their parent's event. */
+void eng_detach_orphans(void);
+
+/* waker.c: compendium's own signals, the waker thread */
+
+/* Signals to a signalfd, the rest as the command should get them. */
+void eng_signals_setup(void);
+/* Once tracing is over: the last signals, SIGPIPE ignored, the mask back. */
+void eng_signals_restore(void);
+/* Signals for compendium, readable hook fds, due ticks. */
+void eng_look_around(void);
+void eng_waker_start(void);
+void eng_waker_stop(void);
+
+#endif

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/* lifecycle: processes and threads coming (fork, vfork, clone events) and going (deaths, the run's outcome). */
+#include <errno.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+#include "engine/engine_int.h"
+#include "engine/tracer.h"
+#include "lib/procfs.h"
+#include "lib/msg.h"
+
+/* ---- births ---- */
+
+/* --same-cpu: say once that the command's parallel work now shares one CPU. */
+static void tell_serialized(struct task *parent, bool thread)
+{
+	if (eng.r->same_cpu < 0 || eng.parallel_told)
+		return;
+	eng.parallel_told = true;
+	size_t n;
+	const char *comm = evlog_str(eng.log, parent->proc->comm, &n);
+	notemsg("--same-cpu: %.*s started a %s; it shares CPU %d with the rest of the traced tree",
+		comm ? (int)n : 1, comm ? comm : "?", thread ? "thread" : "process", eng.r->same_cpu);
+}
+
+struct task *eng_new_child(struct task *t, int event)
+{
+	struct eng_task *e = eng_of(t);
+	unsigned long msg = 0;
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0L, &msg) < 0 || msg == 0 || msg > INT_MAX)
+		return NULL;
+	int ctid = (int)msg;
+	e->child_seen = true;
+	if (task_find(eng.ts, ctid))
+		return NULL;
+
+	bool in = t->in_syscall && !e->hidden;
+	uint64_t flags;
+	bool thread;
+	if (in && e->clone_known) {
+		flags = e->clone_flags;
+		thread = flags & CLONE_THREAD;
+	} else {
+		long tgid = (long)procfs_status_num(ctid, "Tgid", 10, -1);
+		thread = tgid == t->proc->pid;
+		flags = event == PTRACE_EVENT_VFORK ? CLONE_VM | CLONE_VFORK : 0;
+		if (thread)
+			flags |= CLONE_THREAD | CLONE_VM | CLONE_FILES | CLONE_FS | CLONE_SIGHAND;
+	}
+	const char *via;
+	switch (in ? e->kind : ARCH_SC_OTHER) {
+	case ARCH_SC_FORK: via = "fork"; break;
+	case ARCH_SC_VFORK: via = "vfork"; break;
+	case ARCH_SC_CLONE: via = "clone"; break;
+	case ARCH_SC_CLONE3: via = "clone3"; break;
+	default:
+		via = event == PTRACE_EVENT_FORK ? "fork" : event == PTRACE_EVENT_VFORK ? "vfork" : "clone";
+		break;
+	}
+
+	struct task *c = eng_task_new(ctid, thread ? t->proc : NULL);
+	if (!thread) {
+		struct proc *p = c->proc;
+		p->ppid = (flags & CLONE_PARENT) ? t->proc->ppid : t->proc->pid;
+		p->exe = t->proc->exe;
+		p->comm = t->proc->comm;
+		decode_proc_new(p, t->proc, flags);
+	}
+	tell_serialized(t, thread);
+	struct ev_draft d;
+	eng_ev_start(&d, EVT_SPAWN, t);
+	ev_int(&d, EVK_CHILD, ctid);
+	ev_bool(&d, EVK_THREAD, thread);
+	ev_cstr(&d, eng.log, EVK_VIA, via);
+	evlog_append(eng.log, &d);
+	eng_hooks_start(thread ? NULL : c->proc, c);
+	if (eng.killing)
+		eng_pidfd_kill(c->proc->pid, SIGKILL);
+	return c;
+}
+
+/* ---- deaths ---- */
+
+static void set_outcome(int status)
+{
+	struct run *r = eng.r;
+	if (WIFEXITED(status)) {
+		r->end = RUN_EXITED;
+		r->code = WEXITSTATUS(status);
+	} else {
+		r->end = RUN_SIGNALED;
+		r->sig = WTERMSIG(status);
+		r->core = WCOREDUMP(status);
+	}
+	eng.root_done = true;
+	if (!eng.root_execed && eng.shm && eng.shm->exec_errno) {
+		/* the command could not be executed after all (PATH was checked before) */
+		r->end = RUN_FAILED;
+		r->code = eng.shm->exec_errno == ENOENT ? 127 : 126;
+		warnmsg("%s: cannot execute: %s", eng.cfg->argv[0], strerror(eng.shm->exec_errno));
+	}
+}
+
+static void emit_exit(struct task *t, int status, bool thread)
+{
+	struct ev_draft d;
+	eng_ev_start(&d, EVT_EXIT, t);
+	if (WIFEXITED(status)) {
+		ev_int(&d, EVK_CODE, WEXITSTATUS(status));
+	} else {
+		ev_sig(&d, EVK_SIGNAL, WTERMSIG(status));
+		ev_bool(&d, EVK_CORE, WCOREDUMP(status));
+	}
+	ev_bool(&d, EVK_THREAD, thread);
+	if (!thread && !eng.attach && t->proc->pid == eng.root_pid)
+		ev_bool(&d, EVK_ROOT, true);
+	evlog_append(eng.log, &d);
+}
+
+static void drop_rest(struct task *x, void *ctx)
+{
+	struct task *keep = ctx;
+	if (x->proc == keep->proc && x != keep) {
+		eng_abandon(x);
+		eng_task_gone(x);
+	}
+}
+
+static void proc_ended(struct task *t, int status)
+{
+	emit_exit(t, status, false);
+	if (!eng.attach && t->proc->pid == eng.root_pid)
+		set_outcome(status);
+	eng_hooks_proc_exit(t->proc);
+}
+
+void eng_task_died(struct task *t, int status)
+{
+	struct proc *p = t->proc;
+	bool leader = t->tid == p->pid;
+
+	eng_abandon(t);
+	if (leader) {
+		/* the leader's status comes last (P7): the group is gone */
+		taskset_each(eng.ts, drop_rest, t);
+		proc_ended(t, status);
+	} else {
+		emit_exit(t, status, true);
+		if (p->nthreads == 1 && !task_find(eng.ts, p->pid))
+			proc_ended(t, status); /* attached without its (zombie) leader */
+	}
+	eng_task_gone(t);
+}

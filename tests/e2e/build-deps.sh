@@ -77,7 +77,9 @@ echo 0
 S
 printf '%s\n' gcc make pkg-config libunwind-dev libcjson-dev >"$T/installed"
 : >"$T/calls"
-STUBDIR=$T PATH=$stub:/usr/bin:/bin make -s -C "$TOP" BUILD="$T/b" PKG_CONFIG=false >"$T/out" 2>&1
+# as a user types it: not a sub-make of `make -j2 check` (no inherited jobserver flags)
+STUBDIR=$T PATH=$stub:/usr/bin:/bin env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -s -C "$TOP" BUILD="$T/b" PKG_CONFIG=false >"$T/out" 2>&1
 rc=$?
 if [ "$rc" -ne 0 ] && [ "$(wc -l <"$T/out")" -eq 1 ] &&
 	grep -q "missing: libcapstone-dev zlib1g-dev; run 'make deps'" "$T/out" && [ ! -s "$T/calls" ] && [ ! -e "$T/b" ]; then

@@ -87,7 +87,7 @@ GEN_OBJS :=
 BIN := $(BUILD)/compendium
 
 .PHONY: all deps check check-deps test bench install uninstall clean demo lint lint-man lint-sh \
-	lint-headers check-layers
+	lint-headers lint-docs check-layers
 all: $(BIN)
 
 $(BIN): $(OBJS) $(GEN_OBJS)
@@ -148,12 +148,17 @@ check-layers:
 
 # lint: the man page, every shell script under tests/ and .ci/ (shellcheck at
 # severity warning: info and style findings are mostly quoting of values that
-# hold no spaces), and every header under src/ compiled alone.
+# hold no spaces), every header under src/ compiled alone, and the citations
+# of doc/ in comments.
 SH_SCRIPTS := $(sort $(shell find tests .ci -name node_modules -prune -o -name '*.sh' -print) .ci/run)
 HDRS       := $(sort $(shell find src -name '*.h'))
 LINT_OBJS  := $(HDRS:src/%.h=$(BUILD)/lint/%.o)
 
-lint: lint-man lint-sh lint-headers
+lint: lint-man lint-sh lint-headers lint-docs
+
+# comments cite sections of doc/ that exist, and nothing outside the repository
+lint-docs:
+	@sh tests/layers/docs.sh
 
 lint-man:
 	@command -v mandoc >/dev/null || { echo "compendium: lint needs mandoc: run 'sh .ci/deps.sh test' as root" >&2; exit 1; }

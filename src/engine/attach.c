@@ -100,7 +100,7 @@ static void attach_process(int pid)
 	struct proc *p = NULL;
 	bool grew = true;
 
-	/* threads appear while we attach: loop until a pass finds none (P13) */
+	/* threads appear while we attach: loop until a pass finds none (doc/ENGINE.md, 'Attach permission') */
 	while (grew) {
 		grew = false;
 		char path[64];
@@ -178,7 +178,7 @@ void eng_attach_all(void)
  * and a vCPU wake (22-63 us seen here) instead of about 2 us.
  */
 
-/* ---- detaching (P3, P11) ---- */
+/* ---- detaching (doc/ENGINE.md, 'Detaching from every kind of stop') ---- */
 
 void eng_detach_one(struct task *t, int status)
 {

@@ -98,10 +98,10 @@ struct eng_state {
 	int nint;
 	bool ttou_ignored, ttin_ignored, chld_ignored;
 	bool killing, detaching;
-	/* first stops of children whose parent's event has not arrived (P5) */
+	/* first stops of children whose parent's event has not arrived (doc/ENGINE.md, 'Children seen before their fork event') */
 	struct eng_pending *orph;
 	size_t norph, corph;
-	/* threads deleted at a non-leader exec whose death is still to be reaped (P1) */
+	/* threads deleted at a non-leader exec whose death is still to be reaped (doc/ENGINE.md, 'Exec from a non-leader thread') */
 	struct eng_pending *gone;
 	size_t ngone, cgone;
 	uint64_t tick_last[ENG_MAX_HOOKS];
@@ -141,7 +141,7 @@ void eng_warning(struct task *t, const char *msg);
 uint32_t eng_intern_basename(uint32_t path_id);
 /* argv of a live process from /proc/PID/cmdline as interned ids; returns count. */
 uint32_t eng_cmdline_ids(int pid, uint32_t *ids, uint32_t max);
-/* Signal pid through a pidfd, so that a recycled pid is never hit (P20). */
+/* Signal pid through a pidfd, so that a recycled pid is never hit (doc/ENGINE.md, 'Pids are reused'). */
 void eng_pidfd_kill(int pid, int sig);
 /* The hooks, in registration order; a NULL p or t skips the hooks for it. */
 void eng_hooks_start(struct proc *p, struct task *t);
@@ -165,7 +165,7 @@ void eng_task_died(struct task *t, int status);
 void eng_capture_exec(struct task *t, struct eng_task *e);
 /* The exec event of t (err: the execve failed with that errno). */
 void eng_emit_exec(struct task *t, int former, int err);
-/* At PTRACE_EVENT_EXEC: the non-leader exec cleanup (P1), the event, the hooks. */
+/* At PTRACE_EVENT_EXEC: the non-leader exec cleanup (doc/ENGINE.md, 'Exec from a non-leader thread'), the event, the hooks. */
 void eng_exec_event(struct task *t);
 
 /* launch.c: the launched command */

@@ -145,7 +145,7 @@ void eng_task_died(struct task *t, int status)
 
 	eng_abandon(t);
 	if (leader) {
-		/* the leader's status comes last (P7): the group is gone */
+		/* the leader's status comes last (doc/ENGINE.md, 'Zombie leader'): the group is gone */
 		taskset_each(eng.ts, drop_rest, t);
 		proc_ended(t, status);
 	} else {

@@ -26,7 +26,7 @@ static void resume(struct task *t, int sig)
 {
 	int req = (!eng.seccomp || t->in_syscall) ? PTRACE_SYSCALL : PTRACE_CONT;
 	t->stopped = false;
-	/* ESRCH: killed while stopped; its death status follows (P4) */
+	/* ESRCH: killed while stopped; its death status follows (doc/ENGINE.md, 'ESRCH and SIGKILL races') */
 	ptrace(req, t->tid, 0L, (long)sig);
 }
 
@@ -94,7 +94,7 @@ static void syscall_entry(struct task *t, const struct arch_scinfo *si, bool sec
 		eng_capture_exec(t, e);
 		break;
 	case ARCH_SC_PTRACE:
-		/* P15: a tracee attaching to its tracer would deadlock both */
+		/* doc/ENGINE.md, 'Tracee attacking its tracer': a tracee attaching to its tracer would deadlock both */
 		if ((t->sc.args[0] == PTRACE_ATTACH || t->sc.args[0] == PTRACE_SEIZE) &&
 		    (pid_t)t->sc.args[1] == eng.self) {
 			arch_skip_syscall(t->tid, -EPERM);
@@ -133,7 +133,7 @@ static void syscall_exit(struct task *t, const struct arch_scinfo *si)
 	}
 	/*
 	 * is_error stays the kernel's view ([-4095, -1]); decoders tell restart
-	 * codes (-512..-516) and rt_sigreturn's restored rax apart (P17).
+	 * codes (-512..-516) and rt_sigreturn's restored rax apart (doc/ENGINE.md, 'Restarted syscalls').
 	 */
 	switch (e->kind) {
 	case ARCH_SC_FORK:
@@ -254,7 +254,7 @@ static bool leaderish(struct task *t)
 static void event_stop(struct task *t, int sig, bool fresh)
 {
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
-		/* P2: a group-stop; PTRACE_LISTEN keeps it stopped yet reports SIGCONT */
+		/* doc/ENGINE.md, 'Group-stop and PTRACE_LISTEN': a group-stop; PTRACE_LISTEN keeps it stopped yet reports SIGCONT */
 		if (!t->group_stopped && leaderish(t) && !fresh) {
 			struct ev_draft d;
 			eng_ev_start(&d, EVT_STOP, t);
@@ -317,7 +317,7 @@ static void handle_status(int tid, int status, const struct rusage *ru)
 				}
 			}
 		}
-		/* P5: a child's first stop (or death) before its parent's fork event */
+		/* doc/ENGINE.md, 'Children seen before their fork event': a child's first stop (or death) before its parent's fork event */
 		if (eng.norph == eng.corph) {
 			eng.corph = eng.corph ? eng.corph * 2 : 16;
 			eng.orph = xreallocarray(eng.orph, eng.corph, sizeof(*eng.orph));

@@ -192,7 +192,7 @@ int tracer_run(struct run *r)
 		eng_launch(r);
 	}
 	/*
-	 * P15: a tracee must not attach to us nor read our memory. Only now:
+	 * doc/ENGINE.md, 'Tracee attacking its tracer': a tracee must not attach to us nor read our memory. Only now:
 	 * a child forked while we were non-dumpable could not be seized by a
 	 * non-root compendium until it made itself dumpable again.
 	 */

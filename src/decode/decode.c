@@ -39,6 +39,7 @@
 #include "decode/sysfmt.h"
 #include "decode/systab.h"
 #include "forensics/unwind.h"
+#include "lib/procfs.h"
 #include "lib/util.h"
 #include "log/run.h"
 #include "tracee/tmem.h"
@@ -350,12 +351,10 @@ const char *dec_cwd(const struct dec_call *c)
 {
 	struct dec_fs *fs = c->dp->fs;
 	if (!fs->cwd) {
-		char name[64], link[PATH_MAX + 1];
-		snprintf(name, sizeof(name), "/proc/%d/cwd", c->p->pid);
-		ssize_t n = readlink(name, link, sizeof(link) - 1);
+		char link[PATH_MAX + 1];
+		ssize_t n = procfs_link(c->p->pid, "cwd", link, sizeof(link));
 		if (n <= 0 || link[0] != '/')
 			return NULL;
-		link[n] = 0;
 		fs->cwd = xstrdup(link);
 	}
 	return fs->cwd;
@@ -502,13 +501,9 @@ static const char *obj_desc(int pid, int fd, struct fd_obj *o)
 	if (!o)
 		return NULL;
 	if (!o->path && !o->resolved) {
-		char name[64], link[PATH_MAX + 1];
-		snprintf(name, sizeof(name), "/proc/%d/fd/%d", pid, fd);
-		ssize_t n = readlink(name, link, sizeof(link) - 1);
-		if (n > 0) {
-			link[n] = 0;
+		char link[PATH_MAX + 1];
+		if (procfs_fd_link(pid, fd, link, sizeof(link)) > 0)
 			fd_obj_set(&o->path, link);
-		}
 		o->resolved = true;
 	}
 	if (o->kind == FD_SOCKET && o->peer)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "decode/fdtable.h"
+#include "lib/procfs.h"
 #include "decode/sockaddr.h"
 #include "lib/util.h"
 
@@ -176,25 +177,6 @@ static struct fd_obj *obj_from_link(const char *l)
 	return fd_obj_new(FD_UNKNOWN, 0, l);
 }
 
-/* Flags of fd from /proc/PID/fdinfo/N ("flags:\t0100002"); -errno on failure. */
-static long read_fdinfo_flags(int pid, int fd)
-{
-	char name[64], text[512];
-	snprintf(name, sizeof(name), "/proc/%d/fdinfo/%d", pid, fd);
-	int f = open(name, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return -errno;
-	ssize_t n = read(f, text, sizeof(text) - 1);
-	close(f);
-	if (n <= 0)
-		return -EIO;
-	text[n] = 0;
-	const char *p = strstr(text, "flags:");
-	if (!p)
-		return -EIO;
-	return strtol(p + 6, NULL, 8);
-}
-
 /* Family, type and addresses of a socket of another process, via pidfd_getfd. */
 static void resolve_socket(struct fd_obj *o, int pid, int fd)
 {
@@ -237,18 +219,16 @@ static void resolve_socket(struct fd_obj *o, int pid, int fd)
  */
 static struct fd_obj *resolve(int fd, int pid, bool *cloexec, bool *gone)
 {
-	char name[64], link[PATH_MAX + 1];
+	char link[PATH_MAX + 1];
 	*gone = false;
 	*cloexec = false;
-	snprintf(name, sizeof(name), "/proc/%d/fd/%d", pid, fd);
-	ssize_t n = readlink(name, link, sizeof(link) - 1);
+	ssize_t n = procfs_fd_link(pid, fd, link, sizeof(link));
 	if (n < 0) {
-		*gone = errno == ENOENT;
+		*gone = n == -ENOENT;
 		return NULL;
 	}
-	link[n] = 0;
 	struct fd_obj *o = obj_from_link(link);
-	long fl = read_fdinfo_flags(pid, fd);
+	long fl = procfs_fd_flags(pid, fd);
 	if (fl >= 0) {
 		if ((fl & O_PATH) == 0)
 			o->access = (fl & O_ACCMODE) == O_RDONLY ? FD_R :
@@ -330,17 +310,15 @@ struct fd_obj *fdtable_get_checked(struct fdtable *ft, int fd, int tid)
 	struct fd_slot *s = (unsigned)fd < ft->cap ? &ft->slots[fd] : NULL;
 	if (s && fdt_stamp && s->stamp == fdt_stamp && s->state != SLOT_UNSEEN)
 		return s->state == SLOT_OPEN ? s->o : NULL;
-	char name[64], link[PATH_MAX + 1];
-	snprintf(name, sizeof(name), "/proc/%d/fd/%d", tid, fd);
-	ssize_t n = readlink(name, link, sizeof(link) - 1);
+	char name[PROCFS_FD_PATH_MAX], link[PATH_MAX + 1];
+	ssize_t n = procfs_fd_link(tid, fd, link, sizeof(link));
 	if (n < 0) {
 		/* not open (ENOENT), or /proc cannot tell: no name rather than a stale one */
-		if (s && errno == ENOENT)
+		if (s && n == -ENOENT)
 			slot_set(s, SLOT_CLOSED, NULL, false);
 		return NULL;
 	}
-	link[n] = 0;
-	if (s && s->state == SLOT_OPEN && link_matches(s->o, name, link)) {
+	if (s && s->state == SLOT_OPEN && link_matches(s->o, procfs_fd_path(name, tid, fd), link)) {
 		s->stamp = fdt_stamp;
 		return s->o;
 	}
@@ -366,13 +344,9 @@ void fdtable_install(struct fdtable *ft, int fd, struct fd_obj *o, bool cloexec)
 	}
 	if (fdt_tid > 0 && !o->path && o->kind != FD_FILE) {
 		/* a later check compares "pipe:[ino]", "socket:[ino]": learn it while it is this one */
-		char name[64], link[PATH_MAX + 1];
-		snprintf(name, sizeof(name), "/proc/%d/fd/%d", fdt_tid, fd);
-		ssize_t n = readlink(name, link, sizeof(link) - 1);
-		if (n > 0) {
-			link[n] = 0;
+		char link[PATH_MAX + 1];
+		if (procfs_fd_link(fdt_tid, fd, link, sizeof(link)) > 0)
 			fd_obj_set(&o->path, link);
-		}
 		o->resolved = true;
 	}
 	slot_set(&ft->slots[fd], SLOT_OPEN, o, cloexec);

@@ -72,6 +72,34 @@ ssize_t procfs_link(int pid, const char *name, char *out, size_t size)
 	return n;
 }
 
+char *procfs_fd_path(char buf[PROCFS_FD_PATH_MAX], int pid, int fd)
+{
+	snprintf(buf, PROCFS_FD_PATH_MAX, "/proc/%d/fd/%d", pid, fd);
+	return buf;
+}
+
+ssize_t procfs_fd_link(int pid, int fd, char *out, size_t size)
+{
+	char path[PROCFS_FD_PATH_MAX];
+	ssize_t n = readlink(procfs_fd_path(path, pid, fd), out, size - 1);
+	if (n < 0)
+		return -errno;
+	out[n] = '\0';
+	return n;
+}
+
+long procfs_fd_flags(int pid, int fd)
+{
+	char name[48], text[512];
+	snprintf(name, sizeof(name), "fdinfo/%d", fd);
+	if (procfs_read(pid, name, text, sizeof(text)) <= 0)
+		return -EIO;
+	const char *v = procfs_status_value(text, "flags");
+	if (!v)
+		return -EIO;
+	return strtol(v, NULL, 8);
+}
+
 /* Fields after the comm: " S ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ..." */
 int procfs_stat_parse(const char *buf, size_t n, struct procfs_stat *ps)
 {

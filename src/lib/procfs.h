@@ -24,6 +24,14 @@ ssize_t procfs_read(int pid, const char *name, char *buf, size_t size);
 /* readlink of /proc/PID/NAME into out, NUL-terminated. Length or -errno. */
 ssize_t procfs_link(int pid, const char *name, char *out, size_t size);
 
+/* "/proc/PID/fd/FD" into buf (for statx of the open file); returns buf. */
+#define PROCFS_FD_PATH_MAX 48
+char *procfs_fd_path(char buf[PROCFS_FD_PATH_MAX], int pid, int fd);
+/* What fd of pid is: "/etc/passwd", "pipe:[123]", "socket:[7]". Length or -errno (-ENOENT: not open). */
+ssize_t procfs_fd_link(int pid, int fd, char *out, size_t size);
+/* The open flags of fd of pid, from /proc/PID/fdinfo/FD ("flags:\t0100002"); -errno on failure. */
+long procfs_fd_flags(int pid, int fd);
+
 /* /proc/PID/stat, the fields compendium uses. */
 struct procfs_stat {
 	int pid, ppid, pgrp, session;

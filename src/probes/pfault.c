@@ -684,12 +684,11 @@ static void on_tick(void *ctx)
 
 static bool before_exec(int pid)
 {
-	char a[4096], b[4096], path[64];
+	char a[4096], b[4096];
 	ssize_t n, m;
 
-	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
-	n = readlink(path, a, sizeof(a) - 1);
-	m = readlink("/proc/self/exe", b, sizeof(b) - 1);
+	n = procfs_link(pid, "exe", a, sizeof(a));
+	m = procfs_link(getpid(), "exe", b, sizeof(b));
 	return n > 0 && n == m && memcmp(a, b, (size_t)n) == 0;
 }
 

@@ -12,10 +12,9 @@
 #include <cmocka.h>
 
 #include "sinks/live.h"
-#include "options.h"
 
-/* The command line this test stands for; the helper below maps it to the sink's cfg as main.c does. */
-static struct options opt;
+/* The narrator's settings for the next start() (reset_cfg() between tests). */
+static struct live_cfg cfg;
 
 
 struct fixture {
@@ -29,8 +28,6 @@ static struct fixture *start(void)
 	struct fixture *x = xcalloc(1, sizeof(*x));
 	x->r.log = evlog_new();
 	x->f = tmpfile();
-	struct live_cfg cfg = {.verbose = opt.verbose, .no_filter = opt.no_filter,
-			       .quiet = opt.quiet, .color = opt.color, .strsize = opt.strsize};
 	x->l = live_new(&x->r, fileno(x->f), &cfg);
 	return x;
 }
@@ -96,16 +93,16 @@ static void ev_exec(struct fixture *x, uint64_t t, int pid, const char *path, co
 	evlog_append(x->r.log, &d);
 }
 
-static void reset_opt(void)
+static void reset_cfg(void)
 {
-	memset(&opt, 0, sizeof(opt));
-	opt.strsize = 64;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.strsize = 64;
 }
 
 static void test_basic_lines(void **st)
 {
 	(void)st;
-	reset_opt();
+	reset_cfg();
 	struct fixture *x = start();
 	const char *argv[] = {"curl", "-s", "https://example.com"};
 	ev_exec(x, 0, 100, "/usr/bin/curl", argv, 3);
@@ -157,7 +154,7 @@ static void test_basic_lines(void **st)
 static void test_coalesce(void **st)
 {
 	(void)st;
-	reset_opt();
+	reset_cfg();
 	struct fixture *x = start();
 	ev_rw(x, EVT_READ, 1 * MS, 7, 7, 3, "/etc/x", 4096);
 	ev_rw(x, EVT_READ, 2 * MS, 7, 7, 3, "/etc/x", 4096);
@@ -181,21 +178,21 @@ static void test_coalesce(void **st)
 static void test_noise_filter(void **st)
 {
 	(void)st;
-	reset_opt();
+	reset_cfg();
 	struct fixture *x = start();
 	ev_open(x, 1 * MS, 7, "/usr/lib/libc.so.6", 18, "r", 3, 0, true);
 	ev_open(x, 2 * MS, 7, "/home/a", 7, "r", 3, 0, false);
 	char *s = finish(x);
 	assert_string_equal(s, "[+0.002s] open /home/a (read)\n");
 	free(s);
-	opt.no_filter = true;
+	cfg.no_filter = true;
 	x = start();
 	ev_open(x, 1 * MS, 7, "/usr/lib/libc.so.6", 18, "r", 3, 0, true);
 	s = finish(x);
 	assert_string_equal(s, "[+0.001s] open /usr/lib/libc.so.6 (read)\n");
 	free(s);
-	reset_opt();
-	opt.quiet = true;
+	reset_cfg();
+	cfg.quiet = true;
 	x = start();
 	ev_open(x, 1 * MS, 7, "/home/a", 7, "r", 3, 0, false);
 	s = finish(x);
@@ -206,7 +203,7 @@ static void test_noise_filter(void **st)
 static void test_pid_column(void **st)
 {
 	(void)st;
-	reset_opt();
+	reset_cfg();
 	struct fixture *x = start();
 	ev_open(x, 1 * MS, 10, "/a", 2, "r", 3, 0, false);
 	struct ev_draft d;
@@ -245,7 +242,7 @@ static void test_pid_column(void **st)
 static void test_hostile(void **st)
 {
 	(void)st;
-	reset_opt();
+	reset_cfg();
 	struct fixture *x = start();
 	static const char evil[] = "/tmp/a\nb\x1b]0;pwned\x07\x9b" "2J\xe2\x80\xae" "fdp.exe\xff\xfe\xc2\x9b";
 	ev_open(x, 1 * MS, 5, evil, sizeof(evil) - 1, "w", 3, 0, false);
@@ -269,8 +266,8 @@ static void test_hostile(void **st)
 static void test_verbose_and_color(void **st)
 {
 	(void)st;
-	reset_opt();
-	opt.verbose = true;
+	reset_cfg();
+	cfg.verbose = true;
 	struct fixture *x = start();
 	struct ev_draft d;
 	ev_init(&d, EVT_SYSCALL, 1 * MS, 9, 9);
@@ -300,8 +297,8 @@ static void test_verbose_and_color(void **st)
 		"[+0.002s] mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000 <0.000003>\n"
 		"[+0.003s] read(5<pipe:[9]>, 0x7ffc0, 1) = ? ERESTARTSYS <0.000058>\n");
 	free(s);
-	reset_opt();
-	opt.color = true;
+	reset_cfg();
+	cfg.color = true;
 	x = start();
 	ev_open(x, 1 * MS, 9, "/etc/nope", 9, "r", 0, 2, false);
 	s = finish(x);
@@ -312,7 +309,7 @@ static void test_verbose_and_color(void **st)
 static void test_attach(void **st)
 {
 	(void)st;
-	reset_opt();
+	reset_cfg();
 	struct fixture *x = start();
 	struct ev_draft d;
 	uint32_t ids[2] = {evlog_intern_cstr(x->r.log, "sleep"), evlog_intern_cstr(x->r.log, "1000")};
@@ -339,7 +336,7 @@ static void test_attach(void **st)
 static void test_stack_and_crash(void **st)
 {
 	(void)st;
-	reset_opt();
+	reset_cfg();
 	struct fixture *x = start();
 	struct ev_draft d;
 	const char *stk =
@@ -412,7 +409,7 @@ static void test_stack_and_crash(void **st)
 static void test_close_socket(void **st)
 {
 	(void)st;
-	reset_opt();
+	reset_cfg();
 	struct fixture *x = start();
 	struct ev_draft d;
 	ev_init(&d, EVT_CLOSE, 1 * MS, 5, 5);

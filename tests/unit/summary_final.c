@@ -11,18 +11,22 @@
 
 #include <cmocka.h>
 
-#include "options.h"
+#include "decode/traceexpr.h"
 #include "sinks/summary.h"
 
-/* The command line this test stands for; the helper below maps it to the sink's cfg as main.c does. */
-static struct options opt;
+/* What the command line of each test asks for; run_summary() makes the summary's cfg of it. */
+static struct {
+	struct trace_sel trace;
+	bool no_filter, summary_table, same_cpu;
+	int strsize;
+} opt;
 
 
 static const uint64_t MS = 1000000;
 
 static bool opt_selected(void *ctx, unsigned nr)
 {
-	return sc_selected(ctx, nr);
+	return trace_sel_has(ctx, nr);
 }
 
 /* The FINAL block of r with the settings main.c would derive from opt. */
@@ -30,7 +34,7 @@ static char *run_summary(struct run *r)
 {
 	struct summary_cfg cfg = {.no_filter = opt.no_filter, .sc_table = opt.summary_table,
 				  .same_cpu = opt.same_cpu, .strsize = opt.strsize,
-				  .traced = summary_traced(opt_selected, &opt)};
+				  .traced = summary_traced(opt_selected, &opt.trace)};
 	FILE *f = tmpfile();
 	summary_print(r, fileno(f), &cfg);
 	long n = ftell(f);

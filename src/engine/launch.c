@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* launch: the launched command: PATH lookup, --same-cpu, fork, the seccomp filter, seize and release; killing the tree. */
+/*
+ * launch: the launched command: PATH lookup, --same-cpu, fork, the
+ * seccomp filter, seize and release; killing the tree.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>

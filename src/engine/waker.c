@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* waker: compendium's own signals (Ctrl-C, SIGTERM: forward, kill or detach) and the waker thread that interrupts wait4 for them, hook fds and ticks. */
+/*
+ * waker: compendium's own signals (Ctrl-C, SIGTERM: forward, kill or
+ * detach) and the waker thread that interrupts wait4 for them, for the
+ * hooks' fds and for their ticks.
+ */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>

@@ -8,10 +8,6 @@
 
 #include "decode/systab.h" /* SC_BITMAP_WORDS */
 
-#ifndef SC_BITMAP_WORDS
-#define SC_BITMAP_WORDS 8 /* the words decode/systab.h gives the x86_64 syscall bitmap */
-#endif
-
 struct sock_filter;
 
 /*

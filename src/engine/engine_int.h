@@ -98,10 +98,16 @@ struct eng_state {
 	int nint;
 	bool ttou_ignored, ttin_ignored, chld_ignored;
 	bool killing, detaching;
-	/* first stops of children whose parent's event has not arrived (doc/ENGINE.md, 'Children seen before their fork event') */
+	/*
+	 * first stops of children whose parent's event has not arrived
+	 * (doc/ENGINE.md, 'Children seen before their fork event')
+	 */
 	struct eng_pending *orph;
 	size_t norph, corph;
-	/* threads deleted at a non-leader exec whose death is still to be reaped (doc/ENGINE.md, 'Exec from a non-leader thread') */
+	/*
+	 * threads deleted at a non-leader exec whose death is still to be
+	 * reaped (doc/ENGINE.md, 'Exec from a non-leader thread')
+	 */
 	struct eng_pending *gone;
 	size_t ngone, cgone;
 	uint64_t tick_last[ENG_MAX_HOOKS];
@@ -165,7 +171,10 @@ void eng_task_died(struct task *t, int status);
 void eng_capture_exec(struct task *t, struct eng_task *e);
 /* The exec event of t (err: the execve failed with that errno). */
 void eng_emit_exec(struct task *t, int former, int err);
-/* At PTRACE_EVENT_EXEC: the non-leader exec cleanup (doc/ENGINE.md, 'Exec from a non-leader thread'), the event, the hooks. */
+/*
+ * At PTRACE_EVENT_EXEC: the non-leader exec cleanup
+ * (doc/ENGINE.md, 'Exec from a non-leader thread'), the event, the hooks.
+ */
 void eng_exec_event(struct task *t);
 
 /* launch.c: the launched command */

@@ -192,7 +192,10 @@ void eng_exec_event(struct task *t)
 	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0L, &msg) == 0 && msg > 0 && msg <= INT_MAX)
 		former = (int)msg;
 	if (former != t->tid) {
-		/* doc/ENGINE.md, 'Exec from a non-leader thread': the execing thread now has the leader's tid; its state moves here */
+		/*
+		 * the execing thread now has the leader's tid; its state moves here
+		 * (doc/ENGINE.md, 'Exec from a non-leader thread')
+		 */
 		struct task *ft = task_find(eng.ts, former);
 		if (ft && ft->proc == t->proc) {
 			eng_abandon(t);

@@ -317,7 +317,10 @@ static void handle_status(int tid, int status, const struct rusage *ru)
 				}
 			}
 		}
-		/* doc/ENGINE.md, 'Children seen before their fork event': a child's first stop (or death) before its parent's fork event */
+		/*
+		 * a child's first stop (or death) before its parent's fork event
+		 * (doc/ENGINE.md, 'Children seen before their fork event')
+		 */
 		if (eng.norph == eng.corph) {
 			eng.corph = eng.corph ? eng.corph * 2 : 16;
 			eng.orph = xreallocarray(eng.orph, eng.corph, sizeof(*eng.orph));

@@ -64,7 +64,10 @@ static void on_signal(const struct signalfd_siginfo *si)
 	}
 	if (sig == SIGINT || sig == SIGQUIT) {
 		if (++eng.nint == 1) {
-			/* from the tty the program got it too; from kill(1) it did not (doc/ENGINE.md, 'Ctrl-C and signals to the tracer') */
+			/*
+			 * from the tty the program got it too; from kill(1) it did not
+			 * (doc/ENGINE.md, 'Ctrl-C and signals to the tracer')
+			 */
 			if (si->ssi_code != SI_KERNEL && eng.root_pidfd >= 0 && !eng.root_done)
 				syscall(SYS_pidfd_send_signal, eng.root_pidfd, sig, NULL, 0);
 			return;

@@ -28,7 +28,8 @@ static struct uw_proc *uw_tab[UW_HASH];
 /*
  * The thread being unwound, its registers (one PTRACE_GETREGS) and a few
  * pages of its memory (one process_vm_readv each), valid for one capture:
- * _UPT's own accessors cost a ptrace call per word and per register (doc/ENGINE.md, 'Unwind caches and code that changes').
+ * _UPT's own accessors cost a ptrace call per word and per register
+ * (doc/ENGINE.md, 'Unwind caches and code that changes').
  * The tracer is single-threaded, so one capture runs at a time.
  */
 #define UW_PAGES 8

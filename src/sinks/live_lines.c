@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/fmt.h"
+#include "lib/shquote.h"
 #include "lib/termesc.h"
 #include "log/evfield.h"
 #include "sinks/jsonl.h"
@@ -20,10 +21,10 @@ static void base_name(struct live *l, const char *s, size_t n)
 	live_add_str(l, s, n);
 }
 
-/* A command-line argument, cut at -s bytes. */
+/* A command-line argument, shell-quoted, cut at -s bytes. */
 static void add_arg(struct live *l, const char *s, size_t n)
 {
-	termesc_trunc(&l->out, s, n, l->strsize > 0 ? (size_t)l->strsize : 0);
+	shquote(&l->out, s, n, l->strsize > 0 ? (size_t)l->strsize : 0);
 }
 
 /* " arg" for each of ids[from..n) (an argument that cannot be read is left empty). */

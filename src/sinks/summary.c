@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 
 #include "lib/fmt.h"
+#include "lib/shquote.h"
 #include "lib/termesc.h"
 #include "lib/xlat.h"
 #include "log/evfield.h"
@@ -56,10 +57,10 @@ static void add_str(struct buf *b, const struct evlog *log, uint32_t id)
 		buf_adds(b, "?");
 }
 
-/* A command-line argument, cut at -s bytes. */
+/* A command-line argument, shell-quoted, cut at -s bytes. */
 static void add_arg(const struct sum *s, struct buf *b, const char *a, size_t n)
 {
-	termesc_trunc(b, a, n, s->cfg->strsize > 0 ? (size_t)s->cfg->strsize : 0);
+	shquote(b, a, n, s->cfg->strsize > 0 ? (size_t)s->cfg->strsize : 0);
 }
 
 static void add_argv(const struct sum *s, struct buf *b, uint32_t strv)

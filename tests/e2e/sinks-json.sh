@@ -124,7 +124,7 @@ lines = [l for l in text.split('\n') if 'true exec' in l]
 check('the exec is one narrative line', len(lines), 1)
 check('the narrative shows argv[0] escaped',
       [l.split(' (as ', 1)[1] for l in lines][:1],
-      ['\\x1b]0;pwned\\x07</script>\\u2028\\u202e\\xc2\\x9b\\x9b\\xff\\xfe\\nX\\\\x41) arg'])
+      ["$'\\x1b]0;pwned\\x07</script>\\u2028\\u202e\\xc2\\x9b\\x9b\\xff\\xfe\\nX\\\\x41') arg"])
 check('no raw control, C1 or bidi character in the narrative',
       [c for c in text if (ord(c) < 32 and c != '\n') or 0x7f <= ord(c) <= 0x9f or c in '\u202e\u2028'], [])
 PY

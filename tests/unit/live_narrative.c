@@ -251,7 +251,7 @@ static void test_hostile(void **st)
 	char *s = finish(x);
 	assert_string_equal(s,
 		"[+0.001s] open /tmp/a\\nb\\x1b]0;pwned\\x07\\x9b2J\\u202efdp.exe\\xff\\xfe\\xc2\\x9b (write)\n"
-		"[+0.002s] \u2500\u2500\u2500 \\x1b[31msh exec \u2500\u2500\u2500 /bin/\\x1b[31msh (as \\x1b[2Jsh) -c echo\\r\\n\n");
+		"[+0.002s] \u2500\u2500\u2500 \\x1b[31msh exec \u2500\u2500\u2500 /bin/\\x1b[31msh (as $'\\x1b[2Jsh') -c $'echo\\r\\n'\n");
 	/* one event, one line; no control byte at all */
 	int lines = 0;
 	for (char *p = s; *p; p++) {

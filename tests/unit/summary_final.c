@@ -248,7 +248,7 @@ static void test_final(void **st)
 		" Processes: 3 (+1 thread)\n"
 		"   100 curl -s https://example.com [1 thread]  \u2192 exit 0\n"
 		"   \u2514 101 curl -s https://example.com (fork)  \u2192 exit 1\n"
-		"     \u2514 103 sh -c gzip\\x1b]0;x\\x07  \u2192 killed by SIGSEGV\n"
+		"     \u2514 103 sh -c $'gzip\\x1b]0;x\\x07'  \u2192 killed by SIGSEGV\n"
 		" Files read (1 file):\n"
 		"      4.1 KB  /etc/resolv.conf (2 calls)\n"
 		" Files written (1 file):\n"

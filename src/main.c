@@ -54,6 +54,7 @@ enum long_only {
 	OPT_LIST_DUMPS,
 	OPT_COLOR,
 	OPT_SAME_CPU,
+	OPT_TREE,
 };
 
 static const struct option long_opts[] = {
@@ -84,6 +85,7 @@ static const struct option long_opts[] = {
 	{"list-dumps", no_argument, NULL, OPT_LIST_DUMPS},
 	{"color", required_argument, NULL, OPT_COLOR},
 	{"same-cpu", no_argument, NULL, OPT_SAME_CPU},
+	{"tree", required_argument, NULL, OPT_TREE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -126,6 +128,8 @@ static const char usage_text[] =
 	"      --from LOG         render a saved --json log or --watch dump (with --report)\n"
 	"      --no-redact        keep secrets (tokens, passwords) in the report and dumps\n"
 	"      --color WHEN       colour the narrative: auto (default), always, never\n"
+	"      --tree MODE        the summary's process tree: auto (default: repeated\n"
+	"                         children folded, at most 300 lines) or all\n"
 	"\n"
 	"Watching (spike sampler):\n"
 	"      --watch            sample /proc and write dumps when something spikes\n"
@@ -285,6 +289,11 @@ static void parse_options(int argc, char **argv)
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
 				usage_error("--color '%s': expected auto, always or never", optarg);
 			color = optarg;
+			break;
+		case OPT_TREE:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "all"))
+				usage_error("--tree '%s': expected auto or all", optarg);
+			opt.tree_all = !strcmp(optarg, "all");
 			break;
 		case ':':
 			usage_error("%s needs an argument", argv[optind - 1]);
@@ -475,7 +484,7 @@ static int do_trace(struct run *r)
 	}
 	struct summary_cfg summary_cfg = {.no_filter = opt.no_filter, .sc_table = opt.summary_table,
 					  .same_cpu = opt.same_cpu, .strsize = opt.strsize,
-					  .traced = summary_traced(opt_selected, &opt)};
+					  .traced = summary_traced(opt_selected, &opt), .tree_all = opt.tree_all};
 	summary_print(r, out_fd, &summary_cfg);
 	if (opt.report_path) {
 		struct report_cfg rcfg = {.mode = opt.report_mode, .no_redact = opt.no_redact};

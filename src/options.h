@@ -26,6 +26,7 @@ struct options {
 	bool no_filter;      /* --no-filter: no noise filter anywhere */
 	bool summary_table;  /* -c */
 	bool quiet;          /* -q: no live narrative */
+	bool tree_all;       /* --tree=all: the summary's process tree unfolded and uncut */
 	bool color;          /* decided by main: tty and NO_COLOR unset */
 	bool no_seccomp;     /* --no-seccomp: stop at every syscall */
 	bool same_cpu;       /* --same-cpu */

@@ -16,7 +16,6 @@
 
 #define TOP_FILES 10
 #define TOP_FAILS 10
-#define MAX_PROCS 40
 #define MAX_CONNS 10
 #define MAX_WARNINGS 10
 #define MAX_CRASHES 5
@@ -63,27 +62,6 @@ static void add_arg(const struct sum *s, struct buf *b, const char *a, size_t n)
 	shquote(b, a, n, s->cfg->strsize > 0 ? (size_t)s->cfg->strsize : 0);
 }
 
-static void add_argv(const struct sum *s, struct buf *b, uint32_t strv)
-{
-	uint32_t n;
-	const uint32_t *ids = evlog_strv_get(s->log, strv, &n);
-	size_t start = b->len;
-	for (uint32_t i = 0; i < n; i++) {
-		if (b->len - start > ARGV_SHOWN) {
-			buf_adds(b, " ...");
-			break;
-		}
-		if (i)
-			buf_addc(b, ' ');
-		size_t len;
-		const char *a = evlog_str(s->log, ids[i], &len);
-		if (a)
-			add_arg(s, b, a, len);
-	}
-	if (!n)
-		buf_adds(b, "?");
-}
-
 static void add_signame(struct buf *b, int sig)
 {
 	char tmp[XLAT_LABEL_MAX];
@@ -125,92 +103,6 @@ static void print_files(struct sum *s, struct buf *b, struct table *t, const cha
 			buf_printf(b, " (%llu calls)", (unsigned long long)t->e[i].b);
 		buf_addc(b, '\n');
 	}
-}
-
-static void print_proc(struct sum *s, struct buf *b, size_t idx, int depth, unsigned *shown)
-{
-	struct pinfo *p = &s->procs[idx];
-	p->printed = true;
-	if (*shown >= MAX_PROCS)
-		return;
-	(*shown)++;
-	buf_addc(b, ' ');
-	for (int i = 0; i < depth && i < 20; i++)
-		buf_adds(b, "  ");
-	buf_adds(b, depth ? "\u2514 " : "  ");
-	buf_printf(b, "%d ", p->pid);
-	if (p->argv)
-		add_argv(s, b, p->argv);
-	else if (p->is_root || p->pid == s->r->root_pid) {
-		for (int i = 0; i < s->r->argc && s->r->argv && s->r->argv[i]; i++) {
-			if (i)
-				buf_addc(b, ' ');
-			add_arg(s, b, s->r->argv[i], strlen(s->r->argv[i]));
-		}
-	} else {
-		buf_adds(b, "?");
-	}
-	if (p->forked_only)
-		buf_adds(b, " (fork)");
-	if (p->threads)
-		buf_printf(b, " [%u thread%s]", p->threads, p->threads == 1 ? "" : "s");
-	if (p->exited) {
-		buf_adds(b, "  \u2192 ");
-		if (p->sig) {
-			buf_adds(b, "killed by ");
-			add_signame(b, p->sig);
-			if (p->core)
-				buf_adds(b, " (core dumped)");
-		} else {
-			buf_printf(b, "exit %d", p->code);
-		}
-	} else {
-		buf_adds(b, "  \u2192 still running");
-	}
-	buf_addc(b, '\n');
-	for (unsigned c = p->first_child; c; c = s->procs[c - 1].next_sibling)
-		print_proc(s, b, c - 1, depth + 1, shown);
-}
-
-static void print_procs(struct sum *s, struct buf *b)
-{
-	if (!s->nprocs)
-		return;
-	/* link children in creation order */
-	unsigned *last = xcalloc(s->nprocs, sizeof(*last));
-	for (size_t i = 0; i < s->nprocs; i++) {
-		struct pinfo *p = &s->procs[i];
-		if (!p->ppid)
-			continue;
-		/* the parent is the latest process with that pid created before this one */
-		size_t par = SIZE_MAX;
-		for (size_t j = i; j-- > 0;)
-			if (s->procs[j].pid == p->ppid) {
-				par = j;
-				break;
-			}
-		if (par == SIZE_MAX) {
-			p->ppid = 0;
-			continue;
-		}
-		if (last[par])
-			s->procs[last[par] - 1].next_sibling = (unsigned)i + 1;
-		else
-			s->procs[par].first_child = (unsigned)i + 1;
-		last[par] = (unsigned)i + 1;
-	}
-	free(last);
-	buf_printf(b, " Processes: %zu", s->nprocs);
-	if (s->nthreads)
-		buf_printf(b, " (+%llu thread%s)", (unsigned long long)s->nthreads,
-			   s->nthreads == 1 ? "" : "s");
-	buf_adds(b, "\n");
-	unsigned shown = 0;
-	for (size_t i = 0; i < s->nprocs; i++)
-		if (!s->procs[i].ppid && !s->procs[i].printed)
-			print_proc(s, b, i, 0, &shown);
-	if (shown < s->nprocs)
-		buf_printf(b, "   ... and %zu more\n", s->nprocs - shown);
 }
 
 #define NOT_TRACED "not traced (-e trace= left these calls out)\n"
@@ -506,7 +398,7 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 	}
 	print_conns(&s, &b);
 	print_times(&s, &b);
-	print_procs(&s, &b);
+	summary_tree_print(&s, &b);
 	print_files(&s, &b, &s.files_rd, "Files read");
 	print_files(&s, &b, &s.files_wr, "Files written");
 	print_fails(&s, &b);

@@ -19,6 +19,7 @@ struct summary_cfg {
 	bool same_cpu;  /* --same-cpu was asked for: say which CPU was used */
 	int strsize;    /* -s: bytes of an argument shown (0 or less: all) */
 	unsigned traced; /* SUMMARY_TRACED_*: the classes selected for tracing */
+	bool tree_all;  /* --tree=all: every process on its own line, however many */
 };
 
 /* Is x86_64 syscall nr selected for tracing? */

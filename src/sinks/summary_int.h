@@ -41,6 +41,8 @@ struct pinfo {
 	unsigned threads;
 	unsigned first_child, next_sibling; /* index + 1 */
 	bool printed;
+	uint32_t exe;       /* path of the last successful exec (string id, 0 = none) */
+	size_t exec_mark;   /* processes known at that exec: children below it came before */
 };
 
 /* The FINAL block being computed: what the scan of the log found. */
@@ -84,6 +86,10 @@ int summary_by_a_desc(const void *x, const void *y);
 void summary_scan(struct sum *s);
 /* Free what the scan allocated. */
 void summary_sum_free(struct sum *s);
+
+#define SUMMARY_TREE_MAX 300 /* lines of the process tree shown without --tree=all */
+/* The process tree (summary_tree.c): links s->procs into a tree and prints it. */
+void summary_tree_print(struct sum *s, struct buf *b);
 
 /* The -c table (summary_sc.c): from the run's rows, else from the log's syscall records. */
 void summary_sc_print(struct buf *b, const struct run *r);

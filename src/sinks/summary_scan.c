@@ -193,6 +193,10 @@ void summary_scan(struct sum *s)
 				p->argv = (uint32_t)evf_u64(f);
 				p->forked_only = false;
 			}
+			if (!ev_find(e, EVK_ERR)) {
+				p->exe = evfield_strid(e, EVK_PATH);
+				p->exec_mark = s->nprocs;
+			}
 			add_fail(s, e);
 			break;
 		}

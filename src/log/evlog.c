@@ -409,7 +409,10 @@ const struct ev *evlog_append(struct evlog *log, const struct ev_draft *d)
 	memcpy(p + sizeof(d->h), d->f, d->h.nf * sizeof(struct ev_field));
 	log->count++;
 	log->record_bytes += sz;
-	const struct ev *e = (const struct ev *)p;
+	struct ev *stored = (struct ev *)p;
+	stored->flags = (stored->flags & ~EVFL_FOLD_MASK) |
+			(evlog_fold_classify(log, stored) << EVFL_FOLD_SHIFT & EVFL_FOLD_MASK);
+	const struct ev *e = stored;
 	for (size_t i = 0; i < log->nsinks; i++)
 		log->sinks[i].fn(log->sinks[i].ctx, log, e);
 	return e;

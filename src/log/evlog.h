@@ -63,6 +63,22 @@ struct ev {
 };
 
 #define EVFL_NOISE 0x1u /* hidden by the default noise filter (sinks decide) */
+/*
+ * Bits 4..6: the routine kind of work an event is (enum ev_fold), for the
+ * views that fold such events into one line. The log stamps it into every
+ * record when it is appended; the JSON Lines log writes it as "fold". A
+ * folded event is still an event: nothing is dropped.
+ */
+#define EVFL_FOLD_SHIFT 4
+#define EVFL_FOLD_MASK (0x7u << EVFL_FOLD_SHIFT)
+
+enum ev_fold {
+	EVFOLD_NONE,
+	EVFOLD_MEMORY, /* successful anonymous mmap, munmap, mremap, mprotect, brk */
+	EVFOLD_LOCALE, /* opening (found or not), reading or mapping locale and gconv files */
+	EVFOLD_PATH,   /* a failed execve of DIR/NAME for an argv[0] NAME without '/': execvp's search */
+	EVFOLD__COUNT
+};
 
 struct ev_field {
 	uint16_t key;  /* enum ev_key or a run-time key id */
@@ -85,6 +101,17 @@ static inline const struct ev_field *ev_fields(const struct ev *e)
 }
 /* The first field with this key, or NULL. */
 const struct ev_field *ev_find(const struct ev *e, unsigned key);
+
+/* The fold kind of a stored record (enum ev_fold). */
+static inline unsigned ev_fold_kind(const struct ev *e)
+{
+	return (e->flags & EVFL_FOLD_MASK) >> EVFL_FOLD_SHIFT;
+}
+/* The kind's JSON name ("memory", "locale", "path"), or NULL for EVFOLD_NONE. */
+const char *ev_fold_name(unsigned kind);
+struct evlog;
+/* Classify a record from its type and fields (evlog_fold.c; evlog_append calls it). */
+unsigned evlog_fold_classify(const struct evlog *log, const struct ev *e);
 
 #define EV_MAX_FIELDS 24
 
@@ -138,8 +165,9 @@ void ev_json(struct ev_draft *d, struct evlog *log, unsigned key, const char *js
 void ev_double(struct ev_draft *d, unsigned key, double v);
 
 /*
- * Append a copy of the draft and call every subscriber with the stored
- * record. Returns the stored record (valid until evlog_free).
+ * Append a copy of the draft, stamp its fold kind into the copy's flags
+ * (evlog_fold_classify), and call every subscriber with the
+ * stored record. Returns the stored record (valid until evlog_free).
  */
 const struct ev *evlog_append(struct evlog *log, const struct ev_draft *d);
 

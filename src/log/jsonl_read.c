@@ -479,7 +479,8 @@ static void read_event(struct reader *rd, const cJSON *o, const char *type)
 	for (const cJSON *c = o->child; c; c = c->next) {
 		const char *k = c->string;
 		if (!k || !strcmp(k, "t") || !strcmp(k, "pid") || !strcmp(k, "tid") ||
-		    !strcmp(k, "type") || !strcmp(k, "cat") || !strcmp(k, "noise"))
+		    !strcmp(k, "type") || !strcmp(k, "cat") || !strcmp(k, "noise") ||
+		    !strcmp(k, "fold")) /* the log classifies again at append */
 			continue;
 		add_field(rd, &d, k, c);
 	}

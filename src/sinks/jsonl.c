@@ -204,6 +204,12 @@ void jsonl_encode_event(struct buf *b, const struct evlog *log, const struct ev 
 	}
 	if (e->flags & EVFL_NOISE)
 		p = PUT_LIT(p, ",\"noise\":true");
+	switch (ev_fold_kind(e)) {
+	case EVFOLD_MEMORY: p = PUT_LIT(p, ",\"fold\":\"memory\""); break;
+	case EVFOLD_LOCALE: p = PUT_LIT(p, ",\"fold\":\"locale\""); break;
+	case EVFOLD_PATH: p = PUT_LIT(p, ",\"fold\":\"path\""); break;
+	default: break;
+	}
 	const struct ev_field *f = ev_fields(e);
 	for (unsigned i = 0; i < e->nf; i++) {
 		if (f[i].key < EVK__STATIC_COUNT && key_q[f[i].key].n) {

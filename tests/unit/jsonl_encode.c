@@ -33,6 +33,10 @@ static void reference(struct buf *b, const struct evlog *log, const struct ev *e
 	json_cstr(b, ev_cat_name(e->cat));
 	if (e->flags & EVFL_NOISE)
 		buf_adds(b, ",\"noise\":true");
+	if (ev_fold_name(ev_fold_kind(e))) {
+		buf_adds(b, ",\"fold\":");
+		json_cstr(b, ev_fold_name(ev_fold_kind(e)));
+	}
 	const struct ev_field *f = ev_fields(e);
 	for (unsigned i = 0; i < e->nf; i++) {
 		buf_addc(b, ',');

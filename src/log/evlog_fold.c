@@ -70,7 +70,7 @@ unsigned evlog_fold_classify(const struct evlog *log, const struct ev *e)
 	const char *p;
 	switch (e->type) {
 	case EVT_MMAP:
-		if (!err && !ev_find(e, EVK_PATH) && !ev_find(e, EVK_FD))
+		if (!err && !evfield_strid(e, EVK_PATH) && !ev_find(e, EVK_FD))
 			return EVFOLD_MEMORY;
 		if (!err && (p = evlog_str(log, evfield_strid(e, EVK_PATH), &n)) && locale_file(p, n))
 			return EVFOLD_LOCALE;

@@ -91,6 +91,11 @@ static void end_line(struct live *l, uint64_t t)
 	}
 }
 
+void live_end_line(struct live *l, uint64_t t)
+{
+	end_line(l, t);
+}
+
 void live_add_err(struct live *l, const struct evlog *log, const struct ev *e)
 {
 	const struct ev_field *f = ev_find(e, EVK_ERR);
@@ -276,7 +281,13 @@ static bool shown(const struct live *l, const struct ev *e)
 static void live_event(void *ctx, const struct evlog *log, const struct ev *e)
 {
 	struct live *l = ctx;
-	if (l->done || l->quiet || !shown(l, e))
+	if (l->done || l->quiet)
+		return;
+	if (live_fold_absorb(l, log, e)) {
+		pid_seen(l, e->pid);
+		return;
+	}
+	if (!shown(l, e))
 		return;
 	pid_seen(l, e->pid);
 	if (e->tid && e->tid != e->pid)
@@ -288,6 +299,7 @@ static void live_event(void *ctx, const struct evlog *log, const struct ev *e)
 	if (!stack && coalesce(l, e))
 		return;
 	flush_pending(l, log);
+	live_fold_before(l, log, e);
 	if (is_rw(e->type) && !ev_find(e, EVK_ERR) && !stack) {
 		start_pending(l, e);
 		return;
@@ -322,6 +334,8 @@ void live_finish(struct live *l)
 	if (!l)
 		return;
 	flush_pending(l, l->r->log);
+	if (!l->done)
+		live_fold_finish(l, l->r->log);
 	if (!l->done)
 		live_crash_blocks(l, l->r->log);
 	flush_out(l);

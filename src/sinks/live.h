@@ -25,7 +25,14 @@ struct live_cfg {
  * through termesc. Consecutive successful read/write/send/recv of one task
  * on one fd and object coalesce into "read PATH 3x 12.0 KB". Hidden: events
  * flagged EVFL_NOISE (unless cfg->no_filter), close/socket unless failed,
- * relro mprotect (unless cfg->no_filter), no-op brk, samples and counters;
+ * relro mprotect (unless cfg->no_filter), no-op brk, samples and counters.
+ * Routine work (the record's fold kind, log/evlog.h) is told in one line
+ * per process unless cfg->verbose or cfg->no_filter: "memory: 14 anonymous
+ * maps +3.2 MB, brk +132 KB" per program and per second of its activity
+ * (told at its next exec, exit or a second later, with the time it began),
+ * "probed 28 locale files (13 not found)" per burst and "PATH search: 9
+ * directories before /usr/bin/bash" (or "NAME not found in N directories"),
+ * told before the process's next narrated line;
  * with cfg->verbose the syscall records are shown strace-like instead of
  * the per-syscall semantic lines. With -k an event's stack follows it, one
  * indented line per frame (such events never coalesce). A crash is one line

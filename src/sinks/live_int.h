@@ -49,6 +49,10 @@ struct live {
 	/* crash events, told in full at the end of the narrative (records live as long as the log) */
 	const struct ev *crashes[LIVE_MAX_CRASHES];
 	size_t ncrashes;
+	/* routine work being folded, per process (live_fold.c) */
+	struct live_fold *folds;
+	size_t nfolds, folds_cap;
+	struct u64map fold_idx; /* pid -> index + 1 into folds */
 };
 
 
@@ -66,6 +70,19 @@ void live_add_err(struct live *l, const struct evlog *log, const struct ev *e);
 void live_add_sig(struct live *l, const struct evlog *log, const struct ev *e, unsigned key);
 /* A size right-aligned in 8 columns after a space. */
 void live_size_col(struct live *l, uint64_t bytes);
+
+/* End the line being written and flush as the narrative does. */
+void live_end_line(struct live *l, uint64_t t);
+
+/*
+ * Folding (live_fold.c). live_fold_absorb: true if e is routine work of a
+ * kind being folded (never with -v or --no-filter), counted instead of
+ * narrated. live_fold_before: before the line of e, tell what its process
+ * was folding that e ends. live_fold_finish: tell everything still open.
+ */
+bool live_fold_absorb(struct live *l, const struct evlog *log, const struct ev *e);
+void live_fold_before(struct live *l, const struct evlog *log, const struct ev *e);
+void live_fold_finish(struct live *l, const struct evlog *log);
 
 /* The text of one event line (live_lines.c), between the prefix and the newline. */
 void live_line(struct live *l, const struct evlog *log, const struct ev *e);

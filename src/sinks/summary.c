@@ -170,7 +170,7 @@ static void print_conns(struct sum *s, struct buf *b)
 
 static void print_fails(struct sum *s, struct buf *b)
 {
-	if (!s->fails.n)
+	if (!s->fails.n && !s->probe_locale && !s->probe_path)
 		return;
 	qsort(s->fails.e, s->fails.n, sizeof(*s->fails.e), summary_by_a_desc);
 	buf_printf(b, " Failed operations: %llu\n", (unsigned long long)(s->nfails - s->hidden_fails));
@@ -185,6 +185,14 @@ static void print_fails(struct sum *s, struct buf *b)
 		buf_printf(b, " \u00d7%llu", (unsigned long long)x->a);
 		size_t n;
 		const char *p = evlog_str(s->log, x->id, &n);
+		if (x->dirs) { /* a PATH search that found nothing; id is the name searched */
+			buf_adds(b, "  ");
+			if (p)
+				termesc(b, p, n);
+			buf_printf(b, " (not found in %llu PATH director%s)\n", (unsigned long long)x->dirs,
+				   x->dirs == 1 ? "y" : "ies");
+			continue;
+		}
 		if (p) {
 			buf_adds(b, "  ");
 			const char *slash = memrchr(p, '/', n);
@@ -201,6 +209,7 @@ static void print_fails(struct sum *s, struct buf *b)
 	}
 	if (s->fails.n > TOP_FAILS)
 		buf_printf(b, "   ... and %zu more kinds\n", s->fails.n - TOP_FAILS);
+	summary_probe_print(s, b);
 }
 
 static void print_sigs(struct sum *s, struct buf *b)

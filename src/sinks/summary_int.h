@@ -22,6 +22,7 @@ struct ent {
 	bool many;        /* failures: several paths share the directory */
 	uint32_t order;   /* creation order: ties sort by first appearance */
 	const struct ev *ev; /* connections: the first one stands for all */
+	uint64_t dirs;    /* failures: a PATH search that found nothing: directories tried */
 };
 
 /* A table of entries by 64-bit key, in creation order until sorted. */
@@ -74,6 +75,9 @@ struct sum {
 	const struct ev **warnings;
 	size_t nwarnings;
 	uint64_t faults_seen;
+	struct table searches;             /* key: tid; a PATH search under way (summary_probe.c) */
+	size_t searching;                  /* searches under way */
+	uint64_t probe_locale, probe_path; /* failed lookups that are probing, not failures */
 };
 
 /* The entry of key, created (zeroed but for key and order) if new. */
@@ -86,6 +90,18 @@ int summary_by_a_desc(const void *x, const void *y);
 void summary_scan(struct sum *s);
 /* Free what the scan allocated. */
 void summary_sum_free(struct sum *s);
+
+/*
+ * Probing (summary_probe.c). summary_probe_event: every event, before its
+ * own handling (it ends a PATH search of its task). summary_probe_fail: a
+ * failure that is probing, counted apart (true) or not (false).
+ * summary_probe_end: after the scan. summary_probe_print: the "probing"
+ * line of the failures.
+ */
+void summary_probe_event(struct sum *s, const struct ev *e);
+bool summary_probe_fail(struct sum *s, const struct ev *e);
+void summary_probe_end(struct sum *s);
+void summary_probe_print(const struct sum *s, struct buf *b);
 
 #define SUMMARY_TREE_MAX 300 /* lines of the process tree shown without --tree=all */
 /* The process tree (summary_tree.c): links s->procs into a tree and prints it. */

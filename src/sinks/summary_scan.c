@@ -97,6 +97,8 @@ static void add_fail(struct sum *s, const struct ev *e)
 	int err = evfield_errno(e, &errname);
 	if (!err || evfield_restart_err(err))
 		return;
+	if (summary_probe_fail(s, e))
+		return;
 	s->nfails++;
 	if (hidden(s, e)) {
 		s->hidden_fails++;
@@ -157,6 +159,7 @@ void summary_scan(struct sum *s)
 	while ((e = evlog_next(s->log, &c))) {
 		if (e->t > s->t_last)
 			s->t_last = e->t;
+		summary_probe_event(s, e);
 		switch (e->type) {
 		case EVT_SPAWN: {
 			int64_t child = 0;
@@ -290,6 +293,7 @@ void summary_scan(struct sum *s)
 			break;
 		}
 	}
+	summary_probe_end(s);
 	for (size_t i = 0; i < s->heap_by_pid.n; i++) {
 		int64_t g = (int64_t)s->heap_by_pid.e[i].a;
 		if (g > 0)
@@ -308,6 +312,7 @@ void summary_sum_free(struct sum *s)
 	summary_table_free(&s->sigs);
 	summary_table_free(&s->rss);
 	summary_table_free(&s->pidx);
+	summary_table_free(&s->searches);
 	free(s->procs);
 	free(s->crashes);
 	free(s->warnings);

@@ -103,6 +103,7 @@ static void test_basic_lines(void **st)
 {
 	(void)st;
 	reset_cfg();
+	cfg.no_filter = true; /* every memory call on its own line (test_fold folds them) */
 	struct fixture *x = start();
 	const char *argv[] = {"curl", "-s", "https://example.com"};
 	ev_exec(x, 0, 100, "/usr/bin/curl", argv, 3);
@@ -148,6 +149,81 @@ static void test_basic_lines(void **st)
 		"[+0.156s] send    517 B \u2192 fd 4\n"
 		"[+0.234s] recv   1.4 KB \u2190 fd 4\n"
 		"[+0.300s] exit 0\n");
+	free(s);
+}
+
+static void add_mem(struct fixture *x, unsigned type, uint64_t t, int pid, uint64_t len, int64_t growth)
+{
+	struct ev_draft d;
+	ev_init(&d, type, t, pid, pid);
+	ev_hex(&d, EVK_ADDR, 0x7f8a12345000);
+	if (type == EVT_BRK)
+		ev_int(&d, EVK_GROWTH, growth);
+	else
+		ev_uint(&d, EVK_LEN, len);
+	evlog_append(x->r.log, &d);
+}
+
+static void add_exec_fail(struct fixture *x, uint64_t t, int pid, const char *path, const char *name)
+{
+	struct ev_draft d;
+	ev_init(&d, EVT_EXEC, t, pid, pid);
+	ev_cstr(&d, x->r.log, EVK_PATH, path);
+	uint32_t id = evlog_intern_cstr(x->r.log, name);
+	ev_add(&d, EVK_ARGV, EVF_STRV, evlog_strv(x->r.log, &id, 1));
+	ev_err(&d, 2);
+	evlog_append(x->r.log, &d);
+}
+
+/* Routine work folds: memory per process and second, locale loading, PATH searches. */
+static void test_fold(void **st)
+{
+	(void)st;
+	reset_cfg();
+	struct fixture *x = start();
+	add_mem(x, EVT_MMAP, 1 * MS, 7, 8192, 0);
+	add_mem(x, EVT_MMAP, 2 * MS, 7, 5000, 0);
+	add_mem(x, EVT_MUNMAP, 3 * MS, 7, 4096, 0);
+	add_mem(x, EVT_BRK, 4 * MS, 7, 0, 135168);
+	add_mem(x, EVT_MPROTECT, 4 * MS, 7, 4096, 0);
+	ev_open(x, 5 * MS, 7, "/usr/lib/locale/C.UTF-8/LC_CTYPE", 32, "r", 0, 2, false);
+	ev_open(x, 5 * MS, 7, "/usr/lib/locale/C.utf8/LC_CTYPE", 31, "r", 3, 0, false);
+	ev_open(x, 6 * MS, 7, "/etc/hosts", 10, "r", 3, 0, false);
+	add_exec_fail(x, 7 * MS, 7, "/usr/local/bin/git", "git");
+	add_exec_fail(x, 7 * MS, 7, "/usr/sbin/git", "git");
+	const char *argv[] = {"git", "--version"};
+	ev_exec(x, 8 * MS, 7, "/usr/bin/git", argv, 2);
+	add_exec_fail(x, 9 * MS, 7, "/usr/local/bin/nosuch", "nosuch");
+	/* a second later: a new memory line */
+	add_mem(x, EVT_MMAP, 1500 * MS, 7, 4096, 0);
+	add_mem(x, EVT_MMAP, 2600 * MS, 7, 4096, 0);
+	struct ev_draft d;
+	ev_init(&d, EVT_EXIT, 2700 * MS, 7, 7);
+	ev_int(&d, EVK_CODE, 127);
+	evlog_append(x->r.log, &d);
+	char *s = finish(x);
+	assert_string_equal(s,
+		"[+0.005s] probed 2 locale files (1 not found)\n"
+		"[+0.006s] open /etc/hosts (read)\n"
+		"[+0.007s] PATH search: 2 directories before /usr/bin/git\n"
+		"[+0.001s] memory: 2 anonymous maps +16.0 KB, 1 unmap -4.0 KB, brk +132.0 KB, 1 mprotect\n"
+		"[+0.008s] \u2500\u2500\u2500 git exec \u2500\u2500\u2500 /usr/bin/git --version\n"
+		"[+1.500s] memory: 1 anonymous map +4.0 KB\n"
+		/* a search is told when the process does something else that is narrated */
+		"[+0.009s] PATH search: nosuch not found in 1 directory ENOENT\n"
+		"[+2.600s] memory: 1 anonymous map +4.0 KB\n"
+		"[+2.700s] exit 127\n");
+	free(s);
+	/* --no-filter and -v fold nothing */
+	reset_cfg();
+	cfg.no_filter = true;
+	x = start();
+	add_mem(x, EVT_MMAP, 1 * MS, 7, 8192, 0);
+	ev_open(x, 5 * MS, 7, "/usr/lib/locale/C.UTF-8/LC_CTYPE", 32, "r", 0, 2, false);
+	s = finish(x);
+	assert_string_equal(s,
+		"[+0.001s] mmap 7f8a12345000-7f8a12347000   8.0 KB anon\n"
+		"[+0.005s] open /usr/lib/locale/C.UTF-8/LC_CTYPE (read) ENOENT\n");
 	free(s);
 }
 
@@ -444,7 +520,7 @@ int main(void)
 		cmocka_unit_test(test_noise_filter), cmocka_unit_test(test_pid_column),
 		cmocka_unit_test(test_hostile), cmocka_unit_test(test_verbose_and_color),
 		cmocka_unit_test(test_attach), cmocka_unit_test(test_stack_and_crash),
-		cmocka_unit_test(test_close_socket),
+		cmocka_unit_test(test_close_socket), cmocka_unit_test(test_fold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

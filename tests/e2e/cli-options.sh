@@ -54,6 +54,7 @@ bad "--report-mode not octal" 2 "octal" --report-mode 999 --report "$T/r.html" -
 bad "--from without --report" 2 "needs --report" --from "$T/x.jsonl"
 bad "--sample not a number" 2 "seconds" --sample fast -- true
 bad "--color bad" 2 "auto, always or never" --color sometimes -- true
+bad "--tree bad" 2 "auto or all" --tree some -- true
 bad "--watch with a command" 2 "takes no command" --watch -- true
 
 # output paths are checked before the command starts: the command must not run

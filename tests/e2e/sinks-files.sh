@@ -77,6 +77,15 @@ check('linkat of an fd (AT_EMPTY_PATH, /proc/self/fd/N): fd and its file\'s name
 check('rename says whether it replaced a file; renameat2 its flags',
       [(e['new_path'][len(W) + 1:], e.get('replaced'), e.get('flags')) for e in evs if e.get('type') == 'rename'],
       [('target.txt', True, None), ('moved.txt', False, None), ('swap-b', None, 'RENAME_EXCHANGE')])
+narr = [re.sub(r'^\[\+[0-9.]+s\] ', '', l) for l in text.split('\n')]
+check('narrative: an O_TMPFILE open names the new file as the kernel does',
+      [l for l in narr if l.startswith('open ') and '#' in l],
+      ['open %s (read/write, create)' % prog['tmpfile1_after'], 'open %s (write, create)' % prog['tmpfile2_after'],
+       'open %s (read/write, create)' % prog['tmpfile3_name']])
+check('narrative: renames say what they replaced or swapped',
+      [l for l in narr if l.startswith('rename ')],
+      ['rename %s/target.txt.tmp \u2192 %s/target.txt (over an existing file)' % (W, W),
+       'rename %s/moving.part \u2192 %s/moved.txt' % (W, W), 'rename %s/swap-a \u2194 %s/swap-b' % (W, W)])
 check('a write after a rename carries the new name, after an unlink "(deleted)"',
       [e['path'][len(W) + 1:] for e in evs if e.get('type') == 'write' and e.get('bytes') in (3, 4) and e.get('fd') == 3],
       ['open-deleted.tmp', 'open-deleted.tmp (deleted)', 'moved.txt', 'swap-a'])

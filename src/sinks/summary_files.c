@@ -48,8 +48,9 @@ struct wfiles {
 	size_t nbind, bcap;
 	struct u64map dirs;   /* hashes of the directories above every name given */
 	struct u64map created;/* names created with O_EXCL during the run */
-	char **deleted;       /* files deleted that were not written */
-	size_t ndeleted, dcap;
+	char **deleted;       /* files deleted that were not written (NULL: written again since) */
+	size_t ndeleted, dcap, nrevived;
+	struct u64map del_at; /* hash of a deleted name -> index + 1 into deleted */
 };
 
 static uint64_t hash_more(uint64_t h, const char *s, size_t n)
@@ -166,6 +167,13 @@ void summary_files_write(struct sum *s, uint32_t path, uint64_t bytes)
 		memset(x, 0, sizeof(*x));
 		x->order = (uint32_t)w->nn;
 		x->first = xstrndup(p, n);
+		uint32_t *del = u64map_slot(&w->del_at, name_hash(p, n));
+		if (*del && w->deleted[*del - 1]) { /* a file deleted, then made anew under its name */
+			free(w->deleted[*del - 1]);
+			w->deleted[*del - 1] = NULL;
+			w->nrevived++;
+			x->replaced_old = true;
+		}
 		if (ends_deleted(p, n)) { /* no name: an O_TMPFILE, or a name deleted out of sight */
 			x->last = xstrndup(p, n);
 			bind_name(w, p, n, x);
@@ -184,6 +192,7 @@ static void note_deleted(struct wfiles *w, const char *p, size_t n)
 		w->deleted = xreallocarray(w->deleted, w->dcap, sizeof(*w->deleted));
 	}
 	w->deleted[w->ndeleted++] = xstrndup(p, n);
+	*u64map_slot(&w->del_at, name_hash(p, n)) = (uint32_t)w->ndeleted;
 }
 
 /* A directory from -> to: the written files under it take names under to. */
@@ -426,15 +435,18 @@ void summary_files_print(struct sum *s, struct buf *b)
 		print_written(b, kept, nk);
 	if (nt)
 		print_temp(b, temp, nt);
-	if (w->ndeleted) {
+	size_t nd = w->ndeleted - w->nrevived, shown = 0;
+	if (nd) {
 		buf_adds(b, " Deleted (not written here): ");
-		for (size_t i = 0; i < w->ndeleted && i < TOP_DELETED; i++) {
-			if (i)
+		for (size_t i = 0; i < w->ndeleted && shown < TOP_DELETED; i++) {
+			if (!w->deleted[i])
+				continue;
+			if (shown++)
 				buf_adds(b, ", ");
 			termesc_cstr(b, w->deleted[i]);
 		}
-		if (w->ndeleted > TOP_DELETED)
-			buf_printf(b, " ... and %zu more", w->ndeleted - TOP_DELETED);
+		if (nd > TOP_DELETED)
+			buf_printf(b, " ... and %zu more", nd - TOP_DELETED);
 		buf_addc(b, '\n');
 	}
 	free(kept);
@@ -462,6 +474,7 @@ void summary_files_free(struct sum *s)
 	u64map_free(&w->at);
 	u64map_free(&w->dirs);
 	u64map_free(&w->created);
+	u64map_free(&w->del_at);
 	free(w);
 	s->wf = NULL;
 }

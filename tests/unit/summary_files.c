@@ -148,11 +148,15 @@ static void test_renames_and_links(void **st)
 	op(log, EVT_RENAME, "/w/swap-a", "/w/swap-b", 0, "RENAME_EXCHANGE", false, false);
 	/* deletions of files not written here; a noise one is not listed */
 	op(log, EVT_UNLINK, "/w/old.txt", NULL, 0, NULL, false, false);
+	/* ld's way: the old output unlinked, a new one written under its name */
+	op(log, EVT_UNLINK, "/w/a.out", NULL, 0, NULL, false, false);
+	wr(log, "/w/a.out", 6000);
 	op(log, EVT_UNLINK, "/w/missing", NULL, ENOENT, NULL, false, false);
 	op(log, EVT_UNLINK, "/dev/shm/sem.x", NULL, 0, NULL, false, true);
 	char *s = run_summary(&r);
 	check(s, " Files written",
-	      " Files written (10 files):\n"
+	      " Files written (11 files, top 10 by bytes):\n"
+	      "      5.9 KB  /w/a.out (replaced the old file)\n"
 	      "       137 B  /r/.git/index (2 calls, via index.lock, replaced the old file)\n"
 	      "        60 B  /w/out.txt (via out.txt.new, replaced the old file)\n"
 	      "        50 B  /r/.git/objects/0d/8a47 (via tmp_obj_abc)\n"
@@ -161,8 +165,7 @@ static void test_renames_and_links(void **st)
 	      "         9 B  /tmp/placed (via O_TMPFILE)\n"
 	      "         4 B  /w/two (also /w/one)\n"
 	      "         3 B  /w/stay\n"
-	      "         2 B  /w/swap-b (via swap-a)\n"
-	      "         1 B  /w/swap-a (via swap-b)\n");
+	      "         2 B  /w/swap-b (via swap-a)\n");
 	check(s, " Temporary files",
 	      " Temporary files (written, then deleted): 3 files, 126 B\n"
 	      "       100 B  /w/out.txt (replaced by a rename)\n"
@@ -171,7 +174,7 @@ static void test_renames_and_links(void **st)
 	check(s, " Deleted", " Deleted (not written here): /w/old.txt\n");
 	assert_null(strstr(s, "tmp_obj_abc\n"));
 	assert_null(strstr(s, "HEAD.lock"));
-	assert_non_null(strstr(s, "Files read 0 B   written 437 B"));
+	assert_non_null(strstr(s, "Files read 0 B   written 6.3 KB"));
 	free(s);
 	evlog_free(r.log);
 }

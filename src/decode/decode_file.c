@@ -331,11 +331,16 @@ void dfile_rename_entry(struct dec_call *c)
 	rename_args(c, &odir, &op, &ndir, &np);
 	static struct buf from, to;
 	struct statx f, t;
-	if (!abs_of(c, odir, op, &from) || !abs_of(c, ndir, np, &to))
+	if (!abs_of(c, ndir, np, &to))
 		return;
-	bool replaces = name_id(to.data, &t) &&
-			!(name_id(from.data, &f) && f.stx_ino == t.stx_ino &&
-			  f.stx_dev_major == t.stx_dev_major && f.stx_dev_minor == t.stx_dev_minor);
+	/* the source is read only when there is a target: most renames replace nothing */
+	bool replaces = name_id(to.data, &t);
+	if (replaces) {
+		if (!abs_of(c, odir, op, &from))
+			return;
+		replaces = !(name_id(from.data, &f) && f.stx_ino == t.stx_ino &&
+			     f.stx_dev_major == t.stx_dev_major && f.stx_dev_minor == t.stx_dev_minor);
+	}
 	if (rn_n == ARRAY_SIZE(rn_pend))
 		rn_pend[0] = rn_pend[--rn_n]; /* more threads in rename than slots: forget one */
 	rn_pend[rn_n++] = (struct rename_pending){ c->t->tid, replaces };
@@ -407,20 +412,43 @@ static void rename_all(const struct dec_call *c, struct rename_map *m)
 		dec_set_cwd(c, nb.data);
 }
 
-/* After a successful rename, unlink or rmdir: the fds follow their files. */
-static void names_changed(const struct dec_call *c, bool replaces)
+/*
+ * After a successful rename, unlink or rmdir of from (to: the new name, or
+ * NULL): the fds follow their files. Paths not known absolute change nothing.
+ */
+static void names_changed(const struct dec_call *c, const struct buf *from, const struct buf *to,
+			  bool replaces)
+{
+	if (!from->len || from->data[0] != '/')
+		return;
+	struct rename_map m = { .from = from->data, .deleted = !to };
+	if (to) {
+		if (!to->len || to->data[0] != '/' || !strcmp(from->data, to->data))
+			return;
+		m.to = to->data;
+		m.swap = c->nr == SYS_renameat2 && (c->a[4] & RENAME_EXCHANGE);
+		if (replaces) { /* the fds of the replaced file now name a deleted file */
+			struct rename_map gone = { .from = to->data, .deleted = true };
+			rename_all(c, &gone);
+		}
+	}
+	rename_all(c, &m);
+}
+
+/* The same, for a call not reported: its paths read only for this. */
+static void names_changed_quiet(const struct dec_call *c, bool replaces)
 {
 	static struct buf from, to;
-	struct rename_map m = { 0 };
+	buf_reset(&from);
 	switch (c->nr) {
 	case SYS_unlink:
 	case SYS_rmdir:
-		if (!abs_of(c, AT_FDCWD, c->a[0], &from))
-			return;
+		abs_of(c, AT_FDCWD, c->a[0], &from);
+		names_changed(c, &from, NULL, replaces);
 		break;
 	case SYS_unlinkat:
-		if (!abs_of(c, (int)c->a[0], c->a[1], &from))
-			return;
+		abs_of(c, (int)c->a[0], c->a[1], &from);
+		names_changed(c, &from, NULL, replaces);
 		break;
 	case SYS_rename:
 	case SYS_renameat:
@@ -428,22 +456,14 @@ static void names_changed(const struct dec_call *c, bool replaces)
 		int odir, ndir;
 		uint64_t op, np;
 		rename_args(c, &odir, &op, &ndir, &np);
-		if (!abs_of(c, odir, op, &from) || !abs_of(c, ndir, np, &to) || !strcmp(from.data, to.data))
-			return;
-		m.swap = c->nr == SYS_renameat2 && (c->a[4] & RENAME_EXCHANGE);
-		if (replaces) { /* the fds of the replaced file now name a deleted file */
-			struct rename_map gone = { .from = to.data, .deleted = true };
-			rename_all(c, &gone);
-		}
-		m.to = to.data;
+		buf_reset(&to);
+		if (abs_of(c, odir, op, &from) && abs_of(c, ndir, np, &to))
+			names_changed(c, &from, &to, replaces);
 		break;
 	}
 	default:
-		return;
+		break;
 	}
-	m.from = from.data;
-	m.deleted = !m.to;
-	rename_all(c, &m);
 }
 
 /*
@@ -483,37 +503,55 @@ void dfile_fschange(struct dec_call *c)
 	bool replaces = false, known = false;
 	if (c->nr == SYS_rename || c->nr == SYS_renameat || c->nr == SYS_renameat2)
 		known = rename_taken(c->t->tid, &replaces);
-	if (!c->failed)
-		names_changed(c, replaces);
-	if (!c->emit)
+	if (!c->emit) {
+		if (!c->failed)
+			names_changed_quiet(c, replaces);
 		return;
+	}
+	/* the paths of a rename, unlink or rmdir, made absolute for the fds to follow */
+	static struct buf from, to;
+	buf_reset(&from);
 	struct ev_draft d;
 	switch (c->nr) {
 	case SYS_unlink:
 		dec_ev(&d, c, EVT_UNLINK);
-		dec_add_path(&d, c, EVK_PATH, AT_FDCWD, a[0], NULL);
+		dec_add_path(&d, c, EVK_PATH, AT_FDCWD, a[0], &from);
+		if (!c->failed)
+			names_changed(c, &from, NULL, false);
 		break;
 	case SYS_unlinkat:
 		dec_ev(&d, c, a[2] & AT_REMOVEDIR ? EVT_RMDIR : EVT_UNLINK);
-		dec_add_path(&d, c, EVK_PATH, (int)a[0], a[1], NULL);
+		dec_add_path(&d, c, EVK_PATH, (int)a[0], a[1], &from);
+		if (!c->failed)
+			names_changed(c, &from, NULL, false);
 		break;
 	case SYS_rmdir:
 		dec_ev(&d, c, EVT_RMDIR);
-		dec_add_path(&d, c, EVK_PATH, AT_FDCWD, a[0], NULL);
+		dec_add_path(&d, c, EVK_PATH, AT_FDCWD, a[0], &from);
+		if (!c->failed)
+			names_changed(c, &from, NULL, false);
 		break;
 	case SYS_rename:
-	case SYS_link:
-		dec_ev(&d, c, c->nr == SYS_rename ? EVT_RENAME : EVT_LINK);
-		dec_add_path(&d, c, EVK_PATH, AT_FDCWD, a[0], NULL);
-		dec_add_path(&d, c, EVK_NEW_PATH, AT_FDCWD, a[1], NULL);
+		dec_ev(&d, c, EVT_RENAME);
+		dec_add_path(&d, c, EVK_PATH, AT_FDCWD, a[0], &from);
+		dec_add_path(&d, c, EVK_NEW_PATH, AT_FDCWD, a[1], &to);
+		if (!c->failed)
+			names_changed(c, &from, &to, replaces);
 		if (known && !c->failed)
 			ev_bool(&d, EVK_REPLACED, replaces);
+		break;
+	case SYS_link:
+		dec_ev(&d, c, EVT_LINK);
+		dec_add_path(&d, c, EVK_PATH, AT_FDCWD, a[0], NULL);
+		dec_add_path(&d, c, EVK_NEW_PATH, AT_FDCWD, a[1], NULL);
 		break;
 	case SYS_renameat:
 	case SYS_renameat2:
 		dec_ev(&d, c, EVT_RENAME);
-		dec_add_path(&d, c, EVK_PATH, (int)a[0], a[1], NULL);
-		dec_add_path(&d, c, EVK_NEW_PATH, (int)a[2], a[3], NULL);
+		dec_add_path(&d, c, EVK_PATH, (int)a[0], a[1], &from);
+		dec_add_path(&d, c, EVK_NEW_PATH, (int)a[2], a[3], &to);
+		if (!c->failed)
+			names_changed(c, &from, &to, replaces);
 		if (c->nr == SYS_renameat2 && (unsigned)a[4]) {
 			static struct buf fs;
 			buf_reset(&fs);

@@ -279,11 +279,19 @@ void summary_files_change(struct sum *s, const struct ev *e)
 		return;
 	switch (e->type) {
 	case EVT_OPEN: {
-		size_t fn;
+		size_t fn, tn;
 		const char *fl = evfield_str(s->log, e, EVK_FLAGS, &fn);
-		if (fl && memmem(fl, fn, "O_CREAT", 7) && memmem(fl, fn, "O_EXCL", 6)) {
-			uint32_t *slot = u64map_slot(&w->created, name_hash(p, pn));
-			*slot = 1;
+		const char *tmp = evfield_str(s->log, e, EVK_FD_PATH, &tn);
+		if (tmp) {
+			/* a new O_TMPFILE: its "#INODE" name may be an earlier one's, freed and reused */
+			uint32_t *b = binding(w, tmp, tn, false);
+			if (b)
+				*b = 0;
+		} else if (fl && memmem(fl, fn, "O_CREAT", 7) && memmem(fl, fn, "O_EXCL", 6)) {
+			*u64map_slot(&w->created, name_hash(p, pn)) = 1;
+			struct wnode *x = named(w, p, pn);
+			if (x) /* a new file: the old one went out of sight */
+				drop_name(w, x, p, pn);
 		}
 		break;
 	}

@@ -139,6 +139,15 @@ static void test_renames_and_links(void **st)
 	wr(log, "/tmp/#1234 (deleted)", 9);
 	op(log, EVT_LINK, "/tmp/#1234 (deleted)", "/tmp/placed", 0, NULL, false, false);
 	wr(log, "/tmp/#1235 (deleted)", 11);
+	/* a second O_TMPFILE given the first one's inode number: another file */
+	struct ev_draft d;
+	ev_init(&d, EVT_OPEN, ++now, 100, 100);
+	ev_cstr(&d, log, EVK_PATH, "/tmp");
+	ev_int(&d, EVK_FD, 4);
+	ev_cstr(&d, log, EVK_FLAGS, "O_RDWR|O_EXCL|O_TMPFILE");
+	ev_cstr(&d, log, EVK_FD_PATH, "/tmp/#1235 (deleted)");
+	evlog_append(log, &d);
+	wr(log, "/tmp/#1235 (deleted)", 13);
 	/* a directory renamed after files were written in it */
 	wr(log, "/w/stage/lib/x.so", 30);
 	op(log, EVT_RENAME, "/w/stage", "/w/installed", 0, NULL, false, false);
@@ -167,9 +176,10 @@ static void test_renames_and_links(void **st)
 	      "         3 B  /w/stay\n"
 	      "         2 B  /w/swap-b (via swap-a)\n");
 	check(s, " Temporary files",
-	      " Temporary files (written, then deleted): 3 files, 126 B\n"
+	      " Temporary files (written, then deleted): 4 files, 139 B\n"
 	      "       100 B  /w/out.txt (replaced by a rename)\n"
 	      "        15 B  /w/scratch (2 calls)\n"
+	      "        13 B  /tmp/#1235 (deleted)\n"
 	      "        11 B  /tmp/#1235 (deleted)\n");
 	check(s, " Deleted", " Deleted (not written here): /w/old.txt\n");
 	assert_null(strstr(s, "tmp_obj_abc\n"));

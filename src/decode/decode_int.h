@@ -117,6 +117,7 @@ void dfile_fcntl(struct dec_call *c);
 void dfile_pipe(struct dec_call *c);
 void dfile_newfd(struct dec_call *c);
 void dfile_chdir(struct dec_call *c);
+void dfile_rename_entry(struct dec_call *c);
 void dfile_fschange(struct dec_call *c);
 
 void dnet_socket(struct dec_call *c);

@@ -31,6 +31,7 @@ extern const struct xlat xt_errno, xt_signals, xt_open_access, xt_open_flags,
 	xt_sicode_generic, xt_sicode_ill, xt_sicode_fpe, xt_sicode_segv,
 	xt_sicode_bus, xt_sicode_trap, xt_sicode_chld, xt_sicode_poll, xt_sicode_sys,
 	xt_ipproto, xt_netlink_proto;
+extern const struct xlat xt_rename_flags;
 
 /* "ENOENT"; restart codes 512..516 give "ERESTARTSYS" etc.; NULL if unknown. */
 const char *xlat_errno_name(int err);

@@ -119,11 +119,12 @@ static void line_spawn(struct live *l, const struct evlog *log, const struct ev 
 static void line_open(struct live *l, const struct evlog *log, const struct ev *e)
 {
 	buf_adds(&l->out, "open ");
-	live_add_field(l, log, e, EVK_PATH);
+	/* an O_TMPFILE is the new file the kernel names "DIR/#INODE (deleted)", not DIR */
+	live_add_field(l, log, e, ev_find(e, EVK_FD_PATH) ? EVK_FD_PATH : EVK_PATH);
 	size_t n;
 	const char *acc = evfield_str(log, e, EVK_ACCESS, &n);
 	const char *flags = evfield_str(log, e, EVK_FLAGS, NULL);
-	bool creat = flags && strstr(flags, "O_CREAT");
+	bool creat = flags && (strstr(flags, "O_CREAT") || strstr(flags, "O_TMPFILE"));
 	if (!acc && flags)
 		acc = strstr(flags, "O_RDWR") ? "rw" : strstr(flags, "O_WRONLY") ? "w" : "r";
 	if (acc) {
@@ -270,10 +271,15 @@ static void line_fs(struct live *l, const struct evlog *log, const struct ev *e)
 		buf_printf(&l->out, "fd %lld", (long long)v);
 	switch (e->type) {
 	case EVT_RENAME:
-	case EVT_LINK:
-		buf_adds(&l->out, " \u2192 ");
+	case EVT_LINK: {
+		const char *fl = evfield_str(log, e, EVK_FLAGS, NULL);
+		bool swap = fl && strstr(fl, "RENAME_EXCHANGE");
+		buf_adds(&l->out, swap ? " \u2194 " : " \u2192 ");
 		live_add_field(l, log, e, EVK_NEW_PATH);
+		if (evfield_bool(e, EVK_REPLACED))
+			buf_adds(&l->out, " (over an existing file)");
 		break;
+	}
 	case EVT_SYMLINK:
 		buf_adds(&l->out, " \u2192 ");
 		live_add_field(l, log, e, EVK_TARGET);

@@ -409,7 +409,7 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 	print_times(&s, &b);
 	summary_tree_print(&s, &b);
 	print_files(&s, &b, &s.files_rd, "Files read");
-	print_files(&s, &b, &s.files_wr, "Files written");
+	summary_files_print(&s, &b);
 	print_fails(&s, &b);
 	print_sigs(&s, &b);
 	print_crashes(&s, &b);

@@ -12,6 +12,7 @@
 #include "log/run.h"
 
 struct summary_cfg;
+struct wfiles;
 
 /* One entry of a table: a file, a failure kind, a connection, a signal, a pid... */
 struct ent {
@@ -57,6 +58,7 @@ struct sum {
 	uint64_t file_rd, file_wr, other_rd, other_wr, net_tx, net_rx;
 	struct table files_rd, files_wr;   /* key: path id; a = bytes, b = calls */
 	uint64_t hidden_files;
+	struct wfiles *wf;                 /* files written, followed by name (summary_files.c) */
 	struct table heap_by_pid;          /* key: pid; a = growth (signed) */
 	struct table conns;                /* key: event hash; a = count */
 	uint64_t hidden_conns;
@@ -106,6 +108,14 @@ void summary_probe_print(const struct sum *s, struct buf *b);
 #define SUMMARY_TREE_MAX 300 /* lines of the process tree shown without --tree=all */
 /* The process tree (summary_tree.c): links s->procs into a tree and prints it. */
 void summary_tree_print(struct sum *s, struct buf *b);
+
+/* Files written as they end up on disk (summary_files.c): a write of bytes to path (an id), */
+void summary_files_write(struct sum *s, uint32_t path, uint64_t bytes);
+/* an open, rename, link or unlink event, */
+void summary_files_change(struct sum *s, const struct ev *e);
+/* the "Files written" lines, temporary files and files deleted. */
+void summary_files_print(struct sum *s, struct buf *b);
+void summary_files_free(struct sum *s);
 
 /* The -c table (summary_sc.c): from the run's rows, else from the log's syscall records. */
 void summary_sc_print(struct buf *b, const struct run *r);

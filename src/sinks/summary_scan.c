@@ -85,6 +85,10 @@ static void add_rw(struct sum *s, const struct ev *e, uint64_t bytes)
 	*(rd ? &s->file_rd : &s->file_wr) += bytes;
 	if (hidden(s, e))
 		return;
+	if (!rd) {
+		summary_files_write(s, path, bytes);
+		return;
+	}
 	struct ent *x = summary_table_get(rd ? &s->files_rd : &s->files_wr, path);
 	x->id = path;
 	x->a += bytes;
@@ -228,6 +232,8 @@ void summary_scan(struct sum *s)
 			s->opens++;
 			if (hidden(s, e))
 				s->hidden_opens++;
+			else
+				summary_files_change(s, e);
 			add_fail(s, e);
 			break;
 		case EVT_READ:
@@ -284,6 +290,8 @@ void summary_scan(struct sum *s)
 		case EVT_SYSCALL:
 			break;
 		default:
+			if ((e->type == EVT_UNLINK || e->type == EVT_RENAME || e->type == EVT_LINK) && !hidden(s, e))
+				summary_files_change(s, e);
 			if (e->type >= EVT_UNLINK && e->type <= EVT_CHDIR)
 				add_fail(s, e);
 			else if (e->type == EVT_ACCEPT || e->type == EVT_BIND || e->type == EVT_LISTEN ||
@@ -306,6 +314,7 @@ void summary_sum_free(struct sum *s)
 {
 	summary_table_free(&s->files_rd);
 	summary_table_free(&s->files_wr);
+	summary_files_free(s);
 	summary_table_free(&s->heap_by_pid);
 	summary_table_free(&s->conns);
 	summary_table_free(&s->fails);

@@ -92,6 +92,12 @@ case_run sort setup_sort sort --parallel=2 -n big.txt -o sorted.txt
 
 case_run threads true "$P/dec_threads"
 
+setup_final() {
+	echo "the old target" >target.txt && echo old >old.txt
+}
+# renames over a file, unlinks (one while open), O_TMPFILE files (their "#INODE" names)
+case_run final setup_final "$P/dec_final" .
+
 setup_py() {
 	cat >web.py <<'PYEOF'
 import http.server, subprocess, sys, threading, urllib.request

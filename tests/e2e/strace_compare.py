@@ -18,7 +18,10 @@ Facts compared, each as a multiset, one "ok - " / "not ok - " line per fact:
 Normalisation, applied to both sides (the deliberate differences):
   * Paths are compared after os.path.realpath (compendium keeps the path the
     program passed, made absolute; strace -y shows the kernel's resolved path).
-    /proc/self and /proc/PID become /proc/PID; " (deleted)" is dropped.
+    /proc/self and /proc/PID become /proc/PID; " (deleted)" is dropped
+    (strace -y writes it after the closing ">").
+  * An O_TMPFILE open is its new file, the kernel's "DIR/#INODE" (strace's
+    returned fd, compendium's fd_path); inode numbers differ between runs.
   * Names that programs randomise per run (gcc's ccXXXXXX, git's tmp_obj_,
     sort's temporary files, mkstemp-style suffixes) become a fixed pattern.
   * /proc, /sys and /dev are left out of the byte counts (their sizes vary
@@ -37,6 +40,7 @@ RANDOM_NAMES = [
     (re.compile(r'sort[A-Za-z0-9]{6}$'), 'sortXXXXXX'),
     (re.compile(r'/\.git/t[A-Za-z0-9]{6}$'), '/.git/tXXXXXX'),
     (re.compile(r'/tmp[A-Za-z0-9_]{8}(?=/|$)'), '/tmpXXXXXXXX'),
+    (re.compile(r'/#\d+$'), '/#INODE'),
 ]
 PROC_PID = re.compile(r'^/proc/(self|\d+)(?=/|$)')
 
@@ -148,10 +152,10 @@ def quoted(a):
 
 def fd_ann(a):
     """'3</path>' -> (3, '/path'); 'AT_FDCWD' -> ('AT_FDCWD', None)."""
-    m = re.match(r'^(-?\d+|AT_FDCWD)<(.*)>$', a)
+    m = re.match(r'^(-?\d+|AT_FDCWD)<(.*)>(\(deleted\))?$', a)
     if m:
         fd = m.group(1)
-        return (fd if fd == 'AT_FDCWD' else int(fd)), c_unquote(m.group(2))
+        return (fd if fd == 'AT_FDCWD' else int(fd)), c_unquote(m.group(2)) + (' (deleted)' if m.group(3) else '')
     return a, None
 
 
@@ -324,7 +328,7 @@ def compendium_facts(path):
     for e in evs:
         t = e.get('type')
         if t == 'open':
-            p = e.get('path')
+            p = e.get('fd_path') or e.get('path')
             if p and e.get('pid') and p.startswith('/proc/self'):
                 p = '/proc/%d' % e['pid'] + p[len('/proc/self'):]
             facts['opens'][(norm_path(p), e.get('access'), e.get('err'))] += 1

@@ -31,9 +31,10 @@ static const unsigned io_nrs[] = {
 static const unsigned conn_nrs[] = {SYS_connect};
 static const unsigned brk_nrs[] = {SYS_brk};
 static const unsigned mmap_nrs[] = {SYS_mmap};
+/* the read/write family: sendfile alone (in the network class) does not make file bytes known */
 static const unsigned fileio_nrs[] = {
 	SYS_read, SYS_write, SYS_pread64, SYS_pwrite64, SYS_readv, SYS_writev, SYS_preadv,
-	SYS_pwritev, SYS_preadv2, SYS_pwritev2, SYS_sendfile, SYS_copy_file_range, SYS_splice, SYS_tee,
+	SYS_pwritev, SYS_preadv2, SYS_pwritev2,
 };
 
 /* Did the selection pick any of these? A total of 0 B is no fact when nothing was traced. */

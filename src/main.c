@@ -126,7 +126,9 @@ static const char usage_text[] =
 	"      --report FILE      write a self-contained HTML report to FILE\n"
 	"      --report-mode MODE file mode of the report, octal (default 0600)\n"
 	"      --from LOG         render a saved --json log or --watch dump (with --report)\n"
-	"      --no-redact        keep secrets (tokens, passwords) in the report and dumps\n"
+	"      --no-redact        keep secrets (tokens, passwords) in the report and dumps;\n"
+	"                         only these are redacted: the narrative, -o and --json\n"
+	"                         show what was traced (their files are created 0600)\n"
 	"      --color WHEN       colour the narrative: auto (default), always, never\n"
 	"      --tree MODE        the summary's process tree: auto (default: repeated\n"
 	"                         children folded, at most 300 lines) or all\n"
@@ -334,7 +336,10 @@ static void parse_options(int argc, char **argv)
 
 /*
  * Open an output file before anything starts, so a bad path fails at once
- * rather than after an hour of tracing. "-" is stdout.
+ * rather than after an hour of tracing. "-" is stdout. A new file is 0600,
+ * like the report: the log and the narrative hold what was traced,
+ * secrets included (doc/SAFETY.md, 'Secrets'); an existing file keeps its
+ * mode (open(2) changes no mode of a file it does not create).
  */
 static int open_output(const char *what, const char *path)
 {
@@ -343,7 +348,7 @@ static int open_output(const char *what, const char *path)
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		die(1, "%s %s: is a directory; give a file name", what, path);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd < 0)
 		die(1, "%s %s: cannot open for writing: %s", what, path, strerror(errno));
 	return fd;

@@ -74,11 +74,12 @@ function cards() {
     " connects, sent " + fmtBytes(s.bytes_sent) + ", received " + fmtBytes(s.bytes_received), () => onlyCat("network"), "network");
   const fc = card("Files", plural(s.files, "file", "files"), plural(s.opens, "open", "opens"), () => onlyCat("file", "desc"), "files");
   const ul = el("ul");
-  for (const [id, n, failed] of s.top_files.slice(0, 6)) {
+  for (const [id, n, failed, , reads, writes] of s.top_files.slice(0, 6)) {
     const full = str(id);
     // the end of a path says most: keep it
     const b = el("button", "", full.length > 36 ? "…" + full.slice(-35) : full);
-    b.title = str(id) + ": " + n + " events" + (failed ? ", " + failed + " failed" : "");
+    b.title = str(id) + ": " + n + " events" + (reads ? ", " + plural(reads, "read", "reads") : "") +
+      (writes ? ", " + plural(writes, "write", "writes") : "") + (failed ? ", " + failed + " failed" : "");
     b.dataset.path = String(id);
     b.addEventListener("click", () => { st.path = st.path === id ? 0 : id; update(true); });
     const li = el("li"); li.append(b); ul.append(li);

@@ -270,8 +270,9 @@ static void parse_start(struct reader *rd, const char *s)
 
 static const char *const header_keys[] = {"type", "version", "argv", "start", "host",
 					  "kernel", "compendium", "mode"};
-static const char *const end_keys[] = {"type",   "duration",    "status", "exit",
-				       "counts", "events", "interrupted", "cpu"};
+/* what the end record computes from the log (failed, calls, bytes: log/evcount.h) is not kept as extra */
+static const char *const end_keys[] = {"type",   "duration",    "status", "exit",   "counts", "events",
+				       "interrupted", "cpu", "failed", "calls", "bytes"};
 
 static bool in_list(const char *k, const char *const *list, size_t n)
 {

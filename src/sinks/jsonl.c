@@ -14,6 +14,7 @@
 #include "lib/json.h"
 #include "lib/xlat.h"
 #include "lib/msg.h"
+#include "log/evcount.h"
 
 #define JSONL_FLUSH_AT (64u << 10)
 #define JSONL_FLUSH_NS (200 * 1000000ull)
@@ -345,10 +346,12 @@ void jsonl_encode_end(struct buf *b, const struct run *r)
 	uint64_t *counts = NULL;
 	size_t ncounts = 0;
 	uint64_t total = 0;
+	struct evcount_totals tot = {0};
 	if (r->log) {
 		struct evlog_cursor c = {0};
 		const struct ev *e;
 		while ((e = evlog_next(r->log, &c))) {
+			evcount_add(&tot, e);
 			if (e->type >= ncounts) {
 				size_t nn = (size_t)e->type + 16;
 				counts = xreallocarray(counts, nn, sizeof(*counts));
@@ -368,12 +371,29 @@ void jsonl_encode_end(struct buf *b, const struct run *r)
 	free(counts);
 	buf_adds(b, "},\"events\":");
 	json_u64(b, total);
+	/* the summary's and the report's figures, by log/evcount.h's one rule */
+	buf_adds(b, ",\"failed\":");
+	json_u64(b, tot.failed);
+	static const char *const rw[EVCOUNT_RW_N] = {"read", "write", "send", "recv"};
+	buf_adds(b, ",\"calls\":{");
+	for (int k = 0; k < EVCOUNT_RW_N; k++) {
+		json_key(b, rw[k]);
+		json_u64(b, tot.calls[k]);
+	}
+	buf_adds(b, "},\"bytes\":{");
+	for (int k = 0; k < EVCOUNT_RW_N; k++) {
+		json_key(b, rw[k]);
+		json_u64(b, tot.bytes[k]);
+	}
+	buf_addc(b, '}');
 	buf_adds(b, ",\"interrupted\":");
 	json_bool(b, r->interrupted);
 	buf_adds(b, ",\"cpu\":{\"user\":");
 	json_fixed(b, r->cpu_user, 6);
 	buf_adds(b, ",\"sys\":");
 	json_fixed(b, r->cpu_sys, 6);
+	if (r->end == RUN_DETACHED) /* processes left running: their CPU time is not in user/sys */
+		buf_adds(b, ",\"partial\":true");
 	buf_addc(b, '}');
 	/* the --faults member first: where the probe wrote it when it was an extra */
 	run_faults_json(b, &r->faults);

@@ -12,6 +12,7 @@
 #include "lib/termesc.h"
 #include "lib/u64map.h"
 #include "lib/xlat.h"
+#include "log/evcount.h"
 #include "log/evfield.h"
 #include "sinks/live_int.h"
 
@@ -191,21 +192,21 @@ static void flush_pending(struct live *l, const struct evlog *log)
 	end_line(l, p->t);
 }
 
-/* True if e was absorbed into the pending line. */
+/*
+ * True if e was absorbed into the pending line. "N×" counts calls as the
+ * summary does (log/evcount.h): every call that returned, 0 bytes included.
+ */
 static bool coalesce(struct live *l, const struct ev *e)
 {
-	if (!is_rw(e->type) || ev_find(e, EVK_ERR))
+	if (!evcount_rw_call(e))
 		return false;
-	int64_t fd = -1, bytes = 0;
+	int64_t fd = -1;
 	evfield_num(e, EVK_FD, &fd);
-	evfield_num(e, EVK_BYTES, &bytes);
-	if (bytes < 0)
-		bytes = 0;
 	uint32_t what = rw_what(e);
 	struct pending *p = &l->pend;
 	if (p->on && p->type == e->type && p->tid == e->tid && p->fd == fd && p->what == what) {
 		p->count++;
-		p->bytes += (uint64_t)bytes;
+		p->bytes += evcount_bytes(e);
 		return true;
 	}
 	return false;
@@ -213,12 +214,11 @@ static bool coalesce(struct live *l, const struct ev *e)
 
 static void start_pending(struct live *l, const struct ev *e)
 {
-	int64_t fd = -1, bytes = 0;
+	int64_t fd = -1;
 	evfield_num(e, EVK_FD, &fd);
-	evfield_num(e, EVK_BYTES, &bytes);
 	l->pend = (struct pending){.on = true, .type = e->type, .pid = e->pid, .tid = e->tid,
 				   .fd = fd, .what = rw_what(e), .t = e->t, .count = 1,
-				   .bytes = bytes > 0 ? (uint64_t)bytes : 0};
+				   .bytes = evcount_bytes(e)};
 }
 
 /* A read/write/send/recv not coalesced: one with a -k stack, or a failed one. */

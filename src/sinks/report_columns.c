@@ -10,6 +10,8 @@
 #include "lib/json.h"
 #include "lib/util.h"
 #include "lib/xlat.h"
+#include "log/evcount.h"
+#include "log/evfield.h"
 #include "sinks/report_int.h"
 
 #define ESC32 0xffffffffu /* "value in the escape list" in u32 columns */
@@ -504,8 +506,12 @@ static void add_event(struct report_rep *R, const struct ev *e, uint32_t idx)
 
 	uint64_t t = e->t;
 	int32_t pid = e->pid, tid = e->tid;
+	/* what counts as failed is the summary's rule (log/evcount.h); a -v record is marked as its call */
+	uint32_t errname;
+	int ferr = evcount_failure(e, &errname);
+	bool failed = ferr != 0 || (e->type == EVT_SYSCALL && err && !evfield_restart_err(err));
 	R->flags[idx] = (uint8_t)((red ? FL_REDACTED : 0) | (e->flags & EVFL_NOISE ? FL_NOISE : 0) |
-				  (err ? FL_FAILED : 0));
+				  (failed ? FL_FAILED : 0));
 	if (err) { /* failures are few: stored sparse */
 		uint32_t ev32 = (uint32_t)err;
 		col_push(&R->err_i, &idx);
@@ -539,7 +545,7 @@ static void add_event(struct report_rep *R, const struct ev *e, uint32_t idx)
 		if (t > p->last)
 			p->last = t;
 		p->nev++;
-		if (err)
+		if (ferr)
 			p->failed++;
 		if (e->type == EVT_READ || e->type == EVT_RECV)
 			p->bytes_r += bytes;
@@ -609,17 +615,19 @@ static void add_event(struct report_rep *R, const struct ev *e, uint32_t idx)
 	}
 
 	/* summary */
-	if (err) {
+	if (ferr) {
 		R->nfailed++;
-		if (err < (int)ARRAY_SIZE(R->err_counts))
-			R->err_counts[err]++;
+		if (ferr > 0 && ferr < (int)ARRAY_SIZE(R->err_counts))
+			R->err_counts[ferr]++;
 	}
+	/* calls and bytes as the summary counts them (log/evcount.h): a failed call is a failure */
+	bool call = evcount_rw_call(e);
 	const struct ev_field *lf;
 	switch (e->type) {
-	case EVT_READ: R->nread++; R->bytes_read += bytes; break;
-	case EVT_WRITE: R->nwrite++; R->bytes_written += bytes; break;
-	case EVT_SEND: R->nsend++; R->bytes_sent += bytes; break;
-	case EVT_RECV: R->nrecv++; R->bytes_recv += bytes; break;
+	case EVT_READ: R->nread += call; R->bytes_read += bytes; break;
+	case EVT_WRITE: R->nwrite += call; R->bytes_written += bytes; break;
+	case EVT_SEND: R->nsend += call; R->bytes_sent += bytes; break;
+	case EVT_RECV: R->nrecv += call; R->bytes_recv += bytes; break;
 	case EVT_OPEN: R->nopen++; break;
 	case EVT_CONNECT: R->nconnect++; break;
 	case EVT_SOCKET: R->nsocket++; break;
@@ -646,8 +654,12 @@ static void add_event(struct report_rep *R, const struct ev *e, uint32_t idx)
 		struct report_file *fs = file_get(R, path_id);
 		fs->n++;
 		fs->bytes += bytes;
-		if (err)
+		if (ferr)
 			fs->failed++;
+		if (call && e->type == EVT_READ)
+			fs->reads++;
+		else if (call && e->type == EVT_WRITE)
+			fs->writes++;
 	}
 }
 

@@ -79,6 +79,7 @@ struct report_series {
 struct report_file {
 	uint32_t path;
 	uint64_t n, failed, bytes;
+	uint64_t reads, writes; /* read and write calls (log/evcount.h) */
 };
 
 struct report_rep {

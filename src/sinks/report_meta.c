@@ -276,6 +276,10 @@ static void build_meta(struct report_rep *R, struct buf *m, const char *warnings
 		json_u64(m, R->files[i].failed);
 		buf_addc(m, ',');
 		json_u64(m, R->files[i].bytes);
+		buf_addc(m, ',');
+		json_u64(m, R->files[i].reads);
+		buf_addc(m, ',');
+		json_u64(m, R->files[i].writes);
 		buf_addc(m, ']');
 	}
 	buf_addc(m, ']');

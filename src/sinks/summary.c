@@ -29,6 +29,13 @@ static const unsigned io_nrs[] = {
 	SYS_sendmmsg, SYS_recvmmsg, SYS_sendfile, SYS_copy_file_range, SYS_splice, SYS_tee,
 };
 static const unsigned conn_nrs[] = {SYS_connect};
+static const unsigned brk_nrs[] = {SYS_brk};
+static const unsigned mmap_nrs[] = {SYS_mmap};
+/* the read/write family: sendfile alone (in the network class) does not make file bytes known */
+static const unsigned fileio_nrs[] = {
+	SYS_read, SYS_write, SYS_pread64, SYS_pwrite64, SYS_readv, SYS_writev, SYS_preadv,
+	SYS_pwritev, SYS_preadv2, SYS_pwritev2,
+};
 
 /* Did the selection pick any of these? A total of 0 B is no fact when nothing was traced. */
 static bool any_selected(const unsigned *nrs, size_t n, summary_selected_fn selected, void *ctx)
@@ -43,7 +50,10 @@ unsigned summary_traced(summary_selected_fn selected, void *ctx)
 {
 	return (any_selected(mem_nrs, ARRAY_SIZE(mem_nrs), selected, ctx) ? SUMMARY_TRACED_MEM : 0) |
 	       (any_selected(io_nrs, ARRAY_SIZE(io_nrs), selected, ctx) ? SUMMARY_TRACED_IO : 0) |
-	       (any_selected(conn_nrs, ARRAY_SIZE(conn_nrs), selected, ctx) ? SUMMARY_TRACED_CONN : 0);
+	       (any_selected(conn_nrs, ARRAY_SIZE(conn_nrs), selected, ctx) ? SUMMARY_TRACED_CONN : 0) |
+	       (any_selected(brk_nrs, ARRAY_SIZE(brk_nrs), selected, ctx) ? SUMMARY_TRACED_BRK : 0) |
+	       (any_selected(mmap_nrs, ARRAY_SIZE(mmap_nrs), selected, ctx) ? SUMMARY_TRACED_MMAP : 0) |
+	       (any_selected(fileio_nrs, ARRAY_SIZE(fileio_nrs), selected, ctx) ? SUMMARY_TRACED_FILEIO : 0);
 }
 
 static void add_str(struct buf *b, const struct evlog *log, uint32_t id)
@@ -168,12 +178,26 @@ static void print_conns(struct sum *s, struct buf *b)
 		buf_printf(b, "                       ... and %zu more\n", s->conns.n - MAX_CONNS);
 }
 
+/*
+ * The headline is every failure (log/evcount.h's rule: the report's and the
+ * JSON end record's "failed"); the list leaves out those the noise filter hides.
+ */
 static void print_fails(struct sum *s, struct buf *b)
 {
-	if (!s->fails.n && !s->probe_locale && !s->probe_path)
+	if (!s->nfails)
 		return;
-	qsort(s->fails.e, s->fails.n, sizeof(*s->fails.e), summary_by_a_desc);
-	buf_printf(b, " Failed operations: %llu\n", (unsigned long long)(s->nfails - s->hidden_fails));
+	if (s->fails.n)
+		qsort(s->fails.e, s->fails.n, sizeof(*s->fails.e), summary_by_a_desc);
+	buf_printf(b, " Failed operations: %llu", (unsigned long long)s->nfails);
+	uint64_t probing = s->probe_locale + s->probe_path;
+	if (probing && s->hidden_fails)
+		buf_printf(b, " (%llu probing, %llu not listed: noise)", (unsigned long long)probing,
+			   (unsigned long long)s->hidden_fails);
+	else if (probing)
+		buf_printf(b, " (%llu probing)", (unsigned long long)probing);
+	else if (s->hidden_fails)
+		buf_printf(b, " (%llu not listed: noise)", (unsigned long long)s->hidden_fails);
+	buf_addc(b, '\n');
 	for (size_t i = 0; i < s->fails.n && i < TOP_FAILS; i++) {
 		struct ent *x = &s->fails.e[i];
 		bool many = x->many;
@@ -340,8 +364,17 @@ static void print_times(struct sum *s, struct buf *b)
 	buf_adds(b, " Time:     wall ");
 	fmt_secs(b, wall);
 	buf_adds(b, "   CPU ");
-	fmt_secs(b, s->r->cpu_user + s->r->cpu_sys);
-	buf_printf(b, " (user %.3fs, sys %.3fs)\n", s->r->cpu_user, s->r->cpu_sys);
+	double cpu = s->r->cpu_user + s->r->cpu_sys;
+	if (s->r->end == RUN_DETACHED && cpu == 0) {
+		/* the rusage of a process comes with its exit status: one left running has none */
+		buf_adds(b, "not measured (left running at detach: CPU time is known only at exit)\n");
+	} else {
+		fmt_secs(b, cpu);
+		buf_printf(b, " (user %.3fs, sys %.3fs)", s->r->cpu_user, s->r->cpu_sys);
+		if (s->r->end == RUN_DETACHED)
+			buf_adds(b, " of the processes that exited; not measured for those left running");
+		buf_addc(b, '\n');
+	}
 	if (s->cfg->same_cpu && s->r->same_cpu >= 0)
 		buf_printf(b, " CPU use:  tracer and command on CPU %d only (--same-cpu)\n",
 			   s->r->same_cpu);
@@ -372,26 +405,45 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 	rule(&b);
 
 	buf_adds(&b, " Memory:   ");
+	bool brk = s.brk_events || (cfg->traced & SUMMARY_TRACED_BRK);
+	bool mmap = s.mmap_events || (cfg->traced & SUMMARY_TRACED_MMAP);
 	if (!s.mem_events && !(cfg->traced & SUMMARY_TRACED_MEM)) {
 		buf_adds(&b, NOT_TRACED);
 	} else {
+		/* a part whose calls -e left out says so: 0 B would be no fact */
 		buf_adds(&b, "Heap ");
-		fmt_size(&b, (uint64_t)s.heap);
+		if (brk)
+			fmt_size(&b, (uint64_t)s.heap);
+		else
+			buf_adds(&b, "not traced");
 		buf_adds(&b, "   Mmap ");
-		fmt_size(&b, s.mmap_bytes);
-		buf_printf(&b, " (%llu region%s)   Total ", (unsigned long long)s.mmap_regions,
-			   s.mmap_regions == 1 ? "" : "s");
-		fmt_size(&b, (uint64_t)s.heap + s.mmap_bytes);
+		if (mmap) {
+			fmt_size(&b, s.mmap_bytes);
+			buf_printf(&b, " (%llu region%s)", (unsigned long long)s.mmap_regions,
+				   s.mmap_regions == 1 ? "" : "s");
+		} else {
+			buf_adds(&b, "not traced");
+		}
+		if (brk && mmap) {
+			buf_adds(&b, "   Total ");
+			fmt_size(&b, (uint64_t)s.heap + s.mmap_bytes);
+		} else {
+			buf_adds(&b, " (-e trace= left these calls out)");
+		}
 		buf_addc(&b, '\n');
 	}
 	buf_adds(&b, " I/O:      ");
 	if (!s.io_events && !(cfg->traced & SUMMARY_TRACED_IO)) {
 		buf_adds(&b, NOT_TRACED);
 	} else {
-		buf_adds(&b, "Files read ");
-		fmt_size(&b, s.file_rd);
-		buf_adds(&b, "   written ");
-		fmt_size(&b, s.file_wr);
+		if (s.file_io_events || (cfg->traced & SUMMARY_TRACED_FILEIO)) {
+			buf_adds(&b, "Files read ");
+			fmt_size(&b, s.file_rd);
+			buf_adds(&b, "   written ");
+			fmt_size(&b, s.file_wr);
+		} else {
+			buf_adds(&b, "Files not traced (-e trace= left read/write out)");
+		}
 		buf_adds(&b, "   Net sent ");
 		fmt_size(&b, s.net_tx);
 		buf_adds(&b, "   received ");
@@ -447,7 +499,10 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 		summary_sc_print(&b, r);
 		buf_adds(&b, "wall ");
 		fmt_secs(&b, wall);
-		buf_printf(&b, "   cpu user %.3fs   sys %.3fs\n", r->cpu_user, r->cpu_sys);
+		if (r->end == RUN_DETACHED && r->cpu_user + r->cpu_sys == 0)
+			buf_adds(&b, "   cpu not measured (processes left running)\n");
+		else
+			buf_printf(&b, "   cpu user %.3fs   sys %.3fs\n", r->cpu_user, r->cpu_sys);
 	}
 
 	(void)write_all(fd, b.data, b.len);

@@ -11,6 +11,9 @@
 #define SUMMARY_TRACED_MEM 0x1u  /* mmap, munmap, mremap, brk */
 #define SUMMARY_TRACED_IO 0x2u   /* read/write/send/recv and their kin */
 #define SUMMARY_TRACED_CONN 0x4u /* connect */
+#define SUMMARY_TRACED_BRK 0x8u  /* brk: the heap */
+#define SUMMARY_TRACED_MMAP 0x10u /* mmap: the mapped regions */
+#define SUMMARY_TRACED_FILEIO 0x20u /* read/write and their kin: file bytes (send/recv move no file bytes) */
 
 /* What the FINAL block shows; main.c fills it from the options. */
 struct summary_cfg {

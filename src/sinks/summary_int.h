@@ -74,6 +74,7 @@ struct sum {
 	const struct ev **crashes;
 	size_t ncrashes;
 	uint64_t mem_events, io_events, conn_events; /* were these traced at all? */
+	uint64_t brk_events, mmap_events, file_io_events; /* ... and these parts of them? */
 	const struct ev **warnings;
 	size_t nwarnings;
 	uint64_t faults_seen;

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * summary_probe: failures that are how programs look for things, not
- * failures: locale files not found, and the directories of a PATH search
- * that found the program (the record's fold kind, log/evlog.h). A PATH
- * search that found nothing is one real failure, told with its directories.
+ * summary_probe: failed calls that are how programs look for things:
+ * locale files not found, and the directories of a PATH search that found
+ * the program (the record's fold kind, log/evlog.h). They count in the
+ * failures like any error return (log/evcount.h: the same number as the
+ * JSON end record and the report) but are told apart from the real ones.
+ * A PATH search that found nothing is listed as one failure, with its
+ * directories.
  */
 #include "log/evfield.h"
 #include "sinks/summary.h"
@@ -19,7 +22,7 @@ static void close_search(struct sum *s, struct ent *x, const struct ev *e)
 	} else {
 		uint32_t errname;
 		int err = evfield_errno(x->ev, &errname);
-		s->nfails++;
+		/* its directories are in nfails already: listed as one failure */
 		uint64_t key = u64map_mix(((uint64_t)EVT_EXEC << 48) ^ 0x5041544855ull ^ u64map_mix(x->id));
 		struct ent *f = summary_table_get(&s->fails, key);
 		if (!f->a) {
@@ -94,5 +97,5 @@ void summary_probe_print(const struct sum *s, struct buf *b)
 	if (s->probe_path)
 		buf_printf(b, " %llu PATH director%s tried before the program", (unsigned long long)s->probe_path,
 			   s->probe_path == 1 ? "y" : "ies");
-	buf_adds(b, " (not failures)\n");
+	buf_adds(b, " (expected misses, counted above)\n");
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log/evcount.h"
 #include "log/evfield.h"
 #include "sinks/summary.h"
 #include "sinks/summary_int.h"
@@ -74,6 +75,7 @@ static bool file_path(const struct evlog *log, uint32_t id)
 	return p && n && p[0] == '/';
 }
 
+/* A read or write call that returned (log/evcount.h: the 0-byte read at the end of a file is a call). */
 static void add_rw(struct sum *s, const struct ev *e, uint64_t bytes)
 {
 	bool rd = e->type == EVT_READ;
@@ -95,15 +97,17 @@ static void add_rw(struct sum *s, const struct ev *e, uint64_t bytes)
 	x->b++;
 }
 
+/* Every event goes through here: what counts as a failure is log/evcount.h's rule. */
 static void add_fail(struct sum *s, const struct ev *e)
 {
 	uint32_t errname;
-	int err = evfield_errno(e, &errname);
-	if (!err || evfield_restart_err(err))
+	int err = evcount_failure(e, &errname);
+	if (!err)
 		return;
+	/* probing is counted (one count everywhere: evcount's rule) but told apart */
+	s->nfails++;
 	if (summary_probe_fail(s, e))
 		return;
-	s->nfails++;
 	if (hidden(s, e)) {
 		s->hidden_fails++;
 		return;
@@ -204,7 +208,6 @@ void summary_scan(struct sum *s)
 				p->exe = evfield_strid(e, EVK_PATH);
 				p->exec_mark = s->nprocs;
 			}
-			add_fail(s, e);
 			break;
 		}
 		case EVT_EXIT:
@@ -234,36 +237,35 @@ void summary_scan(struct sum *s)
 				s->hidden_opens++;
 			else
 				summary_files_change(s, e);
-			add_fail(s, e);
 			break;
 		case EVT_READ:
 		case EVT_WRITE:
 			s->io_events++;
-			if (evfield_num(e, EVK_BYTES, &v) && v > 0)
-				add_rw(s, e, (uint64_t)v);
-			add_fail(s, e);
+			s->file_io_events++;
+			if (evcount_rw_call(e))
+				add_rw(s, e, evcount_bytes(e));
 			break;
 		case EVT_SEND:
 		case EVT_RECV:
 			s->io_events++;
 			if (evfield_num(e, EVK_BYTES, &v) && v > 0)
 				*(e->type == EVT_SEND ? &s->net_tx : &s->net_rx) += (uint64_t)v;
-			add_fail(s, e);
 			break;
 		case EVT_CONNECT:
 			s->conn_events++;
-			add_conn(s, e); /* failures are listed with the connections */
+			add_conn(s, e);
 			break;
 		case EVT_MMAP:
 			s->mem_events++;
+			s->mmap_events++;
 			if (!ev_find(e, EVK_ERR) && evfield_num(e, EVK_LEN, &v) && v > 0) {
 				s->mmap_bytes += (uint64_t)v;
 				s->mmap_regions++;
 			}
-			add_fail(s, e);
 			break;
 		case EVT_BRK:
 			s->mem_events++;
+			s->brk_events++;
 			if (evfield_num(e, EVK_GROWTH, &v)) {
 				struct ent *x = summary_table_get(&s->heap_by_pid, (uint64_t)(uint32_t)e->pid);
 				x->a += (uint64_t)v;
@@ -287,19 +289,12 @@ void summary_scan(struct sum *s)
 					x->a = (uint64_t)v;
 			}
 			break;
-		case EVT_SYSCALL:
-			break;
 		default:
 			if ((e->type == EVT_UNLINK || e->type == EVT_RENAME || e->type == EVT_LINK) && !hidden(s, e))
 				summary_files_change(s, e);
-			if (e->type >= EVT_UNLINK && e->type <= EVT_CHDIR)
-				add_fail(s, e);
-			else if (e->type == EVT_ACCEPT || e->type == EVT_BIND || e->type == EVT_LISTEN ||
-				 e->type == EVT_CLOSE || e->type == EVT_SOCKET || e->type == EVT_MUNMAP ||
-				 e->type == EVT_MPROTECT || e->type == EVT_MREMAP)
-				add_fail(s, e);
 			break;
 		}
+		add_fail(s, e);
 	}
 	summary_probe_end(s);
 	for (size_t i = 0; i < s->heap_by_pid.n; i++) {

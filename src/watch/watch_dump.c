@@ -347,7 +347,8 @@ int watch_list(const struct watch_cfg *cfg)
 	int out = 1;
 	bool json = cfg->json_path != NULL;
 	if (json && strcmp(cfg->json_path, "-")) {
-		out = open(cfg->json_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		/* 0600 as every --json file: see open_output in src/main.c */
+		out = open(cfg->json_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (out < 0)
 			die(1, "cannot write %s: %s", cfg->json_path, strerror(errno));
 	}

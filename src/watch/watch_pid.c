@@ -229,7 +229,8 @@ int watch_pid_main(struct run *r, const struct watch_cfg *cfg)
 		die(1, "cannot open /proc: %s", strerror(errno));
 	int out = 1;
 	if (cfg->json_path && strcmp(cfg->json_path, "-")) {
-		out = open(cfg->json_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		/* 0600 as every --json file: see open_output in src/main.c */
+		out = open(cfg->json_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (out < 0)
 			die(1, "--json %s: %s", cfg->json_path, strerror(errno));
 	}

@@ -96,7 +96,7 @@ PY
 	loc=$(jl "$T/py.jsonl" "len([e for e in evs if e.get('fold') == 'locale' and 'err' in e])")
 	# every search found its program here (bash for env, ls for subprocess)
 	pth=$(jl "$T/py.jsonl" "len([e for e in evs if e.get('fold') == 'path'])")
-	n=$(grep -cE "^   probing: $loc locale files? not found, $pth PATH director(y|ies) tried before the program \(not failures\)$" "$T/py.txt")
+	n=$(grep -cE "^   probing: $loc locale files? not found, $pth PATH director(y|ies) tried before the program \(expected misses, counted above\)$" "$T/py.txt")
 	expect "probing is one line, with the log's counts" "$n" 1
 	n=$(sed -n '/^ Failed operations/,/^   probing/p' "$T/py.txt" | grep -v '^   probing' | grep -c 'LC_\|/locale/')
 	expect "no locale file among the failures" "$n" 0

@@ -178,6 +178,7 @@
 	X(CPU_MAX, "cpu_max")        \
 	X(RSS_MAX, "rss_max")        \
 	X(THREADS_MAX, "threads_max") \
-	X(SAMPLES, "samples")
+	X(SAMPLES, "samples")         \
+	X(MAXRSS, "maxrss")
 
 #endif

@@ -369,6 +369,10 @@ void jsonl_encode_end(struct buf *b, const struct run *r)
 	buf_adds(b, ",\"sys\":");
 	json_fixed(b, r->cpu_sys, 6);
 	buf_addc(b, '}');
+	if (r->peak_rss) {
+		json_key(b, "peak_rss");
+		json_u64(b, r->peak_rss);
+	}
 	/* the --faults member first: where the probe wrote it when it was an extra */
 	run_faults_json(b, &r->faults);
 	add_extra(b, &r->end_extra, "end");

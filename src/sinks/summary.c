@@ -166,6 +166,10 @@ static void print_proc(struct sum *s, struct buf *b, size_t idx, int depth, unsi
 	} else {
 		buf_adds(b, "  \u2192 still running");
 	}
+	if (p->maxrss) {
+		buf_adds(b, ", peak RSS ");
+		fmt_size(b, p->maxrss);
+	}
 	buf_addc(b, '\n');
 	for (unsigned c = p->first_child; c; c = s->procs[c - 1].next_sibling)
 		print_proc(s, b, c - 1, depth + 1, shown);
@@ -405,6 +409,9 @@ static void print_faults(struct sum *s, struct buf *b)
 		for (size_t i = 0; i < s->rss.n; i++)
 			if (s->rss.e[i].a > peak)
 				peak = s->rss.e[i].a;
+		/* counters sample the resident size now; the exit's maxrss is the kernel's peak */
+		if (summary_peak_rss(s) > peak)
+			peak = summary_peak_rss(s);
 		buf_adds(b, " Peak RSS: ");
 		fmt_size(b, peak);
 		buf_adds(b, " (largest process)\n");
@@ -469,19 +476,7 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 	buf_adds(&b, ")\n");
 	rule(&b);
 
-	buf_adds(&b, " Memory:   ");
-	if (!s.mem_events && !(cfg->traced & SUMMARY_TRACED_MEM)) {
-		buf_adds(&b, NOT_TRACED);
-	} else {
-		buf_adds(&b, "Heap ");
-		fmt_size(&b, (uint64_t)s.heap);
-		buf_adds(&b, "   Mmap ");
-		fmt_size(&b, s.mmap_bytes);
-		buf_printf(&b, " (%llu region%s)   Total ", (unsigned long long)s.mmap_regions,
-			   s.mmap_regions == 1 ? "" : "s");
-		fmt_size(&b, (uint64_t)s.heap + s.mmap_bytes);
-		buf_addc(&b, '\n');
-	}
+	summary_print_memory(&s, &b);
 	buf_adds(&b, " I/O:      ");
 	if (!s.io_events && !(cfg->traced & SUMMARY_TRACED_IO)) {
 		buf_adds(&b, NOT_TRACED);

@@ -39,6 +39,7 @@ struct pinfo {
 	bool exited, core, is_root;
 	int code, sig;
 	unsigned threads;
+	uint64_t maxrss;    /* bytes: peak resident set at its exit or detach (0 = unknown) */
 	unsigned first_child, next_sibling; /* index + 1 */
 	bool printed;
 };
@@ -84,6 +85,15 @@ int summary_by_a_desc(const void *x, const void *y);
 void summary_scan(struct sum *s);
 /* Free what the scan allocated. */
 void summary_sum_free(struct sum *s);
+
+/*
+ * The Memory line (summary_mem.c): the peak resident set first (the run's
+ * peak_rss, and the process that reached it), then the address space
+ * mapped (heap growth and mmap lengths summed, not memory used).
+ */
+void summary_print_memory(struct sum *s, struct buf *b);
+/* The largest peak RSS known: the run's, or any process's (0 = unknown). */
+uint64_t summary_peak_rss(const struct sum *s);
 
 /* The -c table (summary_sc.c): from the run's rows, else from the log's syscall records. */
 void summary_sc_print(struct buf *b, const struct run *r);

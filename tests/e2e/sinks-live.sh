@@ -39,9 +39,9 @@ n=$(grep -cE '^\[\+[0-9]+\.[0-9]{3}s\] [0-9]+ +─── true exec ─── /us
 expect "both children's execs carry their pid" "$n" 2
 n=$(grep -cE '^\[\+[0-9]+\.[0-9]{3}s\] ([0-9]+ +)?spawn process [0-9]+ \((fork|vfork|clone|clone3)\)$' "$T/sh.txt")
 expect "two spawn lines" "$n" 2
-n=$(grep -cE '^   [0-9]+ sh -c /bin/true; /bin/true  → exit 0$' "$T/sh.txt")
+n=$(grep -cE '^   [0-9]+ sh -c /bin/true; /bin/true  → exit 0, peak RSS [0-9.]+ [KMG]?B$' "$T/sh.txt")
 expect "process tree: the root" "$n" 1
-n=$(grep -cE '^   └ [0-9]+ /bin/true  → exit 0$' "$T/sh.txt")
+n=$(grep -cE '^   └ [0-9]+ /bin/true  → exit 0, peak RSS [0-9.]+ [KMG]?B$' "$T/sh.txt")
 expect "process tree: two children with argv and status" "$n" 2
 n=$(grep -c '^ Processes: 3$' "$T/sh.txt")
 expect "summary counts three processes" "$n" 1

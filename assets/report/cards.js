@@ -66,8 +66,10 @@ function onlyCat(...cats) {
 }
 function cards() {
   const s = trace.M.summary;
-  card("Memory", fmtBytes(s.mmap_bytes), fmtN(s.mmaps) + " mmaps, brk +" + fmtBytes(s.brk_growth) +
-    (s.peak_rss ? ", peak RSS " + fmtBytes(s.peak_rss) : ""), () => onlyCat("memory"), "memory");
+  // the kernel's peak resident set leads; mapped address space is not memory used
+  card("Memory", s.peak_rss ? "peak RSS " + fmtBytes(s.peak_rss) : "mapped " + fmtBytes(s.mmap_bytes),
+    (s.peak_rss ? "mapped " + fmtBytes(s.mmap_bytes) + ", " : "") + fmtN(s.mmaps) + " mmaps, brk +" +
+    fmtBytes(s.brk_growth), () => onlyCat("memory"), "memory");
   card("I/O", fmtBytes(s.bytes_read + s.bytes_written), "read " + fmtBytes(s.bytes_read) + " (" + fmtN(s.reads) +
     "), written " + fmtBytes(s.bytes_written) + " (" + fmtN(s.writes) + ")", () => onlyCat("io"), "io");
   card("Network", fmtBytes(s.bytes_sent + s.bytes_received), fmtN(s.sockets) + " sockets, " + fmtN(s.connects) +

@@ -185,11 +185,19 @@ void eng_detach_one(struct task *t, int status)
 	int sig = 0;
 	if (WIFSTOPPED(status) && (status >> 16) == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80))
 		sig = WSTOPSIG(status); /* a signal on its way: let it arrive */
+	bool last = t->proc->nthreads == 1;
+	if (last)
+		eng_note_peak(t); /* the process keeps running: its peak so far */
 	ptrace(PTRACE_DETACH, t->tid, 0L, (long)sig);
 	eng_abandon(t);
-	if (t->proc->nthreads == 1) {
+	if (last) {
 		struct ev_draft d;
 		eng_ev_start(&d, EVT_DETACH, t);
+		if (t->proc->maxrss) {
+			ev_uint(&d, EVK_MAXRSS, t->proc->maxrss);
+			if (t->proc->maxrss > eng.r->peak_rss)
+				eng.r->peak_rss = t->proc->maxrss;
+		}
 		evlog_append(eng.log, &d);
 		eng_hooks_proc_exit(t->proc);
 	}

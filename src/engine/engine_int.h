@@ -153,6 +153,7 @@ void eng_pidfd_kill(int pid, int sig);
 void eng_hooks_start(struct proc *p, struct task *t);
 void eng_hooks_proc_exec(struct proc *p);
 void eng_hooks_proc_exit(struct proc *p);
+void eng_hooks_proc_exiting(struct proc *p);
 void eng_hooks_fatal_signal(struct task *t, const siginfo_t *si);
 
 /* loop.c: the wait loop until no task is left */
@@ -164,6 +165,11 @@ void eng_trace_loop(void);
 struct task *eng_new_child(struct task *t, int event);
 /* t is dead (WIFEXITED/WIFSIGNALED status): its exit event, outcome, hooks. */
 void eng_task_died(struct task *t, int status);
+/*
+ * t is at a stop where its process's memory still exists (PTRACE_EVENT_EXIT,
+ * or a detach): raise t->proc->maxrss to the VmHWM /proc reads now.
+ */
+void eng_note_peak(struct task *t);
 
 /* exec.c: execve */
 

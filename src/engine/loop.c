@@ -387,6 +387,14 @@ static void handle_status(int tid, int status, const struct rusage *ru)
 	case PTRACE_EVENT_EXIT:
 		if (t->tid == t->proc->pid && t->proc->nthreads > 1)
 			t->proc->leader_exited = true;
+		/*
+		 * the memory lives until the last thread leaves it: read at the
+		 * leader's exit, and at each later one when the leader went first
+		 */
+		if (leaderish(t)) {
+			eng_note_peak(t);
+			eng_hooks_proc_exiting(t->proc);
+		}
 		cpu_expect(t);
 		resume(t, 0);
 		break;

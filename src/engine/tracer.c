@@ -137,6 +137,13 @@ void eng_hooks_proc_exit(struct proc *p)
 			hooks[i].proc_exit(hooks[i].ctx, p);
 }
 
+void eng_hooks_proc_exiting(struct proc *p)
+{
+	for (int i = 0; i < eng.nhooks; i++)
+		if (hooks[i].proc_exiting)
+			hooks[i].proc_exiting(hooks[i].ctx, p);
+}
+
 void eng_hooks_fatal_signal(struct task *t, const siginfo_t *si)
 {
 	for (int i = 0; i < eng.nhooks; i++)

@@ -23,6 +23,13 @@ struct tracer_hooks {
 	void (*proc_exec)(void *ctx, struct proc *p);
 	/* before the proc's state is freed */
 	void (*proc_exit)(void *ctx, struct proc *p);
+	/*
+	 * a thread of p that ends the process's memory (its leader, or any
+	 * thread once the leader has exited) is at its PTRACE_EVENT_EXIT stop:
+	 * the memory still exists, /proc/PID reads it (it will not after the
+	 * reap, when proc_exit runs); may come more than once per process
+	 */
+	void (*proc_exiting)(void *ctx, struct proc *p);
 	/* signal-delivery-stop of SIGSEGV/SIGBUS/SIGILL/SIGFPE/SIGTRAP/SIGABRT */
 	void (*fatal_signal)(void *ctx, struct task *t, const siginfo_t *si);
 	/* periodic: when tick_ms > 0 the loop calls it at least that often */

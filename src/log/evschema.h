@@ -180,6 +180,7 @@
 	X(THREADS_MAX, "threads_max") \
 	X(SAMPLES, "samples")         \
 	X(FD_PATH, "fd_path")         \
-	X(REPLACED, "replaced")
+	X(REPLACED, "replaced")       \
+	X(MAXRSS, "maxrss")
 
 #endif

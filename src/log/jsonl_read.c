@@ -271,8 +271,8 @@ static void parse_start(struct reader *rd, const char *s)
 static const char *const header_keys[] = {"type", "version", "argv", "start", "host",
 					  "kernel", "compendium", "mode"};
 /* what the end record computes from the log (failed, calls, bytes: log/evcount.h) is not kept as extra */
-static const char *const end_keys[] = {"type",   "duration",    "status", "exit",   "counts", "events",
-				       "interrupted", "cpu", "failed", "calls", "bytes"};
+static const char *const end_keys[] = {"type",   "duration", "status", "exit",  "counts",   "events",
+				       "interrupted", "cpu",   "failed", "calls", "bytes", "peak_rss"};
 
 static bool in_list(const char *k, const char *const *list, size_t n)
 {
@@ -435,6 +435,9 @@ static void read_end(struct reader *rd, const cJSON *o)
 		r->cpu_user = u->valuedouble;
 	if (cJSON_IsNumber(sy))
 		r->cpu_sys = sy->valuedouble;
+	const cJSON *pk = cJSON_GetObjectItemCaseSensitive(o, "peak_rss");
+	if (cJSON_IsNumber(pk) && pk->valuedouble > 0 && pk->valuedouble < 0x1p63)
+		r->peak_rss = (uint64_t)pk->valuedouble;
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "events");
 	if (cJSON_IsNumber(n))
 		rd->end_events = (uint64_t)n->valuedouble;

@@ -85,6 +85,7 @@ struct run {
 	bool core;
 	uint64_t t_end;          /* log time at the end */
 	double cpu_user, cpu_sys; /* seconds used by the traced tree, when known */
+	uint64_t peak_rss;       /* bytes: the largest maxrss of any traced process (0 = unknown) */
 	bool interrupted;        /* ended by Ctrl-C / SIGTERM */
 	int same_cpu;            /* -1 off, else the CPU used by --same-cpu */
 

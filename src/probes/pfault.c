@@ -625,8 +625,11 @@ static void emit_counter(struct pf_proc *q)
  * The per-process counter: faults are this process's sampled faults (the
  * same source as the fault events and the end record's regions), or
  * /proc/PID/stat's minflt+majflt when there is no sampling; rss from statm.
- * The tracer reports an exit after the reap, when /proc/PID is gone: the
- * last known resident size stands then.
+ * The tracer reports an exit after the reap, when /proc/PID is gone or a
+ * zombie whose statm reads 0: the resident size read at the exit stop
+ * (on_proc_exiting, while the memory exists) stands then. Without that
+ * read, a process that lived less than a tick kept the size read at its
+ * exec, a few pages (16 KB for a process whose peak was 2.1 MB).
  */
 static void refresh_proc(struct proc *p, bool at_exit)
 {
@@ -785,6 +788,14 @@ static void on_proc_exit(void *ctx, struct proc *p)
 		pp_del(q);
 }
 
+/* At the exit stop: the last reading of statm while the memory exists. */
+static void on_proc_exiting(void *ctx, struct proc *p)
+{
+	(void)ctx;
+	if (pp_get(p, false))
+		refresh_proc(p, true);
+}
+
 static void on_proc_exec(void *ctx, struct proc *p)
 {
 	(void)ctx;
@@ -899,6 +910,7 @@ void pfault_init(struct run *r, const struct pfault_cfg *cfg)
 	h.proc_start = on_proc_start;
 	h.proc_exec = on_proc_exec;
 	h.proc_exit = on_proc_exit;
+	h.proc_exiting = on_proc_exiting;
 	h.tick = on_tick;
 	h.tick_ms = PF_TICK_MS;
 	h.fd = pf.epfd;

@@ -395,6 +395,10 @@ void jsonl_encode_end(struct buf *b, const struct run *r)
 	if (r->end == RUN_DETACHED) /* processes left running: their CPU time is not in user/sys */
 		buf_adds(b, ",\"partial\":true");
 	buf_addc(b, '}');
+	if (r->peak_rss) {
+		json_key(b, "peak_rss");
+		json_u64(b, r->peak_rss);
+	}
 	/* the --faults member first: where the probe wrote it when it was an extra */
 	run_faults_json(b, &r->faults);
 	add_extra(b, &r->end_extra, "end");

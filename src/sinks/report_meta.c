@@ -249,7 +249,8 @@ static void build_meta(struct report_rep *R, struct buf *m, const char *warnings
 	SUM("mmap_bytes", R->mmap_bytes);
 	SUM("munmap_bytes", R->munmap_bytes);
 	SUM("brk_growth", R->brk_growth);
-	SUM("peak_rss", R->peak_rss);
+	/* the kernel's peak (exits' maxrss, the end record) over the sampled counters */
+	SUM("peak_rss", r->peak_rss > R->peak_rss ? r->peak_rss : R->peak_rss);
 	SUM("opens", R->nopen);
 	SUM("files", R->nfiles);
 	SUM("failed", R->nfailed);

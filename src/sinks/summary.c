@@ -331,6 +331,9 @@ static void print_faults(struct sum *s, struct buf *b)
 		for (size_t i = 0; i < s->rss.n; i++)
 			if (s->rss.e[i].a > peak)
 				peak = s->rss.e[i].a;
+		/* counters sample the resident size now; the exit's maxrss is the kernel's peak */
+		if (summary_peak_rss(s) > peak)
+			peak = summary_peak_rss(s);
 		buf_adds(b, " Peak RSS: ");
 		fmt_size(b, peak);
 		buf_adds(b, " (largest process)\n");
@@ -404,34 +407,7 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 	buf_adds(&b, ")\n");
 	rule(&b);
 
-	buf_adds(&b, " Memory:   ");
-	bool brk = s.brk_events || (cfg->traced & SUMMARY_TRACED_BRK);
-	bool mmap = s.mmap_events || (cfg->traced & SUMMARY_TRACED_MMAP);
-	if (!s.mem_events && !(cfg->traced & SUMMARY_TRACED_MEM)) {
-		buf_adds(&b, NOT_TRACED);
-	} else {
-		/* a part whose calls -e left out says so: 0 B would be no fact */
-		buf_adds(&b, "Heap ");
-		if (brk)
-			fmt_size(&b, (uint64_t)s.heap);
-		else
-			buf_adds(&b, "not traced");
-		buf_adds(&b, "   Mmap ");
-		if (mmap) {
-			fmt_size(&b, s.mmap_bytes);
-			buf_printf(&b, " (%llu region%s)", (unsigned long long)s.mmap_regions,
-				   s.mmap_regions == 1 ? "" : "s");
-		} else {
-			buf_adds(&b, "not traced");
-		}
-		if (brk && mmap) {
-			buf_adds(&b, "   Total ");
-			fmt_size(&b, (uint64_t)s.heap + s.mmap_bytes);
-		} else {
-			buf_adds(&b, " (-e trace= left these calls out)");
-		}
-		buf_addc(&b, '\n');
-	}
+	summary_print_memory(&s, &b);
 	buf_adds(&b, " I/O:      ");
 	if (!s.io_events && !(cfg->traced & SUMMARY_TRACED_IO)) {
 		buf_adds(&b, NOT_TRACED);

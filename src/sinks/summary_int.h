@@ -41,6 +41,7 @@ struct pinfo {
 	bool exited, core, is_root;
 	int code, sig;
 	unsigned threads;
+	uint64_t maxrss;    /* bytes: peak resident set at its exit or detach (0 = unknown) */
 	unsigned first_child, next_sibling; /* index + 1 */
 	bool printed;
 	uint32_t exe;       /* path of the last successful exec (string id, 0 = none) */
@@ -117,6 +118,15 @@ void summary_files_change(struct sum *s, const struct ev *e);
 /* the "Files written" lines, temporary files and files deleted. */
 void summary_files_print(struct sum *s, struct buf *b);
 void summary_files_free(struct sum *s);
+
+/*
+ * The Memory line (summary_mem.c): the peak resident set first (the run's
+ * peak_rss, and the process that reached it), then the address space
+ * mapped (heap growth and mmap lengths summed, not memory used).
+ */
+void summary_print_memory(struct sum *s, struct buf *b);
+/* The largest peak RSS known: the run's, or any process's (0 = unknown). */
+uint64_t summary_peak_rss(const struct sum *s);
 
 /* The -c table (summary_sc.c): from the run's rows, else from the log's syscall records. */
 void summary_sc_print(struct buf *b, const struct run *r);

@@ -221,7 +221,13 @@ void summary_scan(struct sum *s)
 					p->sig = (int)v;
 				else if (evfield_num(e, EVK_CODE, &v))
 					p->code = (int)v;
+				if (evfield_num(e, EVK_MAXRSS, &v) && v > 0)
+					p->maxrss = (uint64_t)v;
 			}
+			break;
+		case EVT_DETACH:
+			if (evfield_num(e, EVK_MAXRSS, &v) && v > 0)
+				proc_get(s, e->pid, true)->maxrss = (uint64_t)v;
 			break;
 		case EVT_SIGNAL:
 			if (evfield_num(e, EVK_SIGNAL, &v)) {

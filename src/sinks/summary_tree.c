@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/fmt.h"
 #include "lib/shquote.h"
 #include "lib/xlat.h"
 #include "sinks/summary.h"
@@ -161,6 +162,14 @@ static void print_folded(struct tree *t, size_t *group, size_t n, int depth)
 		}
 		free(done);
 	}
+	uint64_t peak = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s->procs[group[i]].maxrss > peak)
+			peak = s->procs[group[i]].maxrss;
+	if (peak) {
+		buf_adds(t->b, n > 1 ? ", peak RSS up to " : ", peak RSS ");
+		fmt_size(t->b, peak);
+	}
 	buf_addc(t->b, '\n');
 }
 
@@ -213,6 +222,10 @@ static void print_node(struct tree *t, size_t idx, int depth)
 			buf_printf(t->b, " [%u thread%s]", p->threads, p->threads == 1 ? "" : "s");
 		buf_adds(t->b, "  \u2192 ");
 		add_outcome(t->b, p);
+		if (p->maxrss) {
+			buf_adds(t->b, ", peak RSS ");
+			fmt_size(t->b, p->maxrss);
+		}
 		buf_addc(t->b, '\n');
 	}
 	/* own children (started since the last exec) first, then those of earlier programs */

@@ -106,10 +106,10 @@ check "-e trace=network: file bytes are not traced" \
 	grep -q '^ I/O:      Files not traced (-e trace= left read/write out)   Net sent ' n.txt
 cmp -e 'trace=!mmap,!munmap' -o m.txt -- python3 fails.py >/dev/null 2>&1
 check "-e trace=!mmap,!munmap: mmap is not traced, the heap is" \
-	grep -qE '^ Memory:   Heap [0-9.]+ [KMG]?B   Mmap not traced \(-e trace= left these calls out\)$' m.txt
+	grep -qE '^ Memory:   (Peak RSS .*   )?mapped: heap [0-9.]+ [KMG]?B, mmap not traced \(-e trace= left these calls out\)$' m.txt
 cmp -e trace=file -o fi.txt -- python3 fails.py >/dev/null 2>&1
 check "-e trace=file: memory and I/O are not traced" \
-	test "$(grep -c '^ \(Memory:   \|I/O:      \)not traced' fi.txt)" -eq 2
+	test "$(grep -cE '^ (Memory:   (Peak RSS .*   mapped: )?|I/O:      )not traced' fi.txt)" -eq 2
 
 # --- attach, then detach with the process still running: its CPU time is not known
 sh -c 'while :; do sleep 0.05; done' &

@@ -39,12 +39,12 @@ n=$(grep -cE '^\[\+[0-9]+\.[0-9]{3}s\] [0-9]+ +─── true exec ─── /us
 expect "both children's execs carry their pid" "$n" 2
 n=$(grep -cE '^\[\+[0-9]+\.[0-9]{3}s\] ([0-9]+ +)?spawn process [0-9]+ \((fork|vfork|clone|clone3)\)$' "$T/sh.txt")
 expect "two spawn lines" "$n" 2
-n=$(grep -cE "^   [0-9]+ sh -c '/bin/true; /bin/true'  → exit 0$" "$T/sh.txt")
-expect "process tree: the root" "$n" 1
-n=$(grep -cE '^   └ 2 × /bin/true  → exit 0$' "$T/sh.txt")
-expect "process tree: two identical children folded, with argv and status" "$n" 1
+n=$(grep -cE "^   [0-9]+ sh -c '/bin/true; /bin/true'  → exit 0, peak RSS [0-9.]+ [KMG]?B$" "$T/sh.txt")
+expect "process tree: the root, with its peak RSS" "$n" 1
+n=$(grep -cE '^   └ 2 × /bin/true  → exit 0, peak RSS up to [0-9.]+ [KMG]?B$' "$T/sh.txt")
+expect "process tree: two identical children folded, with argv, status and peak RSS" "$n" 1
 cmp -q --tree=all -o "$T/sh-all.txt" -- sh -c '/bin/true; /bin/true' 2>/dev/null
-n=$(grep -cE '^   └ [0-9]+ /bin/true  → exit 0$' "$T/sh-all.txt")
+n=$(grep -cE '^   └ [0-9]+ /bin/true  → exit 0, peak RSS [0-9.]+ [KMG]?B$' "$T/sh-all.txt")
 expect "process tree: --tree=all shows the two children one by one" "$n" 2
 n=$(grep -c '^ Processes: 3$' "$T/sh.txt")
 expect "summary counts three processes" "$n" 1

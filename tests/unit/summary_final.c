@@ -239,7 +239,7 @@ static void test_final(void **st)
 	buf_adds(&want, " FINAL: curl -s https://example.com (0.34s)\n");
 	buf_adds(&want, RULE);
 	buf_adds(&want,
-		" Memory:   Heap 132.0 KB   Mmap 1.0 MB (2 regions)   Total 1.1 MB\n"
+		" Memory:   mapped 1.1 MB (heap 132.0 KB, mmap 1.0 MB in 2 regions)\n"
 		" I/O:      Files read 4.9 KB   written 19.5 KB   Net sent 517 B   received 2.6 KB\n"
 		"           Pipes/ttys/other read 0 B   written 10 B\n"
 		" Network connections:  tcp4 \u2192 93.184.216.34:443\n"
@@ -495,8 +495,8 @@ static void test_not_traced(void **st)
 	opt.trace.bits[9 / 64] |= 1ull << (9 % 64);   /* mmap */
 	opt.trace.bits[42 / 64] |= 1ull << (42 % 64); /* connect */
 	s = run_summary(&r);
-	/* mmap without brk: the heap is not known, nor the total */
-	assert_non_null(strstr(s, " Memory:   Heap not traced   Mmap 0 B (0 regions) (-e trace= left these calls out)\n"
+	/* mmap without brk: the heap is not known, nor a sum */
+	assert_non_null(strstr(s, " Memory:   mapped: heap not traced, mmap 0 B in 0 regions (-e trace= left these calls out)\n"
 				  " I/O:      not traced (-e trace= left these calls out)\n"
 				  " Network connections:  none\n"));
 	free(s);
@@ -506,13 +506,13 @@ static void test_not_traced(void **st)
 	opt.trace.bits[45 / 64] |= 1ull << (45 % 64); /* recvfrom */
 	opt.trace.bits[12 / 64] |= 1ull << (12 % 64); /* brk */
 	s = run_summary(&r);
-	assert_non_null(strstr(s, " Memory:   Heap 0 B   Mmap not traced (-e trace= left these calls out)\n"
+	assert_non_null(strstr(s, " Memory:   mapped: heap 0 B, mmap not traced (-e trace= left these calls out)\n"
 				  " I/O:      Files not traced (-e trace= left read/write out)   Net sent 0 B   received 0 B\n"));
 	free(s);
 	/* everything: the totals */
 	opt.trace.all = true;
 	s = run_summary(&r);
-	assert_non_null(strstr(s, " Memory:   Heap 0 B   Mmap 0 B (0 regions)   Total 0 B\n"
+	assert_non_null(strstr(s, " Memory:   mapped 0 B (heap 0 B, mmap 0 B in 0 regions)\n"
 				  " I/O:      Files read 0 B   written 0 B   Net sent 0 B   received 0 B\n"));
 	free(s);
 	evlog_free(r.log);

@@ -68,7 +68,8 @@
 	X(TRIGGER, "trigger", SYSTEM)         \
 	X(PROCEXIT, "procexit", SYSTEM)       \
 	X(THREADSTATE, "threadstate", SYSTEM) \
-	X(OTHER, "other", OTHER)
+	X(OTHER, "other", OTHER)              \
+	X(CONN, "conn", NETWORK)
 
 /*
  * Field names. X(ident, "json name"). Producers and sinks refer to them as
@@ -178,6 +179,10 @@
 	X(CPU_MAX, "cpu_max")        \
 	X(RSS_MAX, "rss_max")        \
 	X(THREADS_MAX, "threads_max") \
-	X(SAMPLES, "samples")
+	X(SAMPLES, "samples")        \
+	X(OUTCOME, "outcome")        \
+	X(LOCAL, "local")            \
+	X(BYTES_SENT, "bytes_sent")  \
+	X(BYTES_RECEIVED, "bytes_received")
 
 #endif

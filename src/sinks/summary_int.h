@@ -55,8 +55,13 @@ struct sum {
 	struct table files_rd, files_wr;   /* key: path id; a = bytes, b = calls */
 	uint64_t hidden_files;
 	struct table heap_by_pid;          /* key: pid; a = growth (signed) */
-	struct table conns;                /* key: event hash; a = count */
+	struct table conns;                /* unused (summary_conn.c lists connections) */
 	uint64_t hidden_conns;
+	const struct ev **connlist;        /* the conn events */
+	size_t nconnlist;
+	uint32_t *connnext;                /* summary_conn.c's chains over connlist */
+	const struct ev **connects;        /* connect events (not cut for restart) */
+	size_t nconnects;
 	struct table fails;                /* key: (type, errno, dir id); a = count, id = example */
 	uint64_t nfails, hidden_fails;
 	struct table sigs;                 /* key: signal; a = count, b = last sender */
@@ -84,6 +89,11 @@ int summary_by_a_desc(const void *x, const void *y);
 void summary_scan(struct sum *s);
 /* Free what the scan allocated. */
 void summary_sum_free(struct sum *s);
+
+/* A connect, accept or conn event (summary_conn.c). */
+void summary_conn_add(struct sum *s, const struct ev *e);
+/* The lines of "Network connections" after its label (summary_conn.c). */
+void summary_conn_print(struct sum *s, struct buf *b);
 
 /* The -c table (summary_sc.c): from the run's rows, else from the log's syscall records. */
 void summary_sc_print(struct buf *b, const struct run *r);

@@ -127,28 +127,6 @@ static void add_fail(struct sum *s, const struct ev *e)
 	x->a++;
 }
 
-static void add_conn(struct sum *s, const struct ev *e)
-{
-	uint32_t en;
-	if (evfield_restart_err(evfield_errno(e, &en)))
-		return; /* cut by a signal; the restarted call is the attempt to list */
-	if (hidden(s, e)) {
-		s->hidden_conns++;
-		return;
-	}
-	int64_t port = -1;
-	evfield_num(e, EVK_PORT, &port);
-	uint32_t errname;
-	int err = evfield_errno(e, &errname);
-	uint64_t key = u64map_mix(evfield_strid(e, EVK_FAMILY)) ^ u64map_mix((uint64_t)evfield_strid(e, EVK_ADDR) << 20) ^
-		       u64map_mix((uint64_t)evfield_strid(e, EVK_PATH) << 40) ^ u64map_mix((uint64_t)port + 7) ^
-		       u64map_mix((uint64_t)(uint32_t)err * 31 + errname);
-	struct ent *x = summary_table_get(&s->conns, key);
-	if (!x->a)
-		x->ev = e;
-	x->a++;
-}
-
 void summary_scan(struct sum *s)
 {
 	struct evlog_cursor c = {0};
@@ -238,8 +216,8 @@ void summary_scan(struct sum *s)
 			add_fail(s, e);
 			break;
 		case EVT_CONNECT:
-			s->conn_events++;
-			add_conn(s, e); /* failures are listed with the connections */
+		case EVT_CONN:
+			summary_conn_add(s, e); /* failures are listed with the connections */
 			break;
 		case EVT_MMAP:
 			s->mem_events++;
@@ -277,6 +255,8 @@ void summary_scan(struct sum *s)
 		case EVT_SYSCALL:
 			break;
 		default:
+			if (e->type == EVT_ACCEPT)
+				summary_conn_add(s, e);
 			if (e->type >= EVT_UNLINK && e->type <= EVT_CHDIR)
 				add_fail(s, e);
 			else if (e->type == EVT_ACCEPT || e->type == EVT_BIND || e->type == EVT_LISTEN ||
@@ -300,6 +280,9 @@ void summary_sum_free(struct sum *s)
 	summary_table_free(&s->files_wr);
 	summary_table_free(&s->heap_by_pid);
 	summary_table_free(&s->conns);
+	free(s->connlist);
+	free(s->connnext);
+	free(s->connects);
 	summary_table_free(&s->fails);
 	summary_table_free(&s->sigs);
 	summary_table_free(&s->rss);

@@ -47,6 +47,7 @@ struct dconn {
 /* The connections of one socket (struct fd_obj's conn). */
 struct dconn_sock {
 	int family, socktype;
+	bool queried;         /* the socket's addresses were asked for once (query_local) */
 	struct dconn *stream; /* the connect/accept connection still open, or NULL */
 	struct dconn **dg;    /* datagram peers */
 	size_t ndg;
@@ -127,18 +128,21 @@ static bool err_uninformative(int err)
 	       (err >= 512 && err <= 516);
 }
 
-/* k (the socket's stream) is connected: learn the local address the kernel chose. */
-static void set_connected(const struct fd_obj *o, struct dconn *k)
-{
-	k->state = ST_CONNECTED;
-	k->err = 0;
-	if (!k->local && o->local)
-		k->local = xstrdup(o->local);
-}
-
+/*
+ * The local address of k: asked of the socket once (pidfd_getfd and
+ * getsockname, a few microseconds), when it is connected or has sent: the
+ * kernel has bound it by then. Later connections of the socket reuse it.
+ */
 static void query_local(struct dec_call *c, struct fd_obj *o, struct dconn *k)
 {
-	if (!k->local && fd_obj_sock_query(o, c->p->pid, k->fd) >= 0 && o->local)
+	if (k->local)
+		return;
+	struct dconn_sock *s = sock_of(o);
+	if (!s->queried) {
+		s->queried = true;
+		fd_obj_sock_query(o, c->p->pid, k->fd);
+	}
+	if (o->local)
 		k->local = xstrdup(o->local);
 }
 
@@ -188,7 +192,7 @@ void dconn_connect(struct dec_call *c, int fd, struct fd_obj *o, const struct so
 	}
 	k->t_last = c->t_exit > k->t_last ? c->t_exit : k->t_last;
 	if (!err || err == EISCONN) {
-		set_connected(o, k);
+		k->state = ST_CONNECTED;
 		query_local(c, o, k);
 	} else if (!err_uninformative(err)) {
 		stream_failed(s, k, err);
@@ -256,8 +260,7 @@ void dconn_io(struct dec_call *c, int fd, struct fd_obj *o, bool write, int64_t 
 		}
 		k->moved = true;
 		*(write ? &k->sent : &k->received) += bytes > 0 ? (uint64_t)bytes : 0;
-		if (!k->local)
-			query_local(c, o, k);
+		query_local(c, o, k);
 		return;
 	}
 	if (!k)
@@ -266,7 +269,7 @@ void dconn_io(struct dec_call *c, int fd, struct fd_obj *o, bool write, int64_t 
 	if (!err) {
 		*(write ? &k->sent : &k->received) += bytes > 0 ? (uint64_t)bytes : 0;
 		if (k->state == ST_PENDING) {
-			set_connected(o, k);
+			k->state = ST_CONNECTED;
 			query_local(c, o, k);
 		}
 	} else if (k->state == ST_PENDING && !err_uninformative(err)) {
@@ -293,8 +296,11 @@ void dnet_getsockopt(struct dec_call *c)
 	}
 	/* 0 is also what a connect still under way reads: ask the socket for its peer */
 	int r = fd_obj_sock_query(o, c->p->pid, fd);
-	if (r != 0)
-		set_connected(o, k);
+	o->conn->queried = r >= 0;
+	if (r != 0) {
+		k->state = ST_CONNECTED; /* connected, or no way to ask: SO_ERROR said 0 */
+		query_local(c, o, k);
+	}
 }
 
 void dconn_touch(struct fd_obj *o, uint64_t t)

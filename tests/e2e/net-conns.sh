@@ -136,6 +136,8 @@ cli.sendto(b'hello', ('127.0.0.1', sp))
 data, peer = srv.recvfrom(100)
 srv.sendto(data + b' world', peer)
 cli.recvfrom(100)
+dns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # resolver traffic: noise
+dns.sendto(b'\0' * 12, ('127.0.0.53', 53))
 print(sp, cp)
 PY
 cmp --json u.jsonl -o u.txt -- python3 udp.py >u.out 2>u.err
@@ -150,5 +152,9 @@ case $lines in
 *"udp4 ↔ 127.0.0.1:$cp exchanged from 127.0.0.1:$sp, sent 11 B, received 5 B"*) ok "udp: the server's peer with its bytes" ;;
 *) fail "udp: the server's peer with its bytes (got '$lines')" ;;
 esac
-got=$(jl u.jsonl "sorted((e['peer'], e['bytes_sent'], e['bytes_received']) for e in of('conn') if e['kind'] == 'datagram')")
-expect "udp: the conn events agree" "$got" "[[\"127.0.0.1:$cp\", 11, 5], [\"127.0.0.1:$sp\", 5, 11]]"
+got=$(jl u.jsonl "[sorted((e['peer'], e['bytes_sent'], e['bytes_received'], e.get('noise')) for e in of('conn') if e['kind'] == 'datagram') == sorted([('127.0.0.1:$cp', 11, 5, None), ('127.0.0.1:$sp', 5, 11, None), ('127.0.0.53:53', 12, 0, True)])]")
+expect "udp: the conn events agree, the resolver's is noise" "$got" "[true]"
+case $lines in *127.0.0.53*) fail "udp: resolver traffic listed" ;; *) ok "udp: resolver traffic not listed" ;; esac
+check "udp: the noise note counts it" grep -q '^ Noise filter: not listed: .*1 connection' u.txt
+cmp --no-filter -o u2.txt -- python3 udp.py >/dev/null 2>&1
+check "udp: --no-filter lists the resolver's peer" grep -q '↔ 127.0.0.53:53 exchanged' u2.txt

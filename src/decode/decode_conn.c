@@ -177,14 +177,15 @@ void dconn_connect(struct dec_call *c, int fd, struct fd_obj *o, const struct so
 	if (!s->family && a)
 		s->family = a->family;
 	struct dconn *k = s->stream;
-	if (k && (k->state != ST_PENDING || (text[0] && (!k->peer || strcmp(k->peer, text))))) {
-		/* connected elsewhere before (UDP re-connect, AF_UNSPEC): that one is over */
+	bool unspec = a && a->family == AF_UNSPEC;
+	if (k && (unspec || (text[0] && (!k->peer || strcmp(k->peer, text))))) {
+		/* a datagram socket connected elsewhere, or disconnected: that one is over */
 		s->stream = NULL;
 		conn_emit(s, k);
 		k = NULL;
 	}
-	if (a && a->family == AF_UNSPEC)
-		return; /* a datagram socket's disconnect */
+	if (unspec)
+		return;
 	if (!k) {
 		k = conn_new(c, KIND_CONNECT, fd, text, noise);
 		k->state = ST_PENDING;

@@ -123,6 +123,8 @@ bool sockaddr_helper(const struct sockaddr_info *a)
 		"/var/run/nscd/", "/run/nscd/", "/var/run/dbus/", "/run/dbus/", "@/tmp/dbus-",
 		"/run/systemd/resolve/", "/run/systemd/userdb/", "/run/systemd/journal/",
 	};
+	if (a->family == AF_UNIX && !strcmp(a->addr, "/dev/log"))
+		return true; /* syslog */
 	if (a->family == AF_INET || a->family == AF_INET6)
 		return a->loopback && a->port == 53;
 	if (a->family != AF_UNIX)

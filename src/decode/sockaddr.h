@@ -28,8 +28,8 @@ void sockaddr_str(const struct sockaddr_info *a, char *buf, size_t n);
 /*
  * Resolver and helper traffic, the noise of the network lists: DNS on a
  * loopback address (systemd-resolved's stub 127.0.0.53:53, a local
- * dnsmasq), and the unix sockets of nscd, D-Bus and systemd's resolver,
- * user database and journal. Loopback as such is not noise: a program
+ * dnsmasq), and the unix sockets of nscd, D-Bus, syslog (/dev/log) and
+ * systemd's resolver, user database and journal. Loopback as such is not noise: a program
  * talking TCP or UDP to 127.0.0.1 is doing what it was run for.
  */
 bool sockaddr_helper(const struct sockaddr_info *a);

@@ -85,6 +85,7 @@ void decode_init(struct evlog *log, const struct decode_cfg *c)
 	stack_forget();
 	task_set_proc_free_hook(decode_proc_free);
 	sysfmt_set_fd_desc(decode_fd_desc);
+	fd_obj_set_release_hook(dconn_release);
 }
 
 void decode_fini(void)
@@ -529,7 +530,7 @@ struct fd_obj *dec_add_fd(struct ev_draft *d, const struct dec_call *c, unsigned
 			d->h.flags |= EVFL_NOISE;
 	} else if (desc) {
 		ev_cstr(d, dec_log, EVK_DESC, desc);
-		if (o->kind == FD_SOCKET && o->peer_loopback)
+		if (o->kind == FD_SOCKET && o->peer_noise)
 			d->h.flags |= EVFL_NOISE;
 	}
 	return o;

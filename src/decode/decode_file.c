@@ -128,8 +128,10 @@ void dfile_close(struct dec_call *c)
 		dec_emit(&d, c);
 	}
 	/* close releases the fd even when it reports EINTR or EIO */
-	if (!c->failed || c->ret != -EBADF)
+	if (!c->failed || c->ret != -EBADF) {
+		dconn_touch(fdtable_get(c->dp->fds, fd, 0), c->t_exit); /* a connection's last call */
 		fdtable_close(c->dp->fds, fd);
+	}
 }
 
 void dfile_close_range(struct dec_call *c)

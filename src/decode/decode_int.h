@@ -127,6 +127,24 @@ void dnet_bind(struct dec_call *c);
 void dnet_listen(struct dec_call *c);
 void dnet_accept(struct dec_call *c);
 void dnet_sendrecv(struct dec_call *c);
+void dnet_getsockopt(struct dec_call *c);
+
+/* Connections (decode_conn.c): the "conn" events. */
+struct sockaddr_info;
+/* connect(fd) to a (NULL when unreadable) returned; o is the socket (NULL if unknown). */
+void dconn_connect(struct dec_call *c, int fd, struct fd_obj *o, const struct sockaddr_info *a);
+/* accept returned fd, the socket o, from listening socket lo (may be NULL). */
+void dconn_accept(struct dec_call *c, int fd, struct fd_obj *o, const struct fd_obj *lo);
+/*
+ * A send/recv/read/write on socket o moved 'bytes' (or failed): counted on its
+ * connection, resolving a pending connect. 'peer' is a sendto/recvfrom address.
+ */
+void dconn_io(struct dec_call *c, int fd, struct fd_obj *o, bool write, int64_t bytes, const char *peer,
+	      bool noise);
+/* The socket's last call seen at t (close). */
+void dconn_touch(struct fd_obj *o, uint64_t t);
+/* The release hook of fd objects (fd_obj_set_release_hook): emit what is left. */
+void dconn_release(struct fd_obj *o);
 
 void dmem_mmap(struct dec_call *c);
 void dmem_munmap(struct dec_call *c);
@@ -139,9 +157,10 @@ void dio_transfer(struct dec_call *c);
 /*
  * One read/write (or send/recv when fd is a socket or 'sock' is set) event
  * for fd moving 'bytes' (ignored when the call failed). 'peer' overrides the
- * socket's connected peer (sendto/recvfrom addresses).
+ * socket's connected peer (sendto/recvfrom addresses); 'peer_noise' says it is
+ * a resolver or helper (sockaddr_helper). Counted on the socket's connection.
  */
 void dio_event(struct dec_call *c, int fd, bool write, int64_t bytes, bool sock, const char *peer,
-	       bool peer_loopback);
+	       bool peer_noise);
 
 #endif

@@ -7,10 +7,12 @@
 #include "decode/sockaddr.h"
 
 void dio_event(struct dec_call *c, int fd, bool write, int64_t bytes, bool sock, const char *peer,
-	       bool peer_loopback)
+	       bool peer_noise)
 {
 	struct fd_obj *o = dec_fd(c, fd);
 	sock = sock || (o && o->kind == FD_SOCKET);
+	if (o && o->kind == FD_SOCKET)
+		dconn_io(c, fd, o, write, bytes, peer, peer_noise);
 	struct ev_draft d;
 	dec_ev(&d, c, sock ? (write ? EVT_SEND : EVT_RECV) : (write ? EVT_WRITE : EVT_READ));
 	ev_int(&d, EVK_FD, fd);
@@ -20,13 +22,13 @@ void dio_event(struct dec_call *c, int fd, bool write, int64_t bytes, bool sock,
 			ev_cstr(&d, dec_log, EVK_FAMILY, sockaddr_family_name(o->family, o->socktype, fb, sizeof(fb)));
 		if (!peer && o && o->kind == FD_SOCKET) {
 			peer = o->peer;
-			peer_loopback = o->peer_loopback;
+			peer_noise = o->peer_noise;
 		}
 		if (peer)
 			ev_cstr(&d, dec_log, EVK_PEER, peer);
 		else if (o && dec_obj_desc(c, fd, o)) /* unnamed peer: say which socket, "socket:[ino]" */
 			ev_cstr(&d, dec_log, EVK_DESC, dec_obj_desc(c, fd, o));
-		if (peer_loopback)
+		if (peer_noise)
 			d.h.flags |= EVFL_NOISE;
 	} else if (o) {
 		const char *desc = dec_obj_desc(c, fd, o);

@@ -116,7 +116,7 @@ static void add_addr(struct ev_draft *d, const struct dec_call *c, const struct 
 			ev_str(d, dec_log, EVK_PATH, abs.data, abs.len);
 			buf_free(&abs);
 		}
-		if (dec_noise_path(a->addr, strlen(a->addr)))
+		if (dec_noise_path(a->addr, strlen(a->addr)) || sockaddr_helper(a))
 			d->h.flags |= EVFL_NOISE;
 		return;
 	}
@@ -124,14 +124,14 @@ static void add_addr(struct ev_draft *d, const struct dec_call *c, const struct 
 		ev_cstr(d, dec_log, EVK_ADDR, a->addr);
 	if (a->port >= 0)
 		ev_int(d, EVK_PORT, a->port);
-	if (a->loopback)
+	if (sockaddr_helper(a))
 		d->h.flags |= EVFL_NOISE;
 }
 
 struct addr_set {
 	struct fd_obj *o;
 	unsigned type;
-	bool unspec, loopback;
+	bool unspec, loopback, noise;
 	const char *text;
 };
 
@@ -145,6 +145,7 @@ static void addr_set_one(void *ctx, int fd, struct fd_obj *o, bool cloexec)
 	if (s->type == EVT_CONNECT) {
 		fd_obj_set(&o->peer, s->unspec || !s->text[0] ? NULL : s->text);
 		o->peer_loopback = s->loopback;
+		o->peer_noise = s->noise;
 	} else {
 		fd_obj_set(&o->local, s->text[0] ? s->text : NULL);
 	}
@@ -168,14 +169,16 @@ static void addr_call(struct dec_call *c, unsigned type)
 		dec_emit(&d, c);
 	}
 	bool took = !c->failed || (type == EVT_CONNECT && c->ret == -EINPROGRESS);
-	if (!o || r || !took)
-		return;
-	char text[SOCKADDR_STRLEN];
-	sockaddr_str(&a, text, sizeof(text));
-	struct addr_set set = { o, type, a.family == AF_UNSPEC, a.loopback, text };
-	addr_set_one(&set, fd, o, false);
-	if (decode_fds_lazy() && o->kind == FD_SOCKET && o->path)
-		fdtable_each(c->dp->fds, addr_set_one, &set); /* dups learnt apart from /proc */
+	if (o && !r && took) {
+		char text[SOCKADDR_STRLEN];
+		sockaddr_str(&a, text, sizeof(text));
+		struct addr_set set = { o, type, a.family == AF_UNSPEC, a.loopback, sockaddr_helper(&a), text };
+		addr_set_one(&set, fd, o, false);
+		if (decode_fds_lazy() && o->kind == FD_SOCKET && o->path)
+			fdtable_each(c->dp->fds, addr_set_one, &set); /* dups learnt apart from /proc */
+	}
+	if (type == EVT_CONNECT && c->emit)
+		dconn_connect(c, fd, o, r ? NULL : &a);
 }
 
 void dnet_connect(struct dec_call *c)
@@ -205,8 +208,6 @@ static void add_local(struct ev_draft *d, const struct fd_obj *o)
 		s++, n -= 2;
 	ev_str(d, dec_log, EVK_ADDR, s, n);
 	ev_int(d, EVK_PORT, atoi(colon + 1));
-	if ((n >= 4 && !memcmp(s, "127.", 4)) || (n == 3 && !memcmp(s, "::1", 3)))
-		d->h.flags |= EVFL_NOISE;
 }
 
 void dnet_listen(struct dec_call *c)
@@ -245,6 +246,7 @@ void dnet_accept(struct dec_call *c)
 			sockaddr_str(&a, text, sizeof(text));
 			fd_obj_set(&o->peer, text[0] ? text : NULL);
 			o->peer_loopback = a.loopback;
+			o->peer_noise = sockaddr_helper(&a);
 			if (lo->local)
 				fd_obj_set(&o->local, lo->local);
 			fdtable_install(c->dp->fds, (int)c->ret, o, cloexec);
@@ -255,6 +257,8 @@ void dnet_accept(struct dec_call *c)
 	}
 	if (!c->emit)
 		return;
+	if (!c->failed)
+		dconn_accept(c, (int)c->ret, o, lo);
 	struct ev_draft d;
 	dec_ev(&d, c, EVT_ACCEPT);
 	if (!c->failed)
@@ -265,7 +269,7 @@ void dnet_accept(struct dec_call *c)
 		add_family(&d, o->family, o->socktype);
 		if (o->peer)
 			ev_cstr(&d, dec_log, EVK_PEER, o->peer);
-		if (o->peer_loopback)
+		if (o->peer_noise)
 			d.h.flags |= EVFL_NOISE;
 	} else if (lo && lo->kind == FD_SOCKET) {
 		add_family(&d, lo->family, lo->socktype);
@@ -352,5 +356,5 @@ void dnet_sendrecv(struct dec_call *c)
 	char text[SOCKADDR_STRLEN];
 	if (!r)
 		sockaddr_str(&a, text, sizeof(text));
-	dio_event(c, fd, send, bytes, true, !r && text[0] ? text : NULL, !r && a.loopback);
+	dio_event(c, fd, send, bytes, true, !r && text[0] ? text : NULL, !r && sockaddr_helper(&a));
 }

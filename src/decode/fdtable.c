@@ -51,10 +51,19 @@ struct fd_obj *fd_obj_new(enum fd_kind kind, unsigned access, const char *path)
 	return o;
 }
 
+static void (*release_hook)(struct fd_obj *o);
+
+void fd_obj_set_release_hook(void (*fn)(struct fd_obj *o))
+{
+	release_hook = fn;
+}
+
 void fd_obj_unref(struct fd_obj *o)
 {
 	if (!o || --o->refs)
 		return;
+	if (o->conn && release_hook)
+		release_hook(o);
 	free(o->path);
 	free(o->peer);
 	free(o->local);
@@ -178,17 +187,18 @@ static struct fd_obj *obj_from_link(const char *l)
 }
 
 /* Family, type and addresses of a socket of another process, via pidfd_getfd. */
-static void resolve_socket(struct fd_obj *o, int pid, int fd)
+static int resolve_socket(struct fd_obj *o, int pid, int fd)
 {
+	int connected = 0;
 	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pfd < 0 && errno == EINVAL) /* pid is a thread's id: PIDFD_THREAD (Linux 6.9) */
 		pfd = (int)syscall(SYS_pidfd_open, pid, O_EXCL);
 	if (pfd < 0)
-		return;
+		return -1;
 	int s = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
 	close(pfd);
 	if (s < 0)
-		return;
+		return -1;
 	int v;
 	socklen_t vl = sizeof(v);
 	if (!getsockopt(s, SOL_SOCKET, SO_DOMAIN, &v, &vl))
@@ -204,6 +214,8 @@ static void resolve_socket(struct fd_obj *o, int pid, int fd)
 		sockaddr_str(&a, text, sizeof(text));
 		fd_obj_set(&o->peer, text[0] ? text : NULL);
 		o->peer_loopback = a.loopback;
+		o->peer_noise = sockaddr_helper(&a);
+		connected = 1;
 	}
 	sl = sizeof(ss);
 	if (!getsockname(s, (struct sockaddr *)&ss, &sl) && !sockaddr_parse(&ss, sl, &a)) {
@@ -211,6 +223,12 @@ static void resolve_socket(struct fd_obj *o, int pid, int fd)
 		fd_obj_set(&o->local, text[0] ? text : NULL);
 	}
 	close(s);
+	return connected;
+}
+
+int fd_obj_sock_query(struct fd_obj *o, int pid, int fd)
+{
+	return pid > 0 && fd >= 0 ? resolve_socket(o, pid, fd) : -1;
 }
 
 /*

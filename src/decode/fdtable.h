@@ -41,6 +41,8 @@ struct fd_obj {
 	int family, socktype;/* FD_SOCKET: AF_*, SOCK_* (0 = unknown) */
 	char *peer, *local;  /* FD_SOCKET: "1.2.3.4:80", "[::1]:22", "/run/x.sock", "@abstract" */
 	bool peer_loopback;
+	bool peer_noise;     /* the peer is a resolver or helper (sockaddr_helper): noise */
+	struct dconn_sock *conn; /* FD_SOCKET: its connections (decode_conn.c), NULL if none */
 };
 
 /* A new object with one reference; path is copied (may be NULL). */
@@ -48,6 +50,19 @@ struct fd_obj *fd_obj_new(enum fd_kind kind, unsigned access, const char *path);
 void fd_obj_unref(struct fd_obj *o);
 /* Replace a string member (o->path, o->peer, o->local) with a copy of s. */
 void fd_obj_set(char **member, const char *s);
+/*
+ * Called when an object with connections (o->conn) loses its last
+ * reference (the socket's last fd closed, or its process gone): the
+ * decoder emits them and frees o->conn.
+ */
+void fd_obj_set_release_hook(void (*fn)(struct fd_obj *o));
+/*
+ * Read the peer and local address of socket fd of process pid into o
+ * (pidfd_getfd, getpeername, getsockname), and its family and type.
+ * Returns 1 when the socket has a peer (is connected), 0 when it has none,
+ * -1 when the socket cannot be reached (then o is unchanged).
+ */
+int fd_obj_sock_query(struct fd_obj *o, int pid, int fd);
 /* Static name of a kind ("file", "socket", "pipe", ...). */
 const char *fd_kind_name(enum fd_kind kind);
 

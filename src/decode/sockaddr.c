@@ -116,3 +116,26 @@ const char *sockaddr_family_name(int family, int socktype, char *buf, size_t n)
 	snprintf(buf, n, "af%d", family);
 	return buf;
 }
+
+bool sockaddr_helper(const struct sockaddr_info *a)
+{
+	static const char *const helpers[] = {
+		"/var/run/nscd/", "/run/nscd/", "/var/run/dbus/", "/run/dbus/", "@/tmp/dbus-",
+		"/run/systemd/resolve/", "/run/systemd/userdb/", "/run/systemd/journal/",
+	};
+	if (a->family == AF_UNIX && !strcmp(a->addr, "/dev/log"))
+		return true; /* syslog */
+	if (a->family == AF_INET || a->family == AF_INET6)
+		return a->loopback && a->port == 53;
+	if (a->family != AF_UNIX)
+		return false;
+	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++)
+		if (!strncmp(a->addr, helpers[i], strlen(helpers[i])))
+			return true;
+	/* the session bus: /run/user/UID/bus */
+	const char *u = "/run/user/";
+	if (strncmp(a->addr, u, strlen(u)))
+		return false;
+	const char *slash = strchr(a->addr + strlen(u), '/');
+	return slash && !strcmp(slash, "/bus");
+}

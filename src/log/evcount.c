@@ -9,7 +9,8 @@
 int evcount_failure(const struct ev *e, uint32_t *name)
 {
 	*name = 0;
-	if (e->type == EVT_SYSCALL)
+	/* a -v record repeats its call; a conn record tells the outcome of a connect already counted */
+	if (e->type == EVT_SYSCALL || e->type == EVT_CONN)
 		return 0;
 	int err = evfield_errno(e, name);
 	if (!err || evfield_restart_err(err) || (e->type == EVT_CONNECT && err == EINPROGRESS)) {

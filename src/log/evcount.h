@@ -6,8 +6,11 @@
  *
  * - a failed operation is an event carrying an errno, except a restart
  *   code (the kernel restarts the call), a connect's EINPROGRESS (a
- *   non-blocking connect under way: how it ends comes later) and the -v
- *   syscall records (they repeat the event of their call);
+ *   non-blocking connect under way: how it ends comes later), the -v
+ *   syscall records (they repeat the event of their call) and the conn
+ *   records (a connection's outcome: a connect that failed at once is
+ *   counted as the connect; one that failed later, told by SO_ERROR, is
+ *   listed with the connections, not as a failed call);
  * - a read, write, send or recv call is one that returned: every call that
  *   did not fail, the 0-byte read at the end of a file included; a failed
  *   one is a failure, not a call;

@@ -68,7 +68,8 @@
 	X(TRIGGER, "trigger", SYSTEM)         \
 	X(PROCEXIT, "procexit", SYSTEM)       \
 	X(THREADSTATE, "threadstate", SYSTEM) \
-	X(OTHER, "other", OTHER)
+	X(OTHER, "other", OTHER)              \
+	X(CONN, "conn", NETWORK)
 
 /*
  * Field names. X(ident, "json name"). Producers and sinks refer to them as
@@ -181,6 +182,10 @@
 	X(SAMPLES, "samples")         \
 	X(FD_PATH, "fd_path")         \
 	X(REPLACED, "replaced")       \
-	X(MAXRSS, "maxrss")
+	X(MAXRSS, "maxrss")         \
+	X(OUTCOME, "outcome")        \
+	X(LOCAL, "local")            \
+	X(BYTES_SENT, "bytes_sent")  \
+	X(BYTES_RECEIVED, "bytes_received")
 
 #endif

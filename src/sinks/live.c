@@ -263,6 +263,9 @@ static bool shown(const struct live *l, const struct ev *e)
 		int64_t g;
 		return !l->verbose && (ev_find(e, EVK_ERR) || !evfield_num(e, EVK_GROWTH, &g) || g != 0);
 	}
+	case EVT_CONN:
+		/* a failed connect's line said it all; -v shows the calls instead */
+		return !l->verbose && !ev_find(e, EVK_ERR);
 	case EVT_FAULT:
 	case EVT_COUNTER:
 	case EVT_SAMPLE:

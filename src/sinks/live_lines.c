@@ -186,6 +186,43 @@ static void line_net(struct live *l, const struct evlog *log, const struct ev *e
 }
 
 /*
+ * A connection's account, written when its socket is gone: "conn tcp4 →
+ * 1.2.3.4:443 connected from 10.0.0.2:51234, sent 517 B, received 2.6 KB,
+ * 120 ms". Its time is the connect's.
+ */
+static void line_conn(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	size_t n, kn = 0;
+	const char *kind = evfield_str(log, e, EVK_KIND, &kn);
+	bool accept = kind && kn == 6 && !memcmp(kind, "accept", 6);
+	bool dgram = kind && kn == 8 && !memcmp(kind, "datagram", 8);
+	buf_adds(&l->out, "conn ");
+	const char *s = evfield_str(log, e, EVK_FAMILY, &n);
+	if (s)
+		live_add_str(l, s, n);
+	buf_adds(&l->out, accept ? " \u2190 " : dgram ? " \u2194 " : " \u2192 ");
+	add_sockaddr(l, log, e);
+	if ((s = evfield_str(log, e, EVK_OUTCOME, &n))) {
+		buf_addc(&l->out, ' ');
+		live_add_str(l, s, n);
+	}
+	if ((s = evfield_str(log, e, EVK_LOCAL, &n))) {
+		buf_adds(&l->out, accept ? " on " : " from ");
+		live_add_str(l, s, n);
+	}
+	int64_t sent = 0, recvd = 0, dur = 0;
+	evfield_num(e, EVK_BYTES_SENT, &sent);
+	evfield_num(e, EVK_BYTES_RECEIVED, &recvd);
+	evfield_num(e, EVK_DUR, &dur);
+	buf_adds(&l->out, ", sent ");
+	fmt_size(&l->out, sent > 0 ? (uint64_t)sent : 0);
+	buf_adds(&l->out, ", received ");
+	fmt_size(&l->out, recvd > 0 ? (uint64_t)recvd : 0);
+	buf_printf(&l->out, ", %.1f ms", (double)dur / 1e6);
+	live_add_err(l, log, e);
+}
+
+/*
  * The kernel maps, unmaps and protects whole pages: a length is shown
  * rounded up to the page, as /proc/PID/maps would show the range (the JSON
  * keeps the length the program passed).
@@ -573,6 +610,7 @@ void live_line(struct live *l, const struct evlog *log, const struct ev *e)
 	case EVT_ACCEPT:
 	case EVT_BIND:
 	case EVT_LISTEN: line_net(l, log, e); break;
+	case EVT_CONN: line_conn(l, log, e); break;
 	case EVT_MMAP:
 	case EVT_MUNMAP:
 	case EVT_MPROTECT:

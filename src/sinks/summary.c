@@ -16,7 +16,6 @@
 
 #define TOP_FILES 10
 #define TOP_FAILS 10
-#define MAX_CONNS 10
 #define MAX_WARNINGS 10
 #define MAX_CRASHES 5
 #define MAX_FAULT_TOP 5
@@ -28,7 +27,8 @@ static const unsigned io_nrs[] = {
 	SYS_pwritev, SYS_preadv2, SYS_pwritev2, SYS_sendto, SYS_recvfrom, SYS_sendmsg, SYS_recvmsg,
 	SYS_sendmmsg, SYS_recvmmsg, SYS_sendfile, SYS_copy_file_range, SYS_splice, SYS_tee,
 };
-static const unsigned conn_nrs[] = {SYS_connect};
+static const unsigned conn_nrs[] = {SYS_connect, SYS_accept, SYS_accept4, SYS_sendto, SYS_recvfrom,
+				     SYS_sendmsg, SYS_recvmsg};
 static const unsigned brk_nrs[] = {SYS_brk};
 static const unsigned mmap_nrs[] = {SYS_mmap};
 /* the read/write family: sendfile alone (in the network class) does not make file bytes known */
@@ -117,43 +117,6 @@ static void print_files(struct sum *s, struct buf *b, struct table *t, const cha
 
 #define NOT_TRACED "not traced (-e trace= left these calls out)\n"
 
-static void print_conn_one(struct sum *s, struct buf *b, const struct ev *e, uint64_t count)
-{
-	uint32_t id;
-	int64_t port;
-	if ((id = evfield_strid(e, EVK_FAMILY)))
-		add_str(b, s->log, id);
-	else
-		buf_adds(b, "?");
-	buf_adds(b, " \u2192 ");
-	if ((id = evfield_strid(e, EVK_PATH))) {
-		add_str(b, s->log, id);
-	} else if ((id = evfield_strid(e, EVK_ADDR))) {
-		size_t n;
-		const char *a = evlog_str(s->log, id, &n);
-		bool v6 = a && memchr(a, ':', n);
-		if (v6)
-			buf_addc(b, '[');
-		add_str(b, s->log, id);
-		if (v6)
-			buf_addc(b, ']');
-		if (evfield_num(e, EVK_PORT, &port))
-			buf_printf(b, ":%lld", (long long)port);
-	} else if ((id = evfield_strid(e, EVK_PEER))) {
-		add_str(b, s->log, id);
-	} else {
-		buf_adds(b, "?");
-	}
-	uint32_t name;
-	int err = evfield_errno(e, &name);
-	if (err) {
-		buf_addc(b, ' ');
-		add_errname(b, s->log, err, name);
-	}
-	if (count > 1)
-		buf_printf(b, " \u00d7%llu", (unsigned long long)count);
-}
-
 static void print_conns(struct sum *s, struct buf *b)
 {
 	buf_adds(b, " Network connections:  ");
@@ -161,21 +124,7 @@ static void print_conns(struct sum *s, struct buf *b)
 		buf_adds(b, NOT_TRACED);
 		return;
 	}
-	if (!s->conns.n) {
-		buf_adds(b, s->hidden_conns ? "none shown" : "none");
-		if (s->hidden_conns)
-			buf_printf(b, " (%llu loopback hidden)", (unsigned long long)s->hidden_conns);
-		buf_addc(b, '\n');
-		return;
-	}
-	for (size_t i = 0; i < s->conns.n && i < MAX_CONNS; i++) {
-		if (i)
-			buf_adds(b, "                       ");
-		print_conn_one(s, b, s->conns.e[i].ev, s->conns.e[i].a);
-		buf_addc(b, '\n');
-	}
-	if (s->conns.n > MAX_CONNS)
-		buf_printf(b, "                       ... and %zu more\n", s->conns.n - MAX_CONNS);
+	summary_conn_print(s, b);
 }
 
 /*
@@ -465,7 +414,8 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 				   parts[i].what, parts[i].n == 1 ? "" : "s");
 			first = false;
 		}
-		buf_adds(&b, " (/proc, /sys, /dev, shared libraries, loopback; totals include them; "
+		buf_adds(&b, " (/proc, /sys, /dev, shared libraries, resolver and helper sockets; "
+			     "totals include them; "
 			     "--no-filter lists them)\n");
 	}
 	print_exit(r, &b);

@@ -61,8 +61,13 @@ struct sum {
 	uint64_t hidden_files;
 	struct wfiles *wf;                 /* files written, followed by name (summary_files.c) */
 	struct table heap_by_pid;          /* key: pid; a = growth (signed) */
-	struct table conns;                /* key: event hash; a = count */
+	struct table conns;                /* unused (summary_conn.c lists connections) */
 	uint64_t hidden_conns;
+	const struct ev **connlist;        /* the conn events */
+	size_t nconnlist;
+	uint32_t *connnext;                /* summary_conn.c's chains over connlist */
+	const struct ev **connects;        /* connect events (not cut for restart) */
+	size_t nconnects;
 	struct table fails;                /* key: (type, errno, dir id); a = count, id = example */
 	uint64_t nfails, hidden_fails;
 	struct table sigs;                 /* key: signal; a = count, b = last sender */
@@ -127,6 +132,11 @@ void summary_files_free(struct sum *s);
 void summary_print_memory(struct sum *s, struct buf *b);
 /* The largest peak RSS known: the run's, or any process's (0 = unknown). */
 uint64_t summary_peak_rss(const struct sum *s);
+
+/* A connect, accept or conn event (summary_conn.c). */
+void summary_conn_add(struct sum *s, const struct ev *e);
+/* The lines of "Network connections" after its label (summary_conn.c). */
+void summary_conn_print(struct sum *s, struct buf *b);
 
 /* The -c table (summary_sc.c): from the run's rows, else from the log's syscall records. */
 void summary_sc_print(struct buf *b, const struct run *r);

@@ -137,28 +137,6 @@ static void add_fail(struct sum *s, const struct ev *e)
 	x->a++;
 }
 
-static void add_conn(struct sum *s, const struct ev *e)
-{
-	uint32_t en;
-	if (evfield_restart_err(evfield_errno(e, &en)))
-		return; /* cut by a signal; the restarted call is the attempt to list */
-	if (hidden(s, e)) {
-		s->hidden_conns++;
-		return;
-	}
-	int64_t port = -1;
-	evfield_num(e, EVK_PORT, &port);
-	uint32_t errname;
-	int err = evfield_errno(e, &errname);
-	uint64_t key = u64map_mix(evfield_strid(e, EVK_FAMILY)) ^ u64map_mix((uint64_t)evfield_strid(e, EVK_ADDR) << 20) ^
-		       u64map_mix((uint64_t)evfield_strid(e, EVK_PATH) << 40) ^ u64map_mix((uint64_t)port + 7) ^
-		       u64map_mix((uint64_t)(uint32_t)err * 31 + errname);
-	struct ent *x = summary_table_get(&s->conns, key);
-	if (!x->a)
-		x->ev = e;
-	x->a++;
-}
-
 void summary_scan(struct sum *s)
 {
 	struct evlog_cursor c = {0};
@@ -258,8 +236,8 @@ void summary_scan(struct sum *s)
 				*(e->type == EVT_SEND ? &s->net_tx : &s->net_rx) += (uint64_t)v;
 			break;
 		case EVT_CONNECT:
-			s->conn_events++;
-			add_conn(s, e);
+		case EVT_CONN:
+			summary_conn_add(s, e);
 			break;
 		case EVT_MMAP:
 			s->mem_events++;
@@ -298,6 +276,8 @@ void summary_scan(struct sum *s)
 		default:
 			if ((e->type == EVT_UNLINK || e->type == EVT_RENAME || e->type == EVT_LINK) && !hidden(s, e))
 				summary_files_change(s, e);
+			if (e->type == EVT_ACCEPT)
+				summary_conn_add(s, e);
 			break;
 		}
 		add_fail(s, e);
@@ -318,6 +298,9 @@ void summary_sum_free(struct sum *s)
 	summary_files_free(s);
 	summary_table_free(&s->heap_by_pid);
 	summary_table_free(&s->conns);
+	free(s->connlist);
+	free(s->connnext);
+	free(s->connects);
 	summary_table_free(&s->fails);
 	summary_table_free(&s->sigs);
 	summary_table_free(&s->rss);

@@ -267,7 +267,7 @@ static void test_final(void **st)
 		"          20  /usr/lib/libc.so.6\n"
 		" Warning:  child 999 escaped tracing (CLONE_UNTRACED)\n"
 		" Noise filter: not listed: 2 opens, 1 connection, 1 failure (/proc, /sys, /dev, shared "
-		"libraries, loopback; totals include them; --no-filter lists them)\n"
+		"libraries, resolver and helper sockets; totals include them; --no-filter lists them)\n"
 		" Exit: 0\n");
 	buf_adds(&want, RULE);
 	assert_string_equal(s, want.data);

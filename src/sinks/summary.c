@@ -56,7 +56,7 @@ unsigned summary_traced(summary_selected_fn selected, void *ctx)
 	       (any_selected(fileio_nrs, ARRAY_SIZE(fileio_nrs), selected, ctx) ? SUMMARY_TRACED_FILEIO : 0);
 }
 
-static void add_str(struct buf *b, const struct evlog *log, uint32_t id)
+void summary_add_str(struct buf *b, const struct evlog *log, uint32_t id)
 {
 	size_t n;
 	const char *s = evlog_str(log, id, &n);
@@ -81,7 +81,7 @@ static void add_signame(struct buf *b, int sig)
 static void add_errname(struct buf *b, const struct evlog *log, int err, uint32_t name)
 {
 	if (name) {
-		add_str(b, log, name);
+		summary_add_str(b, log, name);
 		return;
 	}
 	char tmp[XLAT_LABEL_MAX];
@@ -108,7 +108,7 @@ static void print_files(struct sum *s, struct buf *b, struct table *t, const cha
 		fmt_size(&sz, t->e[i].a);
 		buf_printf(b, "   %9s  ", sz.data);
 		buf_free(&sz);
-		add_str(b, s->log, t->e[i].id);
+		summary_add_str(b, s->log, t->e[i].id);
 		if (t->e[i].b > 1)
 			buf_printf(b, " (%llu calls)", (unsigned long long)t->e[i].b);
 		buf_addc(b, '\n');
@@ -213,13 +213,13 @@ static void print_crashes(struct sum *s, struct buf *b)
 		uint32_t id;
 		if ((id = evfield_strid(e, EVK_CODE))) {
 			buf_addc(b, ' ');
-			add_str(b, s->log, id);
+			summary_add_str(b, s->log, id);
 		}
 		if (evfield_num(e, EVK_ADDR, &v))
 			buf_printf(b, " at 0x%llx", (unsigned long long)v);
 		if ((id = evfield_strid(e, EVK_CRASH_REGION))) {
 			buf_adds(b, " (");
-			add_str(b, s->log, id);
+			summary_add_str(b, s->log, id);
 			buf_addc(b, ')');
 		}
 		buf_addc(b, '\n');
@@ -231,7 +231,7 @@ static void print_crashes(struct sum *s, struct buf *b)
 			buf_addc(b, '\n');
 		} else if ((id = evfield_strid(e, EVK_MSG))) {
 			buf_adds(b, "           (");
-			add_str(b, s->log, id);
+			summary_add_str(b, s->log, id);
 			buf_adds(b, ")\n");
 		}
 		buf_free(&t);
@@ -394,7 +394,7 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 	for (size_t i = 0; i < s.nwarnings && i < MAX_WARNINGS; i++) {
 		buf_adds(&b, " Warning:  ");
 		uint32_t id = evfield_strid(s.warnings[i], EVK_MSG);
-		add_str(&b, s.log, id);
+		summary_add_str(&b, s.log, id);
 		buf_addc(&b, '\n');
 	}
 	if (s.nwarnings > MAX_WARNINGS)

@@ -89,22 +89,12 @@ static uint64_t str_hash(const char *p, size_t n)
 	return h;
 }
 
-static void add_str(struct buf *b, const struct evlog *log, uint32_t id)
-{
-	size_t n;
-	const char *s = evlog_str(log, id, &n);
-	if (s)
-		termesc(b, s, n);
-	else
-		buf_adds(b, "?");
-}
-
 static void add_err(struct buf *b, const struct evlog *log, const struct ev *e)
 {
 	uint32_t name;
 	int err = evfield_errno(e, &name);
 	if (name) {
-		add_str(b, log, name);
+		summary_add_str(b, log, name);
 		return;
 	}
 	char tmp[XLAT_LABEL_MAX];
@@ -127,25 +117,25 @@ static void print_connect(const struct sum *s, struct buf *b, const struct ev *e
 	uint32_t id;
 	int64_t port;
 	if ((id = evfield_strid(e, EVK_FAMILY)))
-		add_str(b, s->log, id);
+		summary_add_str(b, s->log, id);
 	else
 		buf_adds(b, "?");
 	buf_adds(b, " \u2192 ");
 	if ((id = evfield_strid(e, EVK_PATH))) {
-		add_str(b, s->log, id);
+		summary_add_str(b, s->log, id);
 	} else if ((id = evfield_strid(e, EVK_ADDR))) {
 		size_t n;
 		const char *a = evlog_str(s->log, id, &n);
 		bool v6 = a && memchr(a, ':', n);
 		if (v6)
 			buf_addc(b, '[');
-		add_str(b, s->log, id);
+		summary_add_str(b, s->log, id);
 		if (v6)
 			buf_addc(b, ']');
 		if (evfield_num(e, EVK_PORT, &port))
 			buf_printf(b, ":%lld", (long long)port);
 	} else if ((id = evfield_strid(e, EVK_PEER))) {
-		add_str(b, s->log, id);
+		summary_add_str(b, s->log, id);
 	} else {
 		buf_adds(b, "?");
 	}
@@ -203,7 +193,7 @@ static void print_item(const struct sum *s, struct buf *b, const struct item *it
 	size_t n;
 	bool accept = is_kind(s, e, "accept"), dgram = is_kind(s, e, "datagram");
 	if ((id = evfield_strid(e, EVK_FAMILY)))
-		add_str(b, s->log, id);
+		summary_add_str(b, s->log, id);
 	else
 		buf_adds(b, "?");
 	buf_adds(b, accept ? " \u2190 " : dgram ? " \u2194 " : " \u2192 ");

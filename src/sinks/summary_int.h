@@ -138,6 +138,9 @@ void summary_conn_add(struct sum *s, const struct ev *e);
 /* The lines of "Network connections" after its label (summary_conn.c). */
 void summary_conn_print(struct sum *s, struct buf *b);
 
+/* The bytes of string id escaped for the terminal, "?" when there is none (summary.c). */
+void summary_add_str(struct buf *b, const struct evlog *log, uint32_t id);
+
 /* The -c table (summary_sc.c): from the run's rows, else from the log's syscall records. */
 void summary_sc_print(struct buf *b, const struct run *r);
 

@@ -13,6 +13,7 @@
 
 #include "decode/traceexpr.h"
 #include "sinks/summary.h"
+#include "summary_text.h"
 
 /* What the command line of each test asks for; run_summary() makes the summary's cfg of it. */
 static struct {
@@ -35,14 +36,7 @@ static char *run_summary(struct run *r)
 	struct summary_cfg cfg = {.no_filter = opt.no_filter, .sc_table = opt.summary_table,
 				  .same_cpu = opt.same_cpu, .strsize = opt.strsize,
 				  .traced = summary_traced(opt_selected, &opt.trace)};
-	FILE *f = tmpfile();
-	summary_print(r, fileno(f), &cfg);
-	long n = ftell(f);
-	char *s = xcalloc(1, (size_t)n + 1);
-	rewind(f);
-	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return s;
+	return summary_text(r, &cfg);
 }
 
 static void add_open(struct evlog *log, uint64_t t, int pid, const char *path, int err, bool noise)

@@ -12,6 +12,7 @@
 
 #include "lib/util.h"
 #include "sinks/summary.h"
+#include "summary_text.h"
 
 static const uint64_t MS = 1000000;
 static const uint64_t MB = 1024 * 1024;
@@ -25,14 +26,7 @@ static bool all_selected(void *ctx, unsigned nr)
 static char *run_summary(struct run *r, bool mem_traced)
 {
 	struct summary_cfg cfg = {.traced = summary_traced(all_selected, &mem_traced)};
-	FILE *f = tmpfile();
-	summary_print(r, fileno(f), &cfg);
-	long n = ftell(f);
-	char *s = xcalloc(1, (size_t)n + 1);
-	rewind(f);
-	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return s;
+	return summary_text(r, &cfg);
 }
 
 static void add_exec(struct evlog *log, uint64_t t, int pid, const char *a0)

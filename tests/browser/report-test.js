@@ -24,6 +24,19 @@ const rowsCount = (p) => p.evaluate(() => {
 });
 const visibleRowTexts = (p) => p.evaluate(() => [...document.querySelectorAll("#rows .row")]
   .filter((r) => !r.hidden).map((r) => ({ pos: Number(r.dataset.pos), text: r.textContent })));
+// Wait (up to 10 s) until the time axis's labels ("texts") or labels with
+// their positions ("positions") equal (same) or differ from (!same) value:
+// a redraw runs in an animation frame, which a loaded machine can delay, so
+// the checks wait for the condition instead of a fixed time; on timeout the
+// check that follows fails with what the page shows.
+async function untilAxis(p, what, value, same) {
+  await p.waitForFunction(([w, v, eq]) => {
+    const t = [...document.querySelectorAll("#tl-svg text.axis")];
+    const now = w === "texts" ? t.map((x) => x.textContent).join("|")
+      : t.map((x) => x.textContent + "@" + Math.round(x.getAttribute("x"))).join(" ");
+    return (now === v) === eq;
+  }, [what, value, same], { timeout: 10000 }).catch(() => {});
+}
 const nextFrame = (p) => p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 // Every row of the table, by scrolling through it (it is virtual).
@@ -142,7 +155,9 @@ async function lanes(p, o) {
   // the view is in the fragment, and a fragment restores it
   await p.keyboard.press("+");
   await p.keyboard.press("+");
-  await p.waitForTimeout(400);
+  // the fragment is written a moment after the last change: wait for it, not for a fixed time
+  await p.waitForFunction(() => /q=/.test(location.hash) && /t=/.test(location.hash) && /sel=/.test(location.hash),
+    null, { timeout: 10000 }).catch(() => {});
   const hash = await p.evaluate(() => location.hash);
   ok(/q=/.test(hash) && /t=/.test(hash) && /sel=/.test(hash), "the URL fragment holds search, time range and selection (" + hash + ")");
   const before = await p.evaluate(() => ({ rows: document.getElementById("rows-count").textContent,
@@ -183,18 +198,18 @@ async function lanes(p, o) {
   await p.keyboard.down("Control");
   await p.mouse.wheel(0, -300);
   await p.keyboard.up("Control");
-  await p.waitForTimeout(100);
+  await untilAxis(p, "positions", range0, false);
   const range1 = await p.evaluate(() => [...document.querySelectorAll("#tl-svg text.axis")].map((t) => t.textContent + "@" + Math.round(t.getAttribute("x"))).join(" "));
   ok(range0 !== range1, "Ctrl+wheel zooms (" + range0 + " -> " + range1 + ")");
   await p.mouse.move(box.x + box.width * 0.6, box.y + 30);
   await p.mouse.down();
   await p.mouse.move(box.x + box.width * 0.3, box.y + 30, { steps: 5 });
   await p.mouse.up();
-  await p.waitForTimeout(100);
+  await untilAxis(p, "positions", range1, false);
   const range2 = await p.evaluate(() => [...document.querySelectorAll("#tl-svg text.axis")].map((t) => t.textContent + "@" + Math.round(t.getAttribute("x"))).join(" "));
   ok(range2 !== range1, "dragging pans (" + range1 + " -> " + range2 + ")");
   await p.mouse.dblclick(box.x + box.width * 0.6, box.y + 30);
-  await p.waitForTimeout(100);
+  await untilAxis(p, "texts", fullAxis, true);
   const reset = await p.evaluate(() => [...document.querySelectorAll("#tl-svg text.axis")].map((t) => t.textContent).join("|"));
   ok(reset === fullAxis, "double-click resets the zoom");
 

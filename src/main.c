@@ -117,12 +117,13 @@ static const char usage_text[] =
 	"  -k, --stack            record the user-space call stack at traced syscalls\n"
 	"      --stack-on LIST    only at these syscalls or event types (comma list)\n"
 	"      --faults           count and sample page faults (perf_event_open)\n"
-	"      --sample SECONDS   record CPU%% and RSS of traced processes every SECONDS\n"
+	"      --sample SECONDS   record CPU% and RSS of traced processes every SECONDS\n"
 	"\n"
 	"Output:\n"
 	"  -o, --output FILE      write the narrative and summary to FILE instead of stderr\n"
 	"  -q, --quiet            no live narrative (the summary is still printed)\n"
-	"      --json FILE        stream the event log as JSON Lines to FILE (- = stdout)\n"
+	"      --json FILE        stream the event log as JSON Lines to FILE; with - the log\n"
+	"                         is stdout and the command's stdout goes to stderr\n"
 	"      --report FILE      write a self-contained HTML report to FILE\n"
 	"      --report-mode MODE file mode of the report, octal (default 0600)\n"
 	"      --from LOG         render a saved --json log or --watch dump (with --report)\n"
@@ -330,7 +331,9 @@ static void parse_options(int argc, char **argv)
 		opt.color = true;
 	else if (!strcmp(color, "auto")) {
 		int fd = opt.out_path ? -1 : 2;
-		opt.color = fd >= 0 && isatty(fd) && !getenv("NO_COLOR");
+		/* no-color.org: NO_COLOR set and non-empty turns colour off */
+		const char *nc = getenv("NO_COLOR");
+		opt.color = fd >= 0 && isatty(fd) && !(nc && *nc);
 	}
 }
 
@@ -457,6 +460,7 @@ static int do_trace(struct run *r)
 		.npids = opt.npids,
 		.no_seccomp = opt.no_seccomp,
 		.same_cpu = opt.same_cpu,
+		.stdout_to_stderr = opt.json_path && !strcmp(opt.json_path, "-"),
 	};
 	tracer_prepare(r, &tcfg);
 	unwind_configure(&(struct unwind_cfg){ .stack = opt.stack, .stack_on = opt.stack_on });

@@ -27,7 +27,7 @@ struct options {
 	bool summary_table;  /* -c */
 	bool quiet;          /* -q: no live narrative */
 	bool tree_all;       /* --tree=all: the summary's process tree unfolded and uncut */
-	bool color;          /* decided by main: tty and NO_COLOR unset */
+	bool color;          /* decided by main: tty and NO_COLOR unset or empty */
 	bool no_seccomp;     /* --no-seccomp: stop at every syscall */
 	bool same_cpu;       /* --same-cpu */
 	int strsize;         /* -s: max string bytes shown (default 64) */

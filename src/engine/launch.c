@@ -106,6 +106,14 @@ void eng_launch_prepare(struct run *r)
 static NORETURN void child_exec(const char *path, char **argv, int syncfd, const struct sock_filter *prog, size_t n)
 {
 	char c;
+	/*
+	 * --json -: our stdout is the log, the command's stdout is our stderr
+	 * (before the tracer starts stopping us: no event is made of this dup2).
+	 * A closed stderr means the command's output has nowhere to go but the
+	 * log; close its stdout instead, so it gets EBADF rather than corrupt it.
+	 */
+	if (eng.cfg->stdout_to_stderr && dup2(2, 1) < 0)
+		close(1);
 	if (!eng.ttou_ignored)
 		signal(SIGTTOU, SIG_DFL);
 	if (!eng.ttin_ignored)

@@ -50,6 +50,12 @@ struct tracer_cfg {
 	int npids;
 	bool no_seccomp;   /* --no-seccomp: no filter, stop at every syscall */
 	bool same_cpu;     /* --same-cpu: compendium and the command on one CPU */
+	/*
+	 * The launched command's stdout goes to compendium's stderr: set when
+	 * compendium's own stdout carries the JSON Lines log (--json -), so
+	 * that nothing the command prints lands between the records.
+	 */
+	bool stdout_to_stderr;
 };
 
 /*

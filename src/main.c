@@ -327,6 +327,9 @@ static void parse_options(int argc, char **argv)
 		usage_error("%s takes no command ('%s' is extra)",
 			    opt.mode == MODE_WATCH ? "--watch" : "--list-dumps", opt.argv[0]);
 
+	if (opt.json_path && opt.out_path && !strcmp(opt.json_path, "-") && !strcmp(opt.out_path, "-"))
+		usage_error("--json - and -o - would both write to stdout; send one of them to a file");
+
 	if (!strcmp(color, "always"))
 		opt.color = true;
 	else if (!strcmp(color, "auto")) {

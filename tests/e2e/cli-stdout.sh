@@ -44,6 +44,13 @@ cmp --json - -- sh -c 'echo hi' >"$T/out2" 2>"$T/err2"
 check "--json - with the narrative: stdout still parses" jl "$T/out2" 'hdr is not None and end is not None'
 check "--json - with the narrative: the command's output is on stderr" grep -q '^hi$' "$T/err2"
 
+# the log and the narrative cannot share stdout
+cmp --json - -o - -- true >"$T/o3" 2>"$T/e3"
+rc=$?
+expect "--json - -o -: a usage error (exit 2)" "$rc" 2
+expect "--json - -o -: one line naming both" "$(grep -c -- '--json - and -o -' "$T/e3")/$(wc -l <"$T/e3")" "1/1"
+check "--json - -o -: nothing on stdout" test ! -s "$T/o3"
+
 # without --json -, stdout is the command's, untouched
 out=$(cmp -q -- sh -c 'echo plain')
 expect "without --json -: the command's stdout is stdout" "$out" plain

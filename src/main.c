@@ -27,6 +27,7 @@
 #include "forensics/unwind.h"
 #include "probes/sample.h"
 #include "lib/msg.h"
+#include "lib/outfile.h"
 #include "lib/util.h"
 #include "watch/watch.h"
 
@@ -344,19 +345,21 @@ static void parse_options(int argc, char **argv)
  * Open an output file before anything starts, so a bad path fails at once
  * rather than after an hour of tracing. "-" is stdout. A new file is 0600,
  * like the report: the log and the narrative hold what was traced,
- * secrets included (doc/SAFETY.md, 'Secrets'); an existing file keeps its
- * mode (open(2) changes no mode of a file it does not create).
+ * secrets included (doc/SAFETY.md, 'Secrets'); the rest of the rules
+ * (no symbolic link followed, someone else's file in /tmp refused, a FIFO
+ * waited for) are lib/outfile.h's.
  */
 static int open_output(const char *what, const char *path)
 {
 	if (!strcmp(path, "-"))
 		return 1;
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		die(1, "%s %s: is a directory; give a file name", what, path);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
-	if (fd < 0)
-		die(1, "%s %s: cannot open for writing: %s", what, path, strerror(errno));
+	const char *why;
+	int fd = outfile_open(path, &why);
+	if (fd < 0) {
+		if (fd == -EISDIR || fd == -ELOOP || fd == -EPERM)
+			die(1, "%s %s: %s", what, path, why);
+		die(1, "%s %s: %s: %s", what, path, why, strerror(-fd));
+	}
 	return fd;
 }
 

@@ -46,6 +46,17 @@ struct eng_task {
 	uint32_t ex_argc;
 	bool ex_valid;
 	int ex_dirfd;        /* execveat dirfd, AT_FDCWD otherwise */
+	bool at_exit;        /* past its PTRACE_EVENT_EXIT stop (counted in proc->nexiting) */
+};
+
+/*
+ * A dead child whose traced parent was alive: its CPU time is in the
+ * parent's rusage only if the parent reaps it (doc/ENGINE.md, 'CPU time
+ * of the tree'), which is known when the parent stops being able to.
+ */
+struct eng_unwaited {
+	int pid, ppid;
+	double user, sys;
 };
 
 struct eng_pending {
@@ -110,6 +121,8 @@ struct eng_state {
 	 */
 	struct eng_pending *gone;
 	size_t ngone, cgone;
+	struct eng_unwaited *unwaited;
+	size_t nunwaited, cunwaited;
 	uint64_t tick_last[ENG_MAX_HOOKS];
 	uint32_t argv_ids[EXEC_MAX_ARGS];
 	char path[PATH_MAX + 64];

@@ -277,30 +277,93 @@ static void event_stop(struct task *t, int sig, bool fresh)
 	resume(t, 0);
 }
 
-/* ---- CPU accounting (rusage) ---- */
+/* ---- CPU accounting (rusage): doc/ENGINE.md, 'CPU time of the tree' ---- */
 
-/*
- * At a leader's PTRACE_EVENT_EXIT: its status will carry the CPU time of
- * the tree, so the wait loop asks wait4 for an rusage until it comes.
- */
+/* At a leader's PTRACE_EVENT_EXIT: the wait loop asks wait4 for an rusage until its death comes. */
 static void cpu_expect(struct task *t)
 {
-	if (t->tid == t->proc->pid && !t->proc->cpu_pending && !proc_find(eng.ts, t->proc->ppid)) {
+	if (t->tid == t->proc->pid && !t->proc->cpu_pending) {
 		t->proc->cpu_pending = true;
 		eng.ru_wanted++;
 	}
 }
 
+static void cpu_add(double user, double sys)
+{
+	eng.r->cpu_user += user;
+	eng.r->cpu_sys += sys;
+}
+
+/* Whether p can reap no more: every live thread is past its exit stop. */
+static bool reaps_no_more(const struct proc *p)
+{
+	return p->nthreads && (int)p->nexiting >= p->nthreads;
+}
+
+/*
+ * Process ppid can reap no more (every thread past its exit stop, or the
+ * process gone): its dead children it left unreaped are in nobody's
+ * rusage, so count them here; the ones it reaped are in its own. While it
+ * lives they are its zombies; once it is gone they are zombies of the
+ * reaper they moved to (then one reaped already is not counted: only when
+ * no exit stop was seen).
+ */
+static void cpu_settle(int ppid, bool gone)
+{
+	for (size_t i = 0; i < eng.nunwaited;) {
+		struct eng_unwaited *u = &eng.unwaited[i];
+		if (u->ppid != ppid) {
+			i++;
+			continue;
+		}
+		struct procfs_stat ps;
+		if (procfs_stat(u->pid, &ps) == 0 && ps.state == 'Z' && (gone || ps.ppid == ppid))
+			cpu_add(u->user, u->sys);
+		*u = eng.unwaited[--eng.nunwaited];
+	}
+}
+
+/* A process whose SIGCHLD is ignored has its children reaped by the kernel: never in its rusage. */
+static bool ignores_sigchld(int pid)
+{
+	long long ign = procfs_status_num(pid, "SigIgn", 16, 0);
+	return (ign >> (SIGCHLD - 1)) & 1;
+}
+
 /*
  * At a death: a leader's rusage covers its threads and the children it
- * waited for, like time(1); count it unless a traced parent will wait.
+ * waited for, like time(1). Without a traced parent it is counted now;
+ * with one it is counted once that parent is known not to have reaped it.
  */
 static void cpu_count(struct task *t, const struct rusage *ru)
 {
-	if (t->tid == t->proc->pid && !proc_find(eng.ts, t->proc->ppid)) {
-		eng.r->cpu_user += (double)ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6;
-		eng.r->cpu_sys += (double)ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
+	if (t->tid != t->proc->pid)
+		return;
+	double user = (double)ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6;
+	double sys = (double)ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
+	struct proc *parent = proc_find(eng.ts, t->proc->ppid);
+	if (!parent || reaps_no_more(parent) || ignores_sigchld(parent->pid)) {
+		cpu_add(user, sys);
+		return;
 	}
+	if (eng.nunwaited == eng.cunwaited) {
+		eng.cunwaited = eng.cunwaited ? eng.cunwaited * 2 : 16;
+		eng.unwaited = xreallocarray(eng.unwaited, eng.cunwaited, sizeof(*eng.unwaited));
+	}
+	eng.unwaited[eng.nunwaited++] = (struct eng_unwaited){ t->tid, parent->pid, user, sys };
+}
+
+/* A thread reached its PTRACE_EVENT_EXIT stop. */
+static void cpu_exiting(struct task *t)
+{
+	struct eng_task *e = eng_of(t);
+	if (!e->at_exit) {
+		e->at_exit = true;
+		t->proc->nexiting++;
+	}
+	if (reaps_no_more(t->proc))
+		cpu_settle(t->proc->pid, false);
+	cpu_expect(t);
 }
 
 /* ---- the wait loop ---- */
@@ -333,9 +396,13 @@ static void handle_status(int tid, int status, const struct rusage *ru)
 		return;
 	}
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		int pid = t->proc->pid;
+		bool leader = t->tid == pid;
 		if (ru)
 			cpu_count(t, ru);
 		eng_task_died(t, status);
+		if (leader && eng.nunwaited)
+			cpu_settle(pid, true);
 		return;
 	}
 	if (!WIFSTOPPED(status))
@@ -395,7 +462,7 @@ static void handle_status(int tid, int status, const struct rusage *ru)
 			eng_note_peak(t);
 			eng_hooks_proc_exiting(t->proc);
 		}
-		cpu_expect(t);
+		cpu_exiting(t);
 		resume(t, 0);
 		break;
 	case PTRACE_EVENT_SECCOMP:

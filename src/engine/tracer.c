@@ -53,6 +53,8 @@ void eng_task_gone(struct task *t)
 		t->proc->cpu_pending = false;
 		eng.ru_wanted--;
 	}
+	if (e && e->at_exit && t->proc->nexiting)
+		t->proc->nexiting--;
 	if (e) {
 		buf_free(&e->ex);
 		free(e);
@@ -228,5 +230,6 @@ int tracer_run(struct run *r)
 		munmap(eng.shm, sizeof(*eng.shm));
 	free(eng.orph);
 	free(eng.gone);
+	free(eng.unwaited);
 	return 0;
 }

@@ -24,6 +24,7 @@ struct proc {
 	bool leader_exited;    /* the leader reported its exit but threads remain */
 	bool attached;         /* came from --pid (not created under us) */
 	bool cpu_pending;      /* tracer: its exit status is wanted with its rusage */
+	unsigned nexiting;     /* tracer: live threads past their exit stop (all: it reaps no more) */
 	uint64_t maxrss;       /* bytes: the largest VmHWM the tracer read (0 = not read) */
 	struct decode_proc *dec;
 	unsigned refs;         /* tasks pointing here */

@@ -42,3 +42,16 @@ pid=$!
 cmp -q -o /dev/null --json j4.jsonl -p "$pid"
 wait "$pid"
 near "an attached process's CPU time at its exit" "$(total j4.jsonl)" "$(own t4)"
+
+# a child its parent never reaps (the parent waits for its death with
+# WNOWAIT, then exits): its CPU time is in nobody's rusage; it died while
+# the parent lived, so it is no orphan either (it was lost before)
+cmp -q -o /dev/null --json j4.jsonl -- "$P/proc_noreap" ./spin.sh t4
+near "a child its live parent never reaps is counted" "$(total j4.jsonl)" "$(own t4)"
+# the same child reaped by its parent is counted once, not twice
+cmp -q -o /dev/null --json j5.jsonl -- sh -c './spin.sh t5 & wait'
+near "a child its parent reaps is counted once" "$(total j5.jsonl)" "$(own t5)"
+# a parent that ignores SIGCHLD has its children reaped by the kernel
+cmp -q -o /dev/null --json j6.jsonl -- sh -c 'trap "" CHLD; ./spin.sh t6 & exec "$0" ./spin.sh t6b' "$P/proc_noreap"
+near "children of a parent that ignores SIGCHLD are counted" "$(total j6.jsonl)" "$(own t6)" "$(own t6b)"
+

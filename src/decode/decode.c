@@ -519,8 +519,13 @@ const char *dec_obj_desc(const struct dec_call *c, int fd, struct fd_obj *o)
 
 struct fd_obj *dec_add_fd(struct ev_draft *d, const struct dec_call *c, unsigned key, int fd)
 {
+	return dec_add_fd_obj(d, c, key, fd, dec_fd(c, fd));
+}
+
+struct fd_obj *dec_add_fd_obj(struct ev_draft *d, const struct dec_call *c, unsigned key, int fd,
+			      struct fd_obj *o)
+{
 	ev_int(d, key, fd);
-	struct fd_obj *o = dec_fd(c, fd);
 	if (!o)
 		return NULL;
 	const char *desc = dec_obj_desc(c, fd, o);
@@ -781,6 +786,8 @@ void decode_syscall_exit(struct task *t)
 	}
 	free(sc->scratch);
 	sc->scratch = NULL;
+	fd_obj_unref(sc->held);
+	sc->held = NULL;
 }
 
 void decode_syscall_abandon(struct task *t)
@@ -794,6 +801,8 @@ void decode_syscall_abandon(struct task *t)
 	}
 	free(t->sc.scratch);
 	t->sc.scratch = NULL;
+	fd_obj_unref(t->sc.held);
+	t->sc.held = NULL;
 }
 
 const struct sc_stat *decode_stats(uint32_t arch, unsigned *n)

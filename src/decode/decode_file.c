@@ -109,29 +109,37 @@ void dfile_open(struct dec_call *c)
 	}
 }
 
+/*
+ * close: the fd leaves the table at the entry stop, not the exit, and the
+ * event names the object held from there (doc/INTERNALS.md, 'Threads and
+ * fd reuse'): another thread's open can be given the same number the
+ * moment the kernel frees it, and its exit stop may be handled before this
+ * close's.
+ */
 void dfile_close_entry(struct dec_call *c)
 {
-	/* resolve a never-seen fd while /proc still shows it, if the close is reported */
-	if (!c->emit)
-		return;
 	int fd = (int)c->a[0];
-	dec_obj_desc(c, fd, dec_fd(c, fd));
+	struct fd_obj *o = dec_fd(c, fd); /* a never-seen fd is resolved while /proc still shows it */
+	if (o && c->emit)
+		dec_obj_desc(c, fd, o);
+	fd_obj_unref(c->t->sc.held);
+	c->t->sc.held = fd_obj_ref(o);
+	/* close releases the fd even when it reports EINTR or EIO; EBADF: it was not open */
+	fdtable_close(c->dp->fds, fd);
 }
 
 void dfile_close(struct dec_call *c)
 {
 	int fd = (int)c->a[0];
+	struct fd_obj *o = c->t->sc.held; /* released by the decoder after this exit */
 	if (c->emit) {
 		struct ev_draft d;
 		dec_ev(&d, c, EVT_CLOSE);
-		dec_add_fd(&d, c, EVK_FD, fd);
+		dec_add_fd_obj(&d, c, EVK_FD, fd, o);
 		dec_emit(&d, c);
 	}
-	/* close releases the fd even when it reports EINTR or EIO */
-	if (!c->failed || c->ret != -EBADF) {
-		dconn_touch(fdtable_get(c->dp->fds, fd, 0), c->t_exit); /* a connection's last call */
-		fdtable_close(c->dp->fds, fd);
-	}
+	if (o && (!c->failed || c->ret != -EBADF))
+		dconn_touch(o, c->t_exit); /* a connection's last call */
 }
 
 void dfile_close_range(struct dec_call *c)

@@ -87,6 +87,9 @@ void dec_add_path(struct ev_draft *d, const struct dec_call *c, unsigned key, in
 		  uint64_t addr, struct buf *out);
 /* Add "fd" and what it is: "path" for files, "desc" otherwise ("pipe:[12]"), noise flag. */
 struct fd_obj *dec_add_fd(struct ev_draft *d, const struct dec_call *c, unsigned key, int fd);
+/* dec_add_fd with the object already known (o may be NULL: the fd alone). */
+struct fd_obj *dec_add_fd_obj(struct ev_draft *d, const struct dec_call *c, unsigned key, int fd,
+			      struct fd_obj *o);
 /* The fd's object (lazily resolved), NULL if closed/unknown. */
 struct fd_obj *dec_fd(const struct dec_call *c, int fd);
 /* A path under /proc, /sys, /dev, or a dynamic-linker file. */

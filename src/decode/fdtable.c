@@ -58,6 +58,13 @@ void fd_obj_set_release_hook(void (*fn)(struct fd_obj *o))
 	release_hook = fn;
 }
 
+struct fd_obj *fd_obj_ref(struct fd_obj *o)
+{
+	if (o)
+		o->refs++;
+	return o;
+}
+
 void fd_obj_unref(struct fd_obj *o)
 {
 	if (!o || --o->refs)

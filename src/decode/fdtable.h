@@ -48,6 +48,8 @@ struct fd_obj {
 /* A new object with one reference; path is copied (may be NULL). */
 struct fd_obj *fd_obj_new(enum fd_kind kind, unsigned access, const char *path);
 void fd_obj_unref(struct fd_obj *o);
+/* Another reference to o (NULL passes through). */
+struct fd_obj *fd_obj_ref(struct fd_obj *o);
 /* Replace a string member (o->path, o->peer, o->local) with a copy of s. */
 void fd_obj_set(char **member, const char *s);
 /*

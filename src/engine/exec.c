@@ -205,6 +205,7 @@ void eng_exec_event(struct task *t)
 			t->in_syscall = ft->in_syscall;
 			/* ft is dropped below with the leader's old state, already abandoned */
 			ft->sc.scratch = NULL;
+			ft->sc.held = NULL;
 			ft->eng = mine;
 			ft->in_syscall = false;
 		}

@@ -41,6 +41,7 @@ struct syscall {
 	int64_t ret;           /* set at exit */
 	bool is_error;         /* ret in [-4095, -1] */
 	void *scratch;         /* decoder's data captured at entry; decoder frees */
+	void *held;            /* decoder's object referenced from entry to exit; decoder releases */
 };
 
 struct task {

@@ -449,17 +449,9 @@ static int do_trace(struct run *r)
 {
 	int json_fd = -1, out_fd = 2;
 
-	/* every output path is checked before the command starts */
-	if (opt.json_path)
-		json_fd = open_output("--json", opt.json_path);
-	if (opt.out_path)
-		out_fd = open_output("-o", opt.out_path);
-	if (opt.report_path && report_check_path(opt.report_path) < 0)
-		exit(1);
-
 	r->mode = opt.npids ? "attach" : "trace";
 	r->same_cpu = -1;
-	/* command lookup (127/126) and --pid checks fail before any output */
+	/* command lookup (127/126) and --pid checks fail before any output file exists */
 	struct tracer_cfg tcfg = {
 		.argv = opt.argv,
 		.pids = opt.pids,
@@ -469,6 +461,17 @@ static int do_trace(struct run *r)
 		.stdout_to_stderr = opt.json_path && !strcmp(opt.json_path, "-"),
 	};
 	tracer_prepare(r, &tcfg);
+	/*
+	 * every output path is checked before the command starts, and after the
+	 * command lookup and --pid checks: a command not found leaves no empty
+	 * log behind
+	 */
+	if (opt.json_path)
+		json_fd = open_output("--json", opt.json_path);
+	if (opt.out_path)
+		out_fd = open_output("-o", opt.out_path);
+	if (opt.report_path && report_check_path(opt.report_path) < 0)
+		exit(1);
 	unwind_configure(&(struct unwind_cfg){ .stack = opt.stack, .stack_on = opt.stack_on });
 	struct decode_cfg dcfg = {
 		.verbose = opt.verbose, .summary = opt.summary_table, .no_seccomp = opt.no_seccomp,

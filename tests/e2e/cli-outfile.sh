@@ -68,3 +68,12 @@ check "/dev/null is still a character device" test -c /dev/null
 cmp --json "$T" -q -- true >"$T/out" 2>"$T/err"
 expect "--json DIR: exit 1" "$?" 1
 check "--json DIR: says it is a directory" grep -q 'is a directory' "$T/err"
+
+# a setup error (command not found, no such pid) leaves no empty log or narrative behind
+cmp --json "$T/nf.jsonl" -o "$T/nf.out" -- /nonexistent/command 2>/dev/null
+expect "command not found: exit 127" "$?" 127
+check "command not found: no --json file left" test ! -e "$T/nf.jsonl"
+check "command not found: no -o file left" test ! -e "$T/nf.out"
+cmp --json "$T/np.jsonl" -p 2147483646 2>/dev/null
+check "no such pid: non-zero exit" test $? -ne 0
+check "no such pid: no --json file left" test ! -e "$T/np.jsonl"

@@ -220,6 +220,26 @@ void eng_detach_all(void)
 	taskset_each(eng.ts, interrupt_one, NULL);
 }
 
+void eng_let_go(void)
+{
+	size_t n = taskset_count(eng.ts);
+	eng.let_go = true;
+	if (eng.shm && eng.shm->seccomp == 1) {
+		/*
+		 * they run under our seccomp filter, whose calls fail with ENOSYS
+		 * without a tracer (doc/ENGINE.md, 'Seccomp filter without a
+		 * tracer'): detaching would break them
+		 */
+		notemsg("the command ended after the stop signal; %zu task%s it left keep%s running, "
+			"traced until they end (compendium's seccomp filter needs the tracer); "
+			"another SIGINT, SIGTERM or SIGHUP kills them", n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+		return;
+	}
+	notemsg("the command ended after the stop signal; detaching %zu task%s it left running",
+		n, n == 1 ? "" : "s");
+	eng_detach_all();
+}
+
 void eng_detach_orphans(void)
 {
 	for (size_t i = 0; i < eng.norph; i++)

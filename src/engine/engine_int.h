@@ -107,6 +107,22 @@ struct eng_state {
 	atomic_int in_wait;     /* the tracer is in, or about to enter, its blocking wait4 */
 	unsigned ru_wanted;     /* processes exiting whose rusage is counted: wait4 asks only then */
 	int nint;
+	/*
+	 * A stop signal (INT, QUIT, TERM, HUP) sent to compendium by a process
+	 * outside the tree, to be passed on to the launched command at
+	 * fwd_due (ns, now_ns clock) unless the command shows by then that it
+	 * got it too (a group kill): waker.c, doc/ENGINE.md 'Ctrl-C and
+	 * signals to the tracer'.
+	 */
+	int fwd_sig;
+	uint64_t fwd_due;
+	uint64_t root_sig_ns[65]; /* when the command last had a signal-delivery stop, per signal */
+	uint64_t last_int;      /* now_ns of the last SIGINT counted in nint */
+	bool stop_passed;       /* a stop signal from outside was passed on (or reached) the command */
+	bool let_go;            /* eng_let_go ran: the command is gone, what it left detached or doomed */
+	uint64_t noted_sigs;    /* signals already said to be ignored (bit sig-1) */
+	struct sigaction old_act[65]; /* dispositions before eng_signals_setup, restored after */
+	sigset_t caught;        /* the signals the signalfd takes */
 	bool ttou_ignored, ttin_ignored, chld_ignored;
 	bool killing, detaching;
 	/*
@@ -215,6 +231,8 @@ void eng_attach_all(void);
 void eng_detach_one(struct task *t, int status);
 /* Detach every task at its next stop (once). */
 void eng_detach_all(void);
+/* The launched command ended after a stop signal: detach what it left (attach.c). */
+void eng_let_go(void);
 /* Detach the first stops still waiting for their parent's event. */
 void eng_detach_orphans(void);
 
@@ -226,6 +244,8 @@ void eng_signals_setup(void);
 void eng_signals_restore(void);
 /* Signals for compendium, readable hook fds, due ticks. */
 void eng_look_around(void);
+/* A signal-delivery stop of t: the command got a stop signal compendium was about to pass on. */
+void eng_signal_seen(const struct task *t, int sig);
 void eng_waker_start(void);
 void eng_waker_stop(void);
 

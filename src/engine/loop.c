@@ -226,6 +226,7 @@ static void signal_stop(struct task *t, int sig)
 		resume(t, sig);
 		return;
 	}
+	eng_signal_seen(t, sig);
 	struct ev_draft d;
 	eng_ev_start(&d, EVT_SIGNAL, t);
 	ev_sig(&d, EVK_SIGNAL, sig);
@@ -496,6 +497,13 @@ void eng_trace_loop(void)
 		atomic_store_explicit(&eng.in_wait, 0, memory_order_relaxed);
 		if (tid > 0) {
 			handle_status(tid, status, rup);
+			/*
+			 * told to stop from outside (kill, timeout, a service manager),
+			 * the command has ended: what it left behind is let go, as
+			 * strace does, rather than traced for as long as it lives
+			 */
+			if (eng.stop_passed && eng.root_done && !eng.let_go && !eng.detaching && taskset_count(eng.ts))
+				eng_let_go();
 			continue;
 		}
 		if (tid < 0 && errno == ECHILD)

@@ -18,31 +18,89 @@
 #include "engine/engine_int.h"
 #include "engine/tracer.h"
 #include "lib/msg.h"
+#include "lib/procfs.h"
+#include "lib/xlat.h"
 
 #define WAKE_RETRY_MS 1 /* the waker repeats its signal until the tracer has looked */
 
-/* ---- compendium's signals ---- */
+/* ---- compendium's signals: doc/ENGINE.md, 'Ctrl-C and signals to the tracer' ---- */
+
+#define FWD_WAIT_NS (100 * 1000000ull) /* how long a group kill has to show at the command */
+#define DOUBLE_INT_NS (200 * 1000000ull) /* two SIGINTs closer than this are one group kill */
+
+static int sig_wake(void)
+{
+	return SIGRTMIN + 2;
+}
+
+/*
+ * Signals compendium leaves alone: the uncatchable ones, job control
+ * (Ctrl-Z stops compendium like any job), those ignored by default, and
+ * the waker's own.
+ */
+static bool left_alone(int sig)
+{
+	switch (sig) {
+	case SIGKILL: case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+	case SIGCONT: case SIGCHLD: case SIGURG: case SIGWINCH:
+		return true;
+	default:
+		return sig == sig_wake();
+	}
+}
+
+/* Raised by a fault of compendium's own, or sent with kill(2) by anyone. */
+static bool synchronous(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP ||
+	       sig == SIGSYS;
+}
+
+/*
+ * A synchronous signal stays unblocked with a handler of ours, since a
+ * blocked fault kills at once without the previous handler (a sanitizer's
+ * report): one sent with kill(2) is ignored; a real fault puts the previous
+ * disposition back, and the faulting instruction raises it again there.
+ */
+static void on_sync_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (si->si_code == SI_USER || si->si_code == SI_QUEUE || si->si_code == SI_TKILL)
+		return;
+	sigaction(sig, &eng.old_act[sig], NULL);
+}
 
 void eng_signals_setup(void)
 {
 	/*
-	 * The stop signals go to a signalfd: blocked, with the default action
-	 * so the kernel queues them. One ignored when we started (a background
-	 * job's SIGINT, nohup's SIGHUP) stays ignored, as it will for the command.
+	 * Every signal compendium can take goes to a signalfd: blocked, with
+	 * the default action so the kernel queues it, read by the tracer when
+	 * the waker says so. Nothing a tracee sends kills compendium. When
+	 * launching, one ignored when we started (a background job's SIGINT,
+	 * nohup's SIGHUP) stays ignored, as it will for the command; attached,
+	 * compendium takes those too, so that kill -INT of a background
+	 * `compendium -p PID &` detaches.
 	 */
-	static const int stops[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE };
 	sigset_t set;
 	sigemptyset(&set);
-	for (size_t i = 0; i < ARRAY_SIZE(stops); i++) {
-		struct sigaction old;
-		if (sigaction(stops[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-			sigaddset(&set, stops[i]);
+	eng.noted_sigs = 0;
+	struct sigaction sync_act = { .sa_sigaction = on_sync_signal, .sa_flags = SA_SIGINFO | SA_RESTART };
+	for (int sig = 1; sig <= SIGRTMAX && sig < (int)ARRAY_SIZE(eng.old_act); sig++) {
+		if (left_alone(sig) || sigaction(sig, NULL, &eng.old_act[sig]) < 0)
+			continue; /* glibc's reserved real-time signals fail here */
+		if (eng.old_act[sig].sa_handler == SIG_IGN && !eng.attach)
+			continue;
+		if (synchronous(sig))
+			sigaction(sig, &sync_act, NULL);
+		else
+			sigaddset(&set, sig);
 	}
 	sigprocmask(SIG_BLOCK, &set, &eng.oldmask);
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	for (size_t i = 0; i < ARRAY_SIZE(stops); i++)
-		if (sigismember(&set, stops[i]))
-			sigaction(stops[i], &dfl, NULL);
+	for (int sig = 1; sig < (int)ARRAY_SIZE(eng.old_act); sig++)
+		if (sigismember(&set, sig) == 1)
+			sigaction(sig, &dfl, NULL);
+	eng.caught = set;
 	eng.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (eng.sigfd < 0)
 		die(70, "signalfd: %s", strerror(errno));
@@ -52,28 +110,139 @@ void eng_signals_setup(void)
 	eng.ttin_ignored = signal(SIGTTIN, SIG_IGN) == SIG_IGN;
 }
 
+/* Say once per signal that compendium ignored it, and who sent it. */
+static void note_ignored(const struct signalfd_siginfo *si, const char *why)
+{
+	int sig = (int)si->ssi_signo;
+	uint64_t bit = 1ull << ((sig - 1) & 63);
+	if (eng.noted_sigs & bit)
+		return;
+	eng.noted_sigs |= bit;
+	char name[24];
+	notemsg("ignored %s sent to compendium by pid %u (%s); tracing goes on",
+		xlat_signal_label(sig, name), si->ssi_pid, why);
+}
+
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGINT || sig == SIGQUIT || sig == SIGTERM || sig == SIGHUP;
+}
+
+/*
+ * Whether the command is held in vfork (waiting in kernel_clone for its
+ * child to exec or exit) with sig neither caught nor ignored. Untraced, a
+ * fatal signal kills it there at once; traced, the kernel does not take
+ * that shortcut and the signal waits for the child (doc/ENGINE.md, 'Ctrl-C
+ * and signals to the tracer').
+ */
+static bool held_in_vfork(int sig)
+{
+	char wchan[64];
+	struct procfs_stat ps;
+	ssize_t n = procfs_read(eng.root_pid, "wchan", wchan, sizeof(wchan) - 1);
+	if (n <= 0 || procfs_stat(eng.root_pid, &ps) < 0 || ps.state != 'D')
+		return false;
+	wchan[n] = 0;
+	uint64_t bit = 1ull << (sig - 1);
+	uint64_t caught = (uint64_t)procfs_status_num(eng.root_pid, "SigCgt", 16, 0);
+	uint64_t ignored = (uint64_t)procfs_status_num(eng.root_pid, "SigIgn", 16, 0);
+	return !strcmp(wchan, "kernel_clone") && !((caught | ignored) & bit);
+}
+
+/* Pass a stop signal on to the launched command, which did not get it. */
+static void forward(int sig)
+{
+	if (eng.root_pidfd < 0 || eng.root_done)
+		return;
+	syscall(SYS_pidfd_send_signal, eng.root_pidfd, sig, NULL, 0);
+	if (held_in_vfork(sig)) {
+		char name[24];
+		notemsg("the command is held in vfork, where %s cannot reach it while traced; "
+			"killing it, as %s would untraced", xlat_signal_label(sig, name), name);
+		syscall(SYS_pidfd_send_signal, eng.root_pidfd, SIGKILL, NULL, 0);
+	}
+}
+
 static void on_signal(const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo;
-	if (sig == SIGCHLD)
+	bool sent = si->ssi_code == SI_USER || si->ssi_code == SI_QUEUE || si->ssi_code == SI_TKILL;
+	if (sig == SIGCHLD || !eng.ts)
+		return; /* !eng.ts: the trace is over, nothing left to stop or detach */
+	/*
+	 * From a traced process: aimed at compendium (kill $PPID), or a group
+	 * kill (kill 0) that reached the tracees by itself. Neither stops the
+	 * trace; what the tracees got they handle.
+	 */
+	if (sent && si->ssi_pid && (int)si->ssi_pid != eng.self && proc_find(eng.ts, (int)si->ssi_pid)) {
+		note_ignored(si, "a traced process");
 		return;
+	}
+	if (sig == SIGPIPE && !(sent && (int)si->ssi_pid == eng.self)) {
+		note_ignored(si, "not a broken pipe of compendium's");
+		return;
+	}
+	if (!is_stop_signal(sig) && sig != SIGPIPE) {
+		note_ignored(si, "only INT, QUIT, TERM and HUP stop or detach a trace");
+		return;
+	}
 	eng.r->interrupted = true;
 	if (eng.attach) {
 		eng_detach_all();
 		return;
 	}
-	if (sig == SIGINT || sig == SIGQUIT) {
-		if (++eng.nint == 1) {
-			/*
-			 * from the tty the program got it too; from kill(1) it did not
-			 * (doc/ENGINE.md, 'Ctrl-C and signals to the tracer')
-			 */
-			if (si->ssi_code != SI_KERNEL && eng.root_pidfd >= 0 && !eng.root_done)
-				syscall(SYS_pidfd_send_signal, eng.root_pidfd, sig, NULL, 0);
+	if (sig == SIGPIPE || eng.let_go) {
+		eng_kill_tree(); /* let_go: the command is gone, the rest could not be detached */
+		return;
+	}
+	/*
+	 * A second SIGINT kills the launched tree (Ctrl-C twice), unless it
+	 * came with the first: timeout(1) and kill -INT 0 send one to
+	 * compendium and one to its process group, which compendium is in.
+	 */
+	uint64_t now = now_ns();
+	if (sig == SIGINT) {
+		if (eng.nint++ && now - eng.last_int >= DOUBLE_INT_NS) {
+			eng_kill_tree();
 			return;
 		}
+		eng.last_int = now;
 	}
-	eng_kill_tree();
+	/*
+	 * From the terminal (Ctrl-C, Ctrl-\, hangup) the command got it too.
+	 * From kill(1), timeout(1) or a service manager it may have (a group
+	 * kill) or not: pass it on unless the command shows that it got it,
+	 * just before or within FWD_WAIT_NS (signal_stop cancels).
+	 */
+	if (si->ssi_code == SI_KERNEL)
+		return;
+	eng.stop_passed = true; /* once the command has ended, the rest is detached (loop.c) */
+	if (eng.fwd_sig == sig ||
+	    (eng.root_sig_ns[sig] && now - eng.root_sig_ns[sig] < FWD_WAIT_NS))
+		return;
+	if (eng.fwd_sig)
+		forward(eng.fwd_sig); /* another one pending: no reason to hold it longer */
+	eng.fwd_sig = sig;
+	__atomic_store_n(&eng.fwd_due, now + FWD_WAIT_NS, __ATOMIC_RELAXED);
+}
+
+void eng_signal_seen(const struct task *t, int sig)
+{
+	if (!t->proc || t->proc->pid != eng.root_pid || sig <= 0 || sig >= (int)ARRAY_SIZE(eng.root_sig_ns))
+		return;
+	eng.root_sig_ns[sig] = now_ns();
+	if (sig == eng.fwd_sig)
+		eng.fwd_sig = 0;
+}
+
+static void forward_due(void)
+{
+	if (eng.fwd_sig && now_ns() >= __atomic_load_n(&eng.fwd_due, __ATOMIC_RELAXED)) {
+		forward(eng.fwd_sig);
+		eng.fwd_sig = 0;
+	}
+	if (!eng.fwd_sig)
+		__atomic_store_n(&eng.fwd_due, 0, __ATOMIC_RELAXED);
 }
 
 static void drain_signals(void)
@@ -88,8 +257,15 @@ static void drain_signals(void)
 void eng_signals_restore(void)
 {
 	drain_signals();
+	if (eng.fwd_sig) {
+		forward(eng.fwd_sig); /* the command may still be there (attach never forwards) */
+		eng.fwd_sig = 0;
+	}
 	signal(SIGPIPE, SIG_IGN); /* output errors become EPIPE from here on */
 	close(eng.sigfd);
+	for (int sig = 1; sig < (int)ARRAY_SIZE(eng.old_act); sig++)
+		if (sig != SIGPIPE && (sigismember(&eng.caught, sig) == 1 || synchronous(sig)))
+			sigaction(sig, &eng.old_act[sig], NULL);
 	sigprocmask(SIG_SETMASK, &eng.oldmask, NULL);
 }
 
@@ -110,6 +286,7 @@ static void run_ticks(void)
 void eng_look_around(void)
 {
 	drain_signals();
+	forward_due();
 	for (int i = 0; i < eng.nhooks; i++) {
 		if (eng.hooks[i].fd >= 0 && eng.hooks[i].fd_ready) {
 			struct pollfd pf = { eng.hooks[i].fd, POLLIN, 0 };
@@ -121,11 +298,6 @@ void eng_look_around(void)
 }
 
 /* ---- the waker thread ---- */
-
-static int sig_wake(void)
-{
-	return SIGRTMIN + 2;
-}
 
 static void on_wake(int sig)
 {
@@ -142,6 +314,12 @@ static int tick_timeout(void)
 			continue;
 		uint64_t due = __atomic_load_n(&eng.tick_last[i], __ATOMIC_RELAXED) +
 			       (uint64_t)eng.hooks[i].tick_ms * 1000000u;
+		int ms = due <= now ? 0 : (int)((due - now + 999999) / 1000000);
+		if (timeout < 0 || ms < timeout)
+			timeout = ms;
+	}
+	uint64_t due = __atomic_load_n(&eng.fwd_due, __ATOMIC_RELAXED);
+	if (due) {
 		int ms = due <= now ? 0 : (int)((due - now + 999999) / 1000000);
 		if (timeout < 0 || ms < timeout)
 			timeout = ms;

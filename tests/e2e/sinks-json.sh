@@ -36,7 +36,7 @@ for i, l in enumerate(lines):
 check('every line is one JSON object', len(objs), len(lines))
 hdr, end, evs = objs[0], objs[-1], objs[1:-1]
 check('first line is the header', hdr.get('type'), 'header')
-check('header version', hdr.get('version'), 1)
+check('header version (2: strings are the program\'s, with KEY_bytes)', hdr.get('version'), 2)
 check('header argv', hdr.get('argv'), ['sh', '-c', script, 'sh', T])
 check('header start is ISO 8601 UTC with microseconds',
       bool(re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z', hdr.get('start', ''))), True)

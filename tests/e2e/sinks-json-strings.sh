@@ -16,6 +16,21 @@ if ! command -v python3 >/dev/null 2>&1; then skip "python3 missing"; exit 0; fi
 
 W=$T/w
 mkdir "$W"
+# walk(b): the characters of b, each (char, its bytes), or (None, one byte) where b is not UTF-8
+cat >"$T/walk.py" <<'PY'
+def walk(b):
+    i = 0
+    while i < len(b):
+        for l in (1, 2, 3, 4):
+            try:
+                ch = b[i:i + l].decode('utf-8')
+            except UnicodeDecodeError:
+                continue
+            yield ch, b[i:i + l]; i += l; break
+        else:
+            yield None, b[i:i + 1]; i += 1
+PY
+export PYTHONPATH=$T
 cat >"$T/prog.py" <<'PY'
 import os, sys
 w, argv_file = sys.argv[1].encode(), sys.argv[2]
@@ -96,19 +111,9 @@ check "--from LOG --json writes the very same bytes" command cmp -s "$T/log.json
 # the same run as a version 1 log: strings carry strace's \xNN / \\ layer, no siblings
 python3 - "$T/log.jsonl" "$T/v1.jsonl" <<'PY'
 import json, sys
+from walk import walk
 def layer(b):
-    out, i = [], 0
-    while i < len(b):
-        for l in (4, 3, 2, 1):
-            try:
-                ch = b[i:i + l].decode('utf-8')
-            except UnicodeDecodeError:
-                continue
-            if len(ch) == 1 and ch != '\0':
-                out.append('\\\\' if ch == '\\' else ch); i += l; break
-        else:
-            out.append('\\x%02x' % b[i]); i += 1
-    return ''.join(out)
+    return ''.join('\\x%02x' % r[0] if ch is None or ch == '\0' else '\\\\' if ch == '\\' else ch for ch, r in walk(b))
 def v1(o):
     if isinstance(o, dict):
         r = {}
@@ -170,27 +175,15 @@ meta = json.loads(re.search(r'id="meta">(.*?)</script>', h, re.S).group(1))
 blocks = re.findall(r'class="trace-data">(.*?)</script>', h, re.S)
 raw = gzip.decompress(b''.join(base64.b64decode(b) for b in blocks))
 strings = set(raw[[l for l in meta['layout'] if l['name'] == 'strings'][0]['off']:].decode('utf-8').split('\n'))
+from walk import walk
+def disp1(ch, r):
+    c = ord(ch) if ch is not None else -1
+    if ch is not None and not (c < 0x20 or 0x7f <= c <= 0x9f):
+        return ch
+    return {10: '\\n', 9: '\\t', 13: '\\r'}.get(c) or ''.join('\\x%02x' % x for x in r)
 def disp(b):
     # the report's display form: UTF-8 as is, one backslash as one, controls and invalid bytes escaped
-    out, i = [], 0
-    while i < len(b):
-        for l in (4, 3, 2, 1):
-            try:
-                ch = b[i:i + l].decode('utf-8')
-            except UnicodeDecodeError:
-                continue
-            if len(ch) != 1:
-                continue
-            c = ord(ch)
-            if c < 0x20 or 0x7f <= c <= 0x9f:
-                out.append({10: '\\n', 9: '\\t', 13: '\\r'}.get(c) or ''.join('\\x%02x' % x for x in b[i:i + l]))
-            else:
-                out.append(ch)
-            i += l
-            break
-        else:
-            out.append('\\x%02x' % b[i]); i += 1
-    return ''.join(out)
+    return ''.join(disp1(ch, r) for ch, r in walk(b))
 names = [w + b'/' + n for n in os.listdir(w)]
 missing = [n for n in names if disp(n) not in strings]
 print(('ok - ' if not missing else 'not ok - ') + 'the report shows every name in its display form' + ('' if not missing else ' (missing %r)' % missing))

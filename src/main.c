@@ -127,7 +127,8 @@ static const char usage_text[] =
 	"                         is stdout and the command's stdout goes to stderr\n"
 	"      --report FILE      write a self-contained HTML report to FILE\n"
 	"      --report-mode MODE file mode of the report, octal (default 0600)\n"
-	"      --from LOG         render a saved --json log or --watch dump (with --report)\n"
+	"      --from LOG         render a saved --json log or --watch dump (with --report),\n"
+	"                         or write it again as the current JSON version (with --json)\n"
 	"      --no-redact        keep secrets (tokens, passwords) in the report and dumps;\n"
 	"                         only these are redacted: the narrative, -o and --json\n"
 	"                         show what was traced (their files are created 0600)\n"
@@ -312,8 +313,8 @@ static void parse_options(int argc, char **argv)
 	opt.argc = argc - optind;
 
 	if (opt.mode == MODE_TRACE && opt.from_path) {
-		if (!opt.report_path)
-			usage_error("--from needs --report FILE to say where the report goes");
+		if (!opt.report_path && !opt.json_path)
+			usage_error("--from needs --report FILE (or --json FILE) to say where the output goes");
 		if (opt.argc || opt.npids)
 			usage_error("--from renders a saved log; it takes no command and no --pid");
 		opt.mode = MODE_RENDER;
@@ -399,7 +400,7 @@ static int do_render(struct run *r)
 {
 	struct buf warnings = {0};
 	unsigned nwarn = 0;
-	if (report_check_path(opt.report_path) < 0)
+	if (opt.report_path && report_check_path(opt.report_path) < 0)
 		return 1;
 	/* the reader builds the log, start time and host facts from the file */
 	evlog_free(r->log);
@@ -412,6 +413,22 @@ static int do_render(struct run *r)
 	if (nwarn)
 		warnmsg("%s: %u line%s could not be read; the report shows what could",
 			opt.from_path, nwarn, nwarn == 1 ? "" : "s");
+	if (opt.json_path) {
+		/* the log again, in the current version (a version 1 log gets KEY_bytes) */
+		int fd = open_output("--json", opt.json_path);
+		int jrc = jsonl_sink_finish(jsonl_sink_new(r, fd));
+		if (fd != 1)
+			close(fd);
+		if (jrc < 0) {
+			notemsg("error: --json %s: %s", opt.json_path, strerror(-jrc));
+			buf_free(&warnings);
+			return 1;
+		}
+		if (!opt.report_path) {
+			buf_free(&warnings);
+			return 0;
+		}
+	}
 	struct report_cfg rcfg = {.mode = opt.report_mode, .no_redact = opt.no_redact,
 				  .warnings = nwarn ? warnings.data : NULL};
 	int rc = report_write(r, opt.report_path, &rcfg);

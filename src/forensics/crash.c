@@ -131,8 +131,7 @@ static void disasm_json(struct buf *b, const struct disasm_insn *in, unsigned n)
 		buf_addc(b, '{');
 		json_key(b, "addr");
 		json_hex(b, in[i].addr);
-		json_key(b, "text");
-		json_cstr(b, in[i].text);
+		json_kcstr(b, "text", in[i].text);
 		json_key(b, "fault");
 		json_bool(b, in[i].fault);
 		buf_addc(b, '}');

@@ -279,8 +279,7 @@ static bool frame_json(struct buf *b, struct uw_proc *u, uint64_t ip, bool calle
 	buf_addc(b, '{');
 	json_key(b, "ip");
 	json_hex(b, ip);
-	json_key(b, "module");
-	json_cstr(b, m ? m->path : NULL);
+	json_kcstr(b, "module", m ? m->path : NULL);
 	json_key(b, "offset");
 	if (m) {
 		json_hex(b, ip - m->start + m->off);
@@ -289,8 +288,7 @@ static bool frame_json(struct buf *b, struct uw_proc *u, uint64_t ip, bool calle
 	} else {
 		json_null(b);
 	}
-	json_key(b, "sym");
-	json_cstr(b, sym);
+	json_kcstr(b, "sym", sym);
 	buf_addc(b, '}');
 	return m && m->path && m->path[0] == '/';
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/json.h"
+#include "lib/jsonrd.h"
 #include "lib/termesc.h"
 
 void fmt_size(struct buf *b, uint64_t bytes)
@@ -43,14 +44,12 @@ void fmt_secs(struct buf *b, double secs)
 	}
 }
 
-/* A string member of a parsed log value, back to its bytes (\xNN undone), escaped for the terminal. */
+/* A string member of a parsed log value, back to its bytes (its KEY_bytes, lib/jsonrd.h), escaped for the terminal. */
 static bool add_member(struct buf *b, const cJSON *o, const char *key, bool base_name)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!cJSON_IsString(v))
-		return false;
 	struct buf t = {0};
-	json_unescape_bytes(&t, v->valuestring, strlen(v->valuestring));
+	if (!jsonrd_member(o, key, &t))
+		return false;
 	const char *s = t.data ? t.data : "";
 	size_t n = t.len;
 	const char *slash = base_name ? memrchr(s, '/', n) : NULL;

@@ -60,7 +60,23 @@ bool json_utf8_valid(const void *p, size_t n)
 	return true;
 }
 
-static const char hexd[] = "0123456789abcdef";
+bool json_str_exact(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i = 0;
+	uint32_t cp;
+	while (i < n) {
+		if (s[i] >= 0x01 && s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t l = s[i] ? json_utf8_decode(s + i, n - i, &cp) : 0;
+		if (!l)
+			return false;
+		i += l;
+	}
+	return true;
+}
 
 void json_str(struct buf *b, const void *p, size_t n)
 {
@@ -83,14 +99,14 @@ void json_str(struct buf *b, const void *p, size_t n)
 		uint32_t cp;
 		size_t l = json_utf8_decode(s + i, n - i, &cp);
 		if (!l || c == 0) {
-			char e[6] = {'\\', '\\', 'x', hexd[c >> 4], hexd[c & 15]};
-			buf_add(b, e, 5);
+			/* not exact: the lossy form, U+FFFD per byte (json_kstr adds KEY_bytes) */
+			buf_add(b, "\xef\xbf\xbd", 3);
 			i++;
 			continue;
 		}
 		switch (cp) {
 		case '"': buf_add(b, "\\\"", 2); break;
-		case '\\': buf_add(b, "\\\\\\\\", 4); break;
+		case '\\': buf_add(b, "\\\\", 2); break;
 		case '\n': buf_add(b, "\\n", 2); break;
 		case '\t': buf_add(b, "\\t", 2); break;
 		case '\r': buf_add(b, "\\r", 2); break;
@@ -114,6 +130,119 @@ void json_cstr(struct buf *b, const char *s)
 		json_str(b, s, strlen(s));
 	else
 		json_null(b);
+}
+
+void json_bytes(struct buf *b, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	buf_reserve(b, n * 4 + 2);
+	buf_addc(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		char t[4];
+		size_t k = 0;
+		unsigned v = s[i];
+		if (i)
+			buf_addc(b, ',');
+		if (v >= 100)
+			t[k++] = (char)('0' + v / 100);
+		if (v >= 10)
+			t[k++] = (char)('0' + v / 10 % 10);
+		t[k++] = (char)('0' + v % 10);
+		buf_add(b, t, k);
+	}
+	buf_addc(b, ']');
+}
+
+/* ,"KEY_bytes": */
+static void sibling_key(struct buf *b, const char *key)
+{
+	json_sep(b);
+	json_cstr(b, key);
+	b->len--; /* the closing quote */
+	buf_adds(b, "_bytes\":");
+}
+
+void json_str_sibling(struct buf *b, const char *key, const void *s, size_t n)
+{
+	if (!s || json_str_exact(s, n))
+		return;
+	sibling_key(b, key);
+	json_bytes(b, s, n);
+}
+
+void json_kstr(struct buf *b, const char *key, const void *s, size_t n)
+{
+	json_key(b, key);
+	if (!s) {
+		json_null(b);
+		return;
+	}
+	json_str(b, s, n);
+	json_str_sibling(b, key, s, n);
+}
+
+void json_kcstr(struct buf *b, const char *key, const char *s)
+{
+	json_kstr(b, key, s, s ? strlen(s) : 0);
+}
+
+void json_strv(struct buf *b, size_t n, json_strv_get get, const void *ctx)
+{
+	buf_addc(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		size_t len = 0;
+		const char *s = get(ctx, i, &len);
+		if (i)
+			buf_addc(b, ',');
+		if (s)
+			json_str(b, s, len);
+		else
+			json_null(b);
+	}
+	buf_addc(b, ']');
+}
+
+void json_strv_sibling(struct buf *b, const char *key, size_t n, json_strv_get get, const void *ctx)
+{
+	size_t i = 0, len = 0;
+	for (; i < n; i++) {
+		const char *s = get(ctx, i, &len);
+		if (s && !json_str_exact(s, len))
+			break;
+	}
+	if (i == n)
+		return;
+	sibling_key(b, key);
+	buf_addc(b, '[');
+	for (i = 0; i < n; i++) {
+		const char *s = get(ctx, i, &len);
+		if (i)
+			buf_addc(b, ',');
+		if (s && !json_str_exact(s, len))
+			json_bytes(b, s, len);
+		else
+			json_null(b);
+	}
+	buf_addc(b, ']');
+}
+
+void json_kstrv(struct buf *b, const char *key, size_t n, json_strv_get get, const void *ctx)
+{
+	json_key(b, key);
+	json_strv(b, n, get, ctx);
+	json_strv_sibling(b, key, n, get, ctx);
+}
+
+static const char *cstrv_get(const void *ctx, size_t i, size_t *len)
+{
+	const char *const *v = ctx;
+	*len = v[i] ? strlen(v[i]) : 0;
+	return v[i];
+}
+
+void json_kcstrv(struct buf *b, const char *key, const char *const *v, size_t n)
+{
+	json_kstrv(b, key, n, cstrv_get, v);
 }
 
 int json_hexval(unsigned char c)

@@ -4,15 +4,25 @@
  * escape). Everything it writes is valid JSON, valid UTF-8 and safe inside an
  * HTML <script type="application/json"> block, whatever bytes it is given.
  *
- * String policy (strace's convention, so the original bytes are recoverable):
- * valid UTF-8 passes through; a byte that is not part of valid UTF-8 (also
- * overlong forms, UTF-16 surrogates and code points above U+10FFFF), and the
- * NUL byte, become the four characters \xNN in the decoded string; a literal
- * backslash becomes \\ in the decoded string. JSON escapes then apply: '"'
- * and '\' are escaped, controls are \n \t \r \b \f or \u00XX, DEL is \u007f,
- * C1 controls U+0080..U+009F are \u0080.., and < > & U+2028 U+2029 are always
- * \u003c \u003e \u0026 \u2028 \u2029. NUL goes out as \x00 rather than
- * \u0000 because many parsers (cJSON among them) truncate strings at \u0000.
+ * String policy (the JSON Lines log's version 2; doc/INTERNALS.md "JSON
+ * strings"): a string whose bytes are valid UTF-8 (strict: no overlongs, no
+ * UTF-16 surrogates, nothing above U+10FFFF) and hold no NUL is "exact": it
+ * is written as exactly that string, with only JSON's own escapes ('"' and
+ * '\' escaped, controls as \n \t \r \b \f or \u00XX) and the HTML-safety
+ * ones (DEL \u007f, C1 controls \u0080.., < > & U+2028 U+2029 always as
+ * \u003c \u003e \u0026 \u2028 \u2029), all of which decode to the same
+ * characters. Any other string is written in a lossy readable form (each
+ * offending byte, NUL included, becomes U+FFFD: many parsers truncate at
+ * \u0000) and its exact bytes go in a sibling member "KEY_bytes", an array
+ * of integers 0..255. For a string vector, KEY_bytes is an array of the
+ * same length holding null where the string is exact. A consumer recovers
+ * the bytes as bytes(o[K+"_bytes"]) if present, else o[K] encoded in UTF-8.
+ * Write tracee strings with json_kstr / json_kstrv (key, value and sibling
+ * in one call); json_str alone is for strings known to be exact or where a
+ * lossy form is all that is wanted (keys, labels).
+ *
+ * Version 1 logs used strace's \xNN / \\ layer inside the string instead;
+ * json_unescape_bytes undoes it for the reader of old logs.
  */
 #ifndef COMPENDIUM_JSON_H
 #define COMPENDIUM_JSON_H
@@ -23,14 +33,38 @@
 
 #include "lib/util.h"
 
-/* Append n bytes of s (any bytes) as one quoted JSON string. */
+/* True if the n bytes are valid UTF-8 without NUL: json_str writes them exactly. */
+bool json_str_exact(const void *s, size_t n);
+/* Append n bytes of s as one quoted JSON string: exact, or lossy (U+FFFD per offending byte). */
 void json_str(struct buf *b, const void *s, size_t n);
 /* json_str of a NUL-terminated string; NULL writes null. */
 void json_cstr(struct buf *b, const char *s);
+/* The n bytes as a JSON array of integers 0..255. */
+void json_bytes(struct buf *b, const void *s, size_t n);
 
 /*
- * Undo the \xNN / \\ layer of a decoded JSON string (what a JSON parser
- * returns for a string json_str wrote): appends the original bytes to out.
+ * A member "key":"value" (json_key, json_str), then ,"key_bytes":[...] when
+ * the value is not exact. s NULL writes "key":null. The way to write a
+ * string that came from a tracee or the system.
+ */
+void json_kstr(struct buf *b, const char *key, const void *s, size_t n);
+void json_kcstr(struct buf *b, const char *key, const char *s);
+/* Only the sibling ,"key_bytes":[...] (nothing if s is NULL or exact), for encoders that wrote the key and value themselves. */
+void json_str_sibling(struct buf *b, const char *key, const void *s, size_t n);
+
+/* Element i of a string vector (NULL for none) and its length. */
+typedef const char *(*json_strv_get)(const void *ctx, size_t i, size_t *len);
+/* The vector as a JSON array of (lossy where needed) strings. */
+void json_strv(struct buf *b, size_t n, json_strv_get get, const void *ctx);
+/* ,"key_bytes":[null|[..],...] when any element is not exact. */
+void json_strv_sibling(struct buf *b, const char *key, size_t n, json_strv_get get, const void *ctx);
+/* "key":[...] and its sibling when needed. */
+void json_kstrv(struct buf *b, const char *key, size_t n, json_strv_get get, const void *ctx);
+void json_kcstrv(struct buf *b, const char *key, const char *const *v, size_t n);
+
+/*
+ * Undo the \xNN / \\ layer of a decoded version 1 JSON string (what a JSON
+ * parser returns for a string compendium's version 1 writer wrote): appends the original bytes to out.
  * A backslash not followed by '\' or 'x' and two hex digits is kept as is
  * (lenient for strings compendium did not write). Returns the bytes added.
  */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/json.h"
+#include "lib/jsonrd.h"
 #include "lib/termesc.h"
 #include "lib/xlat.h"
 #include "lib/msg.h"
@@ -28,6 +29,7 @@ struct reader {
 	unsigned *nwarnings;
 	unsigned long line;
 	bool have_header, have_end;
+	int version; /* of the header; JSONL_VERSION without one */
 	uint64_t nevents;
 	uint64_t end_events; /* "events" of the end record */
 	char *first_problem;
@@ -57,22 +59,110 @@ static void rwarn(struct reader *rd, const char *fmt, ...)
 	buf_free(&m);
 }
 
+/* The bytes of string value s in a log of this version, its KEY_bytes sibling (v2) sib, appended to out. */
+static size_t str_bytes(int version, const cJSON *s, const cJSON *sib, struct buf *out)
+{
+	size_t before = out->len;
+	if (version >= 2) {
+		jsonrd_str(s, sib, out);
+	} else {
+		const char *v = cJSON_IsString(s) && s->valuestring ? s->valuestring : "";
+		json_unescape_bytes(out, v, strlen(v));
+	}
+	if (!out->data)
+		buf_add(out, "", 0);
+	return out->len - before;
+}
+
 /* The original bytes of a string value (see json.h); valid until the next call. */
-static const char *raw_bytes(struct reader *rd, const cJSON *j, size_t *len)
+static const char *raw_bytes(struct reader *rd, const cJSON *j, const cJSON *sib, size_t *len)
 {
 	buf_reset(&rd->tmp);
-	const char *s = j->valuestring ? j->valuestring : "";
-	*len = json_unescape_bytes(&rd->tmp, s, strlen(s));
+	*len = str_bytes(rd->version, j, sib, &rd->tmp);
 	return rd->tmp.data;
 }
 
+/* A member's name: version 1 had the \xNN layer in names too. */
+static void member_name(struct buf *b, int version, const cJSON *m)
+{
+	const char *k = m->string ? m->string : "";
+	if (version >= 2) {
+		json_str(b, k, strlen(k));
+		return;
+	}
+	struct buf t = {0};
+	size_t n = json_unescape_bytes(&t, k, strlen(k));
+	json_str(b, t.data, n);
+	buf_free(&t);
+}
+
+/* Is every element of array j a string or null (a string vector)? */
+static bool is_strv(const cJSON *j)
+{
+	if (!cJSON_IsArray(j))
+		return false;
+	for (const cJSON *c = j->child; c; c = c->next)
+		if (!cJSON_IsString(c) && !cJSON_IsNull(c))
+			return false;
+	return true;
+}
+
+struct vec_ctx {
+	int version;
+	const cJSON *arr, *sib;
+	struct buf tmp;
+};
+
+static const char *vec_get(const void *ctx, size_t i, size_t *len)
+{
+	struct vec_ctx *c = (struct vec_ctx *)ctx;
+	const cJSON *e = cJSON_GetArrayItem(c->arr, (int)i);
+	if (!cJSON_IsString(e))
+		return NULL;
+	buf_reset(&c->tmp);
+	*len = str_bytes(c->version, e, c->sib ? cJSON_GetArrayItem(c->sib, (int)i) : NULL, &c->tmp);
+	return c->tmp.data;
+}
+
+static void reencode_value(struct buf *b, const cJSON *j, int version);
+
+/*
+ * Member m of object o as ,"key":value: a string (vector) by its bytes with
+ * the KEY_bytes sibling written when needed, unless the object carries one
+ * already (a version 2 sibling is a member of its own, copied as it is).
+ */
+static void reencode_member(struct buf *b, const cJSON *o, const cJSON *m, int version)
+{
+	json_sep(b);
+	member_name(b, version, m);
+	buf_addc(b, ':');
+	const char *key = m->string ? m->string : "";
+	const cJSON *sib = version >= 2 ? jsonrd_sibling(o, m) : NULL;
+	if (cJSON_IsString(m)) {
+		struct buf t = {0};
+		size_t n = str_bytes(version, m, NULL, &t);
+		json_str(b, t.data, n);
+		if (!sib)
+			json_str_sibling(b, key, t.data, n);
+		buf_free(&t);
+	} else if (is_strv(m) && m->child) {
+		struct vec_ctx c = {version, m, NULL, {0}};
+		size_t n = (size_t)cJSON_GetArraySize(m);
+		json_strv(b, n, vec_get, &c);
+		if (!sib)
+			json_strv_sibling(b, key, n, vec_get, &c);
+		buf_free(&c.tmp);
+	} else {
+		reencode_value(b, m, version);
+	}
+}
+
 /* Re-encode a parsed value with the safe writer (cJSON's printer is not safe). */
-static void safe_print(struct buf *b, const cJSON *j)
+static void reencode_value(struct buf *b, const cJSON *j, int version)
 {
 	if (cJSON_IsString(j)) {
 		struct buf t = {0};
-		const char *s = j->valuestring ? j->valuestring : "";
-		size_t n = json_unescape_bytes(&t, s, strlen(s));
+		size_t n = str_bytes(version, j, NULL, &t);
 		json_str(b, t.data, n);
 		buf_free(&t);
 	} else if (cJSON_IsNumber(j)) {
@@ -83,28 +173,26 @@ static void safe_print(struct buf *b, const cJSON *j)
 			json_double(b, d);
 	} else if (cJSON_IsBool(j)) {
 		json_bool(b, cJSON_IsTrue(j));
-	} else if (cJSON_IsArray(j) || cJSON_IsObject(j)) {
-		bool obj = cJSON_IsObject(j);
-		buf_addc(b, obj ? '{' : '[');
-		bool first = true;
+	} else if (cJSON_IsObject(j)) {
+		buf_addc(b, '{');
+		for (const cJSON *c = j->child; c; c = c->next)
+			reencode_member(b, j, c, version);
+		buf_addc(b, '}');
+	} else if (cJSON_IsArray(j)) {
+		buf_addc(b, '[');
 		for (const cJSON *c = j->child; c; c = c->next) {
-			if (!first)
-				buf_addc(b, ',');
-			first = false;
-			if (obj) {
-				struct buf t = {0};
-				const char *k = c->string ? c->string : "";
-				size_t n = json_unescape_bytes(&t, k, strlen(k));
-				json_str(b, t.data, n);
-				buf_free(&t);
-				buf_addc(b, ':');
-			}
-			safe_print(b, c);
+			json_sep(b);
+			reencode_value(b, c, version);
 		}
-		buf_addc(b, obj ? '}' : ']');
+		buf_addc(b, ']');
 	} else {
 		json_null(b);
 	}
+}
+
+void jsonl_reencode(struct buf *b, const cJSON *j, int version)
+{
+	reencode_value(b, j, version);
 }
 
 static int errno_lookup(struct reader *rd, uint32_t nameid, const char *name)
@@ -164,7 +252,8 @@ static bool is_big_uint(const char *s, size_t n, uint64_t *v)
 	return true;
 }
 
-static void add_field(struct reader *rd, struct ev_draft *d, const char *name, const cJSON *j)
+static void add_field(struct reader *rd, struct ev_draft *d, const char *name, const cJSON *j,
+		      const cJSON *sib)
 {
 	struct evlog *log = rd->r->log;
 	unsigned key = evkey_intern(name);
@@ -174,7 +263,7 @@ static void add_field(struct reader *rd, struct ev_draft *d, const char *name, c
 	}
 	if (cJSON_IsString(j)) {
 		size_t n;
-		const char *s = raw_bytes(rd, j, &n);
+		const char *s = raw_bytes(rd, j, sib, &n);
 		uint64_t v;
 		if (key == EVK_ERR) {
 			uint32_t id = evlog_intern(log, s, n);
@@ -214,7 +303,7 @@ static void add_field(struct reader *rd, struct ev_draft *d, const char *name, c
 			unsigned i = 0;
 			for (const cJSON *c = j->child; c; c = c->next) {
 				size_t len;
-				const char *s = raw_bytes(rd, c, &len);
+				const char *s = raw_bytes(rd, c, sib ? cJSON_GetArrayItem(sib, (int)i) : NULL, &len);
 				ids[i++] = evlog_intern(log, s, len);
 			}
 			ev_add(d, key, EVF_STRV, evlog_strv(log, ids, n));
@@ -222,24 +311,31 @@ static void add_field(struct reader *rd, struct ev_draft *d, const char *name, c
 			return;
 		}
 		struct buf t = {0};
-		safe_print(&t, j);
+		reencode_value(&t, j, rd->version);
 		ev_json(d, log, key, t.data, t.len);
 		buf_free(&t);
 	} else {
 		struct buf t = {0};
-		safe_print(&t, j);
+		reencode_value(&t, j, rd->version);
 		ev_json(d, log, key, t.data, t.len);
 		buf_free(&t);
 	}
 }
 
-static char *dup_string(struct reader *rd, const cJSON *j)
+static char *dup_string(struct reader *rd, const cJSON *j, const cJSON *sib)
 {
 	if (!cJSON_IsString(j))
 		return NULL;
 	size_t n;
-	const char *s = raw_bytes(rd, j, &n);
+	const char *s = raw_bytes(rd, j, sib, &n);
 	return xstrndup(s, n);
+}
+
+/* dup_string of member key of o, with its sibling. */
+static char *dup_member(struct reader *rd, const cJSON *o, const char *key)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, key);
+	return dup_string(rd, m, rd->version >= 2 ? jsonrd_sibling(o, m) : NULL);
 }
 
 static void parse_start(struct reader *rd, const char *s)
@@ -268,8 +364,9 @@ static void parse_start(struct reader *rd, const char *s)
 	evlog_set_start(rd->r->log, evlog_start_mono(rd->r->log), ts);
 }
 
-static const char *const header_keys[] = {"type", "version", "argv", "start", "host",
-					  "kernel", "compendium", "mode"};
+static const char *const header_keys[] = {"type",       "version", "argv", "start", "host",
+					  "kernel",     "compendium", "mode", "argv_bytes",
+					  "host_bytes", "kernel_bytes"};
 /* what the end record computes from the log (failed, calls, bytes: log/evcount.h) is not kept as extra */
 static const char *const end_keys[] = {"type",   "duration", "status", "exit",  "counts",   "events",
 				       "interrupted", "cpu",   "failed", "calls", "bytes", "peak_rss"};
@@ -282,15 +379,9 @@ static bool in_list(const char *k, const char *const *list, size_t n)
 	return false;
 }
 
-static void keep_extra(struct buf *extra, const cJSON *c)
+static void keep_extra(struct reader *rd, struct buf *extra, const cJSON *o, const cJSON *c)
 {
-	struct buf k = {0};
-	json_unescape_bytes(&k, c->string, strlen(c->string));
-	json_sep(extra);
-	json_str(extra, k.data, k.len);
-	buf_addc(extra, ':');
-	safe_print(extra, c);
-	buf_free(&k);
+	reencode_member(extra, o, c, rd->version);
 }
 
 static void read_header(struct reader *rd, const cJSON *o)
@@ -298,26 +389,29 @@ static void read_header(struct reader *rd, const cJSON *o)
 	struct run *r = rd->r;
 	rd->have_header = true;
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "version");
-	if (cJSON_IsNumber(v) && v->valuedouble > 1)
-		rwarn(rd, "log version %g is newer than this compendium reads (1); reading what it can",
-		      v->valuedouble);
+	rd->version = cJSON_IsNumber(v) && v->valuedouble < 2 ? 1 : JSONL_VERSION;
+	if (cJSON_IsNumber(v) && v->valuedouble > JSONL_VERSION)
+		rwarn(rd, "log version %g is newer than this compendium reads (%d); reading what it can",
+		      v->valuedouble, JSONL_VERSION);
 	const cJSON *argv = cJSON_GetObjectItemCaseSensitive(o, "argv");
+	const cJSON *argv_sib = rd->version >= 2 ? jsonrd_sibling(o, argv) : NULL;
 	if (cJSON_IsArray(argv)) {
 		int n = cJSON_GetArraySize(argv);
 		r->argv = xcalloc((size_t)n + 1, sizeof(*r->argv));
 		r->argc = 0;
-		for (const cJSON *c = argv->child; c; c = c->next) {
-			char *s = dup_string(rd, c);
+		int i = 0;
+		for (const cJSON *c = argv->child; c; c = c->next, i++) {
+			char *s = dup_string(rd, c, argv_sib ? cJSON_GetArrayItem(argv_sib, i) : NULL);
 			if (s)
 				r->argv[r->argc++] = s;
 		}
 	}
 	char *s;
-	if ((s = dup_string(rd, cJSON_GetObjectItemCaseSensitive(o, "host"))))
+	if ((s = dup_member(rd, o, "host")))
 		r->host = s;
-	if ((s = dup_string(rd, cJSON_GetObjectItemCaseSensitive(o, "kernel"))))
+	if ((s = dup_member(rd, o, "kernel")))
 		r->kernel = s;
-	if ((s = dup_string(rd, cJSON_GetObjectItemCaseSensitive(o, "mode")))) {
+	if ((s = dup_member(rd, o, "mode"))) {
 		r->mode = evlog_str(r->log, evlog_intern_cstr(r->log, s), NULL);
 		free(s);
 	}
@@ -326,7 +420,7 @@ static void read_header(struct reader *rd, const cJSON *o)
 		parse_start(rd, st->valuestring);
 	for (const cJSON *c = o->child; c; c = c->next)
 		if (c->string && !in_list(c->string, header_keys, ARRAY_SIZE(header_keys)))
-			keep_extra(&r->header_extra, c);
+			keep_extra(rd, &r->header_extra, o, c);
 }
 
 /* A count: a number, or the decimal string json_u64 writes from 2^53 on; else 0. */
@@ -353,7 +447,8 @@ static void read_fault_top(struct reader *rd, struct run_fault_top *t, const cJS
 	int region = cJSON_IsString(reg) ? run_fault_region_lookup(reg->valuestring) : -1;
 	t->region = region >= 0 ? (enum run_fault_region)region : RUN_FR_OTHER;
 	if (cJSON_IsString(path)) {
-		const char *s = raw_bytes(rd, path, &t->path_len);
+		const char *s = raw_bytes(rd, path, rd->version >= 2 ? jsonrd_sibling(o, path) : NULL,
+					  &t->path_len);
 		t->path = xmalloc(t->path_len + 1);
 		memcpy(t->path, s, t->path_len);
 		t->path[t->path_len] = '\0';
@@ -372,7 +467,7 @@ static void read_faults(struct reader *rd, const cJSON *o)
 	*f = (struct run_faults){.present = true};
 	const cJSON *un = cJSON_GetObjectItemCaseSensitive(o, "unavailable");
 	if (cJSON_IsString(un)) {
-		f->unavailable = dup_string(rd, un);
+		f->unavailable = dup_member(rd, o, "unavailable");
 		return;
 	}
 	f->minor = count_member(o, "minor");
@@ -447,7 +542,7 @@ static void read_end(struct reader *rd, const cJSON *o)
 		if (!strcmp(c->string, "faults") && cJSON_IsObject(c))
 			read_faults(rd, c);
 		else
-			keep_extra(&r->end_extra, c);
+			keep_extra(rd, &r->end_extra, o, c);
 	}
 }
 
@@ -486,7 +581,9 @@ static void read_event(struct reader *rd, const cJSON *o, const char *type)
 		    !strcmp(k, "type") || !strcmp(k, "cat") || !strcmp(k, "noise") ||
 		    !strcmp(k, "fold")) /* the log classifies again at append */
 			continue;
-		add_field(rd, &d, k, c);
+		if (rd->version >= 2 && jsonrd_is_sibling(o, c))
+			continue; /* the bytes of the field it names */
+		add_field(rd, &d, k, c, rd->version >= 2 ? jsonrd_sibling(o, c) : NULL);
 	}
 	evlog_append(rd->r->log, &d);
 	rd->nevents++;
@@ -546,7 +643,8 @@ int jsonl_read(const char *path, struct run *r, struct buf *warnings, unsigned *
 		free(p);
 		return -err;
 	}
-	struct reader rd = {.path = path, .r = r, .warnings = warnings, .nwarnings = nwarnings};
+	struct reader rd = {.path = path, .r = r, .warnings = warnings, .nwarnings = nwarnings,
+			    .version = JSONL_VERSION};
 	r->log = evlog_new();
 	r->end = RUN_RUNNING;
 	struct buf line = {0};

@@ -47,8 +47,7 @@ void run_faults_json(struct buf *b, const struct run_faults *f)
 	json_key(b, "faults");
 	buf_addc(b, '{');
 	if (f->unavailable) {
-		json_key(b, "unavailable");
-		json_cstr(b, f->unavailable);
+		json_kcstr(b, "unavailable", f->unavailable);
 		buf_addc(b, '}');
 		return;
 	}
@@ -85,11 +84,7 @@ void run_faults_json(struct buf *b, const struct run_faults *f)
 			buf_addc(b, '{');
 			json_key(b, "region");
 			json_cstr(b, run_fault_region_name(t->region));
-			json_key(b, "path");
-			if (t->path)
-				json_str(b, t->path, t->path_len);
-			else
-				json_null(b);
+			json_kstr(b, "path", t->path, t->path_len);
 			json_key(b, "count");
 			json_u64(b, t->count);
 			buf_addc(b, '}');

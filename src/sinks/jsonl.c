@@ -15,6 +15,7 @@
 #include "lib/xlat.h"
 #include "lib/msg.h"
 #include "log/evcount.h"
+#include "log/jsonl_read.h"
 
 #define JSONL_FLUSH_AT (64u << 10)
 #define JSONL_FLUSH_NS (200 * 1000000ull)
@@ -43,6 +44,40 @@ static void strid(struct buf *b, const struct evlog *log, uint32_t id)
 		json_null(b);
 }
 
+struct strv_ctx {
+	const struct evlog *log;
+	const uint32_t *ids;
+};
+
+static const char *strv_get(const void *ctx, size_t i, size_t *len)
+{
+	const struct strv_ctx *c = ctx;
+	return evlog_str(c->log, c->ids[i], len);
+}
+
+/* The KEY_bytes sibling of a string or string-vector field that is not exact (lib/json.h). */
+static void field_sibling(struct buf *b, const struct evlog *log, const struct ev_field *f)
+{
+	uint64_t v = evf_u64(f);
+	if (f->kind == EVF_STR) {
+		size_t len;
+		const char *s = evlog_str(log, (uint32_t)v, &len);
+		json_str_sibling(b, ev_key_name(f->key), s, len);
+	} else if (f->kind == EVF_STRV) {
+		struct strv_ctx c = {log, NULL};
+		uint32_t n;
+		c.ids = evlog_strv_get(log, (uint32_t)v, &n);
+		json_strv_sibling(b, ev_key_name(f->key), n, strv_get, &c);
+	}
+}
+
+void jsonl_encode_member(struct buf *b, const struct evlog *log, const struct ev_field *f)
+{
+	json_key(b, ev_key_name(f->key));
+	jsonl_encode_value(b, log, f);
+	field_sibling(b, log, f);
+}
+
 void jsonl_encode_value(struct buf *b, const struct evlog *log, const struct ev_field *f)
 {
 	uint64_t v = evf_u64(f);
@@ -53,15 +88,10 @@ void jsonl_encode_value(struct buf *b, const struct evlog *log, const struct ev_
 	case EVF_BOOL: json_bool(b, v != 0); break;
 	case EVF_STR: strid(b, log, (uint32_t)v); break;
 	case EVF_STRV: {
+		struct strv_ctx c = {log, NULL};
 		uint32_t n;
-		const uint32_t *ids = evlog_strv_get(log, (uint32_t)v, &n);
-		buf_addc(b, '[');
-		for (uint32_t i = 0; i < n; i++) {
-			if (i)
-				buf_addc(b, ',');
-			strid(b, log, ids[i]);
-		}
-		buf_addc(b, ']');
+		c.ids = evlog_strv_get(log, (uint32_t)v, &n);
+		json_strv(b, n, strv_get, &c);
 		break;
 	}
 	case EVF_DUR: json_secs_ns(b, v, 6); break;
@@ -241,6 +271,7 @@ void jsonl_encode_event(struct buf *b, const struct evlog *log, const struct ev 
 			/* strings and the rest: the general encoder, then room again */
 			b->len = (size_t)(p - b->data);
 			jsonl_encode_value(b, log, &f[i]);
+			field_sibling(b, log, &f[i]);
 			buf_reserve(b, 4 + (size_t)(e->nf - i) * ENC_FIELD_ROOM);
 			p = b->data + b->len;
 			break;
@@ -281,13 +312,11 @@ static void add_extra(struct buf *b, const struct buf *extra, const char *what)
 
 void jsonl_encode_header(struct buf *b, const struct run *r)
 {
-	buf_adds(b, "{\"type\":\"header\",\"version\":1,\"argv\":[");
-	for (int i = 0; i < r->argc && r->argv && r->argv[i]; i++) {
-		if (i)
-			buf_addc(b, ',');
-		json_cstr(b, r->argv[i]);
-	}
-	buf_addc(b, ']');
+	buf_adds(b, "{\"type\":\"header\",\"version\":" JSONL_VERSION_S);
+	size_t argc = 0;
+	while (r->argv && (int)argc < r->argc && r->argv[argc])
+		argc++;
+	json_kcstrv(b, "argv", (const char *const *)r->argv, argc);
 	struct timespec ts = r->log ? evlog_start_realtime(r->log) : (struct timespec){0};
 	struct tm tm;
 	time_t sec = ts.tv_sec;
@@ -298,10 +327,8 @@ void jsonl_encode_header(struct buf *b, const struct run *r)
 		 (long)(ts.tv_nsec / 1000));
 	json_key(b, "start");
 	json_cstr(b, when);
-	json_key(b, "host");
-	json_cstr(b, r->host);
-	json_key(b, "kernel");
-	json_cstr(b, r->kernel);
+	json_kcstr(b, "host", r->host);
+	json_kcstr(b, "kernel", r->kernel);
 	json_key(b, "compendium");
 	json_cstr(b, COMPENDIUM_VERSION);
 	json_key(b, "mode");

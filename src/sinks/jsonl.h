@@ -30,7 +30,13 @@ int jsonl_sink_finish(struct jsonl_sink *s);
 void jsonl_encode_header(struct buf *b, const struct run *r);
 void jsonl_encode_event(struct buf *b, const struct evlog *log, const struct ev *e);
 void jsonl_encode_end(struct buf *b, const struct run *r);
-/* One field value as JSON (by its kind; see enum ev_kind). */
+/*
+ * One field value as JSON (by its kind; see enum ev_kind). A string that is
+ * not exact comes out lossy (lib/json.h): a writer of members uses
+ * jsonl_encode_member, which adds the KEY_bytes sibling.
+ */
 void jsonl_encode_value(struct buf *b, const struct evlog *log, const struct ev_field *f);
+/* ,"key":value and, for a string (vector) that is not exact, ,"key_bytes":[...]. */
+void jsonl_encode_member(struct buf *b, const struct evlog *log, const struct ev_field *f);
 
 #endif

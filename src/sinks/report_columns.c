@@ -420,8 +420,10 @@ static void add_event(struct report_rep *R, const struct ev *e, uint32_t idx)
 			if (!extra.len)
 				buf_addc(&extra, '{');
 			json_key(&extra, ev_key_name(fi->key));
-			for (size_t k = 0; k < n; k++)
-				buf_addc(&extra, s[k] == '\n' || s[k] == '\r' ? ' ' : s[k]);
+			buf_reset(&R->tmp2);
+			report_json_disp(&R->tmp2, s, n);
+			for (size_t k = 0; k < R->tmp2.len; k++)
+				buf_addc(&extra, R->tmp2.data[k] == '\n' || R->tmp2.data[k] == '\r' ? ' ' : R->tmp2.data[k]);
 			continue;
 		}
 		add_key(R, d, fi->key);

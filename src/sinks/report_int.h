@@ -141,11 +141,18 @@ void report_stab_reserve(struct report_stab *t, size_t n);
 void report_stab_free(struct report_stab *t);
 /*
  * Append the display form of tracee bytes p[0..n) to b: valid UTF-8 passes
- * except controls; a byte that is not valid UTF-8 is "\xNN" and a
- * backslash "\\" (the JSON string policy), controls are \n \t \r or
- * \xNN, so a table cell is one line and the original bytes stay recoverable.
+ * except controls, a backslash included (one backslash shows as one); a
+ * byte that is not valid UTF-8 is "\xNN", controls are \n \t \r or
+ * \xNN, so a table cell is one line. A display form, not an escape
+ * language: the exact bytes are the JSON Lines log's (lib/json.h).
  */
 void report_disp_add(struct buf *b, const void *p, size_t n);
+/*
+ * Append the JSON text s[0..n) of an EVF_JSON field for the page: strings
+ * that carry a KEY_bytes sibling become the display form of those bytes
+ * and the sibling goes; anything else is copied as it is.
+ */
+void report_json_disp(struct buf *b, const char *s, size_t n);
 
 /* ---- report_redact.c: secrets out of the shown text */
 

@@ -54,10 +54,15 @@ static void build_meta(struct report_rep *R, struct buf *m, const char *warnings
 	json_key(m, "argv");
 	buf_addc(m, '[');
 	char **av = report_argv_redacted(r, R->redact, &red);
+	struct buf d = {0};
 	for (size_t i = 0; av[i]; i++) {
+		/* the display form, as the tables show strings (report_disp_add) */
+		buf_reset(&d);
+		report_disp_add(&d, av[i], strlen(av[i]));
 		json_sep(m);
-		json_cstr(m, av[i]);
+		json_str(m, d.data ? d.data : "", d.len);
 	}
+	buf_free(&d);
 	report_strv_free(av);
 	buf_addc(m, ']');
 	json_key(m, "argv_redacted");

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* report_stab: the display form of tracee bytes and the table that stores each display string once. */
+#include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/json.h"
+#include "lib/jsonrd.h"
 #include "lib/util.h"
 #include "sinks/report_int.h"
 
@@ -36,7 +38,7 @@ void report_disp_add(struct buf *b, const void *p, size_t n)
 		unsigned char c = s[i];
 		if (c >= 0x20 && c < 0x7f) {
 			if (c == '\\') {
-				buf_add(b, "\\\\", 2);
+				buf_addc(b, '\\'); /* one backslash: the display is not an escape language */
 				i++;
 				continue;
 			}
@@ -67,6 +69,69 @@ void report_disp_add(struct buf *b, const void *p, size_t n)
 		}
 		i += len;
 	}
+}
+
+/* Value j of an EVF_JSON field again, display forms for strings that have KEY_bytes. */
+static void json_disp_value(struct buf *b, const cJSON *j)
+{
+	if (cJSON_IsObject(j) || cJSON_IsArray(j)) {
+		bool obj = cJSON_IsObject(j);
+		buf_addc(b, obj ? '{' : '[');
+		for (const cJSON *c = j->child; c; c = c->next) {
+			if (obj && jsonrd_is_sibling(j, c))
+				continue; /* shown through the string it belongs to */
+			json_sep(b);
+			if (obj) {
+				json_cstr(b, c->string);
+				buf_addc(b, ':');
+			}
+			const cJSON *sib = obj ? jsonrd_sibling(j, c) : NULL;
+			if (sib && (cJSON_IsString(c) || cJSON_IsArray(c))) {
+				struct buf raw = {0}, d = {0};
+				bool vec = cJSON_IsArray(c);
+				if (vec)
+					buf_addc(b, '[');
+				int k = 0;
+				for (const cJSON *e = vec ? c->child : c; e; e = vec ? e->next : NULL, k++) {
+					buf_reset(&raw);
+					buf_reset(&d);
+					if (vec)
+						json_sep(b);
+					if (!jsonrd_str(e, vec ? cJSON_GetArrayItem(sib, k) : sib, &raw)) {
+						json_null(b);
+						continue;
+					}
+					report_disp_add(&d, raw.data, raw.len);
+					json_str(b, d.data ? d.data : "", d.len);
+				}
+				if (vec)
+					buf_addc(b, ']');
+				buf_free(&raw);
+				buf_free(&d);
+				continue;
+			}
+			json_disp_value(b, c);
+		}
+		buf_addc(b, obj ? '}' : ']');
+		return;
+	}
+	char *t = cJSON_PrintUnformatted(j);
+	if (cJSON_IsString(j))
+		json_cstr(b, j->valuestring);
+	else
+		buf_adds(b, t ? t : "null");
+	free(t);
+}
+
+void report_json_disp(struct buf *b, const char *s, size_t n)
+{
+	cJSON *j = memmem(s, n, "_bytes\"", 7) ? cJSON_ParseWithLength(s, n) : NULL;
+	if (!j) {
+		buf_add(b, s, n);
+		return;
+	}
+	json_disp_value(b, j);
+	cJSON_Delete(j);
 }
 
 uint32_t report_hash32(const void *p, size_t n)

@@ -17,6 +17,7 @@
 #include "lib/atomicfile.h"
 #include "lib/json.h"
 #include "lib/termesc.h"
+#include "log/jsonl_read.h"
 #include "watch/watch_int.h"
 #include "lib/msg.h"
 
@@ -263,39 +264,13 @@ int watch_dump_retention(struct watch_dumpdir *d, long max_dumps, double max_age
 
 /* ---- listing ---- */
 
-static void emit_json(struct buf *b, const cJSON *j)
+/*
+ * The trigger record of a dump (parsed), or NULL, and the version of the
+ * dump's header (1 without one). Reads at most the first 1 MiB.
+ */
+static cJSON *read_trigger(int dirfd, const char *name, int *version)
 {
-	if (cJSON_IsString(j))
-		json_str(b, j->valuestring, strlen(j->valuestring));
-	else if (cJSON_IsNumber(j)) {
-		double v = j->valuedouble;
-		if (v == (double)(long long)v && v > -9e15 && v < 9e15)
-			buf_printf(b, "%lld", (long long)v);
-		else
-			buf_printf(b, "%.15g", v);
-	} else if (cJSON_IsBool(j))
-		buf_adds(b, cJSON_IsTrue(j) ? "true" : "false");
-	else if (cJSON_IsArray(j) || cJSON_IsObject(j)) {
-		bool obj = cJSON_IsObject(j);
-		buf_addc(b, obj ? '{' : '[');
-		int i = 0;
-		for (const cJSON *c = j->child; c; c = c->next, i++) {
-			if (i)
-				buf_addc(b, ',');
-			if (obj) {
-				json_str(b, c->string, strlen(c->string));
-				buf_addc(b, ':');
-			}
-			emit_json(b, c);
-		}
-		buf_addc(b, obj ? '}' : ']');
-	} else
-		buf_adds(b, "null");
-}
-
-/* The trigger record of a dump (parsed), or NULL. Reads at most the first 1 MiB. */
-static cJSON *read_trigger(int dirfd, const char *name)
-{
+	*version = 1;
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return NULL;
@@ -323,6 +298,9 @@ static cJSON *read_trigger(int dirfd, const char *name)
 		if (!j)
 			continue;
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "type");
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "version");
+		if (cJSON_IsString(t) && !strcmp(t->valuestring, "header") && cJSON_IsNumber(v))
+			*version = v->valuedouble >= 2 ? 2 : 1;
 		if (cJSON_IsString(t) && !strcmp(t->valuestring, "trigger"))
 			found = j;
 		else
@@ -361,18 +339,20 @@ int watch_list(const struct watch_cfg *cfg)
 	if (!n && !json)
 		buf_printf(&b, "no dumps in %s\n", path);
 	for (size_t i = 0; i < n; i++) {
-		cJSON *t = read_trigger(dirfd, v[i].name);
+		int version;
+		cJSON *t = read_trigger(dirfd, v[i].name, &version);
 		const char *kind = t ? jstr(t, "kind") : NULL, *msg = t ? jstr(t, "msg") : NULL;
 		const char *when = t ? jstr(t, "when") : NULL;
 		if (json) {
-			buf_printf(&b, "{\"file\":\"%s\",\"path\":", v[i].name);
+			buf_addc(&b, '{');
+			json_kcstr(&b, "file", v[i].name);
 			struct buf p = {0};
 			buf_printf(&p, "%s/%s", path, v[i].name);
-			json_str(&b, p.data, p.len);
+			json_kstr(&b, "path", p.data, p.len);
 			buf_free(&p);
 			buf_printf(&b, ",\"size\":%lld,\"trigger\":", (long long)v[i].size);
-			if (t)
-				emit_json(&b, t);
+			if (t) /* in the current form, whatever the dump's version */
+				jsonl_reencode(&b, t, version);
 			else
 				buf_adds(&b, "null");
 			buf_adds(&b, "}\n");

@@ -134,19 +134,12 @@ static void involved_json(struct buf *pj, const struct pending *p)
 		json_i64(pj, p->inv[i].pid);
 		json_key(pj, "start");
 		json_u64(pj, p->inv[i].start);
-		json_key(pj, "comm");
-		json_str(pj, p->inv[i].comm, strnlen(p->inv[i].comm, sizeof(p->inv[i].comm)));
+		json_kstr(pj, "comm", p->inv[i].comm, strnlen(p->inv[i].comm, sizeof(p->inv[i].comm)));
 		json_key(pj, "value");
 		json_double(pj, p->inv[i].value);
 		const struct inv_cmd *ic = &p->cmds[i];
 		if (ic->argv) {
-			json_key(pj, "argv");
-			buf_addc(pj, '[');
-			for (int k = 0; k < ic->argc; k++) {
-				json_sep(pj);
-				json_cstr(pj, ic->argv[k]);
-			}
-			buf_addc(pj, ']');
+			json_kcstrv(pj, "argv", (const char *const *)ic->argv, (size_t)ic->argc);
 			if (ic->redacted) {
 				json_key(pj, "redacted");
 				json_bool(pj, true);

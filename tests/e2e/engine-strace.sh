@@ -86,10 +86,17 @@ for pid, l in lines:
         s_exit[('code', int(m.group(2))) if m.group(2) is not None else ('signal', m.group(3))] += 1
 
 evs = [json.loads(l) for l in open(jpath, encoding='utf-8')]
+def exact(e, k, i=None):
+    # the JSON schema's recovery rule (KEY_bytes if present), as str like unescape() gives
+    sib = e.get(k + '_bytes')
+    if i is not None:
+        sib = sib[i] if sib else None
+    v = e[k] if i is None else e[k][i]
+    return bytes(sib).decode('utf-8', 'surrogateescape') if sib is not None else v
 c_exec, c_exit = Counter(), Counter()
 for e in evs:
     if e['type'] == 'exec':
-        c_exec[(e['path'], tmpnames(e['argv']), e.get('err'))] += 1
+        c_exec[(exact(e, 'path'), tmpnames([exact(e, 'argv', i) for i in range(len(e['argv']))]), e.get('err'))] += 1
     elif e['type'] == 'exit':
         c_exit[('code', e['code']) if 'code' in e else ('signal', e['signal'])] += 1
 c_proc = len([e for e in evs if e['type'] == 'spawn' and not e['thread']])

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Deterministic randomized round trip of the string encoder: random bytes
- * (biased towards UTF-8 edge cases) -> json_str -> strict UTF-8 check ->
- * cJSON_ParseWithOpts(require_null_terminated) -> json_unescape_bytes must
- * give back the same bytes, and the output never contains a raw byte that is
- * unsafe in HTML or JavaScript. Built with -DFUZZ_LIBFUZZER it is also a
+ * (biased towards UTF-8 edge cases) -> json_kstr -> strict UTF-8 check ->
+ * cJSON_ParseWithOpts(require_null_terminated) -> the recovery rule
+ * (KEY_bytes if present, else the string) must give back the same bytes,
+ * an exact string must be the decoded value itself with no sibling, and the
+ * output never contains a raw byte that is unsafe in HTML or JavaScript. Built with -DFUZZ_LIBFUZZER it is also a
  * libFuzzer target (clang -fsanitize=fuzzer).
  */
 #include <cJSON.h>
@@ -21,6 +22,7 @@
 #include <cmocka.h>
 
 #include "lib/json.h"
+#include "lib/jsonrd.h"
 #include "log/jsonl_read.h"
 #include "sinks/jsonl.h"
 
@@ -31,7 +33,9 @@ static int check_one(const uint8_t *data, size_t n)
 {
 	struct buf b = {0}, out = {0};
 	int rc = 0;
-	json_str(&b, data, n);
+	buf_addc(&b, '{');
+	json_kstr(&b, "k", data, n);
+	buf_addc(&b, '}');
 	if (!json_utf8_valid(b.data, b.len)) {
 		rc = 1;
 		goto out;
@@ -49,14 +53,19 @@ static int check_one(const uint8_t *data, size_t n)
 		goto out;
 	}
 	cJSON *j = cJSON_ParseWithOpts(b.data, NULL, 1);
-	if (!j || !cJSON_IsString(j)) {
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "k");
+	if (!j || !cJSON_IsString(v)) {
 		cJSON_Delete(j);
 		rc = 4;
 		goto out;
 	}
-	size_t got = json_unescape_bytes(&out, j->valuestring, strlen(j->valuestring));
-	if (got != n || (n && memcmp(out.data, data, n)))
+	bool sib = cJSON_GetObjectItemCaseSensitive(j, "k_bytes") != NULL;
+	if (!jsonrd_member(j, "k", &out) || out.len != n || (n && memcmp(out.data, data, n)))
 		rc = 5;
+	else if (json_str_exact(data, n) == sib)
+		rc = 6; /* a sibling exactly when the string is not exact */
+	else if (!sib && (strlen(v->valuestring) != n || memcmp(v->valuestring, data, n)))
+		rc = 7; /* an exact string is the decoded value itself */
 	cJSON_Delete(j);
 out:
 	buf_free(&b);
@@ -141,6 +150,11 @@ static void test_all_pairs(void **st)
  * valid log. It must return 0 or -EINVAL, never crash (run under ASan), and
  * whatever it read must encode again as valid JSON Lines.
  */
+static const char base_log_v2[] =
+	"{\"type\":\"header\",\"version\":2,\"argv\":[\"sh\",\"-c\",\"x\\\\\xef\xbf\xbd\\u003c\"],\"argv_bytes\":[null,null,[120,92,255,60]],\"start\":\"2026-11-22T00:00:00.000001Z\",\"host\":\"h\",\"kernel\":\"k\",\"compendium\":\"0.1.0\",\"mode\":\"trace\"}\n"
+	"{\"t\":0.000100,\"pid\":1,\"tid\":1,\"type\":\"open\",\"cat\":\"file\",\"path\":\"/a\xef\xbf\xbd\\n\",\"path_bytes\":[47,97,254,10],\"fd\":3,\"err\":\"ENOENT\",\"dur\":0.000001}\n"
+	"{\"t\":0.000200,\"pid\":1,\"tid\":2,\"type\":\"mmap\",\"cat\":\"memory\",\"addr\":\"0x7f00\",\"stack\":[{\"ip\":\"0x1\",\"sym\":\"\xef\xbf\xbd\",\"sym_bytes\":[255]}]}\n"
+	"{\"type\":\"end\",\"duration\":0.000400,\"status\":0,\"exit\":{\"code\":0},\"counts\":{\"open\":1},\"events\":2,\"interrupted\":false}\n";
 static const char base_log[] =
 	"{\"type\":\"header\",\"version\":1,\"argv\":[\"sh\",\"-c\",\"x\\\\xff\\u003c\"],\"start\":\"2026-11-22T00:00:00.000001Z\",\"host\":\"h\",\"kernel\":\"k\",\"compendium\":\"0.1.0\",\"mode\":\"trace\"}\n"
 	"{\"t\":0.000100,\"pid\":1,\"tid\":1,\"type\":\"open\",\"cat\":\"file\",\"path\":\"/a\\\\xfe\\n\",\"fd\":3,\"err\":\"ENOENT\",\"dur\":0.000001}\n"
@@ -158,7 +172,10 @@ static void test_reader_mutations(void **st)
 	static const char inserts[] = "{}[]\",:\\\n\0x0u1e-9\xff\xc3";
 	for (int iter = 0; iter < 3000; iter++) {
 		struct buf b = {0};
-		buf_add(&b, base_log, sizeof(base_log) - 1);
+		if (iter % 2)
+			buf_add(&b, base_log_v2, sizeof(base_log_v2) - 1);
+		else
+			buf_add(&b, base_log, sizeof(base_log) - 1);
 		int nmut = 1 + (int)(next() % 4);
 		for (int m = 0; m < nmut && b.len; m++) {
 			size_t at = next() % b.len;

@@ -38,12 +38,8 @@ static void reference(struct buf *b, const struct evlog *log, const struct ev *e
 		json_cstr(b, ev_fold_name(ev_fold_kind(e)));
 	}
 	const struct ev_field *f = ev_fields(e);
-	for (unsigned i = 0; i < e->nf; i++) {
-		buf_addc(b, ',');
-		json_cstr(b, ev_key_name(f[i].key));
-		buf_addc(b, ':');
-		jsonl_encode_value(b, log, &f[i]);
-	}
+	for (unsigned i = 0; i < e->nf; i++)
+		jsonl_encode_member(b, log, &f[i]);
 	buf_adds(b, "}\n");
 }
 
@@ -111,9 +107,17 @@ static void every_kind(void **st)
 	ev_strid(&d, EVK_DESC, 0);
 	ev_json(&d, log, EVK_STACK, "[{\"ip\":\"0x1\"}]", 14);
 	ev_double(&d, EVK_DATA, 0.1);
-	uint32_t ids[3] = { evlog_intern_cstr(log, "a"), evlog_intern_cstr(log, ""), 0 };
-	ev_add(&d, EVK_ARGV, EVF_STRV, evlog_strv(log, ids, 3));
+	uint32_t ids[4] = { evlog_intern_cstr(log, "a"), evlog_intern_cstr(log, ""), 0,
+			    evlog_intern(log, "x\0\xff", 3) };
+	ev_add(&d, EVK_ARGV, EVF_STRV, evlog_strv(log, ids, 4));
 	same_bytes(log, &d);
+	/* the strings that are not exact carry their bytes beside them (lib/json.h) */
+	struct buf b = {0};
+	jsonl_encode_event(&b, log, evlog_append(log, &d));
+	assert_non_null(strstr(b.data, ",\"path_bytes\":[47,116,109,112,47,60,97,62,38,34,98,34,92,10,255,254,226,128,168],"));
+	assert_non_null(strstr(b.data, ",\"argv\":[\"a\",\"\",null,\"x\xef\xbf\xbd\xef\xbf\xbd\"],"
+				       "\"argv_bytes\":[null,null,null,[120,0,255]]}"));
+	buf_free(&b);
 
 	/* run-time keys and types from a newer log, and the most fields a record holds */
 	ev_init(&d, evtype_intern("future_type"), 5, 1, 1);

@@ -58,6 +58,8 @@ static char *tpath(const char *name)
 }
 
 static const char hostile[] = "a\nb\x1b]0;pwned\x07</script>\xe2\x80\xa8\xff\xfe\\x41\\\"\0z";
+#define HOSTILE_BYTES "[97,10,98,27,93,48,59,112,119,110,101,100,7,60,47,115,99,114,105,112,116,62,226,128,168,255,254,92,120,52,49,92,34,0,122]"
+#define FFFD "\xef\xbf\xbd"
 
 static void fill(struct run *r)
 {
@@ -166,8 +168,12 @@ static void test_sink_and_roundtrip(void **st)
 	const char *l2 = strchr(text, '\n') + 1;
 	assert_memory_equal(l2, "{\"t\":0.000001,\"pid\":10,\"tid\":10,\"type\":\"spawn\",\"cat\":\"process\",\"child\":11,\"thread\":true,\"via\":\"clone3\"}\n", 104);
 	assert_non_null(strstr(text, "{\"t\":0.002000,\"pid\":10,\"tid\":11,\"type\":\"open\",\"cat\":\"file\",\"noise\":true,"
-		"\"path\":\"a\\nb\\u001b]0;pwned\\u0007\\u003c/script\\u003e\\u2028\\\\xff\\\\xfe\\\\\\\\x41\\\\\\\\\\\"\\\\x00z\","
+		"\"path\":\"a\\nb\\u001b]0;pwned\\u0007\\u003c/script\\u003e\\u2028" FFFD FFFD "\\\\x41\\\\\\\"" FFFD "z\","
+		"\"path_bytes\":" HOSTILE_BYTES ","
 		"\"err\":\"ENOENT\",\"dur\":0.000012,\"desc\":null}\n"));
+	/* a vector: the sibling holds null for the exact elements */
+	assert_non_null(strstr(text, "\"argv\":[\"sh\",\"-c\",\"a\\nb"));
+	assert_non_null(strstr(text, "z\"],\"argv_bytes\":[null,null," HOSTILE_BYTES "]}\n"));
 	assert_non_null(strstr(text, "\"addr\":\"0x7f8a12345000\",\"len\":\"18446744073709551615\",\"fd\":-1,\"thread\":false,\"value\":0.25}\n"));
 	assert_non_null(strstr(text, "\"type\":\"future_type\",\"cat\":\"other\",\"future_key\":\"x\",\"count\":\"-1152921504606846976\"}\n"));
 	assert_non_null(strstr(text, "\"signal\":\"SIGSEGV\",\"core\":true,\"stack\":[{\"ip\":\"0x401000\",\"sym\":\"main\\u003c\"},{\"truncated\":true}]}\n"));
@@ -181,7 +187,7 @@ static void test_sink_and_roundtrip(void **st)
 		"\"bytes\":{\"read\":0,\"write\":0,\"send\":0,\"recv\":0},\"interrupted\":false,\"cpu\":{\"user\":0.500000,\"sys\":0.250000},"
 		"\"faults\":{\"total\":3,\"minor\":2,\"major\":1,\"heap\":1,\"anon\":0,\"file\":2,"
 		"\"stack\":0,\"other\":0,\"sampled\":3,\"lost\":0,\"throttled\":1,\"sampling\":\"off\","
-		"\"logged\":2,\"top\":[{\"region\":\"file\",\"path\":\"/x\\u001b\\\\xff\",\"count\":2},"
+		"\"logged\":2,\"top\":[{\"region\":\"file\",\"path\":\"/x\\u001b" FFFD "\",\"path_bytes\":[47,120,27,255],\"count\":2},"
 		"{\"region\":\"heap\",\"path\":null,\"count\":1}]},\"samples_dropped\":2}\n");
 
 	/* read it back and write it again: the same bytes */
@@ -228,9 +234,23 @@ static void test_sink_and_roundtrip(void **st)
 	const char *p = evlog_str(r2.log, (uint32_t)evf_u64(f), &n);
 	assert_int_equal(n, sizeof(hostile) - 1);
 	assert_memory_equal(p, hostile, n);
+	/* its sibling went into it, not into a field of its own */
+	assert_null(ev_find(e, evkey_intern("path_bytes")));
 	assert_int_equal(ev_find(e, EVK_ERR)->kind, EVF_ERRNO);
 	assert_int_equal(evf_i64(ev_find(e, EVK_ERR)), 2);
 	assert_true(e->flags & EVFL_NOISE);
+	/* and the vector's element too */
+	c = (struct evlog_cursor){0};
+	evlog_next(r2.log, &c);
+	e = evlog_next(r2.log, &c);
+	assert_int_equal(e->type, EVT_EXEC);
+	assert_null(ev_find(e, evkey_intern("argv_bytes")));
+	uint32_t nv;
+	const uint32_t *av = evlog_strv_get(r2.log, (uint32_t)evf_u64(ev_find(e, EVK_ARGV)), &nv);
+	assert_int_equal(nv, 3);
+	p = evlog_str(r2.log, av[2], &n);
+	assert_int_equal(n, sizeof(hostile) - 1);
+	assert_memory_equal(p, hostile, n);
 	for (int i = 0; i < r2.argc; i++)
 		free(r2.argv[i]);
 	free(r2.argv);
@@ -403,12 +423,89 @@ static void test_write_error(void **st)
 	evlog_free(r.log);
 }
 
+/* The path of the first event of a log read back, and the reader's warnings. */
+static void first_path(const char *text, const void *want, size_t wn, const char *want_again)
+{
+	spew(tpath("v.jsonl"), text);
+	struct run r = {0};
+	struct buf warn = {0};
+	unsigned nw = 0;
+	assert_int_equal(jsonl_read(tpath("v.jsonl"), &r, &warn, &nw), 0);
+	assert_int_equal(nw, 0);
+	struct evlog_cursor c = {0};
+	const struct ev *e = evlog_next(r.log, &c);
+	assert_non_null(e);
+	size_t n;
+	const char *p = evlog_str(r.log, (uint32_t)evf_u64(ev_find(e, EVK_PATH)), &n);
+	assert_int_equal(n, wn);
+	assert_memory_equal(p, want, n);
+	assert_null(ev_find(e, evkey_intern("path_bytes")));
+	/* the argv of the header, too */
+	assert_int_equal(r.argc, 2);
+	assert_memory_equal(r.argv[1], want, wn + 1);
+	/* written again: version 2, the program's string and its bytes */
+	struct buf b = {0};
+	jsonl_encode_header(&b, &r);
+	jsonl_encode_event(&b, r.log, e);
+	assert_non_null(strstr(b.data, "{\"type\":\"header\",\"version\":2,"));
+	assert_non_null(strstr(b.data, want_again));
+	for (int i = 0; i < r.argc; i++)
+		free(r.argv[i]);
+	free(r.argv);
+	free(r.host);
+	free(r.kernel);
+	evlog_free(r.log);
+	buf_free(&warn);
+	buf_free(&b);
+}
+
+/* Version 1 logs (the \xNN / \\ layer) and version 2 logs of the same strings read to the same bytes. */
+static void test_versions(void **st)
+{
+	(void)st;
+	static const char want[] = "a\\b\\x41\xff\"";
+	/* version 1: a\\b\\x41 doubled, \xff for the byte */
+	first_path("{\"type\":\"header\",\"version\":1,\"argv\":[\"x\",\"a\\\\\\\\b\\\\\\\\x41\\\\xff\\\"\"]}\n"
+		   "{\"t\":0.5,\"pid\":1,\"tid\":1,\"type\":\"open\",\"path\":\"a\\\\\\\\b\\\\\\\\x41\\\\xff\\\"\"}\n"
+		   "{\"type\":\"end\",\"events\":1}\n",
+		   want, sizeof(want) - 1,
+		   "\"path\":\"a\\\\b\\\\x41" FFFD "\\\"\",\"path_bytes\":[97,92,98,92,120,52,49,255,34]}");
+	/* version 2 */
+	first_path("{\"type\":\"header\",\"version\":2,\"argv\":[\"x\",\"a\\\\b\\\\x41" FFFD "\\\"\"],"
+		   "\"argv_bytes\":[null,[97,92,98,92,120,52,49,255,34]]}\n"
+		   "{\"t\":0.5,\"pid\":1,\"tid\":1,\"type\":\"open\",\"path\":\"a\\\\b\\\\x41" FFFD "\\\"\","
+		   "\"path_bytes\":[97,92,98,92,120,52,49,255,34]}\n"
+		   "{\"type\":\"end\",\"events\":1}\n",
+		   want, sizeof(want) - 1,
+		   "\"path\":\"a\\\\b\\\\x41" FFFD "\\\"\",\"path_bytes\":[97,92,98,92,120,52,49,255,34]}");
+	/* version 2 without a sibling: the string is the bytes, backslashes and all */
+	static const char plain[] = "a\\b\\\\x41";
+	first_path("{\"type\":\"header\",\"version\":2,\"argv\":[\"x\",\"a\\\\b\\\\\\\\x41\"]}\n"
+		   "{\"t\":0.5,\"pid\":1,\"tid\":1,\"type\":\"open\",\"path\":\"a\\\\b\\\\\\\\x41\"}\n"
+		   "{\"type\":\"end\",\"events\":1}\n",
+		   plain, sizeof(plain) - 1, "\"path\":\"a\\\\b\\\\\\\\x41\"}");
+	/* a KEY_bytes that is no sibling (a number, or no KEY) stays a field */
+	spew(tpath("n.jsonl"), "{\"type\":\"header\",\"version\":2}\n"
+			       "{\"t\":0.5,\"pid\":1,\"tid\":1,\"type\":\"x\",\"read_bytes\":5,\"q_bytes\":[1]}\n");
+	struct run r = {0};
+	assert_int_equal(jsonl_read(tpath("n.jsonl"), &r, NULL, NULL), 0);
+	struct evlog_cursor c = {0};
+	const struct ev *e = evlog_next(r.log, &c);
+	assert_non_null(ev_find(e, EVK_READ_BYTES));
+	assert_non_null(ev_find(e, evkey_intern("q_bytes")));
+	free(r.argv);
+	free(r.host);
+	free(r.kernel);
+	evlog_free(r.log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sink_and_roundtrip), cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_no_header_no_end), cmocka_unit_test(test_not_a_log),
 		cmocka_unit_test(test_write_error), cmocka_unit_test(test_faults_unavailable),
+		cmocka_unit_test(test_versions),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -13,7 +13,7 @@
 
 #define LIVE_MAX_CRASHES 8   /* crashes told in full at the end; the rest are counted */
 #define LIVE_CRASH_FRAMES 16 /* stack frames of a crash told at the end */
-#define LIVE_INDENT "             " /* -k frames under their event, past "[+0.000000s] " */
+#define LIVE_INDENT "          " /* -k frames under their event (10 columns, as before the stamp had microseconds) */
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"

@@ -458,26 +458,26 @@ static void test_stack_and_crash(void **st)
 	char *s = finish(x);
 	assert_string_equal(s,
 		"[+0.001000s] open /nonexistent/m (read) ENOENT\n"
-		"             #0 syscall (libc.so.6+0x101829)\n"
-		"             #1 f3\\n (stk\\x1b[2J+0x1217)\n"
-		"             #2 (stk+0x1300)\n"
-		"             #3 0x7f0000abc000 (no module)\n"
-		"             \u2026 truncated (no unwind info)\n"
+		"          #0 syscall (libc.so.6+0x101829)\n"
+		"          #1 f3\\n (stk\\x1b[2J+0x1217)\n"
+		"          #2 (stk+0x1300)\n"
+		"          #3 0x7f0000abc000 (no module)\n"
+		"          \u2026 truncated (no unwind info)\n"
 		"[+0.002000s] read /etc/hostname 5 B\n"
-		"             #0 main (stk+0x1000)\n"
+		"          #0 main (stk+0x1000)\n"
 		"[+0.002000s] read /etc/hostname 5 B\n"
-		"             #0 main (stk+0x1000)\n"
+		"          #0 main (stk+0x1000)\n"
 		"[+0.003000s] crash SIGSEGV SEGV_MAPERR at 0x10 (not mapped)\n"
 		"[+0.004000s] exit SIGSEGV\n"
 		"[+0.003000s] \u2501\u2501\u2501 CRASH of 7: SIGSEGV SEGV_MAPERR at 0x10 (not mapped) \u2501\u2501\u2501\n"
-		"             rip 0x401591  rsp 0x7ffe0000  rbp 0x0\n"
-		"             code:\n"
-		"                  0x40158c  call 0x4011f0\n"
-		"                \u2192 0x401591  mov dword ptr [0x10], 1\n"
-		"                  0x40159c  mov rsi, rbx\n"
-		"             stack:\n"
-		"               #0 main (stk+0x1591)\n"
-		"               \u2026 truncated (sp)\n");
+		"          rip 0x401591  rsp 0x7ffe0000  rbp 0x0\n"
+		"          code:\n"
+		"               0x40158c  call 0x4011f0\n"
+		"             \u2192 0x401591  mov dword ptr [0x10], 1\n"
+		"               0x40159c  mov rsi, rbx\n"
+		"          stack:\n"
+		"            #0 main (stk+0x1591)\n"
+		"            \u2026 truncated (sp)\n");
 	free(s);
 }
 

@@ -110,6 +110,17 @@ static const char usage_text[] =
 	"  -v, --verbose          print every syscall strace-like with decoded arguments\n"
 	"  -c, --count            add a per-syscall table (calls, errors, time) to the summary\n"
 	"  -s, --string-limit N   show at most N bytes of each string (default 64)\n"
+	"  -f, -F                 accepted for strace users: children are always followed\n"
+	"  -ff                    with -o FILE: one narrative file per process and thread,\n"
+	"                         FILE.TID, as strace -ff (the summary goes to stderr)\n"
+	"  -t, -tt, -ttt          stamp lines with the wall clock: HH:MM:SS, with\n"
+	"                         microseconds, or epoch seconds with microseconds\n"
+	"  -r                     stamp lines with the time since the previous line\n"
+	"  -T                     show the time spent in each call: <0.000123> (-v lines\n"
+	"                         always end with it; narrative lines get it with -T)\n"
+	"  -x, -xx                -v strings with non-ASCII bytes in hex, or all in hex\n"
+	"  -y, -yy                fds are always named; -yy adds socket endpoints and\n"
+	"                         device numbers in -v lines\n"
 	"      --no-filter        show /proc, /sys, /dev, dynamic-linker files and loopback\n"
 	"                         traffic, hidden from the narrative and summary by default\n"
 	"      --no-seccomp       stop at every syscall instead of using a seccomp filter\n"
@@ -196,7 +207,7 @@ static void parse_options(int argc, char **argv)
 	opt.trace.all = true;
 	opterr = 0; /* one message of our own instead of getopt's */
 	/* '+': stop at the first non-option, it starts the command */
-	while ((c = getopt_long(argc, argv, "+:p:ve:cqs:o:khV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:ve:cqs:o:khVfFtTrxy", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			opt.pids = xreallocarray(opt.pids, (size_t)opt.npids + 1, sizeof(*opt.pids));
@@ -227,6 +238,25 @@ static void parse_options(int argc, char **argv)
 			break;
 		case 'k':
 			opt.stack = true;
+			break;
+		case 'f':
+		case 'F': /* strace's old spelling of -f */
+			opt.follow++;
+			break;
+		case 't':
+			opt.tstamp = opt.tstamp < 3 ? opt.tstamp + 1 : 3;
+			break;
+		case 'r':
+			opt.relstamp = true;
+			break;
+		case 'T':
+			opt.call_times = true;
+			break;
+		case 'x':
+			opt.xhex = opt.xhex < 2 ? opt.xhex + 1 : 2;
+			break;
+		case 'y':
+			opt.decode_fds = opt.decode_fds < 2 ? opt.decode_fds + 1 : 2;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -364,6 +394,23 @@ static int open_output(const char *what, const char *path)
 	return fd;
 }
 
+/*
+ * -ff -o FILE: FILE.TID files are created as threads appear (live_ff.c);
+ * their directory is checked now, so that a bad path fails before the
+ * command starts.
+ */
+static void check_ff_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xasprintf("%.*s", (int)(slash - path) + (slash == path), path) : xstrdup(".");
+	struct stat st;
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		die(1, "-ff -o %s: %s is not a directory", path, dir);
+	if (access(dir, W_OK | X_OK) < 0)
+		die(1, "-ff -o %s: cannot create files in %s: %s", path, dir, strerror(errno));
+	free(dir);
+}
+
 static void fill_host(struct run *r)
 {
 	struct utsname u;
@@ -485,7 +532,11 @@ static int do_trace(struct run *r)
 	 */
 	if (opt.json_path)
 		json_fd = open_output("--json", opt.json_path);
-	if (opt.out_path)
+	/* -ff -o FILE: the narrative goes to FILE.TID files, the summary to stderr (as strace's messages) */
+	bool ff = opt.follow >= 2 && opt.out_path && strcmp(opt.out_path, "-");
+	if (ff)
+		check_ff_dir(opt.out_path);
+	else if (opt.out_path)
 		out_fd = open_output("-o", opt.out_path);
 	if (opt.report_path && report_check_path(opt.report_path) < 0)
 		exit(1);
@@ -494,12 +545,15 @@ static int do_trace(struct run *r)
 		.verbose = opt.verbose, .summary = opt.summary_table, .no_seccomp = opt.no_seccomp,
 		.faults = opt.faults, .stack = opt.stack,
 		.strsize = opt.strsize, .sel = opt.trace,
+		.xhex = opt.xhex, .decode_fds = opt.decode_fds,
 	};
 	decode_init(r->log, &dcfg);
 
 	struct jsonl_sink *js = json_fd >= 0 ? jsonl_sink_new(r, json_fd) : NULL;
 	struct live_cfg live_cfg = {.verbose = opt.verbose, .no_filter = opt.no_filter,
-				    .quiet = opt.quiet, .color = opt.color, .strsize = opt.strsize};
+				    .quiet = opt.quiet, .color = opt.color, .strsize = opt.strsize,
+				    .tstamp = opt.tstamp, .relstamp = opt.relstamp,
+				    .call_times = opt.call_times, .ff_path = ff ? opt.out_path : NULL};
 	struct live *lv = opt.quiet ? NULL : live_new(r, out_fd, &live_cfg);
 	if (opt.faults)
 		pfault_init(r, &(struct pfault_cfg){ .ring_pages = fault_ring_pages() });

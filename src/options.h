@@ -31,6 +31,12 @@ struct options {
 	bool no_seccomp;     /* --no-seccomp: stop at every syscall */
 	bool same_cpu;       /* --same-cpu */
 	int strsize;         /* -s: max string bytes shown (default 64) */
+	int follow;          /* -f: 1 (a no-op), -ff: 2 (one narrative file per process with -o) */
+	int tstamp;          /* -t 1, -tt 2, -ttt 3: wall-clock stamps (0: the relative one) */
+	bool relstamp;       /* -r: time since the previous line */
+	bool call_times;     /* -T: time spent in each call */
+	int xhex;            /* -x 1, -xx 2: strings of -v lines in hex */
+	int decode_fds;      /* -y 1 (a no-op), -yy 2: socket endpoints and devices in -v */
 
 	const char *json_path;   /* --json FILE ('-' = stdout) */
 	const char *out_path;    /* -o FILE: narrative */

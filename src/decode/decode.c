@@ -85,6 +85,7 @@ void decode_init(struct evlog *log, const struct decode_cfg *c)
 	stack_forget();
 	task_set_proc_free_hook(decode_proc_free);
 	sysfmt_set_fd_desc(decode_fd_desc);
+	sysfmt_set_style(c->xhex, c->decode_fds >= 2);
 	fd_obj_set_release_hook(dconn_release);
 }
 
@@ -95,6 +96,7 @@ void decode_fini(void)
 	lazy_fds = false;
 	cur_proc = NULL;
 	cfg = (struct decode_cfg){ 0 };
+	sysfmt_set_style(0, false);
 }
 
 static void set_bit(uint64_t *bm, unsigned nr)

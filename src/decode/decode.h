@@ -26,6 +26,8 @@ struct decode_cfg {
 	bool faults;          /* --faults: keep the memory map for region attribution */
 	bool stack;           /* -k: user-space stacks on events */
 	int strsize;          /* -s: string bytes shown in -v records */
+	int xhex;             /* -x 1, -xx 2: -v strings in hex (sysfmt_set_style) */
+	int decode_fds;       /* -yy 2: -v fds with socket endpoints and device numbers */
 	struct trace_sel sel; /* -e trace= */
 };
 

@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include "decode/fdyy.h"
 #include "decode/sysfmt.h"
 #include "decode/systab.h"
 #include "tracee/tmem.h"
@@ -98,10 +99,44 @@ static size_t utf8_keep(const unsigned char *s, size_t n)
 	return len;
 }
 
+static int quote_hex;   /* -x 1, -xx 2 */
+static bool fds_yy;     /* -yy */
+
+void sysfmt_set_style(int xhex, bool yy)
+{
+	quote_hex = xhex;
+	fds_yy = yy;
+}
+
+/*
+ * strace -x: the whole string in hex when a byte is not printable ASCII
+ * nor one of \t \n \v \f \r; -xx: every string in hex.
+ */
+static bool quote_in_hex(const unsigned char *s, size_t n)
+{
+	if (quote_hex >= 2)
+		return true;
+	if (!quote_hex)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] > 0x7e || (s[i] < ' ' && (unsigned)(s[i] - 9) >= 5))
+			return true;
+	return false;
+}
+
 void sysfmt_quote(struct buf *out, const void *p, size_t n, bool more)
 {
 	const unsigned char *s = p;
 
+	if (quote_in_hex(s, n)) {
+		buf_addc(out, '"');
+		for (size_t i = 0; i < n; i++)
+			buf_printf(out, "\\x%02x", s[i]);
+		buf_addc(out, '"');
+		if (more)
+			buf_adds(out, "...");
+		return;
+	}
 	buf_addc(out, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = s[i];
@@ -177,22 +212,39 @@ void sysfmt_set_fd_desc(sysfmt_fd_desc_fn fn)
 	fd_desc_fn = fn;
 }
 
+/* An fd's name between < and >, bytes that could end or confuse it in \\xNN. */
+static void fd_name(struct buf *out, const char *d, bool yy_text)
+{
+	for (const unsigned char *s = (const unsigned char *)d; *s; s++) {
+		if (*s < 0x20 || *s == 0x7f || *s >= 0x80 || ((*s == '>' || *s == '\\') && !yy_text))
+			buf_printf(out, "\\x%02x", *s);
+		else
+			buf_addc(out, (char)*s);
+	}
+}
+
 static void fd_desc(struct fmtctx *c, int64_t fd)
 {
 	buf_printf(c->out, "%" PRId64, fd);
 	if (fd < 0 || fd > INT32_MAX || !c->t->proc || !fd_desc_fn)
 		return;
-	const char *d = fd_desc_fn(c->t->proc, (int)fd);
-	if (!d)
-		return;
-	buf_addc(c->out, '<');
-	for (const unsigned char *s = (const unsigned char *)d; *s; s++) {
-		if (*s < 0x20 || *s == 0x7f || *s >= 0x80 || *s == '>' || *s == '\\')
-			buf_printf(c->out, "\\x%02x", *s);
-		else
-			buf_addc(c->out, (char)*s);
+	struct buf yy = {0};
+	enum fdyy_kind k = fds_yy ? fdyy_describe(&yy, c->t->proc->pid, c->t->tid, (int)fd) : FDYY_NONE;
+	const char *d = k == FDYY_SOCKET ? NULL : fd_desc_fn(c->t->proc, (int)fd);
+	if (d || k == FDYY_SOCKET) {
+		buf_addc(c->out, '<');
+		if (d)
+			fd_name(c->out, d, false);
+		if (k != FDYY_NONE) { /* strace -yy: "TCP:[...]", "/dev/null<char 1:3>" */
+			if (k == FDYY_DEVICE)
+				buf_addc(c->out, '<');
+			fd_name(c->out, yy.data, true);
+			if (k == FDYY_DEVICE)
+				buf_addc(c->out, '>');
+		}
+		buf_addc(c->out, '>');
 	}
-	buf_addc(c->out, '>');
+	buf_free(&yy);
 }
 
 static void mode_oct(struct buf *b, uint64_t m)

@@ -19,6 +19,13 @@
  * or NULL when unknown; the string is borrowed until the next call.
  */
 typedef const char *(*sysfmt_fd_desc_fn)(struct proc *p, int fd);
+/*
+ * -x (xhex 1): a string with a byte that is not printable ASCII nor \t \n
+ * \v \f \r is shown all in \xNN, as strace -x; -xx (2): every string.
+ * yy (-yy): sockets by protocol and endpoints, devices with their numbers
+ * (decode/fdyy.h). Both off by default.
+ */
+void sysfmt_set_style(int xhex, bool yy);
 /* Set how fds are described (the decoder's fd table); NULL (the default): plain numbers. */
 void sysfmt_set_fd_desc(sysfmt_fd_desc_fn fn);
 
@@ -57,7 +64,8 @@ void sysfmt_name(struct buf *out, uint32_t arch, int64_t nr);
  * Append n bytes as a double-quoted C string, strace-like: \n \t \r \v \f
  * \" \\, other control bytes in octal (\33), bytes that are not valid UTF-8
  * as \xNN; valid UTF-8 kept except C1 controls, U+2028/U+2029 (escaped as
- * \xNN bytes). 'more' appends "..." after the closing quote.
+ * \xNN bytes). 'more' appends "..." after the closing quote. Under -x/-xx
+ * (sysfmt_set_style) strace's hex form instead.
  */
 void sysfmt_quote(struct buf *out, const void *p, size_t n, bool more);
 

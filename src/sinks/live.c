@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/fmt.h"
@@ -21,8 +22,22 @@
 
 /* ---- output ---- */
 
+/* -ff: the line(s) in l->out go to their thread's file buffer. */
+static void ff_route(struct live *l)
+{
+	if (l->ff && l->out.len) {
+		live_ff_add(l->ff, l->ff_tid, l->out.data, l->out.len);
+		buf_reset(&l->out);
+	}
+}
+
 static void flush_out(struct live *l)
 {
+	if (l->ff) {
+		ff_route(l);
+		live_ff_flush_all(l->ff);
+		return;
+	}
 	if (l->out.len && !l->err) {
 		int rc = write_all(l->fd, l->out.data, l->out.len);
 		if (rc < 0)
@@ -63,14 +78,57 @@ static bool pid_seen(struct live *l, int pid)
 	return false;
 }
 
-/* "[+0.002s] " and, once there is more than one process or thread, "pid " / "pid/tid ". */
+/* -t/-tt/-ttt: the log's start realtime plus t, as strace prints it (microseconds cut, not rounded). */
+static void add_wall(struct live *l, uint64_t t)
+{
+	const uint64_t G = 1000000000ull;
+	struct timespec st = evlog_start_realtime(l->r->log);
+	uint64_t ns = (uint64_t)st.tv_nsec + t % G;
+	time_t sec = st.tv_sec + (time_t)(t / G + ns / G);
+	unsigned long us = (unsigned long)(ns % G / 1000);
+	if (l->tstamp >= 3) {
+		buf_printf(&l->out, "%lld.%06lu ", (long long)sec, us);
+		return;
+	}
+	struct tm tm;
+	localtime_r(&sec, &tm);
+	buf_printf(&l->out, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (l->tstamp == 2)
+		buf_printf(&l->out, ".%06lu", us);
+	buf_addc(&l->out, ' ');
+}
+
+/* -r: strace's "     0.000123 " since the previous line, never negative (live.h). */
+static void add_rel(struct live *l, uint64_t t)
+{
+	uint64_t d = l->rel_started && t > l->rel_prev ? t - l->rel_prev : 0;
+	if (!l->rel_started || t > l->rel_prev)
+		l->rel_prev = t;
+	l->rel_started = true;
+	buf_printf(&l->out, l->tstamp ? "(+%6llu.%06llu) " : "%6llu.%06llu ",
+		   (unsigned long long)(d / 1000000000ull),
+		   (unsigned long long)(d % 1000000000ull / 1000));
+}
+
+/*
+ * "[+0.002123s] " and, once there is more than one process or thread,
+ * "pid " / "pid/tid "; with -t/-tt/-ttt/-r the pid column first, then the
+ * strace stamp. No pid column with -ff: each thread has its file.
+ */
 void live_prefix(struct live *l, uint64_t t, int pid, int tid)
 {
+	bool strace_stamp = l->tstamp || l->relstamp;
+	if (l->ff) {
+		ff_route(l); /* lines written without live_end_line (a crash block) */
+		l->ff_tid = tid ? tid : pid;
+	}
 	live_color(l, C_DIM);
-	buf_add(&l->out, "[+", 2);
-	json_secs_ns(&l->out, t, 3);
-	buf_add(&l->out, "s] ", 3);
-	if (l->pids.n > 1 || l->threads_seen) {
+	if (!strace_stamp) {
+		buf_add(&l->out, "[+", 2);
+		json_secs_ns(&l->out, t, 6);
+		buf_add(&l->out, "s] ", 3);
+	}
+	if (!l->ff && (l->pids.n > 1 || l->threads_seen)) {
 		char col[32];
 		if (tid && tid != pid)
 			snprintf(col, sizeof(col), "%d/%d", pid, tid);
@@ -78,12 +136,37 @@ void live_prefix(struct live *l, uint64_t t, int pid, int tid)
 			snprintf(col, sizeof(col), "%d", pid);
 		buf_printf(&l->out, "%-7s ", col);
 	}
+	if (l->tstamp)
+		add_wall(l, t);
+	if (l->relstamp)
+		add_rel(l, t);
 	live_color(l, C_RESET);
+}
+
+void live_add_dur(struct live *l, uint64_t ns)
+{
+	live_color(l, C_DIM);
+	buf_printf(&l->out, " <%llu.%06llu>", (unsigned long long)(ns / 1000000000ull),
+		   (unsigned long long)(ns % 1000000000ull / 1000));
+	live_color(l, C_RESET);
+}
+
+/* -T: the time in the call, for the events that carry one (a conn's dur is its lifetime). */
+static bool call_dur(const struct live *l, const struct ev *e, uint64_t *ns)
+{
+	if (!l->call_times || e->type == EVT_CONN || e->type == EVT_SYSCALL)
+		return false;
+	const struct ev_field *f = ev_find(e, EVK_DUR);
+	if (!f || f->kind != EVF_DUR)
+		return false;
+	*ns = evf_u64(f);
+	return true;
 }
 
 static void end_line(struct live *l, uint64_t t)
 {
 	buf_addc(&l->out, '\n');
+	ff_route(l);
 	/* a tty sees every line at once; a file at least every LIVE_FLUSH_NS of log time */
 	if (l->tty || l->out.len >= LIVE_FLUSH_AT || t - l->t_flushed >= LIVE_FLUSH_NS ||
 	    t < l->t_flushed) {
@@ -189,6 +272,8 @@ static void flush_pending(struct live *l, const struct evlog *log)
 	p->on = false;
 	live_prefix(l, p->t, p->pid, p->tid);
 	rw_text(l, log, p);
+	if (l->call_times)
+		live_add_dur(l, p->dur);
 	end_line(l, p->t);
 }
 
@@ -205,8 +290,11 @@ static bool coalesce(struct live *l, const struct ev *e)
 	uint32_t what = rw_what(e);
 	struct pending *p = &l->pend;
 	if (p->on && p->type == e->type && p->tid == e->tid && p->fd == fd && p->what == what) {
+		uint64_t ns = 0;
 		p->count++;
 		p->bytes += evcount_bytes(e);
+		if (call_dur(l, e, &ns))
+			p->dur += ns;
 		return true;
 	}
 	return false;
@@ -215,10 +303,12 @@ static bool coalesce(struct live *l, const struct ev *e)
 static void start_pending(struct live *l, const struct ev *e)
 {
 	int64_t fd = -1;
+	uint64_t ns = 0;
 	evfield_num(e, EVK_FD, &fd);
+	call_dur(l, e, &ns);
 	l->pend = (struct pending){.on = true, .type = e->type, .pid = e->pid, .tid = e->tid,
 				   .fd = fd, .what = rw_what(e), .t = e->t, .count = 1,
-				   .bytes = evcount_bytes(e)};
+				   .bytes = evcount_bytes(e), .dur = ns};
 }
 
 /* A read/write/send/recv not coalesced: one with a -k stack, or a failed one. */
@@ -312,9 +402,14 @@ static void live_event(void *ctx, const struct evlog *log, const struct ev *e)
 		rw_line(l, log, e);
 	else
 		live_line(l, log, e);
+	uint64_t ns;
+	if (call_dur(l, e, &ns))
+		live_add_dur(l, ns);
 	if (e->type != EVT_CRASH) /* a crash's stack comes with it at the end */
 		live_add_stack(l, log, e);
 	end_line(l, e->t);
+	if (l->ff && e->type == EVT_EXIT) /* its file is complete: written now, nothing kept open */
+		live_ff_flush_tid(l->ff, e->tid ? e->tid : e->pid);
 }
 
 struct live *live_new(struct run *r, int fd, const struct live_cfg *cfg)
@@ -325,8 +420,15 @@ struct live *live_new(struct run *r, int fd, const struct live_cfg *cfg)
 	l->no_filter = cfg->no_filter;
 	l->quiet = cfg->quiet;
 	l->strsize = cfg->strsize;
+	l->tstamp = cfg->tstamp;
+	l->relstamp = cfg->relstamp;
+	l->call_times = cfg->call_times;
 	l->fd = fd;
-	l->tty = isatty(fd);
+	if (cfg->ff_path) {
+		l->ff = live_ff_new(cfg->ff_path);
+		l->fd = -1;
+	}
+	l->tty = !l->ff && isatty(fd);
 	l->color = cfg->color;
 	evlog_subscribe(r->log, live_event, l);
 	return l;
@@ -342,6 +444,8 @@ void live_finish(struct live *l)
 	if (!l->done)
 		live_crash_blocks(l, l->r->log);
 	flush_out(l);
+	live_ff_free(l->ff);
+	l->ff = NULL;
 	l->done = true;
 	buf_free(&l->out);
 	u64map_free(&l->pids);

@@ -16,11 +16,26 @@ struct live_cfg {
 	bool quiet;     /* -q: narrate nothing */
 	bool color;     /* ANSI colours */
 	int strsize;    /* -s: bytes of an argument shown (0 or less: all) */
+	/*
+	 * The stamp: 0 is "[+0.000123s] " (time since the start); -t 1
+	 * "HH:MM:SS ", -tt 2 "HH:MM:SS.uuuuuu ", -ttt 3 "SSSSSSSSSS.uuuuuu "
+	 * (the log's start realtime plus the event's time: one clock); with
+	 * relstamp (-r) strace's "     0.000123 ", the time since the previous
+	 * line (0 for the first; a line stamped earlier than the one before it
+	 * shows 0 and the next delta counts from the latest stamp, so the deltas
+	 * add up to the span of the run), "(+     0.000123) " after a -t stamp.
+	 * These strace stamps follow the pid column, as strace puts them.
+	 */
+	int tstamp;
+	bool relstamp;
+	bool call_times; /* -T: narrative lines end with the time in the call, summed when coalesced */
+	/* -ff -o FILE: one narrative file per thread, FILE.TID, no pid column (fd unused) */
+	const char *ff_path;
 };
 
 /*
  * Subscribe to r->log and narrate to fd (borrowed): one line per event,
- * "[+0.002s] " then a pid column ("pid" or "pid/tid" for a thread) once a
+ * "[+0.002123s] " (or cfg's stamp) then a pid column ("pid" or "pid/tid" for a thread) once a
  * second process or any thread has been seen. Every tracee byte goes
  * through termesc. Consecutive successful read/write/send/recv of one task
  * on one fd and object coalesce into "read PATH 3x 12.0 KB". Hidden: events

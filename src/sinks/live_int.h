@@ -13,7 +13,7 @@
 
 #define LIVE_MAX_CRASHES 8   /* crashes told in full at the end; the rest are counted */
 #define LIVE_CRASH_FRAMES 16 /* stack frames of a crash told at the end */
-#define LIVE_INDENT "          " /* -k frames under their event, past "[+0.000s] " */
+#define LIVE_INDENT "          " /* -k frames under their event (10 columns, as before the stamp had microseconds) */
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
@@ -31,13 +31,30 @@ struct pending {
 	uint32_t what;   /* string id of path / desc / peer (0 = none) */
 	uint64_t t;      /* time of the first one */
 	uint64_t count, bytes;
+	uint64_t dur;    /* -T: the calls' time, summed */
 };
+
+/* -ff -o FILE (live_ff.c): lines buffered per thread, appended to FILE.TID. */
+struct live_ff;
+struct live_ff *live_ff_new(const char *base);
+void live_ff_add(struct live_ff *f, int tid, const char *s, size_t n);
+/* Write one thread's lines now (at its exit) / everyone's. */
+void live_ff_flush_tid(struct live_ff *f, int tid);
+void live_ff_flush_all(struct live_ff *f);
+/* Flush everything, say how many files could not be written, free. */
+void live_ff_free(struct live_ff *f);
 
 struct live {
 	struct live *next_retired;
 	struct run *r;
 	bool verbose, no_filter, quiet; /* from struct live_cfg (live.h) */
 	int strsize;
+	int tstamp;         /* struct live_cfg's stamp settings */
+	bool relstamp, call_times;
+	bool rel_started;   /* -r: a line was stamped */
+	uint64_t rel_prev;  /* -r: the latest stamp so far */
+	struct live_ff *ff; /* -ff: per-thread files, or NULL */
+	int ff_tid;         /* -ff: the thread whose line l->out holds */
 	int fd;
 	bool tty, color, done;
 	uint64_t t_flushed; /* log time of the last flush */
@@ -64,6 +81,8 @@ void live_add_str(struct live *l, const char *s, size_t n);
 void live_add_field(struct live *l, const struct evlog *log, const struct ev *e, unsigned key);
 /* "[+0.002s] " and the pid column once there is more than one process or thread. */
 void live_prefix(struct live *l, uint64_t t, int pid, int tid);
+/* -T: " <0.000123>" (dim), the time in the call(s). */
+void live_add_dur(struct live *l, uint64_t ns);
 /* " ENOENT" in red when the event failed; nothing otherwise. */
 void live_add_err(struct live *l, const struct evlog *log, const struct ev *e);
 /* A signal field's name ("SIGSEGV"). */

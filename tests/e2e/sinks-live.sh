@@ -35,9 +35,9 @@ case $first in
 "[+"*"s] ─── dash exec ─── "*) ok "the first process has no pid column" ;;
 *) fail "the first process has no pid column (got '$first')" ;;
 esac
-n=$(grep -cE '^\[\+[0-9]+\.[0-9]{3}s\] [0-9]+ +─── true exec ─── /usr/bin/true$' "$T/sh.txt")
+n=$(grep -cE '^\[\+[0-9]+\.[0-9]{6}s\] [0-9]+ +─── true exec ─── /usr/bin/true$' "$T/sh.txt")
 expect "both children's execs carry their pid" "$n" 2
-n=$(grep -cE '^\[\+[0-9]+\.[0-9]{3}s\] ([0-9]+ +)?spawn process [0-9]+ \((fork|vfork|clone|clone3)\)$' "$T/sh.txt")
+n=$(grep -cE '^\[\+[0-9]+\.[0-9]{6}s\] ([0-9]+ +)?spawn process [0-9]+ \((fork|vfork|clone|clone3)\)$' "$T/sh.txt")
 expect "two spawn lines" "$n" 2
 n=$(grep -cE "^   [0-9]+ sh -c '/bin/true; /bin/true'  → exit 0, peak RSS [0-9.]+ [KMG]?B$" "$T/sh.txt")
 expect "process tree: the root, with its peak RSS" "$n" 1

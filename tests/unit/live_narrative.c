@@ -139,16 +139,16 @@ static void test_basic_lines(void **st)
 	evlog_append(x->r.log, &d);
 	char *s = finish(x);
 	assert_string_equal(s,
-		"[+0.000s] \u2500\u2500\u2500 curl exec \u2500\u2500\u2500 /usr/bin/curl -s https://example.com\n"
-		"[+0.002s] mmap 7f8a12345000-7f8a12347000 rw-   8.0 KB anon\n"
-		"[+0.002s] munmap 7f8a12345000-7f8a12347000   8.0 KB\n"
-		"[+0.002s] munmap fffffffffffff000-ffffffffffffffff  16.0 EB\n"
-		"[+0.003s] open /etc/resolv.conf (read)\n"
-		"[+0.004s] open /etc/nope (read) ENOENT\n"
-		"[+0.015s] connect tcp4 \u2192 93.184.216.34:443\n"
-		"[+0.156s] send    517 B \u2192 fd 4\n"
-		"[+0.234s] recv   1.4 KB \u2190 fd 4\n"
-		"[+0.300s] exit 0\n");
+		"[+0.000000s] \u2500\u2500\u2500 curl exec \u2500\u2500\u2500 /usr/bin/curl -s https://example.com\n"
+		"[+0.002000s] mmap 7f8a12345000-7f8a12347000 rw-   8.0 KB anon\n"
+		"[+0.002000s] munmap 7f8a12345000-7f8a12347000   8.0 KB\n"
+		"[+0.002000s] munmap fffffffffffff000-ffffffffffffffff  16.0 EB\n"
+		"[+0.003000s] open /etc/resolv.conf (read)\n"
+		"[+0.004000s] open /etc/nope (read) ENOENT\n"
+		"[+0.015000s] connect tcp4 \u2192 93.184.216.34:443\n"
+		"[+0.156000s] send    517 B \u2192 fd 4\n"
+		"[+0.234000s] recv   1.4 KB \u2190 fd 4\n"
+		"[+0.300000s] exit 0\n");
 	free(s);
 }
 
@@ -203,16 +203,16 @@ static void test_fold(void **st)
 	evlog_append(x->r.log, &d);
 	char *s = finish(x);
 	assert_string_equal(s,
-		"[+0.005s] probed 2 locale files (1 not found)\n"
-		"[+0.006s] open /etc/hosts (read)\n"
-		"[+0.007s] PATH search: 2 directories before /usr/bin/git\n"
-		"[+0.001s] memory: 2 anonymous maps +16.0 KB, 1 unmap -4.0 KB, brk +132.0 KB, 1 mprotect\n"
-		"[+0.008s] \u2500\u2500\u2500 git exec \u2500\u2500\u2500 /usr/bin/git --version\n"
-		"[+1.500s] memory: 1 anonymous map +4.0 KB\n"
+		"[+0.005000s] probed 2 locale files (1 not found)\n"
+		"[+0.006000s] open /etc/hosts (read)\n"
+		"[+0.007000s] PATH search: 2 directories before /usr/bin/git\n"
+		"[+0.001000s] memory: 2 anonymous maps +16.0 KB, 1 unmap -4.0 KB, brk +132.0 KB, 1 mprotect\n"
+		"[+0.008000s] \u2500\u2500\u2500 git exec \u2500\u2500\u2500 /usr/bin/git --version\n"
+		"[+1.500000s] memory: 1 anonymous map +4.0 KB\n"
 		/* a search is told when the process does something else that is narrated */
-		"[+0.009s] PATH search: nosuch not found in 1 directory ENOENT\n"
-		"[+2.600s] memory: 1 anonymous map +4.0 KB\n"
-		"[+2.700s] exit 127\n");
+		"[+0.009000s] PATH search: nosuch not found in 1 directory ENOENT\n"
+		"[+2.600000s] memory: 1 anonymous map +4.0 KB\n"
+		"[+2.700000s] exit 127\n");
 	free(s);
 	/* --no-filter and -v fold nothing */
 	reset_cfg();
@@ -222,8 +222,8 @@ static void test_fold(void **st)
 	ev_open(x, 5 * MS, 7, "/usr/lib/locale/C.UTF-8/LC_CTYPE", 32, "r", 0, 2, false);
 	s = finish(x);
 	assert_string_equal(s,
-		"[+0.001s] mmap 7f8a12345000-7f8a12347000   8.0 KB anon\n"
-		"[+0.005s] open /usr/lib/locale/C.UTF-8/LC_CTYPE (read) ENOENT\n");
+		"[+0.001000s] mmap 7f8a12345000-7f8a12347000   8.0 KB anon\n"
+		"[+0.005000s] open /usr/lib/locale/C.UTF-8/LC_CTYPE (read) ENOENT\n");
 	free(s);
 }
 
@@ -244,10 +244,10 @@ static void test_coalesce(void **st)
 	ev_rw(x, EVT_WRITE, 7 * MS, 7, 7, 4, "/tmp/out", 1);
 	char *s = finish(x);
 	assert_string_equal(s,
-		"[+0.001s] read /etc/x 3\u00d7 12.0 KB\n"
-		"[+0.004s] write /dev/pts/0 10 B\n"
-		"[+0.005s] read /etc/x 100 B\n"
-		"[+0.006s] write /tmp/out 2\u00d7 2 B\n");
+		"[+0.001000s] read /etc/x 3\u00d7 12.0 KB\n"
+		"[+0.004000s] write /dev/pts/0 10 B\n"
+		"[+0.005000s] read /etc/x 100 B\n"
+		"[+0.006000s] write /tmp/out 2\u00d7 2 B\n");
 	free(s);
 }
 
@@ -259,13 +259,13 @@ static void test_noise_filter(void **st)
 	ev_open(x, 1 * MS, 7, "/usr/lib/libc.so.6", 18, "r", 3, 0, true);
 	ev_open(x, 2 * MS, 7, "/home/a", 7, "r", 3, 0, false);
 	char *s = finish(x);
-	assert_string_equal(s, "[+0.002s] open /home/a (read)\n");
+	assert_string_equal(s, "[+0.002000s] open /home/a (read)\n");
 	free(s);
 	cfg.no_filter = true;
 	x = start();
 	ev_open(x, 1 * MS, 7, "/usr/lib/libc.so.6", 18, "r", 3, 0, true);
 	s = finish(x);
-	assert_string_equal(s, "[+0.001s] open /usr/lib/libc.so.6 (read)\n");
+	assert_string_equal(s, "[+0.001000s] open /usr/lib/libc.so.6 (read)\n");
 	free(s);
 	reset_cfg();
 	cfg.quiet = true;
@@ -305,13 +305,13 @@ static void test_pid_column(void **st)
 	evlog_append(x->r.log, &d);
 	char *s = finish(x);
 	assert_string_equal(s,
-		"[+0.001s] open /a (read)\n"
-		"[+0.002s] spawn process 11 (fork)\n"
-		"[+0.003s] 11      open /b (write)\n"
-		"[+0.004s] 11      spawn thread 12 (clone3)\n"
-		"[+0.005s] 11/12   write /b 5 B\n"
-		"[+0.006s] 11/12   thread exit 0\n"
-		"[+0.007s] 11      exit SIGSEGV (core dumped)\n");
+		"[+0.001000s] open /a (read)\n"
+		"[+0.002000s] spawn process 11 (fork)\n"
+		"[+0.003000s] 11      open /b (write)\n"
+		"[+0.004000s] 11      spawn thread 12 (clone3)\n"
+		"[+0.005000s] 11/12   write /b 5 B\n"
+		"[+0.006000s] 11/12   thread exit 0\n"
+		"[+0.007000s] 11      exit SIGSEGV (core dumped)\n");
 	free(s);
 }
 
@@ -326,8 +326,8 @@ static void test_hostile(void **st)
 	ev_exec(x, 2 * MS, 5, "/bin/\x1b[31msh", argv, 3);
 	char *s = finish(x);
 	assert_string_equal(s,
-		"[+0.001s] open /tmp/a\\nb\\x1b]0;pwned\\x07\\x9b2J\\u202efdp.exe\\xff\\xfe\\xc2\\x9b (write)\n"
-		"[+0.002s] \u2500\u2500\u2500 \\x1b[31msh exec \u2500\u2500\u2500 /bin/\\x1b[31msh (as $'\\x1b[2Jsh') -c $'echo\\r\\n'\n");
+		"[+0.001000s] open /tmp/a\\nb\\x1b]0;pwned\\x07\\x9b2J\\u202efdp.exe\\xff\\xfe\\xc2\\x9b (write)\n"
+		"[+0.002000s] \u2500\u2500\u2500 \\x1b[31msh exec \u2500\u2500\u2500 /bin/\\x1b[31msh (as $'\\x1b[2Jsh') -c $'echo\\r\\n'\n");
 	/* one event, one line; no control byte at all */
 	int lines = 0;
 	for (char *p = s; *p; p++) {
@@ -369,16 +369,16 @@ static void test_verbose_and_color(void **st)
 	evlog_append(x->r.log, &d);
 	char *s = finish(x);
 	assert_string_equal(s,
-		"[+0.001s] openat(AT_FDCWD, \"/etc/nope\\n\\x1b\", O_RDONLY) = -1 ENOENT <0.000012>\n"
-		"[+0.002s] mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000 <0.000003>\n"
-		"[+0.003s] read(5<pipe:[9]>, 0x7ffc0, 1) = ? ERESTARTSYS <0.000058>\n");
+		"[+0.001000s] openat(AT_FDCWD, \"/etc/nope\\n\\x1b\", O_RDONLY) = -1 ENOENT <0.000012>\n"
+		"[+0.002000s] mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000 <0.000003>\n"
+		"[+0.003000s] read(5<pipe:[9]>, 0x7ffc0, 1) = ? ERESTARTSYS <0.000058>\n");
 	free(s);
 	reset_cfg();
 	cfg.color = true;
 	x = start();
 	ev_open(x, 1 * MS, 9, "/etc/nope", 9, "r", 0, 2, false);
 	s = finish(x);
-	assert_string_equal(s, "\033[2m[+0.001s] \033[0mopen /etc/nope (read) \033[31mENOENT\033[0m\n");
+	assert_string_equal(s, "\033[2m[+0.001000s] \033[0mopen /etc/nope (read) \033[31mENOENT\033[0m\n");
 	free(s);
 }
 
@@ -402,9 +402,9 @@ static void test_attach(void **st)
 	evlog_append(x->r.log, &d);
 	char *s = finish(x);
 	assert_string_equal(s,
-		"[+0.000s] \u2500\u2500\u2500 attached sleep 1000 (stopped)\n"
-		"[+0.001s] signal SIGCONT from 7\n"
-		"[+0.002s] detached\n");
+		"[+0.000000s] \u2500\u2500\u2500 attached sleep 1000 (stopped)\n"
+		"[+0.001000s] signal SIGCONT from 7\n"
+		"[+0.002000s] detached\n");
 	free(s);
 }
 
@@ -457,19 +457,19 @@ static void test_stack_and_crash(void **st)
 	evlog_append(x->r.log, &d);
 	char *s = finish(x);
 	assert_string_equal(s,
-		"[+0.001s] open /nonexistent/m (read) ENOENT\n"
+		"[+0.001000s] open /nonexistent/m (read) ENOENT\n"
 		"          #0 syscall (libc.so.6+0x101829)\n"
 		"          #1 f3\\n (stk\\x1b[2J+0x1217)\n"
 		"          #2 (stk+0x1300)\n"
 		"          #3 0x7f0000abc000 (no module)\n"
 		"          \u2026 truncated (no unwind info)\n"
-		"[+0.002s] read /etc/hostname 5 B\n"
+		"[+0.002000s] read /etc/hostname 5 B\n"
 		"          #0 main (stk+0x1000)\n"
-		"[+0.002s] read /etc/hostname 5 B\n"
+		"[+0.002000s] read /etc/hostname 5 B\n"
 		"          #0 main (stk+0x1000)\n"
-		"[+0.003s] crash SIGSEGV SEGV_MAPERR at 0x10 (not mapped)\n"
-		"[+0.004s] exit SIGSEGV\n"
-		"[+0.003s] \u2501\u2501\u2501 CRASH of 7: SIGSEGV SEGV_MAPERR at 0x10 (not mapped) \u2501\u2501\u2501\n"
+		"[+0.003000s] crash SIGSEGV SEGV_MAPERR at 0x10 (not mapped)\n"
+		"[+0.004000s] exit SIGSEGV\n"
+		"[+0.003000s] \u2501\u2501\u2501 CRASH of 7: SIGSEGV SEGV_MAPERR at 0x10 (not mapped) \u2501\u2501\u2501\n"
 		"          rip 0x401591  rsp 0x7ffe0000  rbp 0x0\n"
 		"          code:\n"
 		"               0x40158c  call 0x4011f0\n"
@@ -507,9 +507,9 @@ static void test_close_socket(void **st)
 	evlog_append(x->r.log, &d);
 	char *s = finish(x);
 	assert_string_equal(s,
-		"[+0.002s] close fd -1 EBADF\n"
-		"[+0.003s] close fd 4 (pipe:[12]) EIO\n"
-		"[+0.004s] socket tcp6 EAFNOSUPPORT\n");
+		"[+0.002000s] close fd -1 EBADF\n"
+		"[+0.003000s] close fd 4 (pipe:[12]) EIO\n"
+		"[+0.004000s] socket tcp6 EAFNOSUPPORT\n");
 	free(s);
 }
 

@@ -27,6 +27,9 @@ struct decode_cfg {
 	bool stack;           /* -k: user-space stacks on events */
 	int strsize;          /* -s: string bytes shown in -v records */
 	struct trace_sel sel; /* -e trace= */
+	unsigned status;      /* -e status=, -z, -Z: EXPR_ST_* results recorded (0: all) */
+	const char *const *paths; /* -P: the paths (and what they resolve to), borrowed */
+	unsigned npaths;
 };
 
 /*

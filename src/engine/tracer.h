@@ -50,6 +50,7 @@ struct tracer_cfg {
 	int npids;
 	bool no_seccomp;   /* --no-seccomp: no filter, stop at every syscall */
 	bool same_cpu;     /* --same-cpu: compendium and the command on one CPU */
+	uint64_t signals_hidden; /* -e signal=: bit N-1 set: no signal or stop event for signal N */
 };
 
 /*

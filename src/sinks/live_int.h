@@ -37,6 +37,7 @@ struct live {
 	struct live *next_retired;
 	struct run *r;
 	bool verbose, no_filter, quiet; /* from struct live_cfg (live.h) */
+	bool quiet_attach, quiet_exit;  /* likewise (-e quiet=) */
 	int strsize;
 	int fd;
 	bool tty, color, done;

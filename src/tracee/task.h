@@ -40,6 +40,7 @@ struct syscall {
 	int64_t ret;           /* set at exit */
 	bool is_error;         /* ret in [-4095, -1] */
 	void *scratch;         /* decoder's data captured at entry; decoder frees */
+	bool path_hit;         /* -P: the call touches a selected path (decode sets it at entry) */
 };
 
 struct task {

@@ -123,8 +123,9 @@ static void errors(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("trace=foo"), -EINVAL);
-	assert_string_equal(err.data, "unknown syscall or class 'foo' in -e trace=foo; classes are file, network, "
-				      "memory, io, process, signal, ipc, desc, or all, none");
+	assert_string_equal(err.data, "unknown syscall or class 'foo' in -e trace=foo; classes are %file, %network, "
+				      "%memory, %io, %process, %signal, %ipc, %desc, %creds, %clock, %stat, %lstat, "
+				      "%fstat, %%stat, %statfs, %fstatfs, %%statfs, %pure, or all, none");
 	assert_int_equal(parse("trace=file,!nope"), -EINVAL);
 	assert_non_null(strstr(err.data, "'nope'"));
 	assert_int_equal(parse("trace="), -EINVAL);

@@ -77,18 +77,24 @@ static int regex_sel(const char *re, struct sel *one, const char *expr, struct b
 	return 0;
 }
 
-/* What one item (without '!' and '?') selects, into *one: 0, -ENOENT (unknown), -EINVAL (message in err). */
-static int item_sel(const char *item, struct sel *one, bool *everything, const char *expr, struct buf *err)
+/*
+ * What one item (without '!' and '?') selects, into *one: 0, -ENOENT
+ * (unknown), -EINVAL (message in err). *unnamed: the item does not name
+ * its syscalls (struct trace_sel, 'named'): "all", and the event-category
+ * classes (%file ... %desc), whose calls tell themselves through their
+ * events and whose other members stay -v's (no stop for them otherwise).
+ */
+static int item_sel(const char *item, struct sel *one, bool *unnamed, const char *expr, struct buf *err)
 {
 	bool pct = *item == '%';
 	const char *name = pct ? item + 1 : item;
 
-	*everything = false;
+	*unnamed = false;
 	if (*item == '/')
 		return regex_sel(item + 1, one, expr, err);
 	if (strcmp(name, "all") == 0) {
 		sel_all(one);
-		*everything = true;
+		*unnamed = true;
 		return 0;
 	}
 	if (strcmp(name, "none") == 0)
@@ -97,6 +103,7 @@ static int item_sel(const char *item, struct sel *one, bool *everything, const c
 		if (strcmp(name, classes[i].name) == 0 && (pct || classes[i].bare)) {
 			systab_class_bitmap(classes[i].mask, one->bits);
 			one->cats = classes[i].mask & SYSC_ALL;
+			*unnamed = one->cats != 0;
 			return 0;
 		}
 	}
@@ -133,7 +140,7 @@ int traceexpr_parse(const char *expr, struct trace_sel *sel, struct buf *err)
 	char *copy = xstrdup(list), *save = NULL;
 	int items = 0;
 	for (char *it = strtok_r(copy, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
-		bool neg = false, optional = false, everything = false;
+		bool neg = false, optional = false, unnamed = false;
 		if (*it == '!' && items > 0) {
 			neg = true;
 			it++;
@@ -144,7 +151,7 @@ int traceexpr_parse(const char *expr, struct trace_sel *sel, struct buf *err)
 		}
 		items++;
 		struct sel one = { { 0 }, 0 };
-		rc = *it ? item_sel(it, &one, &everything, expr, err) : -ENOENT;
+		rc = *it ? item_sel(it, &one, &unnamed, expr, err) : -ENOENT;
 		if (rc == 0 && *it == '/' && sel_empty(&one))
 			rc = -ENOENT;
 		if (rc == -ENOENT && optional) {
@@ -161,7 +168,7 @@ int traceexpr_parse(const char *expr, struct trace_sel *sel, struct buf *err)
 			goto out;
 		for (int w = 0; w < SC_BITMAP_WORDS; w++) {
 			s.bits[w] = neg ? s.bits[w] & ~one.bits[w] : s.bits[w] | one.bits[w];
-			named[w] = neg ? named[w] & ~one.bits[w] : everything ? named[w] : named[w] | one.bits[w];
+			named[w] = neg ? named[w] & ~one.bits[w] : unnamed ? named[w] : named[w] | one.bits[w];
 		}
 		s.cats = neg ? s.cats & ~one.cats : s.cats | one.cats;
 	}

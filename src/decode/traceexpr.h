@@ -19,10 +19,12 @@ struct trace_sel {
 	uint64_t bits[SC_BITMAP_WORDS]; /* x86_64 numbers (traceexpr_parse fills them for "all" too) */
 	unsigned cats;                  /* bit per enum ev_cat selected by class */
 	/*
-	 * The numbers selected explicitly: by a name, a class or a /regex, not
-	 * by "all" nor by a leading '!' (which selects everything else). A
-	 * syscall of this set without an event type of its own gets a generic
-	 * syscall event (decode/decode.c).
+	 * The numbers selected explicitly: by a name, a /regex or a
+	 * selection-only class (%creds, %clock, %stat...), not by "all", an
+	 * event-category class (%file ... %desc: their calls have events) nor
+	 * a leading '!' (which selects everything else). A call of this set
+	 * that makes no event of its own gets a generic syscall event
+	 * (decode/decode.c).
 	 */
 	uint64_t named[SC_BITMAP_WORDS];
 };

@@ -266,6 +266,13 @@ static void named_for_generic_events(void **state)
 	assert_int_equal(parse("trace=%%stat,!fstat"), 0);
 	assert_true(trace_sel_named(&o, SYS_stat));
 	assert_false(trace_sel_named(&o, SYS_fstat));
+	/* the event-category classes do not name their members: newfstatat stays -v's under %file */
+	assert_int_equal(parse("trace=file,%network"), 0);
+	assert_true(sel(SYS_newfstatat));
+	assert_false(trace_sel_named(&o, SYS_newfstatat));
+	assert_false(trace_sel_named(&o, SYS_getsockopt));
+	assert_int_equal(parse("trace=file,newfstatat"), 0);
+	assert_true(trace_sel_named(&o, SYS_newfstatat));
 }
 
 static struct expr_quals q;

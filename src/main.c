@@ -87,6 +87,9 @@ static const struct option long_opts[] = {
 	{"color", required_argument, NULL, OPT_COLOR},
 	{"same-cpu", no_argument, NULL, OPT_SAME_CPU},
 	{"tree", required_argument, NULL, OPT_TREE},
+	{"trace-path", required_argument, NULL, 'P'},
+	{"failed-only", no_argument, NULL, 'Z'},
+	{"successful-only", no_argument, NULL, 'z'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -106,7 +109,26 @@ static const char usage_text[] =
 	"  -p, --pid PID          attach to a running process (every thread); repeatable;\n"
 	"                         Ctrl-C detaches and leaves it running\n"
 	"  -e, --expr trace=LIST  select syscall classes (file network memory io process\n"
-	"                         signal ipc desc) and/or syscall names; !NAME negates\n"
+	"                         signal ipc desc, and strace's %creds %clock %stat\n"
+	"                         %lstat %fstat %%stat %statfs %fstatfs %%statfs %pure),\n"
+	"                         syscall names and /REGEX; ?ITEM: no error if unknown;\n"
+	"                         !NAME negates; a call named (or regex, %creds...)\n"
+	"                         that has no event of its own gets a generic\n"
+	"                         'syscall' event and line\n"
+	"  -e status=LIST         record only calls that ended so: successful, failed,\n"
+	"                         unfinished (unavailable, detached: never here); !LIST\n"
+	"  -Z, --failed-only      the same as -e status=failed\n"
+	"  -z, --successful-only  the same as -e status=successful\n"
+	"  -P, --trace-path PATH  record only calls that touch PATH (a path argument as\n"
+	"                         written, or an fd naming it); repeatable; a symlink or\n"
+	"                         relative PATH also matches what it resolves to\n"
+	"  -e signal=SET          record only these signals (INT, SIGINT, 2, all, none, !)\n"
+	"  -e quiet=LIST          narrate no attach (attached/detached), exit lines, or\n"
+	"                         path-resolution note; all, none (strace's -q is -q here:\n"
+	"                         no narrative at all)\n"
+	"                         status=, -P and signal= decide what is recorded: the\n"
+	"                         narrative, --json, summary and report agree; process\n"
+	"                         lines (spawn, exec, exit) stay, as in strace\n"
 	"  -v, --verbose          print every syscall strace-like with decoded arguments\n"
 	"  -c, --count            add a per-syscall table (calls, errors, time) to the summary\n"
 	"  -s, --string-limit N   show at most N bytes of each string (default 64)\n"
@@ -196,6 +218,27 @@ static double parse_seconds(const char *name, const char *s, double min)
 	return v;
 }
 
+/*
+ * -P: each path as given, and what it resolves to when that differs (a
+ * symlink, a relative path), said once as strace says it unless
+ * -e quiet=path-resolution. Matching is literal (decode/decode_sel.c).
+ */
+static void resolve_paths(void)
+{
+	unsigned n = opt.npaths;
+	for (unsigned i = 0; i < n; i++) {
+		char *real = realpath(opt.paths[i], NULL);
+		if (!real || !strcmp(real, opt.paths[i])) {
+			free(real);
+			continue;
+		}
+		if (!(opt.quals.quiet & EXPR_QUIET_PATH))
+			notemsg("Requested path \"%s\" resolved into \"%s\"", opt.paths[i], real);
+		opt.paths = xreallocarray(opt.paths, (size_t)opt.npaths + 1, sizeof(*opt.paths));
+		opt.paths[opt.npaths++] = real; /* kept until exit */
+	}
+}
+
 static void parse_options(int argc, char **argv)
 {
 	const char *color = "auto";
@@ -205,9 +248,10 @@ static void parse_options(int argc, char **argv)
 	opt.strsize = 64;
 	opt.report_mode = 0600;
 	opt.trace.all = true;
+	expr_quals_init(&opt.quals);
 	opterr = 0; /* one message of our own instead of getopt's */
 	/* '+': stop at the first non-option, it starts the command */
-	while ((c = getopt_long(argc, argv, "+:p:ve:cqs:o:khVfFtTrxy", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:ve:cqs:o:khVfFtTrxyP:Zz", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			opt.pids = xreallocarray(opt.pids, (size_t)opt.npids + 1, sizeof(*opt.pids));
@@ -217,8 +261,20 @@ static void parse_options(int argc, char **argv)
 			opt.verbose = true;
 			break;
 		case 'e':
-			if (traceexpr_parse(optarg, &opt.trace, &err) < 0)
+			if (traceexpr_qualify(optarg, &opt.trace, &opt.quals, &err) < 0)
 				usage_error("%s", err.data ? err.data : "invalid -e expression");
+			break;
+		case 'Z': /* strace: the last of -z, -Z and -e status= wins */
+			opt.quals.status = EXPR_ST_FAILED;
+			break;
+		case 'z':
+			opt.quals.status = EXPR_ST_SUCCESSFUL;
+			break;
+		case 'P':
+			if (!*optarg)
+				usage_error("-P needs a path");
+			opt.paths = xreallocarray(opt.paths, (size_t)opt.npaths + 1, sizeof(*opt.paths));
+			opt.paths[opt.npaths++] = optarg;
 			break;
 		case 'c':
 			opt.summary_table = true;
@@ -332,12 +388,17 @@ static void parse_options(int argc, char **argv)
 			break;
 		case ':':
 			usage_error("%s needs an argument", argv[optind - 1]);
-		default:
+		default: {
+			const char *why = strace_unsupported_option(optopt, optopt ? NULL : argv[optind - 1]);
+			if (why)
+				die(EXIT_USAGE, "%s", why);
 			if (optopt && optopt != '?')
 				usage_error("unknown option '-%c'", optopt);
 			usage_error("unknown option '%s'", argv[optind - 1]);
 		}
+		}
 	}
+	resolve_paths();
 	buf_free(&err);
 	opt.argv = argv + optind;
 	opt.argc = argc - optind;
@@ -509,6 +570,28 @@ static bool opt_selected(void *ctx, unsigned nr)
 	return sc_selected(ctx, nr);
 }
 
+/* The summary's "Recorded:" note under -e status= or -P: "failed calls touching /etc/hosts", or NULL. */
+static const char *recorded_note(struct buf *b)
+{
+	static const char *const st[] = { "successful", "failed", "unfinished", "unavailable", "detached" };
+	if (opt.quals.status == EXPR_ST_ALL && !opt.npaths)
+		return NULL;
+	if (opt.quals.status != EXPR_ST_ALL) {
+		const char *sep = "";
+		for (unsigned i = 0; i < ARRAY_SIZE(st); i++)
+			if (opt.quals.status & (1u << i)) {
+				buf_printf(b, "%s%s", sep, st[i]);
+				sep = " or ";
+			}
+		buf_adds(b, opt.quals.status ? " " : "no ");
+	}
+	buf_adds(b, "calls");
+	for (unsigned i = 0; i < opt.npaths; i++)
+		buf_printf(b, "%s%s", i ? ", " : " touching ", opt.paths[i]);
+	buf_adds(b, " (process lines and signals whole)");
+	return b->data;
+}
+
 static int do_trace(struct run *r)
 {
 	int json_fd = -1, out_fd = 2;
@@ -523,6 +606,7 @@ static int do_trace(struct run *r)
 		.no_seccomp = opt.no_seccomp,
 		.same_cpu = opt.same_cpu,
 		.stdout_to_stderr = opt.json_path && !strcmp(opt.json_path, "-"),
+		.signals_hidden = ~opt.quals.signals,
 	};
 	tracer_prepare(r, &tcfg);
 	/*
@@ -546,6 +630,7 @@ static int do_trace(struct run *r)
 		.faults = opt.faults, .stack = opt.stack,
 		.strsize = opt.strsize, .sel = opt.trace,
 		.xhex = opt.xhex, .decode_fds = opt.decode_fds,
+		.status = opt.quals.status, .paths = opt.paths, .npaths = opt.npaths,
 	};
 	decode_init(r->log, &dcfg);
 
@@ -553,7 +638,9 @@ static int do_trace(struct run *r)
 	struct live_cfg live_cfg = {.verbose = opt.verbose, .no_filter = opt.no_filter,
 				    .quiet = opt.quiet, .color = opt.color, .strsize = opt.strsize,
 				    .tstamp = opt.tstamp, .relstamp = opt.relstamp,
-				    .call_times = opt.call_times, .ff_path = ff ? opt.out_path : NULL};
+				    .call_times = opt.call_times, .ff_path = ff ? opt.out_path : NULL,
+				    .quiet_attach = opt.quals.quiet & EXPR_QUIET_ATTACH,
+				    .quiet_exit = opt.quals.quiet & EXPR_QUIET_EXIT};
 	struct live *lv = opt.quiet ? NULL : live_new(r, out_fd, &live_cfg);
 	if (opt.faults)
 		pfault_init(r, &(struct pfault_cfg){ .ring_pages = fault_ring_pages() });
@@ -574,7 +661,10 @@ static int do_trace(struct run *r)
 	struct summary_cfg summary_cfg = {.no_filter = opt.no_filter, .sc_table = opt.summary_table,
 					  .same_cpu = opt.same_cpu, .strsize = opt.strsize,
 					  .traced = summary_traced(opt_selected, &opt), .tree_all = opt.tree_all};
+	struct buf note = {0};
+	summary_cfg.recorded = recorded_note(&note);
 	summary_print(r, out_fd, &summary_cfg);
+	buf_free(&note);
 	if (opt.report_path) {
 		struct report_cfg rcfg = {.mode = opt.report_mode, .no_redact = opt.no_redact};
 		if (report_write(r, opt.report_path, &rcfg) == 0)
@@ -597,6 +687,7 @@ static void run_release(struct run *r)
 	free(r->kernel);
 	run_free_results(r);
 	free(opt.pids);
+	free(opt.paths);
 }
 
 int main(int argc, char **argv)

@@ -46,6 +46,9 @@ struct options {
 	bool no_redact;          /* --no-redact */
 
 	struct trace_sel trace;  /* -e trace= */
+	struct expr_quals quals; /* -e status= (-z, -Z), -e signal=, -e quiet= */
+	const char **paths;      /* -P PATH..., with what each resolves to */
+	unsigned npaths;
 
 	bool faults;         /* --faults */
 	bool stack;          /* -k */

@@ -12,18 +12,21 @@ mode=$1; shift
 ARGTYPES="int uint long ulong hex ptr fd dirfd path str size offset openflags openmode mode prot mmapflags mremapflags signal sigset sighow sockaddr sockaddr_out socklen socklenp sockfamily socktype cloneflags fcntlcmd fcntlarg atflags buf_in buf_out iovec_in iovec_out pid uid gid strv intp fdpair whence accmode timespec oflags closefd enum flags sockproto wstatus"
 RETTYPES="int long ulong hex addr fd size off pid uid gid mode none sigret"
 CLASSES="process file network memory io signal ipc desc"
+# Selection-only classes (strace's %creds, %clock, %stat...): SYSX() bits of src/decode/systab.h, no event category.
+XCLASSES="creds clock stat lstat fstat stat_like statfs fstatfs statfs_like pure"
 # Stop classes: the state a call keeps right (fd table, process table, memory map, -k code map).
 STOPS="fd proc mem code"
 
 case $mode in
 systab|decode)
-	awk -v out="$mode" -v argtypes="$ARGTYPES" -v rettypes="$RETTYPES" -v classes="$CLASSES" -v stops="$STOPS" '
+	awk -v out="$mode" -v argtypes="$ARGTYPES" -v rettypes="$RETTYPES" -v classes="$CLASSES" -v xclasses="$XCLASSES" -v stops="$STOPS" '
 	function fail(msg) { printf "%s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; bad = 1; exit 1 }
 	function up(s) { return toupper(s) }
 	BEGIN {
 		n = split(argtypes, a, " "); for (i = 1; i <= n; i++) okarg[a[i]] = 1
 		n = split(rettypes, a, " "); for (i = 1; i <= n; i++) okret[a[i]] = 1
 		n = split(classes, a, " "); for (i = 1; i <= n; i++) okcls[a[i]] = 1
+		n = split(xclasses, a, " "); for (i = 1; i <= n; i++) { okcls[a[i]] = 1; xcls[a[i]] = 1 }
 		n = split(stops, a, " "); for (i = 1; i <= n; i++) okstop[a[i]] = 1
 		withaux["sockaddr"] = withaux["sockaddr_out"] = withaux["buf_in"] = withaux["buf_out"] = 1
 		withaux["iovec_in"] = withaux["iovec_out"] = 1
@@ -61,7 +64,7 @@ systab|decode)
 			n = split($3, c, ",")
 			for (i = 1; i <= n; i++) {
 				if (!(c[i] in okcls)) fail("unknown class \"" c[i] "\"")
-				cls = cls (cls == "" ? "" : " | ") "SYSC(" up(c[i]) ")"
+				cls = cls (cls == "" ? "" : " | ") ((c[i] in xcls) ? "SYSX(" : "SYSC(") up(c[i]) ")"
 			}
 		}
 		if (cls == "") cls = "0"

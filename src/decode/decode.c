@@ -82,6 +82,7 @@ void decode_init(struct evlog *log, const struct decode_cfg *c)
 {
 	dec_log = log;
 	cfg = *c;
+	dsel_init(c);
 	stack_forget();
 	task_set_proc_free_hook(decode_proc_free);
 	sysfmt_set_fd_desc(decode_fd_desc);
@@ -97,6 +98,7 @@ void decode_fini(void)
 	cur_proc = NULL;
 	cfg = (struct decode_cfg){ 0 };
 	sysfmt_set_style(0, false);
+	dsel_init(&cfg);
 }
 
 static void set_bit(uint64_t *bm, unsigned nr)
@@ -126,7 +128,7 @@ static bool needs_exact_fds(const uint64_t *sel)
 		if (!((sel[nr / 64] >> (nr % 64)) & 1))
 			continue;
 		const struct sysent *se = systab_get(AUDIT_ARCH_X86_64, nr);
-		unsigned cl = se ? se->classes : 0;
+		unsigned cl = se ? se->classes & SYSC_ALL : 0; /* the event-category classes */
 		if (cl && !(cl & ~(SYSC(IO) | SYSC(DESC))))
 			return true;
 	}
@@ -145,12 +147,14 @@ bool decode_wanted_syscalls(uint64_t *bitmap)
 	uint64_t sel[SC_BITMAP_WORDS] = { 0 };
 	for (unsigned nr = 0; nr < SC_BITMAP_WORDS * 64; nr++) {
 		/*
-		 * Without -v only the decoded syscalls produce events (with -v of
-		 * everything there is no filter): a selected call without a
-		 * decoder would be a stop for nothing.
+		 * Without -v only the decoded syscalls and those selected by name
+		 * (their generic record) produce events (with -v of everything
+		 * there is no filter): another selected call without a decoder
+		 * would be a stop for nothing.
 		 */
 		bool decoded = nr < DEC_NR_MAX && (handlers[nr].exit || handlers[nr].entry);
-		bool want = cfg.sel.all || !cfg.verbose ? decoded && trace_sel_has(&cfg.sel, nr) : trace_sel_has(&cfg.sel, nr);
+		bool want = cfg.sel.all || !cfg.verbose ? (decoded || trace_sel_named(&cfg.sel, nr)) && trace_sel_has(&cfg.sel, nr)
+							: trace_sel_has(&cfg.sel, nr);
 		if (want)
 			set_bit(sel, nr);
 	}
@@ -238,6 +242,8 @@ bool decode_exit_wanted(struct task *t)
 {
 	if (cfg.verbose || cfg.summary || t->sc.compat)
 		return true;
+	if (t->sc.nr >= 0 && trace_sel_named(&cfg.sel, (unsigned)t->sc.nr))
+		return true; /* its generic record shows the result */
 	switch (t->sc.nr) {
 	case SYS_close:
 		/* the fd is gone whatever close returns (EBADF: it was not open) */
@@ -609,9 +615,15 @@ static void add_stack(struct ev_draft *d, const struct dec_call *c)
 	}
 }
 
+/* An event of the call's own type was made at this exit stop (the generic record is then not needed). */
+static bool call_emitted;
+
 void dec_emit(struct ev_draft *d, const struct dec_call *c)
 {
 	uint64_t t0 = c->t->sc.t_entry;
+	call_emitted = true;
+	if (d->h.type != EVT_SYSCALL && !dsel_shown(c->t, true, c->failed))
+		return; /* -e status=, -P */
 	ev_dur(d, c->t_exit > t0 ? c->t_exit - t0 : 0);
 	if (c->failed)
 		ev_err(d, (int)-c->ret);
@@ -666,8 +678,9 @@ static void call_init(struct dec_call *c, struct task *t, int nr)
 	c->name = nr >= 0 ? handlers[nr].name : NULL;
 }
 
-static void syscall_record(struct dec_call *c, struct task *t, bool exited);
+static void syscall_record(struct dec_call *c, struct task *t, bool exited, bool generic);
 static bool record_selected(const struct syscall *sc);
+static bool generic_selected(const struct syscall *sc);
 
 /* exit and exit_group: their table row returns nothing, there is no exit stop to wait for. */
 static bool never_returns(const struct syscall *sc)
@@ -687,13 +700,15 @@ static void new_stop(struct task *t)
 void decode_syscall_entry(struct task *t)
 {
 	new_stop(t);
+	dsel_entry(t);
 	if (ndups && t->proc)
 		dup_settle(t->proc);
-	if (cfg.verbose && never_returns(&t->sc) && dec_log && t->proc && record_selected(&t->sc)) {
+	if (never_returns(&t->sc) && dec_log && t->proc &&
+	    ((cfg.verbose && record_selected(&t->sc)) || generic_selected(&t->sc))) {
 		/* recorded now, in time order with the other threads: "exit_group(0) = ?" */
 		struct dec_call c;
 		call_init(&c, t, native_nr(&t->sc));
-		syscall_record(&c, t, false);
+		syscall_record(&c, t, false, generic_selected(&t->sc));
 	}
 	if (cfg.verbose && sysfmt_needs_entry(t)) {
 		/* the arguments are gone at the exit stop (execve replaces the image) */
@@ -714,9 +729,10 @@ void decode_syscall_entry(struct task *t)
 static unsigned syscall_cat(const struct syscall *sc)
 {
 	const struct sysent *se = systab_get(sc->arch, sc->nr);
-	if (!se || !se->classes)
+	unsigned cats = se ? se->classes & SYSC_ALL : 0; /* SYSX() classes select only */
+	if (!cats)
 		return EVC_OTHER;
-	return (unsigned)__builtin_ctz(se->classes);
+	return (unsigned)__builtin_ctz(cats);
 }
 
 /* Whether -v shows this call: -e trace= selects by the x86_64 twin's number. */
@@ -728,12 +744,25 @@ static bool record_selected(const struct syscall *sc)
 	return nr >= 0 && nr < SC_BITMAP_WORDS * 64 && trace_sel_has(&cfg.sel, (unsigned)nr);
 }
 
-/* The -v record; without an exit (abandon) it has no ret and no dur: "= ?". */
-static void syscall_record(struct dec_call *c, struct task *t, bool exited)
+/* Whether -e trace= named this call explicitly: it gets a generic record when nothing else tells it. */
+static bool generic_selected(const struct syscall *sc)
+{
+	int64_t nr = sc->compat ? systab_native_nr(sc->arch, sc->nr) : sc->nr;
+	return nr >= 0 && trace_sel_named(&cfg.sel, (unsigned)nr);
+}
+
+/*
+ * The syscall record (-v, or the generic event of a call selected by name
+ * that has no event of its own: then 'generic', and the summary counts its
+ * failure); without an exit (abandon) it has no ret and no dur: "= ?".
+ */
+static void syscall_record(struct dec_call *c, struct task *t, bool exited, bool generic)
 {
 	struct syscall *sc = &t->sc;
 	struct ev_draft d;
 	struct buf b = { 0 };
+	if (!dsel_shown(t, exited, exited && c->failed))
+		return; /* -e status=, -P */
 	sysfmt_name(&b, sc->arch, sc->nr);
 	size_t name_len = b.len;
 	buf_addc(&b, '(');
@@ -745,6 +774,8 @@ static void syscall_record(struct dec_call *c, struct task *t, bool exited)
 	ev_init(&d, EVT_SYSCALL, sc->t_entry, t->proc->pid, t->tid);
 	d.h.cat = (uint8_t)syscall_cat(sc);
 	ev_str(&d, dec_log, EVK_NAME, b.data, name_len);
+	if (generic)
+		ev_bool(&d, EVK_GENERIC, true);
 	ev_str(&d, dec_log, EVK_ARGS, b.data, b.len);
 	char name[64];
 	snprintf(name, sizeof(name), "%.*s", (int)name_len, b.data);
@@ -779,11 +810,13 @@ void decode_syscall_exit(struct task *t)
 		struct dec_call c;
 		call_init(&c, t, nr);
 		c.t_exit = now;
+		call_emitted = false;
 		if (nr >= 0 && handlers[nr].exit)
 			handlers[nr].exit(&c);
-		if (cfg.verbose && record_selected(sc)) {
+		bool generic = !call_emitted && generic_selected(sc);
+		if ((cfg.verbose && record_selected(sc)) || generic) {
 			c.failed = sc->is_error && !is_sigret(sc);
-			syscall_record(&c, t, true);
+			syscall_record(&c, t, true, generic);
 		}
 	}
 	free(sc->scratch);
@@ -796,10 +829,11 @@ void decode_syscall_abandon(struct task *t)
 {
 	/* a thread killed or superseded by execve inside a call: "= ?" (exit and exit_group have theirs) */
 	new_stop(t);
-	if (cfg.verbose && dec_log && t->proc && !never_returns(&t->sc) && record_selected(&t->sc)) {
+	if (dec_log && t->proc && !never_returns(&t->sc) &&
+	    ((cfg.verbose && record_selected(&t->sc)) || generic_selected(&t->sc))) {
 		struct dec_call c;
 		call_init(&c, t, native_nr(&t->sc));
-		syscall_record(&c, t, false);
+		syscall_record(&c, t, false, generic_selected(&t->sc));
 	}
 	free(t->sc.scratch);
 	t->sc.scratch = NULL;

@@ -29,6 +29,9 @@ struct decode_cfg {
 	int xhex;             /* -x 1, -xx 2: -v strings in hex (sysfmt_set_style) */
 	int decode_fds;       /* -yy 2: -v fds with socket endpoints and device numbers */
 	struct trace_sel sel; /* -e trace= */
+	unsigned status;      /* -e status=, -z, -Z: EXPR_ST_* results recorded (0: all) */
+	const char *const *paths; /* -P: the paths (and what they resolve to), borrowed */
+	unsigned npaths;
 };
 
 /*

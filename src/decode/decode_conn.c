@@ -68,7 +68,8 @@ static void conn_free(struct dconn *k)
 /* Append the conn event of k (and free k). */
 static void conn_emit(const struct dconn_sock *s, struct dconn *k)
 {
-	if (dec_log) {
+	unsigned shown_st = k->kind == KIND_DGRAM ? (k->moved || !k->err ? ST_EXCHANGED : ST_FAILED) : k->state;
+	if (dec_log && dsel_conn_shown(shown_st == ST_FAILED)) {
 		struct ev_draft d;
 		char fb[24];
 		ev_init(&d, EVT_CONN, k->t_start, k->pid, k->tid);

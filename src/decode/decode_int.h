@@ -18,6 +18,8 @@
 #include "tracee/task.h"
 #include "lib/util.h"
 
+struct decode_cfg;
+
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452 /* newer than the libc headers */
 #endif
@@ -48,6 +50,7 @@ struct dec_call {
 	bool failed;        /* ret is -errno (restart codes included) */
 	uint64_t t_exit;
 	bool emit;          /* the syscall is selected: produce events */
+	bool emitted;       /* an event of the call's own type was made (recorded or filtered) */
 	const char *name;   /* syscall name */
 };
 
@@ -60,6 +63,15 @@ struct decode_proc *dec_proc(struct proc *p);
 void dec_ev(struct ev_draft *d, const struct dec_call *c, unsigned type);
 /* Finish and append: dur, err when failed, -k stack when asked. */
 void dec_emit(struct ev_draft *d, const struct dec_call *c);
+
+/* decode_sel.c: -e status= and -P (set by decode_init). */
+void dsel_init(const struct decode_cfg *cfg);
+/* At a syscall's entry: note in t->sc.path_hit whether it touches a -P path. */
+void dsel_entry(struct task *t);
+/* Whether an event of t's call is recorded: its result (finished, failed) by -e status=, and -P. */
+bool dsel_shown(const struct task *t, bool finished, bool failed);
+/* The same for a connection's outcome record (it names no path: none under -P). */
+bool dsel_conn_shown(bool failed);
 
 /* A string read from the tracee. */
 struct dec_path {

@@ -15,9 +15,22 @@
 
 /* A class mask bit: SYSC(FILE) == 1u << EVC_FILE (classes are event categories). */
 #define SYSC(c) (1u << EVC_##c)
-/* Every class -e trace= knows. */
+/*
+ * Classes that only select (strace's %creds, %clock, %stat, %lstat, %fstat,
+ * %%stat, %statfs, %fstatfs, %%statfs, %pure): bits above the event
+ * categories, never an event's category. SYSX(CREDS) == 1u << SYSX_CREDS.
+ */
+enum sysx_class {
+	SYSX_CREDS = 16, SYSX_CLOCK, SYSX_STAT, SYSX_LSTAT, SYSX_FSTAT, SYSX_STAT_LIKE,
+	SYSX_STATFS, SYSX_FSTATFS, SYSX_STATFS_LIKE, SYSX_PURE
+};
+#define SYSX(c) (1u << SYSX_##c)
+_Static_assert((int)EVC__COUNT <= (int)SYSX_CREDS, "event categories overlap the selection-only classes");
+/* Every event-category class -e trace= knows. */
 #define SYSC_ALL (SYSC(PROCESS) | SYSC(FILE) | SYSC(NETWORK) | SYSC(MEMORY) | SYSC(IO) | \
 		  SYSC(SIGNAL) | SYSC(IPC) | SYSC(DESC))
+/* Every selection-only class. */
+#define SYSX_ALL (((1u << (SYSX_PURE + 1)) - 1) & ~((1u << SYSX_CREDS) - 1))
 
 /* Argument types of syscalls/ARCH.tbl (keep in step with ARGTYPES in syscalls/gen.sh). */
 enum sys_argtype {

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 
 #include "engine/engine_int.h"
+#include "engine/tracer.h"
 #include "forensics/crash.h"
 #include "lib/procfs.h"
 #include "tracee/tmem.h"
@@ -211,6 +212,12 @@ static bool is_crash_signal(int sig)
 	       sig == SIGTRAP || sig == SIGABRT;
 }
 
+/* -e signal=: a signal left out of the log (it is still delivered). */
+static bool signal_hidden(int sig)
+{
+	return sig >= 1 && sig <= 64 && ((eng.cfg->signals_hidden >> (sig - 1)) & 1);
+}
+
 static void signal_stop(struct task *t, int sig)
 {
 	struct eng_task *e = eng_of(t);
@@ -227,13 +234,15 @@ static void signal_stop(struct task *t, int sig)
 		return;
 	}
 	eng_signal_seen(t, sig);
-	struct ev_draft d;
-	eng_ev_start(&d, EVT_SIGNAL, t);
-	ev_sig(&d, EVK_SIGNAL, sig);
-	if (si.si_code == SI_USER || si.si_code == SI_QUEUE || si.si_code == SI_TKILL)
-		ev_int(&d, EVK_SENDER, si.si_pid);
-	ev_int(&d, EVK_CODE, si.si_code);
-	evlog_append(eng.log, &d);
+	if (!signal_hidden(sig)) {
+		struct ev_draft d;
+		eng_ev_start(&d, EVT_SIGNAL, t);
+		ev_sig(&d, EVK_SIGNAL, sig);
+		if (si.si_code == SI_USER || si.si_code == SI_QUEUE || si.si_code == SI_TKILL)
+			ev_int(&d, EVK_SENDER, si.si_pid);
+		ev_int(&d, EVK_CODE, si.si_code);
+		evlog_append(eng.log, &d);
+	}
 	if (is_crash_signal(sig)) {
 		/* fatal unless a handler will run: caught and not blocked */
 		uint64_t bit = 1ULL << (sig - 1);
@@ -256,7 +265,7 @@ static void event_stop(struct task *t, int sig, bool fresh)
 {
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
 		/* doc/ENGINE.md, 'Group-stop and PTRACE_LISTEN': a group-stop; PTRACE_LISTEN keeps it stopped yet reports SIGCONT */
-		if (!t->group_stopped && leaderish(t) && !fresh) {
+		if (!t->group_stopped && leaderish(t) && !fresh && !signal_hidden(sig)) {
 			struct ev_draft d;
 			eng_ev_start(&d, EVT_STOP, t);
 			ev_sig(&d, EVK_SIGNAL, sig);

@@ -56,6 +56,7 @@ struct tracer_cfg {
 	 * that nothing the command prints lands between the records.
 	 */
 	bool stdout_to_stderr;
+	uint64_t signals_hidden; /* -e signal=: bit N-1 set: no signal or stop event for signal N */
 };
 
 /*

@@ -9,8 +9,11 @@
 int evcount_failure(const struct ev *e, uint32_t *name)
 {
 	*name = 0;
-	/* a -v record repeats its call; a conn record tells the outcome of a connect already counted */
-	if (e->type == EVT_SYSCALL || e->type == EVT_CONN)
+	/*
+	 * a -v record repeats its call, unless it is generic (the call's only
+	 * event); a conn record tells the outcome of a connect already counted
+	 */
+	if ((e->type == EVT_SYSCALL && !evfield_bool(e, EVK_GENERIC)) || e->type == EVT_CONN)
 		return 0;
 	int err = evfield_errno(e, name);
 	if (!err || evfield_restart_err(err) || (e->type == EVT_CONNECT && err == EINPROGRESS)) {

@@ -7,7 +7,8 @@
  * - a failed operation is an event carrying an errno, except a restart
  *   code (the kernel restarts the call), a connect's EINPROGRESS (a
  *   non-blocking connect under way: how it ends comes later), the -v
- *   syscall records (they repeat the event of their call) and the conn
+ *   syscall records (they repeat the event of their call; a generic one,
+ *   the only event of a call selected by name, counts) and the conn
  *   records (a connection's outcome: a connect that failed at once is
  *   counted as the connect; one that failed later, told by SO_ERROR, is
  *   listed with the connections, not as a failed call);

@@ -186,6 +186,7 @@
 	X(OUTCOME, "outcome")        \
 	X(LOCAL, "local")            \
 	X(BYTES_SENT, "bytes_sent")  \
-	X(BYTES_RECEIVED, "bytes_received")
+	X(BYTES_RECEIVED, "bytes_received") \
+	X(GENERIC, "generic")
 
 #endif

@@ -341,7 +341,13 @@ static bool shown(const struct live *l, const struct ev *e)
 		return false;
 	switch (e->type) {
 	case EVT_SYSCALL:
-		return l->verbose;
+		/* without -v only a generic record: a call selected by name that nothing else tells */
+		return l->verbose || evfield_bool(e, EVK_GENERIC);
+	case EVT_ATTACH:
+	case EVT_DETACH:
+		return !l->quiet_attach;
+	case EVT_EXIT:
+		return !l->quiet_exit;
 	case EVT_CLOSE:
 	case EVT_SOCKET:
 		return !l->verbose && ev_find(e, EVK_ERR);
@@ -419,6 +425,8 @@ struct live *live_new(struct run *r, int fd, const struct live_cfg *cfg)
 	l->verbose = cfg->verbose;
 	l->no_filter = cfg->no_filter;
 	l->quiet = cfg->quiet;
+	l->quiet_attach = cfg->quiet_attach;
+	l->quiet_exit = cfg->quiet_exit;
 	l->strsize = cfg->strsize;
 	l->tstamp = cfg->tstamp;
 	l->relstamp = cfg->relstamp;

@@ -14,6 +14,8 @@ struct live_cfg {
 	bool verbose;   /* -v: syscall records strace-like instead of semantic lines */
 	bool no_filter; /* --no-filter: show noise too */
 	bool quiet;     /* -q: narrate nothing */
+	bool quiet_attach; /* -e quiet=attach: no attached/detached lines */
+	bool quiet_exit;   /* -e quiet=exit: no exit lines */
 	bool color;     /* ANSI colours */
 	int strsize;    /* -s: bytes of an argument shown (0 or less: all) */
 	/*

@@ -48,6 +48,7 @@ struct live {
 	struct live *next_retired;
 	struct run *r;
 	bool verbose, no_filter, quiet; /* from struct live_cfg (live.h) */
+	bool quiet_attach, quiet_exit;  /* likewise (-e quiet=) */
 	int strsize;
 	int tstamp;         /* struct live_cfg's stamp settings */
 	bool relstamp, call_times;

@@ -399,6 +399,8 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 	}
 	if (s.nwarnings > MAX_WARNINGS)
 		buf_printf(&b, " ... and %zu more warnings\n", s.nwarnings - MAX_WARNINGS);
+	if (cfg->recorded)
+		buf_printf(&b, " Recorded: only %s; the totals above count only those\n", cfg->recorded);
 	if (!cfg->no_filter && (s.hidden_opens || s.hidden_conns || s.hidden_fails)) {
 		const struct {
 			uint64_t n;

@@ -23,6 +23,7 @@ struct summary_cfg {
 	int strsize;    /* -s: bytes of an argument shown (0 or less: all) */
 	unsigned traced; /* SUMMARY_TRACED_*: the classes selected for tracing */
 	bool tree_all;  /* --tree=all: every process on its own line, however many */
+	const char *recorded; /* -e status=, -P: which calls the log holds ("failed calls"), or NULL */
 };
 
 /* Is x86_64 syscall nr selected for tracing? */

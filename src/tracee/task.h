@@ -42,6 +42,7 @@ struct syscall {
 	bool is_error;         /* ret in [-4095, -1] */
 	void *scratch;         /* decoder's data captured at entry; decoder frees */
 	void *held;            /* decoder's object referenced from entry to exit; decoder releases */
+	bool path_hit;         /* -P: the call touches a selected path (decode sets it at entry) */
 };
 
 struct task {

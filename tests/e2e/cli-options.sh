@@ -65,7 +65,10 @@ bad "-o into a missing directory" 1 "cannot open" -o "$T/missing/x.txt" -- sh -c
 mkdir "$T/adir"
 bad "--json to a directory" 1 "is a directory" --json "$T/adir" -- sh -c "touch $marker"
 check "... and the command still did not run" test ! -e "$marker"
-bad "unknown short option" 2 "unknown option '-Z'" -Z -- true
+bad "unknown short option" 2 "unknown option '-j'" -j -- true
+bad "strace's -i is refused by name" 2 "strace's -i .instruction pointer. is not supported; -k records the call stack" -i -- true
+bad "strace's -e inject= is refused by name" 2 "strace's -e inject= .fault injection. is not supported" -e inject=open:error=ENOENT -- true
+bad "strace's --seccomp-bpf is refused by name" 2 "strace's --seccomp-bpf is not supported" --seccomp-bpf -- true
 bad "option missing its argument" 2 "--json needs an argument" --json
 
 # user strings in messages are escaped for the terminal: one line, no ESC

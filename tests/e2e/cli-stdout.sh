@@ -57,7 +57,8 @@ expect "without --json -: the command's stdout is stdout" "$out" plain
 
 # --help prints what it means (it is not a printf format)
 help=$("$C" --help)
-case $help in *%%*) fail "--help has a literal %% in it" ;; *) ok "--help has no printf-escaped %%" ;; esac
+# (%%stat is a real class name, strace's; CPU%% is a printf escape printed as is)
+case $help in *"CPU%%"*) fail "--help has a literal CPU%% in it" ;; *) ok "--help has no printf-escaped CPU%%" ;; esac
 case $help in *"CPU% "*) ok "--help says CPU%" ;; *) fail "--help does not say CPU%" ;; esac
 case $help in *"stdout goes to stderr"*) ok "--help says where the command's stdout goes with --json -" ;;
 	*) fail "--help does not say where the command's stdout goes with --json -" ;; esac

@@ -63,3 +63,13 @@ PY
 expect() {
 	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1 (got '$2', want '$3')"; fi
 }
+
+# wait_grep PATTERN FILE: wait (up to 10 s) until FILE has a line matching PATTERN; 1 if it never does
+wait_grep() {
+	_wg_i=0
+	while ! grep -q -- "$1" "$2" 2>/dev/null; do
+		[ $_wg_i -ge 500 ] && return 1
+		sleep 0.02
+		_wg_i=$((_wg_i + 1))
+	done
+}

@@ -39,6 +39,15 @@ struct eng_task {
 	bool deny;           /* ptrace(ATTACH/SEIZE, compendium) refused at entry */
 	bool exec_done;      /* EVENT_EXEC arrived during the current execve */
 	bool clone_known;    /* clone_flags read at entry */
+	/*
+	 * doc/ENGINE.md, 'Seccomp filters of the tracee': the task has (or
+	 * may have) a filter of its own, so it stops at every syscall; the
+	 * current syscall's entry was seen at a syscall-entry stop; the
+	 * tracee's RET_TRACE sent it to us: it fails with ENOSYS
+	 */
+	bool own_filter;
+	bool entry_stop;
+	bool enosys;
 	enum arch_sc_kind kind;
 	uint64_t clone_flags;
 	/* execve captured at entry: path NUL argv[0] NUL ... (bounded) */

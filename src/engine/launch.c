@@ -22,6 +22,7 @@
 #include "engine/seccomp.h"
 #include "engine/tracer.h"
 #include "lib/json.h"
+#include "lib/procfs.h"
 #include "lib/msg.h"
 
 /* ---- before any output: the command, the CPU ---- */
@@ -144,11 +145,23 @@ void eng_launch(struct run *r)
 	struct sock_filter *prog = NULL;
 	size_t nprog = 0;
 
-	if (!eng.cfg->no_seccomp && decode_wanted_syscalls(bitmap)) {
+	/*
+	 * A filter compendium runs under is the command's too, and older than
+	 * ours: its RET_TRACE would come with our data. Stop at every syscall
+	 * instead (doc/ENGINE.md, 'Seccomp filters of the tracee').
+	 */
+	bool filtered = procfs_status_num(getpid(), "Seccomp", 10, 0) == 2;
+	if (!eng.cfg->no_seccomp && !filtered && decode_wanted_syscalls(bitmap)) {
 		for (unsigned i = 0; i < arch_engine_syscalls_count; i++)
 			bitmap[arch_engine_syscalls[i] / 64] |= 1ULL << (arch_engine_syscalls[i] % 64);
-		struct decode_argrule rules[4];
-		size_t nrules = decode_arg_rules(rules, ARRAY_SIZE(rules));
+		struct decode_argrule rules[5];
+		size_t nrules = decode_arg_rules(rules, ARRAY_SIZE(rules) - 1);
+		if (!(bitmap[SYS_prctl / 64] & (1ULL << (SYS_prctl % 64)))) {
+			/* doc/ENGINE.md, 'Seccomp filters of the tracee': the engine must see it installed */
+			bitmap[SYS_prctl / 64] |= 1ULL << (SYS_prctl % 64);
+			rules[nrules++] = (struct decode_argrule){ .nr = SYS_prctl, .arg = 0, .nvals = 1,
+								   .vals = { PR_SET_SECCOMP } };
+		}
 		nprog = seccomp_build_rules(bitmap, rules, nrules, &prog);
 	}
 	eng.shm = mmap(NULL, sizeof(*eng.shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

@@ -63,6 +63,7 @@ struct task *eng_new_child(struct task *t, int event)
 	}
 
 	struct task *c = eng_task_new(ctid, thread ? t->proc : NULL);
+	eng_of(c)->own_filter = e->own_filter; /* filters are inherited */
 	if (!thread) {
 		struct proc *p = c->proc;
 		p->ppid = (flags & CLONE_PARENT) ? t->proc->ppid : t->proc->pid;

@@ -6,15 +6,18 @@
  */
 #include <errno.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "engine/engine_int.h"
+#include "engine/seccomp.h"
 #include "engine/tracer.h"
 #include "forensics/crash.h"
 #include "lib/procfs.h"
@@ -25,7 +28,7 @@
 
 static void resume(struct task *t, int sig)
 {
-	int req = (!eng.seccomp || t->in_syscall) ? PTRACE_SYSCALL : PTRACE_CONT;
+	int req = (!eng.seccomp || t->in_syscall || eng_of(t)->own_filter) ? PTRACE_SYSCALL : PTRACE_CONT;
 	t->stopped = false;
 	/* ESRCH: killed while stopped; its death status follows (doc/ENGINE.md, 'ESRCH and SIGKILL races') */
 	ptrace(req, t->tid, 0L, (long)sig);
@@ -40,7 +43,25 @@ static void untraced_child(struct task *t, int64_t child)
 	eng_warning(t, msg);
 }
 
-static void syscall_entry(struct task *t, const struct arch_scinfo *si, bool seccomp_stop)
+/* How a syscall's entry reached us. */
+enum entry_how {
+	ENTRY_STOP,        /* a syscall-entry stop (PTRACE_SYSCALL) */
+	ENTRY_SECCOMP,     /* our filter's RET_TRACE */
+	ENTRY_FOREIGN      /* the tracee's filter's RET_TRACE: the call fails with ENOSYS */
+};
+
+/*
+ * The tracee's own RET_TRACE, answered as the kernel answers it without a
+ * tracer: the call is skipped (nr -1) and returns -ENOSYS, set again at
+ * its exit (doc/ENGINE.md, 'Seccomp filters of the tracee').
+ */
+static void answer_enosys(struct task *t)
+{
+	eng_of(t)->enosys = true;
+	arch_skip_syscall(t->tid, -ENOSYS);
+}
+
+static void syscall_entry(struct task *t, const struct arch_scinfo *si, enum entry_how how)
 {
 	struct eng_task *e = eng_of(t);
 
@@ -57,7 +78,12 @@ static void syscall_entry(struct task *t, const struct arch_scinfo *si, bool sec
 	t->sc.is_error = false;
 	t->sc.scratch = NULL;
 	e->kind = arch_sc_kind(si->compat, si->nr);
-	e->child_seen = e->deny = e->exec_done = e->clone_known = e->hidden = false;
+	e->child_seen = e->deny = e->exec_done = e->clone_known = e->hidden = e->enosys = false;
+	e->entry_stop = how == ENTRY_STOP;
+	if (e->kind == ARCH_SC_PRCTL && t->sc.args[0] != PR_SET_SECCOMP)
+		e->kind = ARCH_SC_OTHER;
+	if (how == ENTRY_FOREIGN)
+		answer_enosys(t);
 
 	if (e->hide) {
 		if (e->kind != ARCH_SC_EXECVE) {
@@ -97,7 +123,7 @@ static void syscall_entry(struct task *t, const struct arch_scinfo *si, bool sec
 	case ARCH_SC_PTRACE:
 		/* doc/ENGINE.md, 'Tracee attacking its tracer': a tracee attaching to its tracer would deadlock both */
 		if ((t->sc.args[0] == PTRACE_ATTACH || t->sc.args[0] == PTRACE_SEIZE) &&
-		    (pid_t)t->sc.args[1] == eng.self) {
+		    (pid_t)t->sc.args[1] == eng.self && !e->enosys) {
 			arch_skip_syscall(t->tid, -EPERM);
 			e->deny = true;
 		}
@@ -106,7 +132,7 @@ static void syscall_entry(struct task *t, const struct arch_scinfo *si, bool sec
 		break;
 	}
 	decode_syscall_entry(t);
-	if (seccomp_stop && e->kind == ARCH_SC_OTHER && !decode_exit_wanted(t)) {
+	if (how == ENTRY_SECCOMP && e->kind == ARCH_SC_OTHER && !decode_exit_wanted(t)) {
 		/* its exit adds nothing (close, fcntl F_SETFD): one stop instead of two */
 		decode_syscall_exit(t);
 		t->sc.scratch = NULL;
@@ -115,12 +141,46 @@ static void syscall_entry(struct task *t, const struct arch_scinfo *si, bool sec
 	resume(t, 0);
 }
 
+static void sibling_filtered(struct task *x, void *ctx)
+{
+	struct task *t = ctx;
+	/* a running one switches at its next stop: interrupting it could make its call fail with EINTR */
+	if (x->proc == t->proc)
+		eng_of(x)->own_filter = true;
+}
+
+/*
+ * At the successful exit of seccomp(2) or prctl(PR_SET_SECCOMP): a filter
+ * of the tracee's own may make calls fail (RET_ERRNO) without the stop our
+ * filter asked for, so the task stops at every syscall from now on, and so
+ * do its future children, which inherit it (doc/ENGINE.md, 'Seccomp
+ * filters of the tracee'). With SECCOMP_FILTER_FLAG_TSYNC the filter is
+ * every thread's.
+ */
+static void filter_installed(struct task *t)
+{
+	const uint64_t *a = t->sc.args;
+	bool filter = eng_of(t)->kind == ARCH_SC_SECCOMP ? a[0] == SECCOMP_SET_MODE_FILTER
+							: a[1] == SECCOMP_MODE_FILTER;
+	if (!filter)
+		return;
+	eng_of(t)->own_filter = true;
+	if (eng_of(t)->kind == ARCH_SC_SECCOMP && (a[1] & SECCOMP_FILTER_FLAG_TSYNC))
+		taskset_each(eng.ts, sibling_filtered, t);
+}
+
 static void syscall_exit(struct task *t, const struct arch_scinfo *si)
 {
 	struct eng_task *e = eng_of(t);
 
 	t->sc.ret = si->rval;
 	t->sc.is_error = si->is_error;
+	if (e->enosys) {
+		arch_set_return(t->tid, -ENOSYS);
+		t->sc.ret = -ENOSYS;
+		t->sc.is_error = true;
+		e->enosys = false;
+	}
 	if (e->hidden) {
 		e->hidden = false;
 		t->in_syscall = false;
@@ -148,6 +208,11 @@ static void syscall_exit(struct task *t, const struct arch_scinfo *si)
 	case ARCH_SC_EXECVEAT:
 		if (t->sc.is_error && !e->exec_done)
 			eng_emit_exec(t, 0, (int)-t->sc.ret);
+		break;
+	case ARCH_SC_PRCTL:
+	case ARCH_SC_SECCOMP:
+		if (!t->sc.is_error)
+			filter_installed(t);
 		break;
 	default:
 		break;
@@ -177,13 +242,27 @@ static void syscall_stop(struct task *t, bool seccomp_event)
 		resume(t, 0);
 		return;
 	}
-	if (seccomp_event && !eng.seccomp) {
-		/* a filter of the tracee's own; we stop at every syscall anyway */
-		resume(t, 0);
+	if (seccomp_event) {
+		/*
+		 * Ours, or the tracee's own RET_TRACE (doc/ENGINE.md, 'Seccomp
+		 * filters of the tracee'); already seen at its entry stop when
+		 * the task stops at every syscall.
+		 */
+		struct eng_task *e = eng_of(t);
+		bool foreign = si.ret_data != SECCOMP_DATA_OURS;
+		if (foreign)
+			e->own_filter = true;
+		if (t->in_syscall && e->entry_stop) {
+			if (foreign)
+				answer_enosys(t);
+			resume(t, 0);
+			return;
+		}
+		syscall_entry(t, &si, foreign ? ENTRY_FOREIGN : ENTRY_SECCOMP);
 		return;
 	}
-	if (si.op == ARCH_OP_ENTRY || si.op == ARCH_OP_SECCOMP)
-		syscall_entry(t, &si, si.op == ARCH_OP_SECCOMP);
+	if (si.op == ARCH_OP_ENTRY)
+		syscall_entry(t, &si, ENTRY_STOP);
 	else if (si.op == ARCH_OP_EXIT && t->in_syscall)
 		syscall_exit(t, &si);
 	else

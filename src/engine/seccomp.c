@@ -17,6 +17,9 @@
 #include "decode/decode.h"
 #include "lib/util.h"
 
+_Static_assert(SECCOMP_TRACE_OURS == (SECCOMP_RET_TRACE | SECCOMP_DATA_OURS), "seccomp.h spells SECCOMP_RET_TRACE");
+_Static_assert((SECCOMP_DATA_OURS & ~SECCOMP_RET_DATA) == 0, "the data is 16 bits");
+
 #define X32_BIT 0x40000000u
 #define NBITS (SC_BITMAP_WORDS * 64)
 
@@ -53,7 +56,7 @@ static size_t tree_size(size_t lo, size_t hi)
 static size_t tree_emit(struct sock_filter *p, const struct run *runs, size_t lo, size_t hi)
 {
 	if (lo == hi) {
-		p[0] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, runs[lo].trace ? SECCOMP_RET_TRACE : SECCOMP_RET_ALLOW);
+		p[0] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, runs[lo].trace ? SECCOMP_TRACE_OURS : SECCOMP_RET_ALLOW);
 		return 1;
 	}
 	size_t mid = (lo + hi + 1) / 2, left = tree_size(lo, mid - 1), n = 0;
@@ -100,7 +103,7 @@ size_t seccomp_build_rules(const uint64_t *bitmap, const struct decode_argrule *
 	/* [0] arch; i386 (int 0x80) and unknown arches are always traced */
 	EMIT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch), 0, 0);
 	EMIT(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
-	EMIT(BPF_RET | BPF_K, SECCOMP_RET_TRACE, 0, 0);
+	EMIT(BPF_RET | BPF_K, SECCOMP_TRACE_OURS, 0, 0);
 	EMIT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
 	for (size_t r = 0; r < nrules; r++) {
 		const struct decode_argrule *ru = &rules[r];
@@ -114,7 +117,7 @@ size_t seccomp_build_rules(const uint64_t *bitmap, const struct decode_argrule *
 		for (unsigned j = 0; j < nv; j++)
 			EMIT(BPF_JMP | BPF_JEQ | BPF_K, ru->vals[j], (uint8_t)(nv - j), 0);
 		EMIT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
-		EMIT(BPF_RET | BPF_K, SECCOMP_RET_TRACE, 0, 0);
+		EMIT(BPF_RET | BPF_K, SECCOMP_TRACE_OURS, 0, 0);
 	}
 #undef EMIT
 	/*

@@ -11,8 +11,17 @@
 struct sock_filter;
 
 /*
+ * The SECCOMP_RET_DATA of compendium's SECCOMP_RET_TRACE: a seccomp stop
+ * carrying another value is the tracee's own filter's RET_TRACE
+ * (doc/ENGINE.md, 'Seccomp filters of the tracee').
+ */
+#define SECCOMP_DATA_OURS 0x7c0du
+/* The verdict the filter returns for the calls it sends to the tracer. */
+#define SECCOMP_TRACE_OURS (0x7ff00000u | SECCOMP_DATA_OURS) /* SECCOMP_RET_TRACE | data */
+
+/*
  * Build the filter program for 'bitmap' (SC_BITMAP_WORDS words over x86_64
- * numbers): SECCOMP_RET_TRACE for selected numbers, for every i386 call,
+ * numbers): SECCOMP_TRACE_OURS for selected numbers, for every i386 call,
  * for every number with the x32 bit or out of the bitmap's range, and for
  * any other audit arch; SECCOMP_RET_ALLOW otherwise. Returns the number of
  * instructions; *prog is malloc'ed (caller frees).

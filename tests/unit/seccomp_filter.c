@@ -77,7 +77,7 @@ static uint32_t verdict(const struct sock_filter *p, size_t n, uint32_t arch, ui
 	d.args[1] = arg1;
 	unsigned s;
 	uint32_t v = bpf_run(p, n, &d, steps ? steps : &s);
-	assert_true(v == SECCOMP_RET_TRACE || v == SECCOMP_RET_ALLOW);
+	assert_true(v == SECCOMP_TRACE_OURS || v == SECCOMP_RET_ALLOW);
 	return v;
 }
 
@@ -114,21 +114,21 @@ static void check_bitmap(const uint64_t *bm)
 	unsigned bound = 4 + 2 * ceil_log2(runs) + 1;
 	for (uint32_t nr = 0; nr < NBITS; nr++) {
 		unsigned steps;
-		uint32_t want = has(bm, nr) ? SECCOMP_RET_TRACE : SECCOMP_RET_ALLOW;
+		uint32_t want = has(bm, nr) ? SECCOMP_TRACE_OURS : SECCOMP_RET_ALLOW;
 		assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, nr, 0, &steps), want);
 		assert_true(steps <= bound);
 		assert_true(path_const); /* the kernel can cache the verdict: no filter run per call */
 		/* the same number with the x32 bit, and as an i386 call: always traced */
-		assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, nr | X32_BIT, 0, NULL), SECCOMP_RET_TRACE);
-		assert_int_equal(verdict(p, n, AUDIT_ARCH_I386, nr, 0, NULL), SECCOMP_RET_TRACE);
+		assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, nr | X32_BIT, 0, NULL), SECCOMP_TRACE_OURS);
+		assert_int_equal(verdict(p, n, AUDIT_ARCH_I386, nr, 0, NULL), SECCOMP_TRACE_OURS);
 	}
 	static const uint32_t beyond[] = { NBITS, NBITS + 1, NBITS + 100, 0x3fffffff, X32_BIT, 0x7fffffff,
 					   0x80000000, 0xfffffffe, 0xffffffff };
 	for (unsigned i = 0; i < sizeof(beyond) / sizeof(*beyond); i++)
-		assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, beyond[i], 0, NULL), SECCOMP_RET_TRACE);
+		assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, beyond[i], 0, NULL), SECCOMP_TRACE_OURS);
 	/* unknown arches (x32 has its own in seccomp_data only on some kernels) */
-	assert_int_equal(verdict(p, n, 0, 0, 0, NULL), SECCOMP_RET_TRACE);
-	assert_int_equal(verdict(p, n, AUDIT_ARCH_AARCH64, 1, 0, NULL), SECCOMP_RET_TRACE);
+	assert_int_equal(verdict(p, n, 0, 0, 0, NULL), SECCOMP_TRACE_OURS);
+	assert_int_equal(verdict(p, n, AUDIT_ARCH_AARCH64, 1, 0, NULL), SECCOMP_TRACE_OURS);
 	free(p);
 }
 
@@ -187,7 +187,7 @@ static void test_arg_rules(void **state)
 	struct sock_filter *p;
 	size_t n = seccomp_build_rules(bm, rules, sizeof(rules) / sizeof(*rules), &p);
 	for (uint32_t nr = 0; nr < NBITS; nr++) {
-		uint32_t want = has(bm, nr) ? SECCOMP_RET_TRACE : SECCOMP_RET_ALLOW;
+		uint32_t want = has(bm, nr) ? SECCOMP_TRACE_OURS : SECCOMP_RET_ALLOW;
 		if (nr == SYS_fcntl || nr == SYS_dup2)
 			continue;
 		assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, nr, F_GETFL, NULL), want);
@@ -199,18 +199,18 @@ static void test_arg_rules(void **state)
 	/* fcntl: traced for the listed commands only, by the low 32 bits of the argument */
 	for (uint64_t cmd = 0; cmd < 2048; cmd++) {
 		bool in = cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETFD;
-		uint32_t want = in ? SECCOMP_RET_TRACE : SECCOMP_RET_ALLOW;
+		uint32_t want = in ? SECCOMP_TRACE_OURS : SECCOMP_RET_ALLOW;
 		assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, SYS_fcntl, cmd, NULL), want);
 		assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, SYS_fcntl, cmd | 0xabcd00000000ull, NULL), want);
 	}
 	/* the rule's number with the x32 bit or as i386 stays traced whatever the argument */
-	assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, SYS_fcntl | X32_BIT, F_GETFL, NULL), SECCOMP_RET_TRACE);
-	assert_int_equal(verdict(p, n, AUDIT_ARCH_I386, SYS_fcntl, F_GETFL, NULL), SECCOMP_RET_TRACE);
+	assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, SYS_fcntl | X32_BIT, F_GETFL, NULL), SECCOMP_TRACE_OURS);
+	assert_int_equal(verdict(p, n, AUDIT_ARCH_I386, SYS_fcntl, F_GETFL, NULL), SECCOMP_TRACE_OURS);
 	/* dup2's rule reads argument 0: args[0] is 0 here, not one of its values */
 	assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, SYS_dup2, 0, NULL), SECCOMP_RET_ALLOW);
 	struct seccomp_data d = { .nr = SYS_dup2, .arch = AUDIT_ARCH_X86_64, .args = { 6 } };
 	unsigned steps;
-	assert_int_equal(bpf_run(p, n, &d, &steps), SECCOMP_RET_TRACE);
+	assert_int_equal(bpf_run(p, n, &d, &steps), SECCOMP_TRACE_OURS);
 	free(p);
 }
 
@@ -256,7 +256,7 @@ static void test_kernel(void **state)
 	assert_true(WIFEXITED(st));
 	assert_string_equal(got, "TAAT"); /* getppid traced, getpid allowed, F_GETFD allowed, F_SETFD traced */
 	/* the interpreter agrees */
-	assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, SYS_getppid, 0, NULL), SECCOMP_RET_TRACE);
+	assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, SYS_getppid, 0, NULL), SECCOMP_TRACE_OURS);
 	assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, SYS_getpid, 0, NULL), SECCOMP_RET_ALLOW);
 	free(p);
 }
@@ -276,7 +276,7 @@ static void test_cost(void **state)
 	unsigned steps;
 	assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, SYS_read, 0, &steps), SECCOMP_RET_ALLOW);
 	assert_true(steps <= 4 + ceil_log2(runs_of(bm)) + 1);
-	assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, SYS_openat, 0, &steps), SECCOMP_RET_TRACE);
+	assert_int_equal(verdict(p, n, AUDIT_ARCH_X86_64, SYS_openat, 0, &steps), SECCOMP_TRACE_OURS);
 	free(p);
 	decode_fini();
 }

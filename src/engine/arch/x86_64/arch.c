@@ -15,17 +15,20 @@ enum {
 	I386_FORK = 2,
 	I386_EXECVE = 11,
 	I386_PTRACE = 26,
+	I386_PRCTL = 172,
 	I386_SIGRETURN = 119,
 	I386_CLONE = 120,
 	I386_RT_SIGRETURN = 173,
 	I386_VFORK = 190,
 	I386_EXIT_GROUP = 252,
+	I386_SECCOMP = 354,
 	I386_EXECVEAT = 358,
 	I386_CLONE3 = 435
 };
 
 const unsigned arch_engine_syscalls[] = {
 	SYS_fork, SYS_vfork, SYS_clone, SYS_clone3, SYS_execve, SYS_execveat, SYS_ptrace,
+	SYS_seccomp, /* a filter of the tracee's own (prctl: an argument rule, see launch.c) */
 };
 const unsigned arch_engine_syscalls_count = sizeof(arch_engine_syscalls) / sizeof(arch_engine_syscalls[0]);
 
@@ -51,6 +54,7 @@ int arch_syscall_info(int tid, struct arch_scinfo *out)
 	case PTRACE_SYSCALL_INFO_SECCOMP:
 		out->op = ARCH_OP_SECCOMP;
 		out->nr = (int64_t)si.seccomp.nr;
+		out->ret_data = si.seccomp.ret_data;
 		memcpy(out->args, si.seccomp.args, sizeof(out->args));
 		break;
 	case PTRACE_SYSCALL_INFO_EXIT:
@@ -84,6 +88,8 @@ enum arch_sc_kind arch_sc_kind(bool compat, int64_t nr)
 		case I386_EXECVE: return ARCH_SC_EXECVE;
 		case I386_EXECVEAT: return ARCH_SC_EXECVEAT;
 		case I386_PTRACE: return ARCH_SC_PTRACE;
+		case I386_PRCTL: return ARCH_SC_PRCTL;
+		case I386_SECCOMP: return ARCH_SC_SECCOMP;
 		case I386_SIGRETURN:
 		case I386_RT_SIGRETURN: return ARCH_SC_SIGRETURN;
 		case I386_EXIT:
@@ -99,6 +105,8 @@ enum arch_sc_kind arch_sc_kind(bool compat, int64_t nr)
 	case SYS_execve: return ARCH_SC_EXECVE;
 	case SYS_execveat: return ARCH_SC_EXECVEAT;
 	case SYS_ptrace: return ARCH_SC_PTRACE;
+	case SYS_prctl: return ARCH_SC_PRCTL;
+	case SYS_seccomp: return ARCH_SC_SECCOMP;
 	case SYS_rt_sigreturn: return ARCH_SC_SIGRETURN;
 	case SYS_exit:
 	case SYS_exit_group: return ARCH_SC_EXIT;

@@ -20,6 +20,8 @@ enum arch_sc_kind {
 	ARCH_SC_EXECVE,
 	ARCH_SC_EXECVEAT,
 	ARCH_SC_PTRACE,
+	ARCH_SC_PRCTL,         /* may install a seccomp filter (PR_SET_SECCOMP) */
+	ARCH_SC_SECCOMP,
 	ARCH_SC_SIGRETURN,     /* rt_sigreturn (and i386 sigreturn): return is not an error */
 	ARCH_SC_EXIT           /* exit / exit_group: never returns */
 };
@@ -42,6 +44,7 @@ struct arch_scinfo {
 	uint64_t ip, sp;
 	int64_t rval;         /* exit only */
 	bool is_error;        /* exit only: rval in [-4095, -1] */
+	uint32_t ret_data;    /* seccomp only: the SECCOMP_RET_DATA of the filter's verdict */
 };
 
 /* One PTRACE_GET_SYSCALL_INFO on a stopped tid. 0 or -errno (-ESRCH: it died). */

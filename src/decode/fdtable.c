@@ -69,7 +69,15 @@ struct fd_obj *fd_obj_new(enum fd_kind kind, unsigned access, const char *path)
 	o->access = (uint8_t)access;
 	o->resolved = true;
 	o->path = path ? xstrdup(path) : NULL;
+	o->names_gen = fd_names_gen;
 	return o;
+}
+
+uint32_t fd_names_gen;
+
+void fd_names_moved(void)
+{
+	fd_names_gen++;
 }
 
 static void (*release_hook)(struct fd_obj *o);
@@ -456,6 +464,28 @@ static bool link_matches(struct fd_obj *o, const char *procfd, const char *l)
 		return a.stx_nlink == 0; /* unlinked since it was opened as o->path */
 	return file_id(o->path, &b) && a.stx_ino == b.stx_ino && a.stx_dev_major == b.stx_dev_major &&
 	       a.stx_dev_minor == b.stx_dev_minor;
+}
+
+/* A /proc link target with " (deleted)" cut when procfd's file is indeed gone. */
+static void cut_deleted(char *l, const char *procfd)
+{
+	size_t n = strlen(l);
+	struct statx st;
+	if (n > 10 && !strcmp(l + n - 10, " (deleted)") && file_id(procfd, &st) && st.stx_nlink == 0)
+		l[n - 10] = 0;
+}
+
+void fd_obj_refresh(struct fd_obj *o, int tid, int fd)
+{
+	if (!o || o->kind != FD_FILE || o->names_gen == fd_names_gen || tid <= 0 || fd < 0)
+		return;
+	o->names_gen = fd_names_gen;
+	char name[PROCFS_FD_PATH_MAX], link[PATH_MAX + 1];
+	if (procfs_fd_link(tid, fd, link, sizeof(link)) <= 0 || link[0] != '/')
+		return;
+	cut_deleted(link, procfs_fd_path(name, tid, fd));
+	if (!o->path || strcmp(o->path, link))
+		fd_obj_set(&o->path, link);
 }
 
 struct fd_obj *fdtable_get_checked(struct fdtable *ft, int fd, int tid)

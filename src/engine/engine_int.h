@@ -46,6 +46,8 @@ struct eng_task {
 	uint32_t ex_argc;
 	bool ex_valid;
 	int ex_dirfd;        /* execveat dirfd, AT_FDCWD otherwise */
+	bool ex_nopath;      /* the path pointer was NULL or unreadable (EFAULT) */
+	bool ex_emptyfd;     /* execveat(fd, "", AT_EMPTY_PATH): the fd itself */
 };
 
 struct eng_pending {

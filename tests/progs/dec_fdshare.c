@@ -6,6 +6,7 @@
 //   closerange DIR  the same with close_range(3, 3, CLOSE_RANGE_UNSHARE) in the thread
 //   renamecwd DIR   mkdir DIR/a/c, chdir there, open "." as a dirfd, rename DIR/a to
 //                   DIR/b, then create f1 relative to the cwd and f2 relative to the dirfd
+//   renamechild DIR the same with the rename made by a forked child
 //   empty           open(""), unlink(""), mkdir(""), execve(""), execve(NULL), open(NULL)
 //   fdmem N         fd 19999 open, N forked children alive at once, each closing it
 //   opens N         N failed opens of distinct 4 KB paths
@@ -13,6 +14,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -87,17 +89,41 @@ static int split(void)
 	return 0;
 }
 
-static int renamecwd(void)
+static int renamecwd(bool by_child)
 {
 	char p[4096], q[4096];
-	snprintf(p, sizeof(p), "%s/a/c", dir);
+	snprintf(p, sizeof(p), "%s/b", dir);
 	snprintf(q, sizeof(q), "%s/a", dir);
-	if (mkdir(q, 0755) || mkdir(p, 0755) || chdir(p))
+	/* the child exists before the cwd and the dirfd: it shares neither */
+	int go[2], done[2];
+	pid_t c = -1;
+	if (by_child) {
+		if (pipe(go) || pipe(done))
+			return 1;
+		c = fork();
+		if (c == 0) {
+			char b;
+			if (read(go[0], &b, 1) != 1)
+				_exit(1);
+			b = rename(q, p) ? 'n' : 'y';
+			_exit(write(done[1], &b, 1) != 1);
+		}
+	}
+	char cdir[4096];
+	snprintf(cdir, sizeof(cdir), "%s/a/c", dir);
+	if (mkdir(q, 0755) || mkdir(cdir, 0755) || chdir(cdir))
 		return 1;
 	int d = open(".", O_RDONLY | O_DIRECTORY);
-	snprintf(p, sizeof(p), "%s/b", dir);
-	if (d < 0 || rename(q, p))
+	if (d < 0)
 		return 1;
+	if (by_child) {
+		char b = 'g';
+		if (write(go[1], &b, 1) != 1 || read(done[0], &b, 1) != 1 || b != 'y')
+			return 1;
+		waitpid(c, NULL, 0);
+	} else if (rename(q, p)) {
+		return 1;
+	}
 	int f1 = open("f1", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	int f2 = openat(d, "f2", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	wr(f1, "one");
@@ -166,8 +192,8 @@ int main(int argc, char **argv)
 		how = argv[1][0] == 'u' ? 'u' : argv[1][0] == 'r' ? 'r' : 'c';
 		return split();
 	}
-	if (!strcmp(argv[1], "renamecwd"))
-		return renamecwd();
+	if (!strcmp(argv[1], "renamecwd") || !strcmp(argv[1], "renamechild"))
+		return renamecwd(!strcmp(argv[1], "renamechild"));
 	if (!strcmp(argv[1], "empty"))
 		return empty();
 	if (!strcmp(argv[1], "fdmem"))

@@ -372,7 +372,7 @@ const char *dec_cwd(const struct dec_call *c)
 		fs->names_gen = fd_names_gen;
 		char link[PATH_MAX + 1];
 		/* the thread's: it may have its own (CLONE_FS, unshare) */
-		ssize_t n = procfs_link(c->t->tid, "cwd", link, sizeof(link));
+		ssize_t n = procfs_link(c->t ? c->t->tid : c->p->pid, "cwd", link, sizeof(link));
 		if (n <= 0 || link[0] != '/')
 			return NULL;
 		if (n > 10 && !strcmp(link + n - 10, " (deleted)"))
@@ -518,7 +518,7 @@ struct fd_obj *dec_fd(const struct dec_call *c, int fd)
 	if (lazy_fds)
 		return fdtable_get_checked(c->dp->fds, fd, c->t->tid);
 	struct fd_obj *o = fdtable_get(c->dp->fds, fd, c->p->pid);
-	fd_obj_refresh(o, c->t->tid, fd); /* after a directory rename only */
+	fd_obj_refresh(o, c->t ? c->t->tid : c->p->pid, fd); /* after a directory rename only */
 	return o;
 }
 

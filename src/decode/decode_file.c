@@ -526,6 +526,10 @@ static bool maybe_dir(const struct dec_call *c, int dirfd, uint64_t addr)
  * A directory renamed (ours or another process's) may have been above any
  * cwd or open file: every name learnt before is read again from /proc when
  * next needed (fd_names_moved). Renames of files change nothing there.
+ * Cost, counted with an LD_PRELOAD wrapper of readlink/readlinkat around
+ * the tracer: a shell doing 50 'mv dN dN+1' while writing to 5 open files
+ * made 156 readlinks before and 457 now, 6 per rename (its cwd and its 5
+ * fds, once each); without renames 5 and 5: no /proc read per syscall.
  */
 static void dir_renamed(const struct dec_call *c)
 {

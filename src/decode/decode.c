@@ -53,6 +53,7 @@ static bool lazy_fds;  /* fds named from /proc at use (decode_fds_lazy) */
 static uint64_t stop_stamp; /* counts decoder hook calls: one per stop */
 static struct proc *cur_proc; /* the process and thread of the current stop */
 static int cur_tid;
+static struct task *cur_task;
 static struct sc_stat stats64[DEC_NR_MAX], stats32[DEC_NR_MAX];
 
 /* Stop classes of a table row: the state the call keeps right (syscalls/x86_64.tbl, STOPS). */
@@ -85,6 +86,7 @@ void decode_init(struct evlog *log, const struct decode_cfg *c)
 	dsel_init(c);
 	stack_forget();
 	task_set_proc_free_hook(decode_proc_free);
+	task_set_task_free_hook(decode_task_free);
 	sysfmt_set_fd_desc(decode_fd_desc);
 	sysfmt_set_style(c->xhex, c->decode_fds >= 2);
 	fd_obj_set_release_hook(dconn_release);
@@ -254,7 +256,7 @@ bool decode_exit_wanted(struct task *t)
 			return false;
 		struct decode_proc *dp = t->proc ? dec_proc(t->proc) : NULL;
 		int oldfd = (int)t->sc.args[0], from = (int)t->sc.args[2];
-		if (!dp || t->proc->nthreads != 1 || fdtable_shared(dp->fds) || ndups == ARRAY_SIZE(dups) ||
+		if (!dp || t->dec || t->proc->nthreads != 1 || fdtable_shared(dp->fds) || ndups == ARRAY_SIZE(dups) ||
 		    oldfd < 0 || from < 0 || !fdtable_get(dp->fds, oldfd, t->proc->pid) || !kcmp_works())
 			return true;
 		dups[ndups++] = (struct dup_pending){ t->proc->pid, oldfd, from, cmd == F_DUPFD_CLOEXEC };
@@ -269,7 +271,7 @@ bool decode_exit_wanted(struct task *t)
 
 /* ---- per-process state ---- */
 
-static struct dec_fs *fs_new(const char *cwd)
+struct dec_fs *dec_fs_new(const char *cwd)
 {
 	struct dec_fs *fs = xcalloc(1, sizeof(*fs));
 	fs->refs = 1;
@@ -277,7 +279,7 @@ static struct dec_fs *fs_new(const char *cwd)
 	return fs;
 }
 
-static void fs_unref(struct dec_fs *fs)
+void dec_fs_unref(struct dec_fs *fs)
 {
 	if (!fs || --fs->refs)
 		return;
@@ -290,7 +292,7 @@ struct decode_proc *dec_proc(struct proc *p)
 	if (!p->dec) {
 		p->dec = xcalloc(1, sizeof(*p->dec));
 		p->dec->fds = fdtable_new();
-		p->dec->fs = fs_new(NULL);
+		p->dec->fs = dec_fs_new(NULL);
 		p->dec->mm = memmap_new();
 		memmap_set_pid(p->dec->mm, p->pid);
 	}
@@ -299,18 +301,23 @@ struct decode_proc *dec_proc(struct proc *p)
 
 void decode_proc_new(struct proc *child, struct proc *parent, uint64_t clone_flags)
 {
+	dec_proc_new_from(child, parent ? parent->dec : NULL, clone_flags);
+}
+
+void dec_proc_new_from(struct proc *child, struct decode_proc *pp, uint64_t clone_flags)
+{
 	decode_proc_free(child);
-	if (!parent || !parent->dec) {
+	if (!pp) {
 		dec_proc(child); /* everything lazily from the child's /proc */
 		return;
 	}
-	struct decode_proc *pp = parent->dec, *cp = xcalloc(1, sizeof(*cp));
+	struct decode_proc *cp = xcalloc(1, sizeof(*cp));
 	cp->fds = clone_flags & CLONE_FILES ? fdtable_ref(pp->fds) : fdtable_copy(pp->fds);
 	if (clone_flags & CLONE_FS) {
 		cp->fs = pp->fs;
 		cp->fs->refs++;
 	} else {
-		cp->fs = fs_new(pp->fs->cwd);
+		cp->fs = dec_fs_new(pp->fs->cwd);
 	}
 	if (clone_flags & CLONE_VM) {
 		cp->mm = memmap_ref(pp->mm);
@@ -341,6 +348,14 @@ void decode_proc_exec(struct proc *p)
 	memmap_set_pid(dp->mm, p->pid);
 }
 
+void decode_task_free(struct task *t)
+{
+	if (t == cur_task)
+		cur_task = NULL;
+	dec_state_free(t->dec);
+	t->dec = NULL;
+}
+
 void decode_proc_free(struct proc *p)
 {
 	if (p == cur_proc)
@@ -350,7 +365,7 @@ void decode_proc_free(struct proc *p)
 	if (!p->dec)
 		return;
 	fdtable_unref(p->dec->fds);
-	fs_unref(p->dec->fs);
+	dec_fs_unref(p->dec->fs);
 	memmap_unref(p->dec->mm);
 	free(p->dec);
 	p->dec = NULL;
@@ -359,11 +374,17 @@ void decode_proc_free(struct proc *p)
 const char *dec_cwd(const struct dec_call *c)
 {
 	struct dec_fs *fs = c->dp->fs;
+	if (fs->cwd && fs->names_gen != fd_names_gen)
+		fd_obj_set(&fs->cwd, NULL); /* a directory was renamed: it may be above the cwd */
 	if (!fs->cwd) {
+		fs->names_gen = fd_names_gen;
 		char link[PATH_MAX + 1];
-		ssize_t n = procfs_link(c->p->pid, "cwd", link, sizeof(link));
+		/* the thread's: it may have its own (CLONE_FS, unshare) */
+		ssize_t n = procfs_link(c->t ? c->t->tid : c->p->pid, "cwd", link, sizeof(link));
 		if (n <= 0 || link[0] != '/')
 			return NULL;
+		if (n > 10 && !strcmp(link + n - 10, " (deleted)"))
+			link[n - 10] = 0; /* removed: the kernel's last name */
 		fs->cwd = xstrdup(link);
 	}
 	return fs->cwd;
@@ -372,6 +393,7 @@ const char *dec_cwd(const struct dec_call *c)
 void dec_set_cwd(const struct dec_call *c, const char *path)
 {
 	fd_obj_set(&c->dp->fs->cwd, path);
+	c->dp->fs->names_gen = fd_names_gen;
 }
 
 /* ---- paths ---- */
@@ -481,6 +503,9 @@ void dec_add_path(struct ev_draft *d, const struct dec_call *c, unsigned key, in
 	if (rp->bad) {
 		ev_strid(d, key, 0);
 		ev_hex(d, EVK_PATH_ADDR, addr);
+	} else if (!rp->len && c->failed) {
+		/* "" names nothing (ENOENT), or AT_EMPTY_PATH failed: shown as given */
+		ev_str(d, dec_log, key, "", 0);
 	} else if (!rp->len && dirfd >= 0 && dec_fd(c, dirfd) && dec_fd(c, dirfd)->path) {
 		buf_adds(abs, dec_fd(c, dirfd)->path); /* AT_EMPTY_PATH: the fd itself */
 		ev_str(d, dec_log, key, abs->data, abs->len);
@@ -500,7 +525,9 @@ struct fd_obj *dec_fd(const struct dec_call *c, int fd)
 {
 	if (lazy_fds)
 		return fdtable_get_checked(c->dp->fds, fd, c->t->tid);
-	return fdtable_get(c->dp->fds, fd, c->p->pid);
+	struct fd_obj *o = fdtable_get(c->dp->fds, fd, c->p->pid);
+	fd_obj_refresh(o, c->t ? c->t->tid : c->p->pid, fd); /* after a directory rename only */
+	return o;
 }
 
 
@@ -669,7 +696,7 @@ static void call_init(struct dec_call *c, struct task *t, int nr)
 	memset(c, 0, sizeof(*c));
 	c->t = t;
 	c->p = t->proc;
-	c->dp = dec_proc(t->proc);
+	c->dp = dec_state(t);
 	c->nr = nr;
 	c->a = t->sc.args;
 	c->ret = t->sc.ret;
@@ -695,6 +722,7 @@ static void new_stop(struct task *t)
 	fdtable_now(++stop_stamp, lazy_fds ? t->tid : 0);
 	cur_proc = t->proc;
 	cur_tid = t->tid;
+	cur_task = t;
 }
 
 void decode_syscall_entry(struct task *t)
@@ -885,9 +913,11 @@ struct memmap *decode_memmap(struct proc *p)
 
 const char *decode_fd_desc(struct proc *p, int fd)
 {
+	/* the stopped thread's own table when it has one */
+	struct decode_proc *dp = p == cur_proc && cur_task ? dec_state(cur_task) : dec_proc(p);
 	if (lazy_fds) {
 		int tid = p == cur_proc ? cur_tid : p->pid;
-		return obj_desc(tid, fd, fdtable_get_checked(dec_proc(p)->fds, fd, tid));
+		return obj_desc(tid, fd, fdtable_get_checked(dp->fds, fd, tid));
 	}
-	return obj_desc(p->pid, fd, fdtable_get(dec_proc(p)->fds, fd, p->pid));
+	return obj_desc(p->pid, fd, fdtable_get(dp->fds, fd, p->pid));
 }

@@ -97,6 +97,17 @@ void decode_proc_attached(struct proc *p);
 /* After a successful exec: drop CLOEXEC fds, reset the memory map. */
 void decode_proc_exec(struct proc *p);
 void decode_proc_free(struct proc *p);
+/*
+ * A thread or process created by parent's clone (engine, at the clone
+ * event): a thread made without CLONE_FILES or CLONE_FS, or by a thread
+ * that has its own, gets its own fd table or cwd; a process's state is
+ * made from its creating thread's.
+ */
+void decode_task_clone(struct task *child, struct task *parent, uint64_t clone_flags, bool thread);
+/* Before decode_proc_exec: the execing thread's own state (if any) becomes its process's. */
+void decode_task_exec(struct task *t);
+/* A task is freed: its own state goes (the task free hook). */
+void decode_task_free(struct task *t);
 
 /* The memory map of process p (created on demand, read lazily from /proc); borrowed. */
 struct memmap *decode_memmap(struct proc *p);

@@ -147,11 +147,8 @@ void dfile_close_range(struct dec_call *c)
 	if (c->failed)
 		return;
 	unsigned first = (unsigned)c->a[0], last = (unsigned)c->a[1], fl = (unsigned)c->a[2];
-	if ((fl & CLOSE_RANGE_UNSHARE) && fdtable_shared(c->dp->fds)) {
-		struct fdtable *own = fdtable_copy(c->dp->fds);
-		fdtable_unref(c->dp->fds);
-		c->dp->fds = own;
-	}
+	if (fl & CLOSE_RANGE_UNSHARE)
+		dec_unshare(c, true, false);
 	fdtable_close_range(c->dp->fds, first, last, fl & CLOSE_RANGE_CLOEXEC);
 }
 
@@ -507,12 +504,60 @@ static int link_source_fd(const struct dec_call *c)
 	return (int)fd;
 }
 
+/*
+ * Whether the name at addr (relative to dirfd) may be a directory now:
+ * asked through /proc/TID/cwd or /proc/TID/fd/N, so that it needs no name
+ * of ours that the rename may have just made stale. Unknown counts as yes.
+ */
+static bool maybe_dir(const struct dec_call *c, int dirfd, uint64_t addr)
+{
+	static struct dec_path p;
+	static struct buf b;
+	dec_read_path(c, addr, &p);
+	if (p.bad || p.truncated)
+		return true;
+	buf_reset(&b);
+	if (p.s[0] != '/') {
+		if (dirfd == AT_FDCWD)
+			buf_printf(&b, "/proc/%d/cwd/", c->t->tid);
+		else
+			buf_printf(&b, "/proc/%d/fd/%d/", c->t->tid, dirfd);
+	}
+	buf_add(&b, p.s, p.len);
+	struct statx st;
+	if (statx(AT_FDCWD, b.data, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC | AT_NO_AUTOMOUNT, STATX_TYPE, &st))
+		return true;
+	return S_ISDIR(st.stx_mode);
+}
+
+/*
+ * A directory renamed (ours or another process's) may have been above any
+ * cwd or open file: every name learnt before is read again from /proc when
+ * next needed (fd_names_moved). Renames of files change nothing there.
+ * Cost, counted with an LD_PRELOAD wrapper of readlink/readlinkat around
+ * the tracer: a shell doing 50 'mv dN dN+1' while writing to 5 open files
+ * made 156 readlinks before and 457 now, 6 per rename (its cwd and its 5
+ * fds, once each); without renames 5 and 5: no /proc read per syscall.
+ */
+static void dir_renamed(const struct dec_call *c)
+{
+	int odir, ndir;
+	uint64_t op, np;
+	rename_args(c, &odir, &op, &ndir, &np);
+	bool swap = c->nr == SYS_renameat2 && (c->a[4] & RENAME_EXCHANGE);
+	if (maybe_dir(c, ndir, np) || (swap && maybe_dir(c, odir, op)))
+		fd_names_moved();
+}
+
 void dfile_fschange(struct dec_call *c)
 {
 	const uint64_t *a = c->a;
 	bool replaces = false, known = false;
-	if (c->nr == SYS_rename || c->nr == SYS_renameat || c->nr == SYS_renameat2)
+	if (c->nr == SYS_rename || c->nr == SYS_renameat || c->nr == SYS_renameat2) {
 		known = rename_taken(c->t->tid, &replaces);
+		if (!c->failed)
+			dir_renamed(c);
+	}
 	if (!c->emit) {
 		if (!c->failed)
 			names_changed_quiet(c, replaces);

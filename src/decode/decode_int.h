@@ -31,6 +31,7 @@ struct decode_cfg;
 struct dec_fs {
 	unsigned refs;
 	char *cwd; /* absolute; NULL until read lazily from /proc/PID/cwd */
+	uint32_t names_gen; /* fd_names_gen when cwd was known right */
 };
 
 struct decode_proc {
@@ -58,6 +59,22 @@ extern struct evlog *dec_log;
 
 /* The decoder state of p, created on first use. */
 struct decode_proc *dec_proc(struct proc *p);
+/* A new cwd (copied; NULL: read lazily), and dropping a reference. */
+struct dec_fs *dec_fs_new(const char *cwd);
+void dec_fs_unref(struct dec_fs *fs);
+/* The state of child, made from its creator's state pp (NULL: all lazily from /proc). */
+void dec_proc_new_from(struct proc *child, struct decode_proc *pp, uint64_t clone_flags);
+
+/* decode_share.c: threads whose fd table or cwd is not their process's. */
+/* The state the thread t works with: its own (t->dec) or its process's. */
+struct decode_proc *dec_state(struct task *t);
+void dec_state_free(struct decode_proc *dp);
+/*
+ * The call's thread stops sharing its fd table (files) and/or cwd (fs)
+ * with the threads and processes it shared them with, as unshare(2) and
+ * close_range(CLOSE_RANGE_UNSHARE) do: it keeps a copy. c->dp follows.
+ */
+void dec_unshare(struct dec_call *c, bool files, bool fs);
 
 /* Start an event of 'type' for call c (t = entry time, pid, tid). */
 void dec_ev(struct ev_draft *d, const struct dec_call *c, unsigned type);
@@ -132,6 +149,7 @@ void dfile_fcntl(struct dec_call *c);
 void dfile_pipe(struct dec_call *c);
 void dfile_newfd(struct dec_call *c);
 void dfile_chdir(struct dec_call *c);
+void dfile_unshare(struct dec_call *c);
 void dfile_rename_entry(struct dec_call *c);
 void dfile_fschange(struct dec_call *c);
 

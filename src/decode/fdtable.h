@@ -43,7 +43,23 @@ struct fd_obj {
 	bool peer_loopback;
 	bool peer_noise;     /* the peer is a resolver or helper (sockaddr_helper): noise */
 	struct dconn_sock *conn; /* FD_SOCKET: its connections (decode_conn.c), NULL if none */
+	uint32_t names_gen;  /* FD_FILE: fd_names_gen when path was last known right */
 };
+
+/*
+ * Directory renames seen so far (fd_names_moved counts them). A name
+ * learnt before the latest one (cwd, an fd's path) may lead through a
+ * directory that moved: it is read again from /proc when next needed.
+ */
+extern uint32_t fd_names_gen;
+void fd_names_moved(void);
+/*
+ * The path of FD_FILE o (fd of thread tid) read again from /proc/TID/fd/N
+ * when a directory was renamed since it was known (a deleted file keeps
+ * the kernel's last name, without " (deleted)"). One readlink per object
+ * and rename, none otherwise.
+ */
+void fd_obj_refresh(struct fd_obj *o, int tid, int fd);
 
 /* A new object with one reference; path is copied (may be NULL). */
 struct fd_obj *fd_obj_new(enum fd_kind kind, unsigned access, const char *path);

@@ -56,6 +56,8 @@ struct eng_task {
 	bool ex_valid;
 	int ex_dirfd;        /* execveat dirfd, AT_FDCWD otherwise */
 	bool at_exit;        /* past its PTRACE_EVENT_EXIT stop (counted in proc->nexiting) */
+	bool ex_nopath;      /* the path pointer was NULL or unreadable (EFAULT) */
+	bool ex_emptyfd;     /* execveat(fd, "", AT_EMPTY_PATH): the fd itself */
 };
 
 /*

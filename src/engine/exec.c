@@ -30,6 +30,8 @@ void eng_capture_exec(struct task *t, struct eng_task *e)
 	e->ex.len = n > 0 ? (size_t)n + 1 : 1;
 	if (n <= 0)
 		e->ex.data[0] = '\0';
+	e->ex_nopath = n < 0;
+	e->ex_emptyfd = at && (sc->args[4] & AT_EMPTY_PATH);
 
 	uint64_t ptrs[64];
 	uint32_t got = 0;
@@ -103,6 +105,9 @@ static void normalize_path(struct buf *b)
 static void attempted_path(struct task *t, struct eng_task *e, struct buf *out)
 {
 	const char *p = e->ex.data ? e->ex.data : "";
+	/* "" names nothing (ENOENT): shown as given, not as the cwd; AT_EMPTY_PATH names the fd */
+	if (!p[0] && !e->ex_emptyfd)
+		return;
 	if (p[0] != '/') {
 		char base[PATH_MAX];
 		ssize_t n;
@@ -133,7 +138,9 @@ void eng_emit_exec(struct task *t, int former, int err)
 	if (err) {
 		struct buf p = {0};
 		attempted_path(t, e, &p);
-		path_id = evlog_intern(eng.log, p.data ? p.data : "", p.len);
+		/* a NULL or unreadable path pointer: path null (EFAULT) */
+		if (!e->ex_valid || !e->ex_nopath)
+			path_id = evlog_intern(eng.log, p.data ? p.data : "", p.len);
 		buf_free(&p);
 	} else {
 		ssize_t n = procfs_link(t->proc->pid, "exe", eng.path, sizeof(eng.path));
@@ -207,6 +214,9 @@ void eng_exec_event(struct task *t)
 			ft->sc.scratch = NULL;
 			ft->sc.held = NULL;
 			ft->eng = mine;
+			struct decode_proc *dec = t->dec; /* its own fd table or cwd, if any */
+			t->dec = ft->dec;
+			ft->dec = dec;
 			ft->in_syscall = false;
 		}
 	}
@@ -219,6 +229,7 @@ void eng_exec_event(struct task *t)
 		eng.root_execed = true;
 	eng_emit_exec(t, former, 0);
 	eng_of(t)->ex_valid = false;
+	decode_task_exec(t);
 	decode_proc_exec(t->proc);
 	eng_hooks_proc_exec(t->proc);
 }

@@ -69,8 +69,8 @@ struct task *eng_new_child(struct task *t, int event)
 		p->ppid = (flags & CLONE_PARENT) ? t->proc->ppid : t->proc->pid;
 		p->exe = t->proc->exe;
 		p->comm = t->proc->comm;
-		decode_proc_new(p, t->proc, flags);
 	}
+	decode_task_clone(c, t, flags, thread);
 	tell_serialized(t, thread);
 	struct ev_draft d;
 	eng_ev_start(&d, EVT_SPAWN, t);

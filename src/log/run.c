@@ -106,4 +106,12 @@ void run_free_results(struct run *r)
 	r->faults = (struct run_faults){0};
 	buf_free(&r->header_extra);
 	buf_free(&r->end_extra);
+	for (char **a = r->argv_read; a && *a; a++)
+		free(*a);
+	if (r->argv_read && r->argv == r->argv_read) {
+		r->argv = NULL;
+		r->argc = 0;
+	}
+	free(r->argv_read);
+	r->argv_read = NULL;
 }

@@ -76,6 +76,7 @@ struct run {
 	const char *mode;        /* "trace", "attach", "watch", "render" */
 	char **argv;             /* command (launched) or read from /proc (attached) */
 	int argc;
+	char **argv_read;        /* argv as the JSON Lines reader allocated it (run_free_results frees it) */
 	char *host, *kernel;
 	int root_pid;            /* launched command's pid (0 under --pid) */
 

@@ -61,8 +61,13 @@ void live_add_field(struct live *l, const struct evlog *log, const struct ev *e,
 {
 	size_t n;
 	const char *s = evfield_str(log, e, key, &n);
-	if (s)
+	const struct ev_field *a = key == EVK_PATH && !s ? ev_find(e, EVK_PATH_ADDR) : NULL;
+	if (s && !n)
+		buf_adds(&l->out, "\"\""); /* an empty path, as strace shows it */
+	else if (s)
 		live_add_str(l, s, n);
+	else if (a && !evf_u64(a))
+		buf_adds(&l->out, "NULL"); /* a NULL path pointer (EFAULT) */
 	else
 		buf_adds(&l->out, "?");
 }

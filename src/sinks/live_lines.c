@@ -48,8 +48,10 @@ static void line_exec(struct live *l, const struct evlog *log, const struct ev *
 	const uint32_t *ids = evlog_strv_get(log, evfield_strvid(e, EVK_ARGV), &argc);
 	if (ev_find(e, EVK_ERR)) {
 		buf_adds(&l->out, "exec ");
-		if (path)
+		if (path && n)
 			live_add_str(l, path, n);
+		else
+			buf_adds(&l->out, path ? "\"\"" : "NULL"); /* execve(""), execve(NULL) */
 		live_add_err(l, log, e);
 		return;
 	}

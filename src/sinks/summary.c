@@ -166,7 +166,9 @@ static void print_fails(struct sum *s, struct buf *b)
 				   x->dirs == 1 ? "y" : "ies");
 			continue;
 		}
-		if (p) {
+		if (p && !n) {
+			buf_adds(b, "  \"\""); /* open(""): the empty path, not nothing */
+		} else if (p) {
 			buf_adds(b, "  ");
 			const char *slash = memrchr(p, '/', n);
 			if (many && slash) {

@@ -102,6 +102,19 @@ void task_set_proc_free_hook(void (*fn)(struct proc *p))
 	free_hook = fn;
 }
 
+static void (*task_hook)(struct task *t);
+
+void task_set_task_free_hook(void (*fn)(struct task *t))
+{
+	task_hook = fn;
+}
+
+static void task_free_hook(struct task *t)
+{
+	if (task_hook)
+		task_hook(t);
+}
+
 static void proc_free_hook(struct proc *p)
 {
 	if (free_hook)
@@ -134,6 +147,7 @@ void taskset_free(struct taskset *ts)
 	for (size_t i = 0; i < ts->tasks.cap; i++)
 		for (struct link *l = ts->tasks.b[i], *next; l; l = next) {
 			next = l->next;
+			task_free_hook(&NODE_OF(l, struct task_node, l)->t);
 			free(NODE_OF(l, struct task_node, l));
 		}
 	for (size_t i = 0; i < ts->procs.cap; i++)
@@ -184,6 +198,7 @@ void task_del(struct taskset *ts, struct task *t)
 
 	if (!hash_remove(&ts->tasks, &n->l))
 		return;
+	task_free_hook(t);
 	free(n);
 	if (p) {
 		p->nthreads--;

@@ -54,6 +54,12 @@ struct task {
 	bool exited;
 	struct syscall sc;
 	void *eng;             /* tracer's private per-task data */
+	/*
+	 * The decoder's state of this thread when it is not its process's:
+	 * a thread made without CLONE_FILES or CLONE_FS, or after unshare
+	 * (NULL: proc->dec). Freed by the task free hook.
+	 */
+	struct decode_proc *dec;
 };
 
 struct taskset;
@@ -69,6 +75,8 @@ struct task *task_add(struct taskset *ts, int tid, struct proc *proc);
  * process is freed (the decoder registers it; NULL: none). One for all tasksets.
  */
 void task_set_proc_free_hook(void (*fn)(struct proc *p));
+/* The function that frees a task's decoder state (task->dec) when the task is freed. */
+void task_set_task_free_hook(void (*fn)(struct task *t));
 /* Remove and free a task; its proc is freed (the free hook first) when the last task goes. */
 void task_del(struct taskset *ts, struct task *t);
 struct proc *proc_find(struct taskset *ts, int pid);

@@ -2,7 +2,11 @@
 /*
  * pe_rusage: run a command and print its tree's voluntary context
  * switches to stderr ("nvcsw N"). Under a tracer every ptrace stop is one
- * voluntary switch of the tracee, so this counts stops. Usage: pe_rusage CMD ARGS...
+ * voluntary switch of the tracee, so this counts stops. Also "maxrss N":
+ * the peak resident size in kB of the largest process of the tree (a
+ * tracer and its tracees: the tracer's when it is the largest), measured
+ * from this small process rather than from a big interpreter whose size
+ * a fork child keeps as its peak. Usage: pe_rusage CMD ARGS...
  */
 #include <stdio.h>
 #include <sys/resource.h>
@@ -25,6 +29,6 @@ int main(int argc, char **argv)
 		return 2;
 	struct rusage ru;
 	getrusage(RUSAGE_CHILDREN, &ru);
-	fprintf(stderr, "nvcsw %ld\n", ru.ru_nvcsw);
+	fprintf(stderr, "nvcsw %ld\nmaxrss %ld\n", ru.ru_nvcsw, ru.ru_maxrss);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }

@@ -145,6 +145,108 @@ static void test_lazy_resolution(void **state)
 	rmdir(dir);
 }
 
+/*
+ * The sparse table against a dense model: random installs, closes, dups,
+ * close_range, exec and forks (copy-on-write copies) over fds that collide
+ * in the hash, checked after every step in every live copy.
+ */
+#define MODEL_FDS 300
+struct model {
+	struct fdtable *ft;
+	int state[MODEL_FDS]; /* 0 closed, else 1 + the file number */
+	bool cloexec[MODEL_FDS];
+};
+
+static void model_check(const struct model *m)
+{
+	for (int fd = 0; fd < MODEL_FDS; fd++) {
+		struct fd_obj *o = fdtable_get(m->ft, fd, 0);
+		if (!m->state[fd]) {
+			assert_null(o);
+			continue;
+		}
+		assert_non_null(o);
+		char want[16];
+		snprintf(want, sizeof(want), "/f%d", m->state[fd] - 1);
+		assert_string_equal(o->path, want);
+		assert_int_equal(fdtable_cloexec(m->ft, fd), m->cloexec[fd]);
+	}
+}
+
+static void test_sparse_model(void **state)
+{
+	(void)state;
+	struct model ms[4] = { 0 };
+	unsigned nm = 1, seed = 12345, files = 0;
+	ms[0].ft = fdtable_new();
+	fdtable_close_range(ms[0].ft, 0, ~0u, false);
+	for (int step = 0; step < 20000; step++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned r = seed >> 8;
+		struct model *m = &ms[r % nm];
+		int fd = (int)((r >> 4) % MODEL_FDS), fd2 = (int)((r >> 13) % MODEL_FDS);
+		switch ((r >> 22) % 10) {
+		case 0: case 1: case 2: {
+			char p[16];
+			snprintf(p, sizeof(p), "/f%u", files);
+			fdtable_install(m->ft, fd, file(p, FD_R), r & 1);
+			m->state[fd] = (int)++files;
+			m->cloexec[fd] = r & 1;
+			break;
+		}
+		case 3: case 4:
+			fdtable_close(m->ft, fd);
+			m->state[fd] = 0;
+			break;
+		case 5:
+			fdtable_dup(m->ft, fd, fd2, r & 2, 0);
+			if (fd != fd2) {
+				m->state[fd2] = m->state[fd];
+				m->cloexec[fd2] = m->state[fd] && (r & 2);
+			}
+			break;
+		case 6:
+			if (fd > fd2)
+				break;
+			fdtable_close_range(m->ft, (unsigned)fd, (unsigned)fd2, r & 4);
+			for (int i = fd; i <= fd2; i++) {
+				if (r & 4)
+					m->cloexec[i] = m->state[i] != 0;
+				else
+					m->state[i] = 0;
+			}
+			break;
+		case 7:
+			if (r & 0xf)
+				break;
+			fdtable_exec(m->ft);
+			for (int i = 0; i < MODEL_FDS; i++)
+				if (m->cloexec[i] && m->state[i])
+					m->state[i] = 0;
+			break;
+		case 8: /* fork (a copy-on-write copy), or a copy dies */
+			if (nm < (sizeof(ms) / sizeof(ms[0])) && (r & 1)) {
+				ms[nm] = *m;
+				ms[nm++].ft = fdtable_copy(m->ft);
+			} else if (nm > 1) {
+				fdtable_unref(m->ft);
+				*m = ms[--nm];
+			}
+			break;
+		default:
+			fdtable_set_cloexec(m->ft, fd, r & 8);
+			if (m->state[fd])
+				m->cloexec[fd] = r & 8;
+			break;
+		}
+		for (unsigned i = 0; i < (sizeof(ms) / sizeof(ms[0])) && i < nm; i++)
+			if (step % 97 == 0 || &ms[i] == m)
+				model_check(&ms[i]);
+	}
+	for (unsigned i = 0; i < nm; i++)
+		fdtable_unref(ms[i].ft);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_close_range_and_exec),
 		cmocka_unit_test(test_share_and_copy),
 		cmocka_unit_test(test_lazy_resolution),
+		cmocka_unit_test(test_sparse_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -217,9 +217,6 @@ static void test_reader_mutations(void **st)
 				line = nl + 1;
 			}
 			buf_free(&out);
-			for (int i = 0; i < r.argc; i++)
-				free(r.argv[i]);
-			free(r.argv);
 			free(r.host);
 			free(r.kernel);
 			run_free_results(&r);

@@ -63,3 +63,13 @@ PY
 expect() {
 	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1 (got '$2', want '$3')"; fi
 }
+
+# wait_for SECONDS cmd...: run cmd every 50 ms until it succeeds (returns 0)
+# or SECONDS have passed (returns 1): wait for a condition, not a fixed time.
+wait_for() {
+	_wf_end=$(($(date +%s) + $1)); shift
+	until "$@"; do
+		[ "$(date +%s)" -ge "$_wf_end" ] && return 1
+		sleep 0.05
+	done
+}

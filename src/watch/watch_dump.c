@@ -23,6 +23,7 @@
 struct watch_dumpdir {
 	int fd;
 	char *path;
+	bool gone; /* it disappeared and could not be recreated (said once) */
 };
 
 static int check_dir(int fd, const char *path, struct buf *err)
@@ -45,14 +46,16 @@ static int check_dir(int fd, const char *path, struct buf *err)
 	return 0;
 }
 
-struct watch_dumpdir *watch_dumpdir_open(const char *path, struct buf *err)
+/* Open, create when missing (*created) and verify the directory at path; its fd, or -1 with a message in err. */
+static int open_dir(const char *path, struct buf *err, bool *created)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		if (mkdir(path, 0750) && errno != EEXIST) {
 			buf_printf(err, "cannot create dump directory %s: %s", path, strerror(errno));
-			return NULL;
+			return -1;
 		}
+		*created = true;
 		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
 	if (fd < 0) {
@@ -65,11 +68,11 @@ struct watch_dumpdir *watch_dumpdir_open(const char *path, struct buf *err)
 				buf_printf(err, "dump directory %s is not a directory", path);
 		} else
 			buf_printf(err, "cannot open dump directory %s: %s", path, strerror(e));
-		return NULL;
+		return -1;
 	}
 	if (check_dir(fd, path, err)) {
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	/* prove now that dumps can be created here, not at the first trigger */
 	char probe[64];
@@ -80,14 +83,53 @@ struct watch_dumpdir *watch_dumpdir_open(const char *path, struct buf *err)
 	if (pf < 0) {
 		buf_printf(err, "cannot write in dump directory %s: %s", path, strerror(errno));
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	close(pf);
 	unlinkat(fd, probe, 0);
+	return fd;
+}
+
+struct watch_dumpdir *watch_dumpdir_open(const char *path, struct buf *err)
+{
+	bool created = false;
+	int fd = open_dir(path, err, &created);
+	if (fd < 0)
+		return NULL;
 	struct watch_dumpdir *d = xcalloc(1, sizeof(*d));
 	d->fd = fd;
 	d->path = xstrdup(path);
 	return d;
+}
+
+/*
+ * The directory was removed (rm -rf: the open one has no links left) or
+ * moved away (its path names another inode, or nothing): recreate it by
+ * the rules of the start, and say so once per disappearance.
+ */
+bool watch_dumpdir_ensure(struct watch_dumpdir *d)
+{
+	struct stat fst, pst;
+	if (!d->gone && !fstat(d->fd, &fst) && fst.st_nlink > 0 && !lstat(d->path, &pst) && pst.st_dev == fst.st_dev &&
+	    pst.st_ino == fst.st_ino)
+		return true;
+	struct buf err = {0};
+	bool created = false;
+	int fd = open_dir(d->path, &err, &created);
+	if (fd < 0) {
+		if (!d->gone)
+			warnmsg("the dump directory disappeared and cannot be recreated (%s); sampling goes on, "
+				"dumps are lost until it can be", err.data);
+		d->gone = true;
+		buf_free(&err);
+		return false;
+	}
+	close(d->fd);
+	d->fd = fd;
+	d->gone = false;
+	warnmsg("dump directory %s disappeared (removed or moved away); %s", d->path,
+		created ? "recreated it" : "using the directory now at that path");
+	return true;
 }
 
 void watch_dumpdir_close(struct watch_dumpdir *d)

@@ -224,8 +224,18 @@ static bool is_dump_name(const char *n)
 	return true;
 }
 
-/* The dumps in dirfd, oldest first. */
-static size_t list_dumps(int dirfd, struct dent **out)
+/*
+ * What --list-dumps shows: any spike_*.jsonl, whatever bytes its name holds
+ * (they are escaped on output); retention removes only names compendium writes.
+ */
+static bool is_listed_name(const char *n)
+{
+	size_t l = strlen(n);
+	return !strncmp(n, "spike_", 6) && l >= 12 && !strcmp(n + l - 6, ".jsonl");
+}
+
+/* The dumps in dirfd, oldest first; all_names: every name --list-dumps shows, not only compendium's. */
+static size_t list_dumps(int dirfd, struct dent **out, bool all_names)
 {
 	int fd = dup(dirfd);
 	struct dent *v = NULL;
@@ -250,7 +260,7 @@ static size_t list_dumps(int dirfd, struct dent **out)
 				unlinkat(dirfd, de->d_name, 0);
 			continue;
 		}
-		if (!is_dump_name(de->d_name))
+		if (!(all_names ? is_listed_name(de->d_name) : is_dump_name(de->d_name)))
 			continue;
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
 			continue;
@@ -277,7 +287,7 @@ static void free_dents(struct dent *v, size_t n)
 int watch_dump_retention(struct watch_dumpdir *d, long max_dumps, double max_age_days, double max_total_mib)
 {
 	struct dent *v = NULL;
-	size_t n = list_dumps(d->fd, &v);
+	size_t n = list_dumps(d->fd, &v, false);
 	double total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += (double)v[i].size;
@@ -305,11 +315,44 @@ int watch_dump_retention(struct watch_dumpdir *d, long max_dumps, double max_age
 
 /* ---- listing ---- */
 
-static void emit_json(struct buf *b, const cJSON *j)
+/*
+ * The bytes a string of a dump stands for. A version 1 log escapes a
+ * backslash and bytes that are not UTF-8 inside the string (\\ and \xNN,
+ * lib/json.h): undone here, or a backslash would show doubled. Later
+ * versions write the string as it is, with the bytes of one that is not
+ * UTF-8 in a sibling "KEY_bytes" array of numbers, which wins when present.
+ */
+static void dump_bytes(struct buf *out, const cJSON *parent, const cJSON *v, int version)
 {
-	if (cJSON_IsString(j))
-		json_str(b, j->valuestring, strlen(j->valuestring));
-	else if (cJSON_IsNumber(j)) {
+	const char *s = v->valuestring;
+	if (version < 2) {
+		json_unescape_bytes(out, s, strlen(s));
+		return;
+	}
+	if (parent && v->string) {
+		struct buf k = {0};
+		buf_printf(&k, "%s_bytes", v->string);
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(parent, k.data);
+		buf_free(&k);
+		if (cJSON_IsArray(a)) {
+			for (const cJSON *c = a->child; c; c = c->next)
+				if (cJSON_IsNumber(c) && c->valuedouble >= 0 && c->valuedouble <= 255)
+					buf_addc(out, (char)(unsigned char)c->valuedouble);
+			return;
+		}
+	}
+	buf_adds(out, s);
+}
+
+/* j as JSON again, its strings through json_str from the bytes they stand for (never escaped twice). */
+static void emit_json(struct buf *b, const cJSON *parent, const cJSON *j, int version)
+{
+	if (cJSON_IsString(j)) {
+		struct buf raw = {0};
+		dump_bytes(&raw, parent, j, version);
+		json_str(b, raw.data ? raw.data : "", raw.len);
+		buf_free(&raw);
+	} else if (cJSON_IsNumber(j)) {
 		double v = j->valuedouble;
 		if (v == (double)(long long)v && v > -9e15 && v < 9e15)
 			buf_printf(b, "%lld", (long long)v);
@@ -328,19 +371,25 @@ static void emit_json(struct buf *b, const cJSON *j)
 				json_str(b, c->string, strlen(c->string));
 				buf_addc(b, ':');
 			}
-			emit_json(b, c);
+			emit_json(b, obj ? j : NULL, c, version);
 		}
 		buf_addc(b, obj ? '}' : ']');
 	} else
 		buf_adds(b, "null");
 }
 
-/* The trigger record of a dump (parsed), or NULL. Reads at most the first 1 MiB. */
-static cJSON *read_trigger(int dirfd, const char *name)
+/* The trigger record of a dump (parsed) and its log's version, or NULL. Reads at most the first 1 MiB. */
+static cJSON *read_trigger(int dirfd, const char *name, int *version)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	*version = 1;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return NULL;
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
 	size_t cap = 1 << 20;
 	char *buf = xmalloc(cap + 1);
 	size_t n = 0;
@@ -351,6 +400,7 @@ static cJSON *read_trigger(int dirfd, const char *name)
 		if (k <= 0)
 			break;
 		n += (size_t)k;
+		buf[n] = 0;
 		if (memchr(buf + n - (size_t)k, '\n', (size_t)k) && strstr(buf, "\"trigger\""))
 			break;
 	}
@@ -365,6 +415,9 @@ static cJSON *read_trigger(int dirfd, const char *name)
 		if (!j)
 			continue;
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "type");
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "version");
+		if (cJSON_IsString(t) && !strcmp(t->valuestring, "header") && cJSON_IsNumber(v))
+			*version = v->valuedouble >= 2 ? 2 : 1;
 		if (cJSON_IsString(t) && !strcmp(t->valuestring, "trigger"))
 			found = j;
 		else
@@ -374,10 +427,54 @@ static cJSON *read_trigger(int dirfd, const char *name)
 	return found;
 }
 
-static const char *jstr(const cJSON *j, const char *k)
+/* The trigger's field k made safe for the terminal (at most max input bytes, 0: all), or "?" if it has none. */
+static void show_field(struct buf *b, const cJSON *t, const char *k, int version, size_t max)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	const cJSON *v = t ? cJSON_GetObjectItemCaseSensitive(t, k) : NULL;
+	if (!cJSON_IsString(v)) {
+		buf_addc(b, '?');
+		return;
+	}
+	struct buf raw = {0};
+	dump_bytes(&raw, t, v, version);
+	termesc(b, raw.data ? raw.data : "", max && raw.len > max ? max : raw.len);
+	buf_free(&raw);
+}
+
+/* One dump as a text line: when, kind, size, file name, message; everything from the dump escaped. */
+static void list_text(struct buf *b, const struct dent *d, const cJSON *t, int version)
+{
+	struct buf ts = {0}, kind = {0};
+	show_field(&ts, t, "when", version, 19);
+	show_field(&kind, t, "kind", version, 0);
+	buf_printf(b, "%-19s  %-8s  %8lld  ", ts.data, kind.data, (long long)d->size);
+	buf_free(&ts);
+	buf_free(&kind);
+	termesc(b, d->name, strlen(d->name));
+	buf_adds(b, "  ");
+	if (t)
+		show_field(b, t, "msg", version, 0);
+	else
+		buf_adds(b, "(no trigger record)");
+	buf_addc(b, '\n');
+}
+
+/* One dump as a JSON line: file, path, size and the trigger record. */
+static void list_json(struct buf *b, const char *dir, const struct dent *d, const cJSON *t, int version)
+{
+	buf_adds(b, "{\"file\":");
+	json_str(b, d->name, strlen(d->name));
+	buf_adds(b, ",\"path\":");
+	struct buf p = {0};
+	buf_printf(&p, "%s/%s", dir, d->name);
+	json_str(b, p.data, p.len);
+	buf_free(&p);
+	buf_printf(b, ",\"size\":%lld,\"trigger\":", (long long)d->size);
+	if (t)
+		emit_json(b, NULL, t, version);
+	else
+		buf_adds(b, "null");
+	buf_adds(b, "}\n");
 }
 
 int watch_list(const struct watch_cfg *cfg)
@@ -395,40 +492,23 @@ int watch_list(const struct watch_cfg *cfg)
 			die(1, "cannot write %s: %s", cfg->json_path, strerror(errno));
 	}
 	struct dent *v = NULL;
-	size_t n = list_dumps(dirfd, &v);
+	size_t n = list_dumps(dirfd, &v, true);
 	/* names carry the trigger time: name order is time order */
 	if (n)
 		qsort(v, n, sizeof(*v), dent_name_cmp);
 	struct buf b = {0};
-	if (!n && !json)
-		buf_printf(&b, "no dumps in %s\n", path);
+	if (!n && !json) {
+		buf_adds(&b, "no dumps in ");
+		termesc(&b, path, strlen(path));
+		buf_addc(&b, '\n');
+	}
 	for (size_t i = 0; i < n; i++) {
-		cJSON *t = read_trigger(dirfd, v[i].name);
-		const char *kind = t ? jstr(t, "kind") : NULL, *msg = t ? jstr(t, "msg") : NULL;
-		const char *when = t ? jstr(t, "when") : NULL;
-		if (json) {
-			buf_printf(&b, "{\"file\":\"%s\",\"path\":", v[i].name);
-			struct buf p = {0};
-			buf_printf(&p, "%s/%s", path, v[i].name);
-			json_str(&b, p.data, p.len);
-			buf_free(&p);
-			buf_printf(&b, ",\"size\":%lld,\"trigger\":", (long long)v[i].size);
-			if (t)
-				emit_json(&b, t);
-			else
-				buf_adds(&b, "null");
-			buf_adds(&b, "}\n");
-		} else {
-			char ts[32] = "?";
-			if (when)
-				snprintf(ts, sizeof(ts), "%.19s", when);
-			buf_printf(&b, "%-19s  %-8s  %8lld  %s  ", ts, kind ? kind : "?", (long long)v[i].size, v[i].name);
-			if (msg)
-				termesc(&b, msg, strlen(msg));
-			else
-				buf_adds(&b, "(no trigger record)");
-			buf_addc(&b, '\n');
-		}
+		int version;
+		cJSON *t = read_trigger(dirfd, v[i].name, &version);
+		if (json)
+			list_json(&b, path, &v[i], t, version);
+		else
+			list_text(&b, &v[i], t, version);
 		cJSON_Delete(t);
 	}
 	int rc = b.len ? write_all(out, b.data, b.len) : 0;

@@ -10,14 +10,7 @@
 D=$T/dumps
 mkdir -m 0700 "$D"
 WPID=
-cleanup() {
-	if [ -n "$WPID" ]; then
-		kill -TERM "$WPID" 2>/dev/null
-		wait_for 5 sh -c "! kill -0 $WPID 2>/dev/null" || kill -KILL "$WPID" 2>/dev/null
-	fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
+trap '[ -n "$WPID" ] && stop_bg "$WPID"; rm -rf "$T"' EXIT
 
 # refused NAME FILE WHAT: --watch --config FILE exits non-zero at once with one line naming FILE and WHAT
 refused() {

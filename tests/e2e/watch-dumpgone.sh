@@ -6,18 +6,10 @@
 # file took its place) that is said once, sampling goes on, and the lost
 # dumps are counted at exit.
 . "$TOP/tests/lib.sh"
-printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
-chmod +x "$T/prio"
+prio_script
 W="setsid $T/prio $P/watch_load"
 WPID=
-cleanup() {
-	if [ -n "$WPID" ]; then
-		kill -TERM "$WPID" 2>/dev/null
-		wait_for 5 sh -c "! kill -0 $WPID 2>/dev/null" || kill -KILL "$WPID" 2>/dev/null
-	fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
+trap '[ -n "$WPID" ] && stop_bg "$WPID"; rm -rf "$T"' EXIT
 printf 'sampling_interval_seconds = 0.1\npost_trigger_seconds = 0.5\n' >"$T/c.conf"
 chmod 0600 "$T/c.conf"
 D=$T/dumps

@@ -305,7 +305,7 @@ static const char *ftype(mode_t m)
 	return "of an unknown type";
 }
 
-/* Owned by root or us and writable by nobody else (the rule for the file and for a symlink to it). */
+/* Owned by root or by us (the rule for the file and for a symbolic link to it). */
 static bool trusted_owner(const struct stat *st)
 {
 	return st->st_uid == 0 || st->st_uid == geteuid();

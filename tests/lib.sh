@@ -73,3 +73,28 @@ wait_grep() {
 		_wg_i=$((_wg_i + 1))
 	done
 }
+
+# wait_for SECONDS cmd...: run cmd every 50 ms until it succeeds (returns 0)
+# or SECONDS have passed (returns 1): wait for a condition, not a fixed time.
+wait_for() {
+	_wf_end=$(($(date +%s) + $1)); shift
+	until "$@"; do
+		[ "$(date +%s)" -ge "$_wf_end" ] && return 1
+		sleep 0.05
+	done
+}
+
+# stop_bg PID: end a background process the test started (for EXIT traps):
+# SIGTERM, then SIGKILL if it is still there after 5 s.
+stop_bg() {
+	kill -TERM "$1" 2>/dev/null
+	wait_for 5 sh -c "! kill -0 $1 2>/dev/null" || kill -KILL "$1" 2>/dev/null
+}
+
+# prio_script: write $T/prio, which runs a command at the highest priority it
+# can get (its own autogroup at -20, nice -20): a sampler under test keeps its
+# schedule on a busy machine.
+prio_script() {
+	printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
+	chmod +x "$T/prio"
+}

@@ -25,10 +25,11 @@ static uint64_t proc_cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static int load_conf(const struct watch_cfg *cfg, struct watch_conf *c, struct buf *err)
+/* missing_ok: no file at the default path means the defaults (at start; at a reload only if it was missing then too). */
+static int load_conf(const struct watch_cfg *cfg, struct watch_conf *c, bool missing_ok, struct buf *err)
 {
 	const char *path = cfg->config_path ? cfg->config_path : DEFAULT_CONF;
-	int rc = watch_conf_load(c, path, cfg->config_path == NULL, err);
+	int rc = watch_conf_load(c, path, cfg->config_path == NULL && missing_ok, err);
 	if (rc)
 		return rc;
 	/* the command line overrides the file */
@@ -49,21 +50,35 @@ static void apply_conf(struct watch *w)
 		watch_ring_resize(w, (size_t)w->conf.ring_buffer_capacity);
 }
 
+#define KEEPING "keeping the previous configuration"
+
+/* A reload that failed: each problem on its line; one problem and the decision on one line. */
+static void reload_failed(struct buf *err)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < err->len; i++)
+		n += err->data[i] == '\n';
+	for (char *l = err->data, *e; l && *l; l = e ? e + 1 : NULL) {
+		e = strchr(l, '\n');
+		if (e)
+			*e = 0;
+		if (n <= 1)
+			warnmsg("SIGHUP: %s; " KEEPING, l);
+		else
+			warnmsg("SIGHUP: %s", l);
+	}
+	if (n > 1)
+		warnmsg("SIGHUP: %u problems in the new config; " KEEPING, n);
+}
+
 static void reload(struct watch *w)
 {
 	struct watch_conf nc = {0};
 	struct buf err = {0};
 	watch_conf_defaults(&nc);
-	if (load_conf(w->cfg, &nc, &err)) {
-		if (err.len && err.data[err.len - 1] == '\n')
-			err.data[--err.len] = 0;
-		for (char *l = err.data, *e; l && *l; l = e ? e + 1 : NULL) {
-			e = strchr(l, '\n');
-			if (e)
-				*e = 0;
-			warnmsg("%s", l);
-		}
-		warnmsg("SIGHUP: the new config is broken; keeping the old one");
+	/* a file that was there at the last load and is gone now is a problem, not the defaults */
+	if (load_conf(w->cfg, &nc, w->conf.missing, &err)) {
+		reload_failed(&err);
 		watch_conf_release(&nc);
 		buf_free(&err);
 		return;
@@ -75,7 +90,7 @@ static void reload(struct watch *w)
 		struct buf e2 = {0};
 		struct watch_dumpdir *dd = watch_dumpdir_open(newdir, &e2);
 		if (!dd) {
-			warnmsg("SIGHUP: %s; keeping the old config", e2.data);
+			warnmsg("SIGHUP: %s; " KEEPING, e2.data);
 			buf_free(&e2);
 			watch_conf_release(&nc);
 			return;
@@ -134,9 +149,13 @@ static int watch_system(struct run *r, const struct watch_cfg *cfg)
 	struct watch w0 = { .cfg = cfg, .run = r, .procfd = -1 }, *w = &w0;
 	struct buf err = {0};
 	watch_conf_defaults(&w->conf);
-	if (load_conf(w->cfg, &w->conf, &err)) {
+	int rc = load_conf(w->cfg, &w->conf, true, &err);
+	if (rc) {
 		if (err.len && err.data[err.len - 1] == '\n')
 			err.data[--err.len] = 0;
+		/* a file that cannot be used is one line; one that does not parse, its file:line lines */
+		if (rc != -EINVAL)
+			die(1, "%s", err.data);
 		fprintf(stderr, "%s\n", err.data);
 		die(1, "config not valid; fix the lines above (or use --config /dev/null for the defaults)");
 	}
@@ -172,6 +191,7 @@ static int watch_system(struct run *r, const struct watch_cfg *cfg)
 			reload(w);
 		}
 		uint64_t woke = now_ns();
+		watch_dumpdir_ensure(w->dd);
 		struct wsnap *s = watch_scan(w, woke);
 		s->lag_ns = woke > tick ? woke - tick : 0;
 		watch_detect(w, s);
@@ -195,8 +215,13 @@ static int watch_system(struct run *r, const struct watch_cfg *cfg)
 	watch_flush_pending(w, now_ns(), true);
 	watch_nl_stop(w->nl);
 	watch_cmd_stop(w->cmd);
-	notemsg("stopped (%s); %llu dump%s written", watch_sig_stop == SIGINT ? "SIGINT" : "SIGTERM",
-		(unsigned long long)w->dumps_written, w->dumps_written == 1 ? "" : "s");
+	const char *sig = watch_sig_stop == SIGINT ? "SIGINT" : "SIGTERM";
+	unsigned long long nw = w->dumps_written, nl = w->dumps_lost;
+	if (nl)
+		warnmsg("stopped (%s); %llu dump%s written, %llu lost (the dump directory was gone, full or not "
+			"writable: see the warnings above)", sig, nw, nw == 1 ? "" : "s", nl);
+	else
+		notemsg("stopped (%s); %llu dump%s written", sig, nw, nw == 1 ? "" : "s");
 	free_watch(w);
 	return 0;
 }

@@ -287,40 +287,127 @@ int watch_conf_parse(struct watch_conf *c, const char *name, const char *text, s
 	return 0;
 }
 
+/* What a file that is not a regular file is, for a message. */
+static const char *ftype(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISLNK(m))
+		return "a symbolic link";
+	return "of an unknown type";
+}
+
+/* Owned by root or by us (the rule for the file and for a symbolic link to it). */
+static bool trusted_owner(const struct stat *st)
+{
+	return st->st_uid == 0 || st->st_uid == geteuid();
+}
+
+/*
+ * Open the config file for reading (doc/SAFETY.md, 'Configuration files').
+ * Checked before the open (a FIFO, device or directory is never opened),
+ * opened O_NONBLOCK|O_NOFOLLOW (something swapped in since cannot block
+ * us), and the opened file checked again. A symbolic link is followed only
+ * when root or we own it; its target is held to the same rules. Returns the
+ * fd, -ENOENT with *missing set when there is no file at all (and
+ * missing_ok), or -errno with one line in err.
+ */
+static int conf_open(const char *path, bool missing_ok, bool *missing, struct buf *err)
+{
+	struct stat st, fst;
+	char *real = NULL;
+	int rc;
+	if (lstat(path, &st)) {
+		int e = errno;
+		if (e == ENOENT && missing_ok) {
+			*missing = true;
+			return -ENOENT;
+		}
+		buf_printf(err, "%s: cannot open: %s\n", path, strerror(e));
+		return -e;
+	}
+	const char *name = path;
+	if (S_ISLNK(st.st_mode)) {
+		if (!trusted_owner(&st)) {
+			buf_printf(err, "%s: is a symbolic link owned by uid %u (not root or us); refusing it "
+				   "(point --config at the real file)\n", path, (unsigned)st.st_uid);
+			return -EPERM;
+		}
+		real = realpath(path, NULL);
+		if (!real || lstat(real, &st)) {
+			int e = errno;
+			buf_printf(err, "%s: is a symbolic link that cannot be followed: %s\n", path, strerror(e));
+			free(real);
+			return -e;
+		}
+		name = real;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		if (real)
+			buf_printf(err, "%s: is a symbolic link to %s, which is %s, not a regular file\n", path,
+				   real, ftype(st.st_mode));
+		else
+			buf_printf(err, "%s: is %s, not a regular file\n", path, ftype(st.st_mode));
+		free(real);
+		return -EPERM;
+	}
+	int fd = open(name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		rc = -errno;
+		buf_printf(err, "%s: cannot open: %s\n", path, strerror(-rc));
+		free(real);
+		return rc == -EINVAL ? -EIO : rc;
+	}
+	free(real);
+	if (fstat(fd, &fst)) {
+		rc = -errno;
+		buf_printf(err, "%s: %s\n", path, strerror(-rc));
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(fst.st_mode) || fst.st_dev != st.st_dev || fst.st_ino != st.st_ino) {
+		buf_printf(err, "%s: replaced while being opened (now %s); refusing it\n", path,
+			   S_ISREG(fst.st_mode) ? "another file" : ftype(fst.st_mode));
+		close(fd);
+		return -EPERM;
+	}
+	if (fst.st_mode & (S_IWGRP | S_IWOTH) || !trusted_owner(&fst)) {
+		buf_printf(err, "%s: writable by group or others, or owned by another user; refusing it (chmod go-w, chown root)\n",
+			   path);
+		close(fd);
+		return -EPERM;
+	}
+	if (fst.st_size > CONF_MAX_BYTES) {
+		buf_printf(err, "%s: %lld bytes, over the %d-byte limit of a config file\n", path,
+			   (long long)fst.st_size, CONF_MAX_BYTES);
+		close(fd);
+		return -EFBIG;
+	}
+	return fd;
+}
+
 int watch_conf_load(struct watch_conf *c, const char *path, bool missing_ok, struct buf *err)
 {
 	watch_conf_release(c);
 	watch_conf_defaults(c);
 	if (!strcmp(path, "/dev/null"))
 		return 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-	if (fd < 0) {
-		int e = errno;
-		if (e == ENOENT && missing_ok)
-			return 0;
-		if (e == ELOOP)
-			buf_printf(err, "%s: is a symbolic link; refusing it (point --config at the real file)\n", path);
-		else
-			buf_printf(err, "%s: cannot open: %s\n", path, strerror(e));
-		return -e;
+	bool missing = false;
+	int fd = conf_open(path, missing_ok, &missing, err);
+	if (missing) {
+		c->missing = true;
+		return 0;
 	}
-	struct stat st;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		buf_printf(err, "%s: not a regular file\n", path);
-		close(fd);
-		return -EINVAL;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH) || (st.st_uid != 0 && st.st_uid != geteuid())) {
-		buf_printf(err, "%s: writable by group or others, or owned by another user; refusing it (chmod go-w, chown root)\n",
-			   path);
-		close(fd);
-		return -EPERM;
-	}
-	if (st.st_size > CONF_MAX_BYTES) {
-		buf_printf(err, "%s: larger than %d bytes\n", path, CONF_MAX_BYTES);
-		close(fd);
-		return -EFBIG;
-	}
+	if (fd < 0)
+		return fd;
 	char *text = xmalloc(CONF_MAX_BYTES + 1);
 	size_t n = 0;
 	for (;;) {
@@ -332,7 +419,7 @@ int watch_conf_load(struct watch_conf *c, const char *path, bool missing_ok, str
 			buf_printf(err, "%s: read: %s\n", path, strerror(e));
 			free(text);
 			close(fd);
-			return -e;
+			return e == EINVAL ? -EIO : -e;
 		}
 		if (k == 0)
 			break;

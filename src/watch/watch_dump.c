@@ -24,6 +24,7 @@
 struct watch_dumpdir {
 	int fd;
 	char *path;
+	bool gone; /* it disappeared and could not be recreated (said once) */
 };
 
 static int check_dir(int fd, const char *path, struct buf *err)
@@ -46,14 +47,16 @@ static int check_dir(int fd, const char *path, struct buf *err)
 	return 0;
 }
 
-struct watch_dumpdir *watch_dumpdir_open(const char *path, struct buf *err)
+/* Open, create when missing (*created) and verify the directory at path; its fd, or -1 with a message in err. */
+static int open_dir(const char *path, struct buf *err, bool *created)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		if (mkdir(path, 0750) && errno != EEXIST) {
 			buf_printf(err, "cannot create dump directory %s: %s", path, strerror(errno));
-			return NULL;
+			return -1;
 		}
+		*created = true;
 		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
 	if (fd < 0) {
@@ -66,11 +69,11 @@ struct watch_dumpdir *watch_dumpdir_open(const char *path, struct buf *err)
 				buf_printf(err, "dump directory %s is not a directory", path);
 		} else
 			buf_printf(err, "cannot open dump directory %s: %s", path, strerror(e));
-		return NULL;
+		return -1;
 	}
 	if (check_dir(fd, path, err)) {
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	/* prove now that dumps can be created here, not at the first trigger */
 	char probe[64];
@@ -81,14 +84,53 @@ struct watch_dumpdir *watch_dumpdir_open(const char *path, struct buf *err)
 	if (pf < 0) {
 		buf_printf(err, "cannot write in dump directory %s: %s", path, strerror(errno));
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	close(pf);
 	unlinkat(fd, probe, 0);
+	return fd;
+}
+
+struct watch_dumpdir *watch_dumpdir_open(const char *path, struct buf *err)
+{
+	bool created = false;
+	int fd = open_dir(path, err, &created);
+	if (fd < 0)
+		return NULL;
 	struct watch_dumpdir *d = xcalloc(1, sizeof(*d));
 	d->fd = fd;
 	d->path = xstrdup(path);
 	return d;
+}
+
+/*
+ * The directory was removed (rm -rf: the open one has no links left) or
+ * moved away (its path names another inode, or nothing): recreate it by
+ * the rules of the start, and say so once per disappearance.
+ */
+bool watch_dumpdir_ensure(struct watch_dumpdir *d)
+{
+	struct stat fst, pst;
+	if (!d->gone && !fstat(d->fd, &fst) && fst.st_nlink > 0 && !lstat(d->path, &pst) && pst.st_dev == fst.st_dev &&
+	    pst.st_ino == fst.st_ino)
+		return true;
+	struct buf err = {0};
+	bool created = false;
+	int fd = open_dir(d->path, &err, &created);
+	if (fd < 0) {
+		if (!d->gone)
+			warnmsg("the dump directory disappeared and cannot be recreated (%s); sampling goes on, "
+				"dumps are lost until it can be", err.data);
+		d->gone = true;
+		buf_free(&err);
+		return false;
+	}
+	close(d->fd);
+	d->fd = fd;
+	d->gone = false;
+	warnmsg("dump directory %s disappeared (removed or moved away); %s", d->path,
+		created ? "recreated it" : "using the directory now at that path");
+	return true;
 }
 
 void watch_dumpdir_close(struct watch_dumpdir *d)
@@ -183,8 +225,18 @@ static bool is_dump_name(const char *n)
 	return true;
 }
 
-/* The dumps in dirfd, oldest first. */
-static size_t list_dumps(int dirfd, struct dent **out)
+/*
+ * What --list-dumps shows: any spike_*.jsonl, whatever bytes its name holds
+ * (they are escaped on output); retention removes only names compendium writes.
+ */
+static bool is_listed_name(const char *n)
+{
+	size_t l = strlen(n);
+	return !strncmp(n, "spike_", 6) && l >= 12 && !strcmp(n + l - 6, ".jsonl");
+}
+
+/* The dumps in dirfd, oldest first; all_names: every name --list-dumps shows, not only compendium's. */
+static size_t list_dumps(int dirfd, struct dent **out, bool all_names)
 {
 	int fd = dup(dirfd);
 	struct dent *v = NULL;
@@ -209,7 +261,7 @@ static size_t list_dumps(int dirfd, struct dent **out)
 				unlinkat(dirfd, de->d_name, 0);
 			continue;
 		}
-		if (!is_dump_name(de->d_name))
+		if (!(all_names ? is_listed_name(de->d_name) : is_dump_name(de->d_name)))
 			continue;
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
 			continue;
@@ -236,7 +288,7 @@ static void free_dents(struct dent *v, size_t n)
 int watch_dump_retention(struct watch_dumpdir *d, long max_dumps, double max_age_days, double max_total_mib)
 {
 	struct dent *v = NULL;
-	size_t n = list_dumps(d->fd, &v);
+	size_t n = list_dumps(d->fd, &v, false);
 	double total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += (double)v[i].size;
@@ -265,15 +317,46 @@ int watch_dump_retention(struct watch_dumpdir *d, long max_dumps, double max_age
 /* ---- listing ---- */
 
 /*
- * The trigger record of a dump (parsed), or NULL, and the version of the
- * dump's header (1 without one). Reads at most the first 1 MiB.
+ * The bytes a string of a dump stands for. A version 1 log escapes a
+ * backslash and bytes that are not UTF-8 inside the string (\\ and \xNN,
+ * lib/json.h): undone here, or a backslash would show doubled. Later
+ * versions write the string as it is, with the bytes of one that is not
+ * UTF-8 in a sibling "KEY_bytes" array of numbers, which wins when present.
  */
+static void dump_bytes(struct buf *out, const cJSON *parent, const cJSON *v, int version)
+{
+	const char *s = v->valuestring;
+	if (version < 2) {
+		json_unescape_bytes(out, s, strlen(s));
+		return;
+	}
+	if (parent && v->string) {
+		struct buf k = {0};
+		buf_printf(&k, "%s_bytes", v->string);
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(parent, k.data);
+		buf_free(&k);
+		if (cJSON_IsArray(a)) {
+			for (const cJSON *c = a->child; c; c = c->next)
+				if (cJSON_IsNumber(c) && c->valuedouble >= 0 && c->valuedouble <= 255)
+					buf_addc(out, (char)(unsigned char)c->valuedouble);
+			return;
+		}
+	}
+	buf_adds(out, s);
+}
+
+/* The trigger record of a dump (parsed) and its log's version, or NULL. Reads at most the first 1 MiB. */
 static cJSON *read_trigger(int dirfd, const char *name, int *version)
 {
 	*version = 1;
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return NULL;
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
 	size_t cap = 1 << 20;
 	char *buf = xmalloc(cap + 1);
 	size_t n = 0;
@@ -284,6 +367,7 @@ static cJSON *read_trigger(int dirfd, const char *name, int *version)
 		if (k <= 0)
 			break;
 		n += (size_t)k;
+		buf[n] = 0;
 		if (memchr(buf + n - (size_t)k, '\n', (size_t)k) && strstr(buf, "\"trigger\""))
 			break;
 	}
@@ -310,10 +394,53 @@ static cJSON *read_trigger(int dirfd, const char *name, int *version)
 	return found;
 }
 
-static const char *jstr(const cJSON *j, const char *k)
+/* The trigger's field k made safe for the terminal (at most max input bytes, 0: all), or "?" if it has none. */
+static void show_field(struct buf *b, const cJSON *t, const char *k, int version, size_t max)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	const cJSON *v = t ? cJSON_GetObjectItemCaseSensitive(t, k) : NULL;
+	if (!cJSON_IsString(v)) {
+		buf_addc(b, '?');
+		return;
+	}
+	struct buf raw = {0};
+	dump_bytes(&raw, t, v, version);
+	termesc(b, raw.data ? raw.data : "", max && raw.len > max ? max : raw.len);
+	buf_free(&raw);
+}
+
+/* One dump as a text line: when, kind, size, file name, message; everything from the dump escaped. */
+static void list_text(struct buf *b, const struct dent *d, const cJSON *t, int version)
+{
+	struct buf ts = {0}, kind = {0};
+	show_field(&ts, t, "when", version, 19);
+	show_field(&kind, t, "kind", version, 0);
+	buf_printf(b, "%-19s  %-8s  %8lld  ", ts.data, kind.data, (long long)d->size);
+	buf_free(&ts);
+	buf_free(&kind);
+	termesc(b, d->name, strlen(d->name));
+	buf_adds(b, "  ");
+	if (t)
+		show_field(b, t, "msg", version, 0);
+	else
+		buf_adds(b, "(no trigger record)");
+	buf_addc(b, '\n');
+}
+
+/* One dump as a JSON line: file, path, size and the trigger record. */
+static void list_json(struct buf *b, const char *dir, const struct dent *d, const cJSON *t, int version)
+{
+	buf_addc(b, '{');
+	json_kcstr(b, "file", d->name);
+	struct buf p = {0};
+	buf_printf(&p, "%s/%s", dir, d->name);
+	json_kstr(b, "path", p.data, p.len);
+	buf_free(&p);
+	buf_printf(b, ",\"size\":%lld,\"trigger\":", (long long)d->size);
+	if (t) /* in the current form, whatever the dump's version */
+		jsonl_reencode(b, t, version);
+	else
+		buf_adds(b, "null");
+	buf_adds(b, "}\n");
 }
 
 int watch_list(const struct watch_cfg *cfg)
@@ -331,42 +458,23 @@ int watch_list(const struct watch_cfg *cfg)
 			die(1, "cannot write %s: %s", cfg->json_path, strerror(errno));
 	}
 	struct dent *v = NULL;
-	size_t n = list_dumps(dirfd, &v);
+	size_t n = list_dumps(dirfd, &v, true);
 	/* names carry the trigger time: name order is time order */
 	if (n)
 		qsort(v, n, sizeof(*v), dent_name_cmp);
 	struct buf b = {0};
-	if (!n && !json)
-		buf_printf(&b, "no dumps in %s\n", path);
+	if (!n && !json) {
+		buf_adds(&b, "no dumps in ");
+		termesc(&b, path, strlen(path));
+		buf_addc(&b, '\n');
+	}
 	for (size_t i = 0; i < n; i++) {
 		int version;
 		cJSON *t = read_trigger(dirfd, v[i].name, &version);
-		const char *kind = t ? jstr(t, "kind") : NULL, *msg = t ? jstr(t, "msg") : NULL;
-		const char *when = t ? jstr(t, "when") : NULL;
-		if (json) {
-			buf_addc(&b, '{');
-			json_kcstr(&b, "file", v[i].name);
-			struct buf p = {0};
-			buf_printf(&p, "%s/%s", path, v[i].name);
-			json_kstr(&b, "path", p.data, p.len);
-			buf_free(&p);
-			buf_printf(&b, ",\"size\":%lld,\"trigger\":", (long long)v[i].size);
-			if (t) /* in the current form, whatever the dump's version */
-				jsonl_reencode(&b, t, version);
-			else
-				buf_adds(&b, "null");
-			buf_adds(&b, "}\n");
-		} else {
-			char ts[32] = "?";
-			if (when)
-				snprintf(ts, sizeof(ts), "%.19s", when);
-			buf_printf(&b, "%-19s  %-8s  %8lld  %s  ", ts, kind ? kind : "?", (long long)v[i].size, v[i].name);
-			if (msg)
-				termesc(&b, msg, strlen(msg));
-			else
-				buf_adds(&b, "(no trigger record)");
-			buf_addc(&b, '\n');
-		}
+		if (json)
+			list_json(&b, path, &v[i], t, version);
+		else
+			list_text(&b, &v[i], t, version);
 		cJSON_Delete(t);
 	}
 	int rc = b.len ? write_all(out, b.data, b.len) : 0;

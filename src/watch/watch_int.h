@@ -47,15 +47,18 @@ struct watch_conf {
 	double retention_max_age_days;
 	double retention_max_total_mib;
 	char *dump_dir;                   /* owned */
+	bool missing;                     /* there was no file (missing_ok): these are the defaults */
 };
 
 void watch_conf_defaults(struct watch_conf *c);
 void watch_conf_release(struct watch_conf *c);
 /*
  * Parse 'path' into c (defaults first). "/dev/null" gives the defaults.
- * On error returns -EINVAL (or -errno) with "file:line: problem" lines in
- * err; c is then left with the defaults. A missing file with
- * 'missing_ok' is not an error.
+ * A file that does not parse returns -EINVAL with "file:line: problem"
+ * lines in err; a file that cannot be used (missing, not a regular file,
+ * unsafe owner or mode, too large: doc/SAFETY.md, 'Configuration files')
+ * returns another -errno with one line in err. c is then left with the
+ * defaults. A missing file with 'missing_ok' is not an error (c->missing).
  */
 int watch_conf_load(struct watch_conf *c, const char *path, bool missing_ok, struct buf *err);
 /* Parse text (for tests); 'name' is used in messages. */
@@ -188,6 +191,13 @@ struct watch_dumpdir;
 /* Open and verify the dump directory (create it 0750 when missing). NULL + message in err. */
 struct watch_dumpdir *watch_dumpdir_open(const char *path, struct buf *err);
 void watch_dumpdir_close(struct watch_dumpdir *d);
+/*
+ * Before each sample and each dump: if the directory was removed or moved
+ * away, recreate it (or open the one now at its path) with the checks of
+ * watch_dumpdir_open. One warning line per disappearance. False while
+ * it cannot be (dumps are lost then).
+ */
+bool watch_dumpdir_ensure(struct watch_dumpdir *d);
 int watch_dumpdir_fd(const struct watch_dumpdir *d);
 /*
  * Write 'text' atomically as a new file spike_<kind>_<time>.jsonl (doc/SAFETY.md, 'Atomic dumps').

@@ -351,11 +351,14 @@ void watch_write_dump(struct watch *w, struct pending *p, const char *cut)
 	while (dc.first_seq < dc.last_seq && !watch_snap_of(w, dc.first_seq))
 		dc.first_seq++;
 	char *name = NULL;
-	int rc = watch_dump_write_fn(w->dd, p->kind, &p->trig_real, fill_dump, &dc, &name);
+	/* a directory gone for good was said once (watch_dumpdir_ensure): its dumps are only counted */
+	bool dir_ok = watch_dumpdir_ensure(w->dd);
+	int rc = dir_ok ? watch_dump_write_fn(w->dd, p->kind, &p->trig_real, fill_dump, &dc, &name) : -ENOENT;
 	if (rc) {
 		uint64_t now = now_ns();
+		w->dumps_lost++;
 		/* a full disk must not flood the journal: one line per minute */
-		if (!w->last_fail_log || now - w->last_fail_log > 60000000000ull) {
+		if (dir_ok && (!w->last_fail_log || now - w->last_fail_log > 60000000000ull)) {
 			warnmsg("dump for trigger %s not written: %s; earlier dumps are kept, sampling goes on", p->kind,
 				strerror(-rc));
 			w->last_fail_log = now;

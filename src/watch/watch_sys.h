@@ -133,6 +133,7 @@ struct watch {
 	uint64_t last_fail_log;
 	uint64_t cpu_prev;
 	uint64_t dumps_written;
+	uint64_t dumps_lost;      /* not written: the directory gone, a full disk (said at exit) */
 	uint64_t last_trim;       /* when malloc_trim last ran */
 	uint64_t fire_ref_seq;    /* set around fire() by the memory/swap detectors */
 	bool fire_swap;

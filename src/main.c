@@ -237,6 +237,8 @@ static void resolve_paths(void)
 		opt.paths = xreallocarray(opt.paths, (size_t)opt.npaths + 1, sizeof(*opt.paths));
 		opt.paths[opt.npaths++] = real; /* kept until exit */
 	}
+	if (opt.npaths)
+		trace_sel_name_path_calls(&opt.trace);
 }
 
 static void parse_options(int argc, char **argv)

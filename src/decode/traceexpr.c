@@ -389,3 +389,19 @@ const char *strace_unsupported_option(int ch, const char *arg)
 	}
 	return NULL;
 }
+
+void trace_sel_name_path_calls(struct trace_sel *s)
+{
+	for (unsigned nr = 0; nr < SC_BITMAP_WORDS * 64; nr++) {
+		const struct sysent *se = systab_get(AUDIT_ARCH_X86_64, nr);
+		if (!se || !trace_sel_has(s, nr))
+			continue;
+		for (unsigned i = 0; i < se->nargs; i++) {
+			unsigned type = se->args[i].type;
+			if (type == SAT_PATH || type == SAT_FD || type == SAT_DIRFD || type == SAT_CLOSEFD) {
+				s->named[nr / 64] |= 1ull << (nr % 64);
+				break;
+			}
+		}
+	}
+}

@@ -39,6 +39,13 @@ static inline bool trace_sel_has(const struct trace_sel *s, unsigned nr)
 	return (s->bits[nr / 64] >> (nr % 64)) & 1;
 }
 
+/*
+ * -P: every selected syscall that takes a path or an fd counts as named, so
+ * one without an event of its own (stat, readlink, access...) that touches
+ * a -P path gets its generic record, as strace -P shows it.
+ */
+void trace_sel_name_path_calls(struct trace_sel *s);
+
 /* Whether x86_64 syscall nr was selected explicitly (struct trace_sel, 'named'). */
 static inline bool trace_sel_named(const struct trace_sel *s, unsigned nr)
 {

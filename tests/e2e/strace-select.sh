@@ -105,6 +105,16 @@ expect "-P link.txt -e quiet=path-resolution: no note" "$(cat "$T/v.err")" ""
 expect "-P link.txt without -v: the read of t.txt through its fd" "$(grep -c '\] read .*t.txt 6 B' "$T/v.txt")" 1
 expect "-P link.txt without -v: nothing else is narrated" "$(grep -c '\] \(open\|mmap\|read /etc\)' "$T/v.txt")" 0
 
+# -P without -v: a call with no event of its own that touches the path
+# (stat's statx, git's readlink) gets its generic record, as strace -P shows it
+strace -q -P "$W/t.txt" -o "$T/s.txt" stat "$W/t.txt" >/dev/null
+cmp -q -P "$W/t.txt" --json "$T/p.json" -- stat "$W/t.txt" >/dev/null
+want=$(strace_names "$T/s.txt")
+got=$(jl "$T/p.json" "' '.join(sorted(set((e['name'] if e['type'] == 'syscall' else e['type']) for e in evs if e['type'] not in ('exec', 'exit', 'spawn'))))")
+check "-P without -v: stat's statx of the path is recorded (strace: $want; ours: $got)" sh -c "echo '$got' | grep -qw statx && echo '$want' | grep -qw statx"
+n=$(jl "$T/p.json" "sum(1 for e in evs if e['type'] == 'syscall' and e.get('generic') and '$W/t.txt' not in e.get('args', ''))")
+expect "-P without -v: no generic record of a call that does not touch it" "$n" 0
+
 # -e signal=: the signals strace shows
 for s in USR2 SIGUSR1 '!usr1' none 10 all; do
 	strace -q -e trace=kill -e signal="$s" -o "$T/s.txt" "$PROG"

@@ -566,6 +566,33 @@ static int fault_ring_pages(void)
 	return (int)v;
 }
 
+/*
+ * The cap on string bytes the event log holds (log/evlog.h): 1 GiB when a
+ * --report, written from the log at the end, may show every name; 4 MiB
+ * otherwise: the narrative and the --json log are written as events are
+ * appended, and the summary is computed then (summary_follow).
+ * COMPENDIUM_STRING_CAP (bytes, or with a K, M or G suffix: KiB, MiB, GiB)
+ * sets it for both.
+ */
+static size_t string_cap(bool every_name)
+{
+	const char *env = getenv("COMPENDIUM_STRING_CAP");
+	if (!env || !*env)
+		return every_name ? (size_t)1 << 30 : (size_t)4 << 20;
+	char num[32];
+	size_t n = strlen(env), shift = 0;
+	const char *suf = strchr("KMG", n ? env[n - 1] : 0);
+	if (n && suf && *suf) {
+		shift = (size_t)(suf - "KMG" + 1) * 10;
+		n--;
+	}
+	long long v;
+	if (n >= sizeof(num) || (memcpy(num, env, n), num[n] = '\0', parse_ll(num, 0, 1ll << 40, &v) < 0) ||
+	    (unsigned long long)v > (1ull << 40) >> shift)
+		die(2, "COMPENDIUM_STRING_CAP=%s: must be a byte count up to 1T (a K, M or G suffix allowed)", env);
+	return (size_t)v << shift;
+}
+
 /* summary_traced()'s view of -e trace=. */
 static bool opt_selected(void *ctx, unsigned nr)
 {
@@ -635,6 +662,8 @@ static int do_trace(struct run *r)
 		.status = opt.quals.status, .paths = opt.paths, .npaths = opt.npaths,
 	};
 	decode_init(r->log, &dcfg);
+	evlog_set_string_cap(r->log, string_cap(opt.report_path != NULL));
+	summary_follow(r, opt.no_filter);
 
 	struct jsonl_sink *js = json_fd >= 0 ? jsonl_sink_new(r, json_fd) : NULL;
 	struct live_cfg live_cfg = {.verbose = opt.verbose, .no_filter = opt.no_filter,

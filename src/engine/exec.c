@@ -140,7 +140,7 @@ void eng_emit_exec(struct task *t, int former, int err)
 		attempted_path(t, e, &p);
 		/* a NULL or unreadable path pointer: path null (EFAULT) */
 		if (!e->ex_valid || !e->ex_nopath)
-			path_id = evlog_intern(eng.log, p.data ? p.data : "", p.len);
+			path_id = evlog_intern_soft(eng.log, p.data ? p.data : "", p.len);
 		buf_free(&p);
 	} else {
 		ssize_t n = procfs_link(t->proc->pid, "exe", eng.path, sizeof(eng.path));

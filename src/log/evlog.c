@@ -4,7 +4,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
+#include "lib/u64map.h"
 #include "lib/util.h"
 
 #define CHUNK_BYTES (1u << 20)
@@ -16,10 +18,26 @@ struct chunk {
 };
 
 struct strent {
-	const char *s; /* points into a string chunk; NUL-terminated */
-	uint32_t len;
+	const char *s; /* points into a string chunk (NUL-terminated), or a struct nkstr if STR_NK */
+	uint32_t len;  /* STR_NK set: not kept */
 	uint32_t hash;
 };
+
+#define STR_NK 0x80000000u /* in strent.len: the string is not kept (a struct nkstr) */
+
+/*
+ * A string not kept: what tells it apart from others (its keyed 64-bit
+ * hash: an intern of the same bytes gets the same id), and its bytes while
+ * it is one of the NK_RING most recent (NULL once evicted).
+ */
+struct nkstr {
+	uint64_t h64;
+	char *bytes;
+	uint64_t seq; /* ring position it was last placed at */
+};
+
+#define NK_RING 256 /* strings not kept whose bytes stay readable: the streaming sinks read them at append */
+#define NK_MIN EVLOG_NK_MIN /* shorter strings are always kept: not keeping one costs as much */
 
 struct sink {
 	evlog_sink_fn fn;
@@ -43,6 +61,15 @@ struct evlog {
 	struct chunk *schunks;
 	size_t nschunks, schunks_cap;
 	size_t string_bytes;
+	/* the cap on string bytes (evlog_set_string_cap) and what it left out */
+	size_t string_cap;
+	uint64_t nk_count, nk_bytes;
+	uint64_t nk_key;                  /* the key of h64 */
+	struct {
+		uint32_t id;
+		uint64_t seq;
+	} nk_ring[NK_RING];
+	uint64_t nk_seq;                  /* placements so far */
 
 	/* string vectors: vec ids index vecs[id-1] = offset into vdata */
 	uint32_t *vdata;
@@ -166,6 +193,9 @@ struct evlog *evlog_new(void)
 	clock_gettime(CLOCK_REALTIME, &log->start_real);
 	log->hcap = 1024;
 	log->htab = xcalloc(log->hcap, sizeof(*log->htab));
+	log->string_cap = SIZE_MAX;
+	if (getrandom(&log->nk_key, sizeof(log->nk_key), GRND_NONBLOCK) != sizeof(log->nk_key))
+		log->nk_key = log->start_mono ^ (uint64_t)log->start_real.tv_nsec << 20;
 	return log;
 }
 
@@ -177,6 +207,12 @@ void evlog_free(struct evlog *log)
 		free(log->chunks[i].mem);
 	for (size_t i = 0; i < log->nschunks; i++)
 		free(log->schunks[i].mem);
+	for (uint32_t i = 0; i < log->nstr; i++)
+		if (log->strs[i].len & STR_NK) {
+			struct nkstr *k = (struct nkstr *)log->strs[i].s;
+			free(k->bytes);
+			free(k);
+		}
 	free(log->chunks);
 	free(log->schunks);
 	free(log->strs);
@@ -255,34 +291,163 @@ static void rehash(struct evlog *log)
 	log->hcap = ncap;
 }
 
-uint32_t evlog_intern(struct evlog *log, const void *s, size_t n)
+/* A keyed 64-bit hash: tells strings not kept apart (a tracee does not know the key). */
+static uint64_t hash64(const struct evlog *log, const void *p, size_t n)
 {
-	if (n > UINT32_MAX - 1)
-		n = UINT32_MAX - 1;
-	uint32_t h = hash_bytes(s, n);
-	uint32_t i = h & (log->hcap - 1);
-	while (log->htab[i]) {
-		const struct strent *e = &log->strs[log->htab[i] - 1];
-		if (e->hash == h && e->len == n && !memcmp(e->s, s, n))
-			return log->htab[i];
-		i = (i + 1) & (log->hcap - 1);
+	const unsigned char *c = p;
+	uint64_t h = log->nk_key ^ (uint64_t)n * 0x9e3779b97f4a7c15ull, w;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, c + i, 8);
+		h = u64map_mix(h ^ w) * 0xff51afd7ed558ccdull;
 	}
-	if (log->nstr == log->strs_cap) {
-		log->strs_cap = log->strs_cap ? log->strs_cap * 2 : 1024;
-		log->strs = xreallocarray(log->strs, log->strs_cap, sizeof(*log->strs));
+	w = 0;
+	memcpy(&w, c + i, n - i);
+	return u64map_mix(h ^ w ^ (uint64_t)(n - i) << 59);
+}
+
+/* Make string id's bytes (s, n) readable again, as one of the NK_RING most recent. */
+static void nk_place(struct evlog *log, uint32_t id, struct nkstr *k, const void *s, size_t n)
+{
+	if (k->bytes && log->nk_seq - k->seq < NK_RING / 2)
+		return; /* recent enough */
+	if (!k->bytes) {
+		k->bytes = xmalloc(n + 1);
+		memcpy(k->bytes, s, n);
+		k->bytes[n] = '\0';
 	}
+	size_t slot = log->nk_seq % NK_RING;
+	uint32_t old = log->nk_ring[slot].id;
+	if (old && old != id) {
+		struct nkstr *o = (struct nkstr *)log->strs[old - 1].s;
+		if (o->seq == log->nk_ring[slot].seq) { /* not placed again since */
+			free(o->bytes);
+			o->bytes = NULL;
+		}
+	}
+	log->nk_ring[slot].id = id;
+	log->nk_ring[slot].seq = log->nk_seq;
+	k->seq = log->nk_seq++;
+}
+
+/* Copy n bytes into the string arena (NUL-terminated). */
+static char *keep_bytes(struct evlog *log, const void *s, size_t n)
+{
 	char *p = arena_alloc(&log->schunks, &log->nschunks, &log->schunks_cap, n + 1,
 			      STR_CHUNK_BYTES);
 	if (n)
 		memcpy(p, s, n);
 	p[n] = '\0';
 	log->string_bytes += n + 1;
+	return p;
+}
+
+/* The string entry e (id) was not kept: keep it now (a kept intern of the same bytes). */
+static void nk_keep(struct evlog *log, struct strent *e, const void *s, size_t n)
+{
+	struct nkstr *k = (struct nkstr *)e->s;
+	free(k->bytes);
+	free(k);
+	e->s = keep_bytes(log, s, n);
+	e->len = (uint32_t)n;
+	log->nk_count--;
+	log->nk_bytes -= n;
+}
+
+/* Does entry e hold the n bytes s? A string not kept and gone compares by its keyed hash. */
+static bool same(const struct evlog *log, const struct strent *e, const void *s, size_t n,
+		 uint64_t *h64)
+{
+	if (!(e->len & STR_NK))
+		return !memcmp(e->s, s, n);
+	const struct nkstr *k = (const struct nkstr *)e->s;
+	if (k->bytes)
+		return !memcmp(k->bytes, s, n);
+	if (!*h64)
+		*h64 = hash64(log, s, n) | 1;
+	return k->h64 == *h64;
+}
+
+/*
+ * Intern n bytes. A soft string of NK_MIN bytes or more met once the
+ * strings held reach the cap is not kept: it gets an id as any other (the
+ * same bytes, the same id), its bytes stay readable while it is one of the
+ * NK_RING most recent, and it is counted.
+ */
+static uint32_t intern(struct evlog *log, const void *s, size_t n, bool soft)
+{
+	if (n > STR_NK - 2)
+		n = STR_NK - 2;
+	uint32_t h = hash_bytes(s, n);
+	uint64_t h64 = 0;
+	uint32_t i = h & (log->hcap - 1);
+	while (log->htab[i]) {
+		uint32_t id = log->htab[i];
+		struct strent *e = &log->strs[id - 1];
+		if (e->hash == h && (e->len & ~STR_NK) == n && same(log, e, s, n, &h64)) {
+			if (e->len & STR_NK) {
+				if (soft)
+					nk_place(log, id, (struct nkstr *)e->s, s, n);
+				else
+					nk_keep(log, e, s, n);
+			}
+			return id;
+		}
+		i = (i + 1) & (log->hcap - 1);
+	}
+	if (log->nstr == log->strs_cap) {
+		log->strs_cap = log->strs_cap ? log->strs_cap * 2 : 1024;
+		log->strs = xreallocarray(log->strs, log->strs_cap, sizeof(*log->strs));
+	}
 	uint32_t id = ++log->nstr;
-	log->strs[id - 1] = (struct strent){.s = p, .len = (uint32_t)n, .hash = h};
+	if (!soft || n < NK_MIN || log->string_bytes + n + 1 <= log->string_cap) {
+		log->strs[id - 1] = (struct strent){.s = keep_bytes(log, s, n), .len = (uint32_t)n, .hash = h};
+	} else {
+		struct nkstr *k = xcalloc(1, sizeof(*k));
+		k->h64 = h64 ? h64 : hash64(log, s, n) | 1;
+		log->strs[id - 1] = (struct strent){.s = (const char *)k, .len = (uint32_t)n | STR_NK, .hash = h};
+		nk_place(log, id, k, s, n);
+		log->nk_count++;
+		log->nk_bytes += n;
+	}
 	log->htab[i] = id;
 	if ((uint64_t)log->nstr * 4 >= (uint64_t)log->hcap * 3)
 		rehash(log);
 	return id;
+}
+
+uint32_t evlog_intern(struct evlog *log, const void *s, size_t n)
+{
+	return intern(log, s, n, false);
+}
+
+uint32_t evlog_intern_soft(struct evlog *log, const void *s, size_t n)
+{
+	return intern(log, s, n, true);
+}
+
+void evlog_set_string_cap(struct evlog *log, size_t bytes)
+{
+	log->string_cap = bytes;
+}
+
+size_t evlog_string_cap(const struct evlog *log)
+{
+	return log->string_cap;
+}
+
+uint64_t evlog_strings_not_kept(const struct evlog *log, uint64_t *bytes)
+{
+	if (bytes)
+		*bytes = log->nk_bytes;
+	return log->nk_count;
+}
+
+bool evlog_str_lost(const struct evlog *log, uint32_t id)
+{
+	if (id == 0 || id > log->nstr || !(log->strs[id - 1].len & STR_NK))
+		return false;
+	return !((const struct nkstr *)log->strs[id - 1].s)->bytes;
 }
 
 uint32_t evlog_intern_cstr(struct evlog *log, const char *s)
@@ -297,9 +462,16 @@ const char *evlog_str(const struct evlog *log, uint32_t id, size_t *len)
 			*len = 0;
 		return NULL;
 	}
+	const struct strent *e = &log->strs[id - 1];
+	if (e->len & STR_NK) {
+		const struct nkstr *k = (const struct nkstr *)e->s;
+		if (len)
+			*len = k->bytes ? e->len & ~STR_NK : 0;
+		return k->bytes;
+	}
 	if (len)
-		*len = log->strs[id - 1].len;
-	return log->strs[id - 1].s;
+		*len = e->len;
+	return e->s;
 }
 
 uint32_t evlog_str_count(const struct evlog *log)
@@ -364,7 +536,7 @@ void ev_add(struct ev_draft *d, unsigned key, enum ev_kind kind, uint64_t v)
 
 void ev_str(struct ev_draft *d, struct evlog *log, unsigned key, const void *s, size_t n)
 {
-	ev_add(d, key, EVF_STR, s ? evlog_intern(log, s, n) : 0);
+	ev_add(d, key, EVF_STR, s ? evlog_intern_soft(log, s, n) : 0);
 }
 
 void ev_cstr(struct ev_draft *d, struct evlog *log, unsigned key, const char *s)

@@ -137,7 +137,28 @@ struct timespec evlog_start_realtime(const struct evlog *log);
 /* Intern n bytes (any bytes, NUL included). Returns an id >= 1. */
 uint32_t evlog_intern(struct evlog *log, const void *s, size_t n);
 uint32_t evlog_intern_cstr(struct evlog *log, const char *s);
-/* The bytes of string 'id' (NUL-terminated; *len excludes the NUL). id 0 -> NULL. */
+/*
+ * The same for a string the enabled outputs may never show again after
+ * the streaming sinks read it (ev_str and ev_cstr intern this way): once
+ * the strings held reach the cap (evlog_set_string_cap), one of
+ * EVLOG_NK_MIN bytes or more is not kept. It gets an id as any other (the
+ * same bytes give the same id, told apart by a keyed 64-bit hash), its
+ * bytes stay readable while it is one of the 256 most recent such strings
+ * (the subscribers of evlog_append read them), then evlog_str returns NULL
+ * for it and evlog_str_lost says why. Shorter strings cost as much to
+ * count as to keep and are always kept; so are those of evlog_intern (the
+ * executable paths, names and command lines), which count towards the cap.
+ */
+#define EVLOG_NK_MIN 64
+uint32_t evlog_intern_soft(struct evlog *log, const void *s, size_t n);
+/* The cap on string bytes held (SIZE_MAX, the default: none). */
+void evlog_set_string_cap(struct evlog *log, size_t bytes);
+size_t evlog_string_cap(const struct evlog *log);
+/* Distinct strings not kept because of the cap, and their bytes (*bytes; may be NULL). */
+uint64_t evlog_strings_not_kept(const struct evlog *log, uint64_t *bytes);
+/* Is id a string not kept whose bytes are gone (evlog_str returns NULL)? */
+bool evlog_str_lost(const struct evlog *log, uint32_t id);
+/* The bytes of string 'id' (NUL-terminated; *len excludes the NUL). id 0, or a string lost -> NULL. */
 const char *evlog_str(const struct evlog *log, uint32_t id, size_t *len);
 /* Number of distinct strings interned so far (ids are 1..count). */
 uint32_t evlog_str_count(const struct evlog *log);

@@ -426,6 +426,16 @@ void jsonl_encode_end(struct buf *b, const struct run *r)
 		json_key(b, "peak_rss");
 		json_u64(b, r->peak_rss);
 	}
+	uint64_t nk_bytes, nk = r->log ? evlog_strings_not_kept(r->log, &nk_bytes) : 0;
+	if (nk) { /* the cap on strings held (log/evlog.h) left these out of memory, not out of this log */
+		buf_adds(b, ",\"strings_not_kept\":{\"count\":");
+		json_u64(b, nk);
+		buf_adds(b, ",\"bytes\":");
+		json_u64(b, nk_bytes);
+		buf_adds(b, ",\"cap\":");
+		json_u64(b, evlog_string_cap(r->log));
+		buf_addc(b, '}');
+	}
 	/* the --faults member first: where the probe wrote it when it was an extra */
 	run_faults_json(b, &r->faults);
 	add_extra(b, &r->end_extra, "end");

@@ -63,7 +63,52 @@ void summary_add_str(struct buf *b, const struct evlog *log, uint32_t id)
 	if (s)
 		termesc(b, s, n);
 	else
-		buf_adds(b, "?");
+		buf_adds(b, evlog_str_lost(log, id) ? SUMMARY_NOT_KEPT : "?");
+}
+
+/* The one line that counts the strings not kept (log/evlog.h), when the cap left any out. */
+static void print_not_kept(const struct sum *s, struct buf *b)
+{
+	uint64_t bytes, n = evlog_strings_not_kept(s->log, &bytes);
+	if (!n)
+		return;
+	buf_printf(b, " Strings:  %llu name%s not kept (", (unsigned long long)n, n == 1 ? "" : "s");
+	fmt_size(b, bytes);
+	buf_adds(b, ") over the cap of ");
+	fmt_size(b, evlog_string_cap(s->log));
+	buf_adds(b, " of strings held (COMPENDIUM_STRING_CAP); shown as " SUMMARY_NOT_KEPT
+		    ", counted in full\n");
+}
+
+/*
+ * The scan run as events are appended (summary_follow), for summary_print
+ * of the same log: static, since the log keeps calling its subscribers
+ * after the summary is printed (done: they are ignored).
+ */
+static struct {
+	struct sum s;
+	struct summary_cfg cfg;
+	bool on, done;
+} follow;
+
+static void follow_event(void *ctx, const struct evlog *log, const struct ev *e)
+{
+	(void)ctx;
+	(void)log;
+	if (!follow.done)
+		summary_scan_event(&follow.s, e);
+}
+
+void summary_follow(struct run *r, bool no_filter)
+{
+	follow.cfg.no_filter = no_filter;
+	follow.s = (struct sum){.r = r, .cfg = &follow.cfg, .log = r->log};
+	follow.on = true;
+	struct evlog_cursor c = {0};
+	const struct ev *e;
+	while ((e = evlog_next(r->log, &c)))
+		summary_scan_event(&follow.s, e);
+	evlog_subscribe(r->log, follow_event, NULL);
 }
 
 /* A command-line argument, shell-quoted, cut at -s bytes. */
@@ -160,13 +205,15 @@ static void print_fails(struct sum *s, struct buf *b)
 		const char *p = evlog_str(s->log, x->id, &n);
 		if (x->dirs) { /* a PATH search that found nothing; id is the name searched */
 			buf_adds(b, "  ");
-			if (p)
-				termesc(b, p, n);
+			if (p || evlog_str_lost(s->log, x->id))
+				summary_add_str(b, s->log, x->id);
 			buf_printf(b, " (not found in %llu PATH director%s)\n", (unsigned long long)x->dirs,
 				   x->dirs == 1 ? "y" : "ies");
 			continue;
 		}
-		if (p && !n) {
+		if (!p && evlog_str_lost(s->log, x->id)) {
+			buf_adds(b, "  " SUMMARY_NOT_KEPT);
+		} else if (p && !n) {
 			buf_adds(b, "  \"\""); /* open(""): the empty path, not nothing */
 		} else if (p) {
 			buf_adds(b, "  ");
@@ -338,7 +385,14 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 {
 	struct sum s = {.r = r, .cfg = cfg, .log = r->log};
 	struct buf b = {0};
-	summary_scan(&s);
+	if (follow.on && !follow.done && follow.s.log == r->log && follow.cfg.no_filter == cfg->no_filter) {
+		follow.done = true;
+		s = follow.s;
+		s.cfg = cfg;
+		summary_scan_end(&s);
+	} else {
+		summary_scan(&s);
+	}
 	double wall = (double)(r->t_end ? r->t_end : s.t_last) / 1e9;
 
 	rule(&b);
@@ -401,6 +455,7 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 	}
 	if (s.nwarnings > MAX_WARNINGS)
 		buf_printf(&b, " ... and %zu more warnings\n", s.nwarnings - MAX_WARNINGS);
+	print_not_kept(&s, &b);
 	if (cfg->recorded)
 		buf_printf(&b, " Recorded: only %s; the totals above count only those\n", cfg->recorded);
 	if (!cfg->no_filter && (s.hidden_opens || s.hidden_conns || s.hidden_fails)) {

@@ -43,5 +43,13 @@ unsigned summary_traced(summary_selected_fn selected, void *ctx);
  * as for a log read back with --from).
  */
 void summary_print(struct run *r, int fd, const struct summary_cfg *cfg);
+/*
+ * Compute the summary of r->log as events are appended, from now on (and
+ * from the events already there), rather than by reading the log at the
+ * end: what it counts and groups by name is then right even for names the
+ * log does not keep (log/evlog.h, evlog_set_string_cap). summary_print of
+ * the same log uses it when given the same no_filter.
+ */
+void summary_follow(struct run *r, bool no_filter);
 
 #endif

@@ -95,8 +95,15 @@ void summary_table_free(struct table *t);
 /* Entries by a descending, then by creation (qsort comparator). */
 int summary_by_a_desc(const void *x, const void *y);
 
-/* Walk s->log once and fill s (summary_scan.c). */
+/*
+ * Walk s->log once and fill s (summary_scan.c): summary_scan_event for
+ * each event in log order, then summary_scan_end. summary_follow runs the
+ * first as the events are appended, while every string they name can be
+ * read (log/evlog.h: strings not kept).
+ */
 void summary_scan(struct sum *s);
+void summary_scan_event(struct sum *s, const struct ev *e);
+void summary_scan_end(struct sum *s);
 /* Free what the scan allocated. */
 void summary_sum_free(struct sum *s);
 
@@ -138,6 +145,8 @@ void summary_conn_add(struct sum *s, const struct ev *e);
 /* The lines of "Network connections" after its label (summary_conn.c). */
 void summary_conn_print(struct sum *s, struct buf *b);
 
+/* What a string not kept (log/evlog.h) shows as. */
+#define SUMMARY_NOT_KEPT "[not kept]"
 /* The bytes of string id escaped for the terminal, "?" when there is none (summary.c). */
 void summary_add_str(struct buf *b, const struct evlog *log, uint32_t id);
 

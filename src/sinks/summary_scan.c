@@ -137,151 +137,151 @@ static void add_fail(struct sum *s, const struct ev *e)
 	x->a++;
 }
 
-void summary_scan(struct sum *s)
+void summary_scan_event(struct sum *s, const struct ev *e)
 {
-	struct evlog_cursor c = {0};
-	const struct ev *e;
 	int64_t v;
-	while ((e = evlog_next(s->log, &c))) {
-		if (e->t > s->t_last)
-			s->t_last = e->t;
-		summary_probe_event(s, e);
-		switch (e->type) {
-		case EVT_SPAWN: {
-			int64_t child = 0;
-			evfield_num(e, EVK_CHILD, &child);
-			if (evfield_bool(e, EVK_THREAD)) {
-				s->nthreads++;
-				struct pinfo *p = proc_get(s, e->pid, true);
-				p->threads++;
-				break;
-			}
-			if (ev_find(e, EVK_ERR) || child <= 0)
-				break;
-			struct pinfo *parent = proc_get(s, e->pid, true);
-			uint32_t argv = parent->argv;
-			struct ent *x = summary_table_get(&s->pidx, (uint64_t)(uint32_t)child);
-			x->a = 0; /* a reused pid is a new process */
-			struct pinfo *p = proc_get(s, (int)child, true);
-			p->ppid = e->pid;
-			p->argv = argv;
-			p->forked_only = true;
-			break;
-		}
-		case EVT_ATTACH: {
+	if (e->t > s->t_last)
+		s->t_last = e->t;
+	summary_probe_event(s, e);
+	switch (e->type) {
+	case EVT_SPAWN: {
+		int64_t child = 0;
+		evfield_num(e, EVK_CHILD, &child);
+		if (evfield_bool(e, EVK_THREAD)) {
+			s->nthreads++;
 			struct pinfo *p = proc_get(s, e->pid, true);
-			const struct ev_field *f = ev_find(e, EVK_ARGV);
-			if (f && f->kind == EVF_STRV)
-				p->argv = (uint32_t)evf_u64(f);
+			p->threads++;
 			break;
 		}
-		case EVT_EXEC: {
-			struct pinfo *p = proc_get(s, e->pid, true);
-			const struct ev_field *f = ev_find(e, EVK_ARGV);
-			if (!ev_find(e, EVK_ERR) && f && f->kind == EVF_STRV) {
-				p->argv = (uint32_t)evf_u64(f);
-				p->forked_only = false;
-			}
-			if (!ev_find(e, EVK_ERR)) {
-				p->exe = evfield_strid(e, EVK_PATH);
-				p->exec_mark = s->nprocs;
-			}
+		if (ev_find(e, EVK_ERR) || child <= 0)
 			break;
-		}
-		case EVT_EXIT:
-			if (!evfield_bool(e, EVK_THREAD)) {
-				struct pinfo *p = proc_get(s, e->pid, true);
-				p->exited = true;
-				p->is_root = p->is_root || evfield_bool(e, EVK_ROOT);
-				p->core = evfield_bool(e, EVK_CORE);
-				const struct ev_field *f = ev_find(e, EVK_SIGNAL);
-				if (f && evfield_num(e, EVK_SIGNAL, &v))
-					p->sig = (int)v;
-				else if (evfield_num(e, EVK_CODE, &v))
-					p->code = (int)v;
-				if (evfield_num(e, EVK_MAXRSS, &v) && v > 0)
-					p->maxrss = (uint64_t)v;
-			}
-			break;
-		case EVT_DETACH:
-			if (evfield_num(e, EVK_MAXRSS, &v) && v > 0)
-				proc_get(s, e->pid, true)->maxrss = (uint64_t)v;
-			break;
-		case EVT_SIGNAL:
-			if (evfield_num(e, EVK_SIGNAL, &v)) {
-				struct ent *x = summary_table_get(&s->sigs, (uint64_t)v);
-				x->a++;
-				if (evfield_num(e, EVK_SENDER, &v))
-					x->b = (uint64_t)v;
-			}
-			break;
-		case EVT_OPEN:
-			s->opens++;
-			if (hidden(s, e))
-				s->hidden_opens++;
-			else
-				summary_files_change(s, e);
-			break;
-		case EVT_READ:
-		case EVT_WRITE:
-			s->io_events++;
-			s->file_io_events++;
-			if (evcount_rw_call(e))
-				add_rw(s, e, evcount_bytes(e));
-			break;
-		case EVT_SEND:
-		case EVT_RECV:
-			s->io_events++;
-			if (evfield_num(e, EVK_BYTES, &v) && v > 0)
-				*(e->type == EVT_SEND ? &s->net_tx : &s->net_rx) += (uint64_t)v;
-			break;
-		case EVT_CONNECT:
-		case EVT_CONN:
-			summary_conn_add(s, e);
-			break;
-		case EVT_MMAP:
-			s->mem_events++;
-			s->mmap_events++;
-			if (!ev_find(e, EVK_ERR) && evfield_num(e, EVK_LEN, &v) && v > 0) {
-				s->mmap_bytes += (uint64_t)v;
-				s->mmap_regions++;
-			}
-			break;
-		case EVT_BRK:
-			s->mem_events++;
-			s->brk_events++;
-			if (evfield_num(e, EVK_GROWTH, &v)) {
-				struct ent *x = summary_table_get(&s->heap_by_pid, (uint64_t)(uint32_t)e->pid);
-				x->a += (uint64_t)v;
-			}
-			break;
-		case EVT_CRASH:
-			s->crashes = xreallocarray(s->crashes, s->ncrashes + 1, sizeof(*s->crashes));
-			s->crashes[s->ncrashes++] = e;
-			break;
-		case EVT_WARNING:
-			s->warnings = xreallocarray(s->warnings, s->nwarnings + 1, sizeof(*s->warnings));
-			s->warnings[s->nwarnings++] = e;
-			break;
-		case EVT_FAULT:
-			s->faults_seen++;
-			break;
-		case EVT_COUNTER:
-			if (evfield_num(e, EVK_RSS, &v) && v > 0) {
-				struct ent *x = summary_table_get(&s->rss, (uint64_t)(uint32_t)e->pid);
-				if ((uint64_t)v > x->a)
-					x->a = (uint64_t)v;
-			}
-			break;
-		default:
-			if ((e->type == EVT_UNLINK || e->type == EVT_RENAME || e->type == EVT_LINK) && !hidden(s, e))
-				summary_files_change(s, e);
-			if (e->type == EVT_ACCEPT)
-				summary_conn_add(s, e);
-			break;
-		}
-		add_fail(s, e);
+		struct pinfo *parent = proc_get(s, e->pid, true);
+		uint32_t argv = parent->argv;
+		struct ent *x = summary_table_get(&s->pidx, (uint64_t)(uint32_t)child);
+		x->a = 0; /* a reused pid is a new process */
+		struct pinfo *p = proc_get(s, (int)child, true);
+		p->ppid = e->pid;
+		p->argv = argv;
+		p->forked_only = true;
+		break;
 	}
+	case EVT_ATTACH: {
+		struct pinfo *p = proc_get(s, e->pid, true);
+		const struct ev_field *f = ev_find(e, EVK_ARGV);
+		if (f && f->kind == EVF_STRV)
+			p->argv = (uint32_t)evf_u64(f);
+		break;
+	}
+	case EVT_EXEC: {
+		struct pinfo *p = proc_get(s, e->pid, true);
+		const struct ev_field *f = ev_find(e, EVK_ARGV);
+		if (!ev_find(e, EVK_ERR) && f && f->kind == EVF_STRV) {
+			p->argv = (uint32_t)evf_u64(f);
+			p->forked_only = false;
+		}
+		if (!ev_find(e, EVK_ERR)) {
+			p->exe = evfield_strid(e, EVK_PATH);
+			p->exec_mark = s->nprocs;
+		}
+		break;
+	}
+	case EVT_EXIT:
+		if (!evfield_bool(e, EVK_THREAD)) {
+			struct pinfo *p = proc_get(s, e->pid, true);
+			p->exited = true;
+			p->is_root = p->is_root || evfield_bool(e, EVK_ROOT);
+			p->core = evfield_bool(e, EVK_CORE);
+			const struct ev_field *f = ev_find(e, EVK_SIGNAL);
+			if (f && evfield_num(e, EVK_SIGNAL, &v))
+				p->sig = (int)v;
+			else if (evfield_num(e, EVK_CODE, &v))
+				p->code = (int)v;
+			if (evfield_num(e, EVK_MAXRSS, &v) && v > 0)
+				p->maxrss = (uint64_t)v;
+		}
+		break;
+	case EVT_DETACH:
+		if (evfield_num(e, EVK_MAXRSS, &v) && v > 0)
+			proc_get(s, e->pid, true)->maxrss = (uint64_t)v;
+		break;
+	case EVT_SIGNAL:
+		if (evfield_num(e, EVK_SIGNAL, &v)) {
+			struct ent *x = summary_table_get(&s->sigs, (uint64_t)v);
+			x->a++;
+			if (evfield_num(e, EVK_SENDER, &v))
+				x->b = (uint64_t)v;
+		}
+		break;
+	case EVT_OPEN:
+		s->opens++;
+		if (hidden(s, e))
+			s->hidden_opens++;
+		else
+			summary_files_change(s, e);
+		break;
+	case EVT_READ:
+	case EVT_WRITE:
+		s->io_events++;
+		s->file_io_events++;
+		if (evcount_rw_call(e))
+			add_rw(s, e, evcount_bytes(e));
+		break;
+	case EVT_SEND:
+	case EVT_RECV:
+		s->io_events++;
+		if (evfield_num(e, EVK_BYTES, &v) && v > 0)
+			*(e->type == EVT_SEND ? &s->net_tx : &s->net_rx) += (uint64_t)v;
+		break;
+	case EVT_CONNECT:
+	case EVT_CONN:
+		summary_conn_add(s, e);
+		break;
+	case EVT_MMAP:
+		s->mem_events++;
+		s->mmap_events++;
+		if (!ev_find(e, EVK_ERR) && evfield_num(e, EVK_LEN, &v) && v > 0) {
+			s->mmap_bytes += (uint64_t)v;
+			s->mmap_regions++;
+		}
+		break;
+	case EVT_BRK:
+		s->mem_events++;
+		s->brk_events++;
+		if (evfield_num(e, EVK_GROWTH, &v)) {
+			struct ent *x = summary_table_get(&s->heap_by_pid, (uint64_t)(uint32_t)e->pid);
+			x->a += (uint64_t)v;
+		}
+		break;
+	case EVT_CRASH:
+		s->crashes = xreallocarray(s->crashes, s->ncrashes + 1, sizeof(*s->crashes));
+		s->crashes[s->ncrashes++] = e;
+		break;
+	case EVT_WARNING:
+		s->warnings = xreallocarray(s->warnings, s->nwarnings + 1, sizeof(*s->warnings));
+		s->warnings[s->nwarnings++] = e;
+		break;
+	case EVT_FAULT:
+		s->faults_seen++;
+		break;
+	case EVT_COUNTER:
+		if (evfield_num(e, EVK_RSS, &v) && v > 0) {
+			struct ent *x = summary_table_get(&s->rss, (uint64_t)(uint32_t)e->pid);
+			if ((uint64_t)v > x->a)
+				x->a = (uint64_t)v;
+		}
+		break;
+	default:
+		if ((e->type == EVT_UNLINK || e->type == EVT_RENAME || e->type == EVT_LINK) && !hidden(s, e))
+			summary_files_change(s, e);
+		if (e->type == EVT_ACCEPT)
+			summary_conn_add(s, e);
+		break;
+	}
+	add_fail(s, e);
+}
+
+void summary_scan_end(struct sum *s)
+{
 	summary_probe_end(s);
 	for (size_t i = 0; i < s->heap_by_pid.n; i++) {
 		int64_t g = (int64_t)s->heap_by_pid.e[i].a;
@@ -290,6 +290,14 @@ void summary_scan(struct sum *s)
 	}
 }
 
+void summary_scan(struct sum *s)
+{
+	struct evlog_cursor c = {0};
+	const struct ev *e;
+	while ((e = evlog_next(s->log, &c)))
+		summary_scan_event(s, e);
+	summary_scan_end(s);
+}
 
 void summary_sum_free(struct sum *s)
 {

@@ -9,7 +9,7 @@
 //   renamechild DIR the same with the rename made by a forked child
 //   empty           open(""), unlink(""), mkdir(""), execve(""), execve(NULL), open(NULL)
 //   fdmem N         fd 19999 open, N forked children alive at once, each closing it
-//   opens N         N failed opens of distinct 4 KB paths
+//   opens N [R]     N failed opens of distinct 4 KB paths, then R more passes over the last 300
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -169,17 +169,18 @@ static int fdmem(int n)
 	return 0;
 }
 
-static int opens(int n)
+static int opens(int n, int r)
 {
 	static char p[4097];
 	memset(p, 'x', 4000);
 	p[0] = '/';
-	for (int i = 0; i < n; i++) {
-		snprintf(p + 1, 16, "%08d/", i);
-		p[10] = 'y';
-		if (open(p, O_RDONLY) >= 0)
-			return 1;
-	}
+	for (int k = 0; k <= r; k++)
+		for (int i = k ? (n > 300 ? n - 300 : 0) : 0; i < n; i++) {
+			snprintf(p + 1, 16, "%08d/", i);
+			p[10] = 'y';
+			if (open(p, O_RDONLY) >= 0)
+				return 1;
+		}
 	return 0;
 }
 
@@ -199,6 +200,6 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "fdmem"))
 		return fdmem(atoi(dir));
 	if (!strcmp(argv[1], "opens"))
-		return opens(atoi(dir));
+		return opens(atoi(dir), argc > 3 ? atoi(argv[3]) : 0);
 	return 2;
 }

@@ -90,6 +90,7 @@ void decode_init(struct evlog *log, const struct decode_cfg *c)
 	sysfmt_set_fd_desc(decode_fd_desc);
 	sysfmt_set_style(c->xhex, c->decode_fds >= 2);
 	fd_obj_set_release_hook(dconn_release);
+	dnd_init();
 }
 
 void decode_fini(void)
@@ -98,6 +99,7 @@ void decode_fini(void)
 	dec_log = NULL;
 	lazy_fds = false;
 	cur_proc = NULL;
+	tmem_set_denied_hook(NULL);
 	cfg = (struct decode_cfg){ 0 };
 	sysfmt_set_style(0, false);
 	dsel_init(&cfg);
@@ -346,6 +348,7 @@ void decode_proc_exec(struct proc *p)
 	memmap_unref(dp->mm); /* a new address space */
 	dp->mm = memmap_new();
 	memmap_set_pid(dp->mm, p->pid);
+	dnd_exec(p);
 }
 
 void decode_task_free(struct task *t)
@@ -360,6 +363,7 @@ void decode_proc_free(struct proc *p)
 {
 	if (p == cur_proc)
 		cur_proc = NULL;
+	dnd_forget(p);
 	if (ndups)
 		dup_forget(p->pid);
 	if (!p->dec)
@@ -503,6 +507,8 @@ void dec_add_path(struct ev_draft *d, const struct dec_call *c, unsigned key, in
 	if (rp->bad) {
 		ev_strid(d, key, 0);
 		ev_hex(d, EVK_PATH_ADDR, addr);
+		if (addr) /* NULL is known; anything else may have been a path */
+			dnd_unknown(d, c);
 	} else if (!rp->len && c->failed) {
 		/* "" names nothing (ENOENT), or AT_EMPTY_PATH failed: shown as given */
 		ev_str(d, dec_log, key, "", 0);
@@ -561,10 +567,8 @@ struct fd_obj *dec_add_fd_obj(struct ev_draft *d, const struct dec_call *c, unsi
 			      struct fd_obj *o)
 {
 	ev_int(d, key, fd);
-	if (!o)
-		return NULL;
-	const char *desc = dec_obj_desc(c, fd, o);
-	if (o->kind == FD_FILE && o->path) {
+	const char *desc = o ? dec_obj_desc(c, fd, o) : NULL;
+	if (o && o->kind == FD_FILE && o->path) {
 		ev_cstr(d, dec_log, EVK_PATH, o->path);
 		if (dec_noise_path(o->path, strlen(o->path)))
 			d->h.flags |= EVFL_NOISE;
@@ -572,6 +576,8 @@ struct fd_obj *dec_add_fd_obj(struct ev_draft *d, const struct dec_call *c, unsi
 		ev_cstr(d, dec_log, EVK_DESC, desc);
 		if (o->kind == FD_SOCKET && o->peer_noise)
 			d->h.flags |= EVFL_NOISE;
+	} else if (fd >= 0) {
+		dnd_unknown(d, c); /* nothing names it: unknown, if its process hides it */
 	}
 	return o;
 }
@@ -723,6 +729,7 @@ static void new_stop(struct task *t)
 	cur_proc = t->proc;
 	cur_tid = t->tid;
 	cur_task = t;
+	dnd_stop(t);
 }
 
 void decode_syscall_entry(struct task *t)

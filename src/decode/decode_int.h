@@ -34,10 +34,15 @@ struct dec_fs {
 	uint32_t names_gen; /* fd_names_gen when cwd was known right */
 };
 
+/* Whether the tracer may read the process's memory (decode_nodump.c). */
+enum { DEC_MEM_UNKNOWN, DEC_MEM_OK, DEC_MEM_REFUSED };
+
 struct decode_proc {
 	struct fdtable *fds;
 	struct dec_fs *fs;
 	struct memmap *mm;
+	uint8_t mem;     /* DEC_MEM_*: of the process's current image */
+	bool mem_warned; /* its refusal was told (once per process) */
 };
 
 /* The syscall being decoded at its exit (or entry). */
@@ -129,6 +134,20 @@ const char *dec_obj_desc(const struct dec_call *c, int fd, struct fd_obj *o);
 /* The current working directory of the call's process (lazy), or NULL. */
 const char *dec_cwd(const struct dec_call *c);
 void dec_set_cwd(const struct dec_call *c, const char *path);
+
+/*
+ * decode_nodump.c: processes whose memory the tracer may not read. dnd_init
+ * hooks tmem's refusals; dnd_stop at every stop (a new process is probed
+ * once), dnd_exec at an exec (the new image is probed), dnd_forget when a
+ * process is freed. dnd_refused: the call's process refuses its memory;
+ * dnd_unknown adds "unknown": "memory not readable" to d when it does (once).
+ */
+void dnd_init(void);
+void dnd_stop(struct task *t);
+void dnd_exec(struct proc *p);
+void dnd_forget(struct proc *p);
+bool dnd_refused(const struct dec_call *c);
+void dnd_unknown(struct ev_draft *d, const struct dec_call *c);
 
 /* Flags to text: "O_WRONLY|O_CREAT|0x80000000". */
 struct dec_flag {

@@ -28,14 +28,18 @@ void dio_event(struct dec_call *c, int fd, bool write, int64_t bytes, bool sock,
 			ev_cstr(&d, dec_log, EVK_PEER, peer);
 		else if (o && dec_obj_desc(c, fd, o)) /* unnamed peer: say which socket, "socket:[ino]" */
 			ev_cstr(&d, dec_log, EVK_DESC, dec_obj_desc(c, fd, o));
+		else
+			dnd_unknown(&d, c);
 		if (peer_noise)
 			d.h.flags |= EVFL_NOISE;
-	} else if (o) {
-		const char *desc = dec_obj_desc(c, fd, o);
+	} else {
+		const char *desc = o ? dec_obj_desc(c, fd, o) : NULL;
 		if (desc) {
 			ev_cstr(&d, dec_log, EVK_PATH, desc);
 			if (o->kind == FD_FILE && dec_noise_path(desc, strlen(desc)))
 				d.h.flags |= EVFL_NOISE;
+		} else {
+			dnd_unknown(&d, c); /* not a pipe or tty we could not name: unknown */
 		}
 	}
 	if (!c->failed)

@@ -58,6 +58,8 @@ void dmem_mmap(struct dec_call *c)
 			ev_cstr(&d, dec_log, EVK_PATH, path);
 			if (dec_noise_path(path, strlen(path)))
 				d.h.flags |= EVFL_NOISE;
+		} else if (!o || o->kind != FD_SOCKET) {
+			dnd_unknown(&d, c); /* a file mapping whose file is unknown, not anonymous memory */
 		}
 	}
 	dec_emit(&d, c);

@@ -187,6 +187,7 @@
 	X(LOCAL, "local")            \
 	X(BYTES_SENT, "bytes_sent")  \
 	X(BYTES_RECEIVED, "bytes_received") \
-	X(GENERIC, "generic")
+	X(GENERIC, "generic")         \
+	X(UNKNOWN, "unknown")
 
 #endif

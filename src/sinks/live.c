@@ -68,8 +68,20 @@ void live_add_field(struct live *l, const struct evlog *log, const struct ev *e,
 		live_add_str(l, s, n);
 	else if (a && !evf_u64(a))
 		buf_adds(&l->out, "NULL"); /* a NULL path pointer (EFAULT) */
-	else
+	else if (!live_add_unknown(l, log, e))
 		buf_adds(&l->out, "?");
+}
+
+bool live_add_unknown(struct live *l, const struct evlog *log, const struct ev *e)
+{
+	size_t n;
+	const char *why = evfield_str(log, e, EVK_UNKNOWN, &n);
+	if (!why)
+		return false;
+	buf_adds(&l->out, "unknown (");
+	live_add_str(l, why, n);
+	buf_addc(&l->out, ')');
+	return true;
 }
 
 static bool pid_seen(struct live *l, int pid)
@@ -241,6 +253,18 @@ static uint32_t rw_what(const struct ev *e)
 	return f && f->kind == EVF_STR ? (uint32_t)evf_u64(f) : 0;
 }
 
+/* " unknown (memory not readable)" for the reason string id why (nothing for 0). */
+static void add_unknown_id(struct live *l, const struct evlog *log, uint32_t why)
+{
+	size_t n;
+	const char *s = why ? evlog_str(log, why, &n) : NULL;
+	if (!s)
+		return;
+	buf_adds(&l->out, " unknown (");
+	live_add_str(l, s, n);
+	buf_addc(&l->out, ')');
+}
+
 /* "read /etc/hostname 3x 12.0 KB", "send      517 B → 1.2.3.4:443" */
 static void rw_text(struct live *l, const struct evlog *log, const struct pending *p)
 {
@@ -253,6 +277,7 @@ static void rw_text(struct live *l, const struct evlog *log, const struct pendin
 			live_add_str(l, what, n);
 		else
 			buf_printf(&l->out, "fd %lld", (long long)p->fd);
+		add_unknown_id(l, log, what ? 0 : p->unknown);
 		if (p->count > 1)
 			buf_printf(&l->out, " %llu\u00d7", (unsigned long long)p->count);
 		buf_addc(&l->out, ' ');
@@ -266,6 +291,7 @@ static void rw_text(struct live *l, const struct evlog *log, const struct pendin
 			live_add_str(l, what, n);
 		else
 			buf_printf(&l->out, "fd %lld", (long long)p->fd);
+		add_unknown_id(l, log, what ? 0 : p->unknown);
 	}
 }
 
@@ -294,7 +320,8 @@ static bool coalesce(struct live *l, const struct ev *e)
 	evfield_num(e, EVK_FD, &fd);
 	uint32_t what = rw_what(e);
 	struct pending *p = &l->pend;
-	if (p->on && p->type == e->type && p->tid == e->tid && p->fd == fd && p->what == what) {
+	if (p->on && p->type == e->type && p->tid == e->tid && p->fd == fd && p->what == what &&
+	    p->unknown == evfield_strid(e, EVK_UNKNOWN)) {
 		uint64_t ns = 0;
 		p->count++;
 		p->bytes += evcount_bytes(e);
@@ -313,7 +340,8 @@ static void start_pending(struct live *l, const struct ev *e)
 	call_dur(l, e, &ns);
 	l->pend = (struct pending){.on = true, .type = e->type, .pid = e->pid, .tid = e->tid,
 				   .fd = fd, .what = rw_what(e), .t = e->t, .count = 1,
-				   .bytes = evcount_bytes(e), .dur = ns};
+				   .bytes = evcount_bytes(e), .dur = ns,
+				   .unknown = evfield_strid(e, EVK_UNKNOWN)};
 }
 
 /* A read/write/send/recv not coalesced: one with a -k stack, or a failed one. */
@@ -336,6 +364,10 @@ static void rw_line(struct live *l, const struct evlog *log, const struct ev *e)
 		live_add_str(l, s, n);
 	else if (evfield_num(e, EVK_FD, &fd))
 		buf_printf(&l->out, "fd %lld", (long long)fd);
+	if (!s && ev_find(e, EVK_UNKNOWN)) {
+		buf_addc(&l->out, ' ');
+		live_add_unknown(l, log, e);
+	}
 	live_add_err(l, log, e);
 }
 

@@ -32,6 +32,7 @@ struct pending {
 	uint64_t t;      /* time of the first one */
 	uint64_t count, bytes;
 	uint64_t dur;    /* -T: the calls' time, summed */
+	uint32_t unknown; /* string id of why the fd is unknown ("memory not readable"), 0 = not */
 };
 
 /* -ff -o FILE (live_ff.c): lines buffered per thread, appended to FILE.TID. */
@@ -80,6 +81,8 @@ void live_color(struct live *l, const char *c);
 void live_add_str(struct live *l, const char *s, size_t n);
 /* A string field escaped, or "?" when absent. */
 void live_add_field(struct live *l, const struct evlog *log, const struct ev *e, unsigned key);
+/* "unknown (memory not readable)" when e says why what it names is unknown; false if it does not. */
+bool live_add_unknown(struct live *l, const struct evlog *log, const struct ev *e);
 /* "[+0.002s] " and the pid column once there is more than one process or thread. */
 void live_prefix(struct live *l, uint64_t t, int pid, int tid);
 /* -T: " <0.000123>" (dim), the time in the call(s). */

@@ -269,7 +269,7 @@ static void line_mem(struct live *l, const struct evlog *log, const struct ev *e
 			buf_addc(&l->out, ' ');
 			if ((s = evfield_str(log, e, EVK_PATH, &n)))
 				live_add_str(l, s, n);
-			else
+			else if (!live_add_unknown(l, log, e)) /* a file, but which is not known */
 				buf_adds(&l->out, "anon");
 		}
 		break;

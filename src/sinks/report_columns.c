@@ -505,6 +505,17 @@ static void add_event(struct report_rep *R, const struct ev *e, uint32_t idx)
 	}
 	if (extra.len)
 		buf_addc(&extra, '}');
+	const struct ev_field *uf = path_id ? NULL : ev_find(e, EVK_UNKNOWN);
+	if (uf && uf->kind == EVF_STR) {
+		/* named by nothing because its process's memory was not readable: say so, not "anon" */
+		size_t un;
+		const char *us = evlog_str(log, (uint32_t)evf_u64(uf), &un);
+		buf_reset(&R->tmp);
+		buf_adds(&R->tmp, "unknown (");
+		add_str(R, &R->tmp, us ? us : "", us ? un : 0, &red);
+		buf_addc(&R->tmp, ')');
+		path_id = report_stab_id(&R->st, R->tmp.data, R->tmp.len);
+	}
 
 	uint64_t t = e->t;
 	int32_t pid = e->pid, tid = e->tid;

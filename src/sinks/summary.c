@@ -418,9 +418,10 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 		buf_adds(&b, NOT_TRACED);
 	} else {
 		if (s.file_io_events || (cfg->traced & SUMMARY_TRACED_FILEIO)) {
-			buf_adds(&b, "Files read ");
+			/* with unknown I/O, the files' figures are what is known: "at least" */
+			buf_adds(&b, s.unk_rd ? "Files read at least " : "Files read ");
 			fmt_size(&b, s.file_rd);
-			buf_adds(&b, "   written ");
+			buf_adds(&b, s.unk_wr ? "   written at least " : "   written ");
 			fmt_size(&b, s.file_wr);
 		} else {
 			buf_adds(&b, "Files not traced (-e trace= left read/write out)");
@@ -437,6 +438,15 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 		buf_adds(&b, "   written ");
 		fmt_size(&b, s.other_wr);
 		buf_addc(&b, '\n');
+	}
+	if (s.unk_rd || s.unk_wr) {
+		buf_adds(&b, "           Unknown (");
+		summary_add_str(&b, s.log, s.unk_why);
+		buf_adds(&b, ") read ");
+		fmt_size(&b, s.unk_rd);
+		buf_adds(&b, "   written ");
+		fmt_size(&b, s.unk_wr);
+		buf_adds(&b, ": files, pipes or ttys\n");
 	}
 	print_conns(&s, &b);
 	print_times(&s, &b);

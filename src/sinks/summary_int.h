@@ -57,6 +57,8 @@ struct sum {
 	int64_t heap;
 	uint64_t mmap_bytes, mmap_regions;
 	uint64_t file_rd, file_wr, other_rd, other_wr, net_tx, net_rx;
+	uint64_t unk_rd, unk_wr;           /* on fds named by nothing: "unknown" (memory not readable) */
+	uint32_t unk_why;                  /* the first such event's reason (string id) */
 	struct table files_rd, files_wr;   /* key: path id; a = bytes, b = calls */
 	uint64_t hidden_files;
 	struct wfiles *wf;                 /* files written, followed by name (summary_files.c) */

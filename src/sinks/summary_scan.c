@@ -80,6 +80,12 @@ static void add_rw(struct sum *s, const struct ev *e, uint64_t bytes)
 {
 	bool rd = e->type == EVT_READ;
 	uint32_t path = evfield_strid(e, EVK_PATH);
+	uint32_t why = path ? 0 : evfield_strid(e, EVK_UNKNOWN);
+	if (why) { /* a file, pipe or tty: not known which */
+		*(rd ? &s->unk_rd : &s->unk_wr) += bytes;
+		s->unk_why = s->unk_why ? s->unk_why : why;
+		return;
+	}
 	if (!path || !file_path(s->log, path)) {
 		*(rd ? &s->other_rd : &s->other_wr) += bytes;
 		return;

@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
+#include <sys/user.h>
 #include <unistd.h>
 
 #define PAGE 4096u
@@ -14,6 +16,12 @@
 
 static bool vm_readv_broken; /* ENOSYS: never try again */
 static bool force_peek;
+static tmem_denied_fn denied_hook;
+
+void tmem_set_denied_hook(tmem_denied_fn fn)
+{
+	denied_hook = fn;
+}
 
 void tmem_force_peekdata(bool on)
 {
@@ -90,9 +98,19 @@ ssize_t tmem_read(int tid, uint64_t addr, void *buf, size_t n)
 			if (r == -ENOSYS)
 				vm_readv_broken = true;
 		}
-		/* EPERM: e.g. the tracee became non-dumpable; ptrace still works */
+		/*
+		 * EPERM: the kernel refuses us the whole address space (a
+		 * non-dumpable tracee: doc/ENGINE.md, 'Non-dumpable tracees');
+		 * PEEKDATA may still work for a tracer with CAP_SYS_PTRACE.
+		 */
+		bool refused = r == -EPERM;
 		if (r == -EPERM || r == -ENOSYS)
 			r = peek_read(tid, addr + done, out + done, want);
+		if (r < 0 && refused) {
+			r = -EPERM; /* not "unmapped": nothing can be read there */
+			if (denied_hook)
+				denied_hook(tid);
+		}
 		if (r < 0)
 			return done ? (ssize_t)done : r;
 		done += (size_t)r;
@@ -100,6 +118,28 @@ ssize_t tmem_read(int tid, uint64_t addr, void *buf, size_t n)
 			break; /* stopped at an unreadable page */
 	}
 	return (ssize_t)done;
+}
+
+int tmem_probe(int tid)
+{
+	char c;
+	struct iovec local = { &c, 1 }, remote = { NULL, 1 };
+	if (force_peek || vm_readv_broken)
+		return 0;
+	/* address 0 is never mapped: EFAULT once the kernel let us in, EPERM if it did not */
+	if (process_vm_readv(tid, &local, 1, &remote, 1, 0) >= 0)
+		return 0;
+	if (errno != EPERM)
+		return errno == ESRCH ? -ESRCH : 0;
+	/* PEEKDATA at the stack pointer, for a tracer that may still read that way */
+	errno = 0;
+	long sp = ptrace(PTRACE_PEEKUSER, tid, (void *)offsetof(struct user_regs_struct, rsp), NULL);
+	if (sp == -1 && errno)
+		return -errno;
+	errno = 0;
+	if (ptrace(PTRACE_PEEKDATA, tid, (void *)((uint64_t)sp & ~(uint64_t)7), NULL) != -1 || !errno)
+		return 0;
+	return errno == ESRCH ? -ESRCH : -EPERM;
 }
 
 ssize_t tmem_read_str(int tid, uint64_t addr, char *buf, size_t max, int *truncated)

@@ -11,9 +11,26 @@
 /*
  * Read up to n bytes at addr into buf, in page-bounded chunks; stops at the
  * first unreadable page. Returns the number of bytes read (0..n), or -errno
- * if nothing could be read (-EFAULT for an unmapped address, -ESRCH ...).
+ * if nothing could be read (-EFAULT for an unmapped address, -EPERM when
+ * the kernel refuses the tracer the process's memory, -ESRCH ...).
  */
 ssize_t tmem_read(int tid, uint64_t addr, void *buf, size_t n);
+
+/*
+ * Whether the tracer may read tid's memory at all: 0 if it may, -EPERM if
+ * the kernel refuses (a non-dumpable process traced without
+ * CAP_SYS_PTRACE), -ESRCH if the task is gone. The task must be
+ * ptrace-stopped. One process_vm_readv (two PTRACE_PEEKs when refused).
+ */
+int tmem_probe(int tid);
+
+/*
+ * Called with the tid whenever a read is refused (-EPERM from tmem_read:
+ * the whole address space is closed to the tracer), before the read
+ * returns. One hook; NULL removes it.
+ */
+typedef void (*tmem_denied_fn)(int tid);
+void tmem_set_denied_hook(tmem_denied_fn fn);
 
 /*
  * Read a NUL-terminated string of at most max bytes (excluding the NUL).

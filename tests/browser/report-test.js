@@ -5,6 +5,7 @@
 //   node report-test.js hostile REPORT
 //   node report-test.js warning REPORT --text TEXT
 //   node report-test.js lod REPORT
+//   node report-test.js lodedge REPORT
 //   node report-test.js bench REPORT
 // Prints "ok - ..." / "not ok - ..." lines; every mode also fails on page
 // errors, console errors, dialogs, CSP violations and network requests.
@@ -305,6 +306,11 @@ async function lodChecks(file, views) {
 }
 // lod REPORT: the level-of-detail checks at five views (a report of more
 // than 20,000 events with a lane of more than 2,048).
+// lodedge REPORT: the view after one '+', whose start falls just after a
+// short event and before a gap (edge-log.py)
+async function lodedge(p, o) {
+  await lodChecks(o.report, [["+"]]);
+}
 async function lod(p, o) {
   await lodChecks(o.report, [[], ["+"], ["+", "+"], ["+", "+", "+", "+"], ["-"]]);
 }
@@ -450,7 +456,7 @@ async function bench(p, o) {
   let p;
   try {
     p = await h.open(b, o.report);
-    const modes = { lanes, scroll, hostile, warning, watch, crash, bench, lod };
+    const modes = { lanes, scroll, hostile, warning, watch, crash, bench, lod, lodedge };
     if (!modes[o.mode]) throw new Error("unknown mode " + o.mode);
     // a mode that opens pages of its own returns the one still open
     p = (await modes[o.mode](p, o)) || p;

@@ -93,8 +93,16 @@ stop_bg() {
 
 # prio_script: write $T/prio, which runs a command at the highest priority it
 # can get (its own autogroup at -20, nice -20): a sampler under test keeps its
-# schedule on a busy machine.
+# schedule on a busy machine. Run it as 'setsid $T/prio ...': the autogroup is
+# the whole session's, so $T/prio raises it only when it leads its session;
+# run from the caller's session it would raise everything started there
+# (make check's, a terminal's: two busy loops beside make check took both
+# cores at -20 and starved the machine). Then only nice -20 applies.
 prio_script() {
-	printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
+	cat >"$T/prio" <<'PRIO'
+#!/bin/sh
+[ "$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f4)" = $$ ] && echo -20 >/proc/self/autogroup 2>/dev/null
+exec nice -n -20 "$@"
+PRIO
 	chmod +x "$T/prio"
 }

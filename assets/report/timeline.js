@@ -194,7 +194,9 @@ function drawExact(list, from, to, t0, k, W, Wi, laneY, occ, paths, marks, mk, X
     let d = DUR[i];
     if (d === ESC32) d = durX.get(i);
     const x1 = d ? x0 + d * k : x0 + 1;
-    if (x1 < 0) continue;
+    // an event is at least a pixel wide, from x0: one that starts less than
+    // a pixel before t0 marks column 0 whatever its duration (as the bins do)
+    if (Math.max(x1, x0 + 1) < 0) continue;
     const a = Math.max(0, x0), e = Math.min(W, Math.max(x1, a + 1));
     if (!occ) {
       // markers only

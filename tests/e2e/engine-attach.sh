@@ -94,15 +94,37 @@ check "attach churn: threads created while attached were followed ($n)" test "$n
 touch "$T/ch.stop"; wait $sp
 expect "attach churn: the program finished normally" "$?" 0
 
-# a program that exits while attached: its exit is reported, compendium ends by itself
-$ENVI sh -c 'sleep 1; exit 4' &
-gp=$!
-$ENVI timeout 60 "$C" -q --json "$T/g.json" -p $gp 2>"$T/g.err"
-expect "attach: compendium ends when the target exits (status 0)" "$?" 0
+# a program that exits while attached: its exit is reported, compendium ends
+# by itself. The target waits on a FIFO until compendium is its tracer, so
+# what it does while attached does not depend on how fast the attach is (it
+# once slept 1 s and forked sleep: at load compendium attached before the
+# fork, followed the child as strace -f -p does, and rightly reported its
+# exit too; the second case checks that on purpose).
+tracer() { sed -n 's/^TracerPid:\t//p' "/proc/$1/status" 2>/dev/null; }
+traced() { t=$(tracer "$1"); [ -n "$t" ] && [ "$t" != 0 ]; }
+attach_exit() { # name script: run sh -c script under -p; the exits seen
+	rm -f "$T/$1.go"; mkfifo "$T/$1.go"
+	$ENVI sh -c "$2" sh "$T/$1.go" &
+	gp=$!
+	$ENVI timeout 60 "$C" -q --json "$T/$1.json" -p $gp 2>"$T/$1.err" &
+	cp=$!
+	wait_for 30 traced $gp || fail "attach: compendium never became the tracer of $gp"
+	: >"$T/$1.go"
+	wait $cp; crc=$?
+	wait $gp; grc=$?
+}
+attach_exit g 'read x <"$1"; exit 4'
+expect "attach: compendium ends when the target exits (status 0)" "$crc" 0
 got=$(jl "$T/g.json" "[[e['pid'], e.get('code'), e['thread']] for e in of('exit')]")
 expect "attach: the target's exit is reported with its code" "$got" "[[$gp, 4, false]]"
-wait $gp
-expect "attach: the target's parent still sees status 4" "$?" 4
+expect "attach: the target's parent still sees status 4" "$grc" 4
+# a child forked while attached is followed: its exit is reported too
+attach_exit gc 'read x <"$1"; sleep 0; exit 4'
+expect "attach, then a fork: compendium ends when the target exits (status 0)" "$crc" 0
+got=$(jl "$T/gc.json" "[[[e['pid'], e['thread']] for e in of('spawn')], [[e['pid'], e.get('code')] for e in of('exit')]]")
+kid=$(jl "$T/gc.json" "of('spawn')[0]['child'] if of('spawn') else 0")
+expect "attach, then a fork: the target's spawn of a child, the child's exit (0), then the target's (4)" "$got" "[[[$gp, false]], [[$kid, 0], [$gp, 4]]]"
+expect "attach, then a fork: the target's parent still sees status 4" "$grc" 4
 
 # bad --pid inputs: one line each, non-zero exit, no tracing
 bad() { # description pattern args...

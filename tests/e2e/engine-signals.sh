@@ -136,7 +136,9 @@ expect "kill -INT compendium: the forwarded SIGINT's sender is compendium" "$got
 for s in TERM HUP QUIT; do
 	case $s in TERM) n=15 ;; HUP) n=1 ;; QUIT) n=3 ;; esac
 	rm -f "$T/k.pids"
-	$ENVI BG_OPTS=--no-seccomp python3 "$T/bg.py" "$C" "$T/k$s.json" $n "$T/k.pids" sh -c 'sleep 100 & echo $! >>"$0"; sleep 100 & echo $! >>"$0"; echo $$ >>"$0"; wait' "$T/k.pids" >"$T/k.rc" &
+	# ready (k.pids.ready) once both children are forked and their pids written
+	rm -f "$T/k.pids.ready"
+	$ENVI BG_OPTS=--no-seccomp python3 "$T/bg.py" "$C" "$T/k$s.json" $n "$T/k.pids.ready" sh -c 'sleep 100 & echo $! >>"$0"; sleep 100 & echo $! >>"$0"; echo $$ >>"$0"; : >"$0.ready"; wait' "$T/k.pids" >"$T/k.rc" &
 	bgp=$!
 	i=0; while [ "$(wc -l 2>/dev/null <"$T/k.pids")" != 3 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 	wait $bgp
@@ -193,14 +195,21 @@ got=$(jl "$T/k0.json" "sorted(e.get('signal') or e.get('code') for e in of('exit
 check "kill -TERM 0 under setsid: nothing was SIGKILLed ($got)" sh -c "! echo '$got' | grep -q SIGKILL"
 
 # timeout(1) sends SIGTERM to compendium and to its process group: the
-# command's trap runs once, as under strace
+# command's trap runs once, as under strace. timeout's own SIGALRM is its
+# expiry: sent once the trap is set, it times out at that point (a 1 s
+# timeout on a loaded machine could expire before sh had set its trap).
 cat >"$T/to.sh" <<'SH'
 trap 'echo trapped >>"$0.log"; exit 5' TERM
-sleep 3 &
+sleep 100 &
+: >"$0.ready"
 wait
 SH
-rm -f "$T/to.sh.log"
-$ENVI timeout --preserve-status -s TERM 1 "$C" -q -o /dev/null -- sh "$T/to.sh"
+rm -f "$T/to.sh.log" "$T/to.sh.ready"
+$ENVI timeout --preserve-status -s TERM 120 "$C" -q -o /dev/null -- sh "$T/to.sh" &
+top=$!
+wait_for 60 test -e "$T/to.sh.ready"
+kill -ALRM $top
+wait $top
 expect "timeout -s TERM: the command's trap ran and its status (5) is compendium's" "$?" 5
 expect "timeout -s TERM: the trap ran once" "$(grep -c trapped "$T/to.sh.log")" 1
 

@@ -77,3 +77,10 @@ python3 "$TOP/tests/browser/lod-log.py" "$T/lod.jsonl"
 cmp --report "$T/lod.html" --from "$T/lod.jsonl" 2>"$T/err"
 check "the level-of-detail log renders" test -s "$T/lod.html"
 browser lod "$T/lod.html"
+
+# the view's first pixel column: a short event less than a pixel before the
+# view's start is marked there by the bins and event by event alike
+python3 "$TOP/tests/browser/edge-log.py" "$T/edge.jsonl"
+cmp --report "$T/edge.html" --from "$T/edge.jsonl" 2>"$T/err"
+check "the left-edge log renders" test -s "$T/edge.html"
+browser lodedge "$T/edge.html"

@@ -4,8 +4,7 @@
 # its own, as in many containers) --watch says so in one warning line and
 # goes on sampling /proc; a dump renders as an HTML report.
 . "$TOP/tests/lib.sh"
-printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
-chmod +x "$T/prio"
+prio_script
 WPID=
 trap '[ -n "$WPID" ] && kill -TERM $WPID 2>/dev/null; rm -rf "$T"' EXIT
 if ! unshare -n true 2>/dev/null; then

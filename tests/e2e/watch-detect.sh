@@ -12,8 +12,7 @@
 # Raised priority in a session of its own (autogroup nice, then nice): other
 # work on the machine must not starve the hogs below the threshold, nor the
 # sampler. Pids are kept: setsid and sh exec.
-printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
-chmod +x "$T/prio"
+prio_script
 W="setsid $T/prio $P/watch_load"
 WPID='' IPID=''
 trap 'for p in $IPID $WPID; do kill -TERM $p 2>/dev/null; done; rm -rf "$T"' EXIT

@@ -4,8 +4,7 @@
 # a full disk loses no old dump, leaves no partial file, logs once and
 # sampling goes on; retention removes old dumps and never follows a symlink.
 . "$TOP/tests/lib.sh"
-printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
-chmod +x "$T/prio"
+prio_script
 W="setsid $T/prio $P/watch_load"
 WPID='' MNT=''
 cleanup() {

@@ -4,8 +4,9 @@
 # ptrace as a JSON Lines time series with a summary; --sample SECONDS while
 # tracing records CPU% and RSS of the traced processes as counter events.
 . "$TOP/tests/lib.sh"
-printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
-chmod +x "$T/prio"
+prio_script
+# the autogroup's priority is the session's: prio must not raise the test's own
+ag0=$(cat /proc/$$/autogroup)
 W=$P/watch_load
 
 cmp --watch --pid 999999999 --json "$T/x.jsonl" 2>"$T/err"
@@ -53,8 +54,9 @@ say(all(b > a for a, b in zip(ts, ts[1:])), 'time series is ordered')
 PY
 
 # --sample while tracing
-cmp -q --sample 0.1 --json "$T/s.jsonl" -- "$T/prio" "$W" hog samplehog_wt 1 >"$T/s.out" 2>"$T/s.err"
+cmp -q --sample 0.1 --json "$T/s.jsonl" -- setsid "$T/prio" "$W" hog samplehog_wt 1 >"$T/s.out" 2>"$T/s.err"
 HP=$(sed -n 's/^pid //p' "$T/s.out")
+expect "the test's session keeps its autogroup priority" "$(cat /proc/$$/autogroup)" "$ag0"
 python3 - "$T/s.jsonl" "$HP" <<'PY'
 import json, sys
 L = [json.loads(l) for l in open(sys.argv[1], 'rb').read().decode('utf-8').splitlines()]

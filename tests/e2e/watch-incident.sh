@@ -8,8 +8,7 @@
 # trigger is 6 s and the test waits for the hog's dump rather than a fixed
 # time.
 . "$TOP/tests/lib.sh"
-printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
-chmod +x "$T/prio"
+prio_script
 WPID=
 trap '[ -n "$WPID" ] && kill -TERM $WPID 2>/dev/null; rm -rf "$T"' EXIT
 mkdir -m 0700 "$T/d"

@@ -9,8 +9,7 @@
 # every structure has been sized for this load. Before the fix the
 # per-snapshot exit arrays only ever grew (a CI run saw 12.9 -> 20.4 MB).
 . "$TOP/tests/lib.sh"
-printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
-chmod +x "$T/prio"
+prio_script
 W=$P/watch_load
 WPID='' IPID=''
 cleanup() { for p in $IPID $WPID; do kill -TERM "$p" 2>/dev/null; done; rm -rf "$T"; }

@@ -4,8 +4,7 @@
 # never merged: every record carries its start time, each (pid, start) has
 # one name, and each process gets its own trigger.
 . "$TOP/tests/lib.sh"
-printf '#!/bin/sh\necho -20 >/proc/self/autogroup 2>/dev/null\nexec nice -n -20 "$@"\n' >"$T/prio"
-chmod +x "$T/prio"
+prio_script
 WPID=
 trap '[ -n "$WPID" ] && kill -TERM $WPID 2>/dev/null; rm -rf "$T"' EXIT
 if [ ! -w /proc/sys/kernel/ns_last_pid ]; then

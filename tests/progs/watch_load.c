@@ -234,12 +234,25 @@ static int set_last_pid(int pid)
 	return rc;
 }
 
+// fork a child that has NAME from its first moment: the parent takes the
+// name for the fork and gives it back (a child renaming itself after the
+// fork can be sampled under the parent's name first, on a loaded machine)
+static pid_t fork_named(const char *name)
+{
+	char own[16] = "";
+	prctl(PR_GET_NAME, own);
+	prctl(PR_SET_NAME, name);
+	pid_t p = fork();
+	if (p != 0)
+		prctl(PR_SET_NAME, own);
+	return p;
+}
+
 static int reuse(const char *a, const char *b, double secs)
 {
 	for (int attempt = 0; attempt < 50; attempt++) {
-		pid_t pa = fork();
+		pid_t pa = fork_named(a);
 		if (pa == 0) {
-			prctl(PR_SET_NAME, a);
 			busy(secs);
 			_exit(0);
 		}
@@ -248,11 +261,10 @@ static int reuse(const char *a, const char *b, double secs)
 			printf("no ns_last_pid: %s\n", strerror(errno));
 			return 2;
 		}
-		pid_t pb = fork();
+		pid_t pb = fork_named(b);
 		if (pb == 0) {
 			if (getpid() != pa)
 				_exit(3);
-			prctl(PR_SET_NAME, b);
 			busy(secs);
 			_exit(0);
 		}

@@ -180,7 +180,8 @@ static const char usage_text[] =
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
-	"The exit status is the traced command's (128+N if a signal N killed it).\n"
+	"The exit status is the traced command's (128+N if a signal N killed it);\n"
+	"74 if it succeeded but an output (-o, --json, -ff, --report) failed.\n"
 	"See compendium(1) for the event schema and details.\n";
 
 static NORETURN void usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);

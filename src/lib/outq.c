@@ -247,8 +247,10 @@ static void free_queued(struct outq *q)
 	}
 }
 
-int outq_finish(struct outq *q)
+int outq_finish(struct outq *q, unsigned long long *lost)
 {
+	if (lost)
+		*lost = 0;
 	if (!q)
 		return 0;
 	pthread_mutex_lock(&q->mu);
@@ -280,6 +282,8 @@ int outq_finish(struct outq *q)
 		pthread_detach(q->th); /* it ends with the process; its chunk stays with it */
 
 	int rc = 0;
+	if (lost)
+		*lost = q->lost_bytes;
 	if (q->err) {
 		warnmsg("%s: writing failed: %s; %s is incomplete", q->label, strerror(q->err), q->what);
 		rc = -1;

@@ -39,9 +39,10 @@ void outq_write(struct outq *q, const void *p, size_t n);
  * No more output: wait for the writer to write everything (without limit
  * unless a stop was asked for: then OUTQ_GRACE_MS at most), end it, say
  * what failed or was not written (one line), free q. Returns 0, or -1 if
- * any of the output was lost.
+ * any of the output was lost; *lost (if not NULL) is how many bytes were
+ * not written.
  */
-int outq_finish(struct outq *q);
+int outq_finish(struct outq *q, unsigned long long *lost);
 /* Whether the stream has lost anything so far (a write error, a drop). */
 bool outq_failed(struct outq *q);
 

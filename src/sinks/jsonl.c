@@ -506,7 +506,7 @@ int jsonl_sink_finish(struct jsonl_sink *s)
 	if (!s->err)
 		jsonl_encode_end(&s->out, s->r);
 	sink_flush(s);
-	if (s->q && outq_finish(s->q) < 0)
+	if (s->q && outq_finish(s->q, NULL) < 0)
 		s->err = -EIO; /* said by outq_finish */
 	s->q = NULL;
 	/* The log keeps calling subscribers; leave it a sink that writes nothing. */

@@ -466,7 +466,7 @@ int live_finish(struct live *l)
 	int rc = l->err ? -1 : 0;
 	if (l->err)
 		warnmsg("writing the narrative failed: %s; it is incomplete", strerror(-l->err));
-	if (l->q && outq_finish(l->q) < 0)
+	if (l->q && outq_finish(l->q, NULL) < 0)
 		rc = -1; /* said by outq_finish */
 	l->q = NULL;
 	if (live_ff_free(l->ff))

@@ -40,8 +40,16 @@ desc() {
 }
 # whether some process in the file $1 is in state t (stopped by its tracer)
 some_t() { for p in $(cat "$1"); do [ "$(pstate "$p")" = t ] && return 0; done; return 1; }
-# record the descendants of $1 in $2 (appending) and say whether one sits in t
-stalled() { desc "$1" >>"$2"; some_t "$2"; }
+# record the descendants of $1 in $2 (appending) and say whether one sits in t, and
+# stays there (five looks over half a second: a tracee is in t for a moment at
+# every stop, a stalled output keeps it there)
+stalled() {
+	desc "$1" >>"$2"
+	for _i in 1 2 3 4 5; do
+		some_t "$2" || return 1
+		sleep 0.1
+	done
+}
 # none of the pids in file $1 is left in state t
 none_t() { ! some_t "$1"; }
 

@@ -28,6 +28,7 @@
 #include "probes/sample.h"
 #include "lib/msg.h"
 #include "lib/outfile.h"
+#include "lib/outq.h"
 #include "lib/util.h"
 #include "watch/watch.h"
 
@@ -179,7 +180,8 @@ static const char usage_text[] =
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
-	"The exit status is the traced command's (128+N if a signal N killed it).\n"
+	"The exit status is the traced command's (128+N if a signal N killed it);\n"
+	"74 if it succeeded but an output (-o, --json, -ff, --report) failed.\n"
 	"See compendium(1) for the event schema and details.\n";
 
 static NORETURN void usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -486,13 +488,19 @@ static void fill_host(struct run *r)
 	}
 }
 
+/* EX_IOERR: the trace is complete but an output (-o, --json, -ff, the report) failed */
+#define EXIT_OUTPUT_FAILED 74
+
 /*
  * Leave the way the traced command did (doc/ENGINE.md, 'Exit the way the command did'): killed by signal N
  * means die of N too (without a core of our own), else exit with its code.
  */
-static NORETURN void finish_exit(const struct run *r)
+static NORETURN void finish_exit(const struct run *r, bool output_failed)
 {
 	int status = run_exit_status(r);
+	/* the command's failure is kept; a clean run whose output failed says so (man page, EXIT STATUS) */
+	if (status == 0 && output_failed)
+		status = EXIT_OUTPUT_FAILED;
 	if (r->end == RUN_SIGNALED && r->sig > 0 && r->sig != SIGSTOP && r->sig != SIGKILL) {
 		struct rlimit nocore = {0, 0};
 		setrlimit(RLIMIT_CORE, &nocore);
@@ -621,9 +629,44 @@ static const char *recorded_note(struct buf *b)
 	return b->data;
 }
 
-static int do_trace(struct run *r)
+/*
+ * The outputs' stop check (lib/outq.h): a stop signal during the trace (the
+ * engine's), or one of INT, TERM, HUP, QUIT while the outputs finish after
+ * it, when they are blocked and taken here (doc/SAFETY.md, 'Output that
+ * cannot be written').
+ */
+static sigset_t finish_sigs;
+static bool finishing, finish_stopped;
+
+static bool outputs_stop(void *ctx)
+{
+	(void)ctx;
+	if (tracer_stop_requested() || finish_stopped)
+		return true;
+	struct timespec zero = {0, 0};
+	if (finishing && sigtimedwait(&finish_sigs, NULL, &zero) > 0)
+		finish_stopped = true;
+	return finish_stopped;
+}
+
+static void outputs_finishing(bool on)
+{
+	if (on) {
+		sigemptyset(&finish_sigs);
+		sigaddset(&finish_sigs, SIGINT);
+		sigaddset(&finish_sigs, SIGTERM);
+		sigaddset(&finish_sigs, SIGHUP);
+		sigaddset(&finish_sigs, SIGQUIT);
+	}
+	sigprocmask(on ? SIG_BLOCK : SIG_UNBLOCK, &finish_sigs, NULL);
+	finishing = on;
+}
+
+/* Returns whether an output failed (each said once). */
+static bool do_trace(struct run *r)
 {
 	int json_fd = -1, out_fd = 2;
+	bool failed = false;
 
 	r->mode = opt.npids ? "attach" : "trace";
 	r->same_cpu = -1;
@@ -665,13 +708,17 @@ static int do_trace(struct run *r)
 	evlog_set_string_cap(r->log, string_cap(opt.report_path != NULL));
 	summary_follow(r, opt.no_filter);
 
-	struct jsonl_sink *js = json_fd >= 0 ? jsonl_sink_new(r, json_fd) : NULL;
+	outq_set_stop_check(outputs_stop, NULL);
+	char *json_label = opt.json_path ? xasprintf("--json %s", opt.json_path) : NULL;
+	char *out_label = opt.out_path && !ff ? xasprintf("-o %s", opt.out_path) : NULL;
+	struct jsonl_sink *js = json_fd >= 0 ? jsonl_sink_stream(r, json_fd, json_label) : NULL;
 	struct live_cfg live_cfg = {.verbose = opt.verbose, .no_filter = opt.no_filter,
 				    .quiet = opt.quiet, .color = opt.color, .strsize = opt.strsize,
 				    .tstamp = opt.tstamp, .relstamp = opt.relstamp,
 				    .call_times = opt.call_times, .ff_path = ff ? opt.out_path : NULL,
 				    .quiet_attach = opt.quals.quiet & EXPR_QUIET_ATTACH,
-				    .quiet_exit = opt.quals.quiet & EXPR_QUIET_EXIT};
+				    .quiet_exit = opt.quals.quiet & EXPR_QUIET_EXIT,
+				    .out_label = out_label};
 	struct live *lv = opt.quiet ? NULL : live_new(r, out_fd, &live_cfg);
 	if (opt.faults)
 		pfault_init(r, &(struct pfault_cfg){ .ring_pages = fault_ring_pages() });
@@ -681,32 +728,44 @@ static int do_trace(struct run *r)
 	tracer_run(r);
 	decode_fill_run_stats(r);
 
-	if (lv)
-		live_finish(lv);
-	if (js) {
-		int rc = jsonl_sink_finish(js);
-		if (rc < 0)
-			warnmsg("--json %s: writing failed: %s; the log is incomplete",
-				opt.json_path, strerror(-rc));
-	}
+	outputs_finishing(true);
+	bool out_lost = lv && live_finish(lv) < 0;
+	failed |= out_lost;
+	if (js && jsonl_sink_finish(js) < 0)
+		failed = true; /* said by the sink's writer */
 	struct summary_cfg summary_cfg = {.no_filter = opt.no_filter, .sc_table = opt.summary_table,
 					  .same_cpu = opt.same_cpu, .strsize = opt.strsize,
 					  .traced = summary_traced(opt_selected, &opt), .tree_all = opt.tree_all};
 	struct buf note = {0};
 	summary_cfg.recorded = recorded_note(&note);
-	summary_print(r, out_fd, &summary_cfg);
+	/* not after a narrative that failed or was cut: its file is full, or nobody reads it */
+	int src = out_label && out_lost ? 0 : summary_print(r, out_fd, &summary_cfg);
+	if (src < 0) {
+		failed = true;
+		if (out_label)
+			warnmsg("%s: writing failed: %s; the summary is incomplete", out_label, strerror(-src));
+	}
 	buf_free(&note);
 	if (opt.report_path) {
 		struct report_cfg rcfg = {.mode = opt.report_mode, .no_redact = opt.no_redact};
 		if (report_write(r, opt.report_path, &rcfg) == 0)
 			notemsg("report written to %s", opt.report_path);
+		else
+			failed = true; /* said by the report */
 	}
 	decode_fini();
-	if (json_fd > 2)
-		close(json_fd);
-	if (out_fd > 2 && close(out_fd) < 0)
+	if (json_fd > 2 && close(json_fd) < 0) {
+		warnmsg("%s: %s", json_label, strerror(errno));
+		failed = true;
+	}
+	if (out_fd > 2 && close(out_fd) < 0) {
 		warnmsg("-o %s: %s", opt.out_path, strerror(errno));
-	return 0;
+		failed = true;
+	}
+	outputs_finishing(false);
+	free(json_label);
+	free(out_label);
+	return failed;
 }
 
 /* Release what main owns in the run (the traced paths exit through finish_exit). */
@@ -756,8 +815,7 @@ int main(int argc, char **argv)
 		break;
 	case MODE_TRACE:
 	default:
-		do_trace(&run);
-		finish_exit(&run);
+		finish_exit(&run, do_trace(&run));
 	}
 	run_release(&run);
 	return rc;

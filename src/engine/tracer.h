@@ -79,6 +79,15 @@ void tracer_prepare(struct run *r, const struct tracer_cfg *cfg);
  */
 int tracer_run(struct run *r);
 
+/*
+ * Whether compendium was told to stop (a stop signal from outside, handled
+ * or read and waiting for the wait loop's next turn; doc/ENGINE.md, 'Ctrl-C
+ * and signals to the tracer'). For an output that waits for room on the
+ * tracer's thread, inside a stop: once true it stops waiting, so the usual
+ * stop or detach can run. Usable at any time; false before a trace.
+ */
+bool tracer_stop_requested(void);
+
 /* The task set (valid during tracer_run), for hooks that need lookups. */
 struct taskset *tracer_tasks(void);
 

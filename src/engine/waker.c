@@ -25,6 +25,8 @@
 
 /* ---- compendium's signals: doc/ENGINE.md, 'Ctrl-C and signals to the tracer' ---- */
 
+static bool sigs_on; /* between eng_signals_setup and eng_signals_restore */
+
 #define FWD_WAIT_NS (100 * 1000000ull) /* how long a group kill has to show at the command */
 #define DOUBLE_INT_NS (200 * 1000000ull) /* two SIGINTs closer than this are one group kill */
 
@@ -104,6 +106,7 @@ void eng_signals_setup(void)
 	eng.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (eng.sigfd < 0)
 		die(70, "signalfd: %s", strerror(errno));
+	sigs_on = true;
 	/* wait4 needs the children's statuses: an inherited SIG_IGN would reap them */
 	eng.chld_ignored = signal(SIGCHLD, SIG_DFL) == SIG_IGN;
 	eng.ttou_ignored = signal(SIGTTOU, SIG_IGN) == SIG_IGN;
@@ -163,27 +166,33 @@ static void forward(int sig)
 	}
 }
 
-static void on_signal(const struct signalfd_siginfo *si)
+/* Why the signal si leaves the trace alone (said in the note), or NULL when it stops it. */
+static const char *not_a_stop(const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo;
 	bool sent = si->ssi_code == SI_USER || si->ssi_code == SI_QUEUE || si->ssi_code == SI_TKILL;
-	if (sig == SIGCHLD || !eng.ts)
-		return; /* !eng.ts: the trace is over, nothing left to stop or detach */
 	/*
 	 * From a traced process: aimed at compendium (kill $PPID), or a group
 	 * kill (kill 0) that reached the tracees by itself. Neither stops the
 	 * trace; what the tracees got they handle.
 	 */
-	if (sent && si->ssi_pid && (int)si->ssi_pid != eng.self && proc_find(eng.ts, (int)si->ssi_pid)) {
-		note_ignored(si, "a traced process");
-		return;
-	}
-	if (sig == SIGPIPE && !(sent && (int)si->ssi_pid == eng.self)) {
-		note_ignored(si, "not a broken pipe of compendium's");
-		return;
-	}
-	if (!is_stop_signal(sig) && sig != SIGPIPE) {
-		note_ignored(si, "only INT, QUIT, TERM and HUP stop or detach a trace");
+	if (sent && si->ssi_pid && (int)si->ssi_pid != eng.self && proc_find(eng.ts, (int)si->ssi_pid))
+		return "a traced process";
+	if (sig == SIGPIPE && !(sent && (int)si->ssi_pid == eng.self))
+		return "not a broken pipe of compendium's";
+	if (!is_stop_signal(sig) && sig != SIGPIPE)
+		return "only INT, QUIT, TERM and HUP stop or detach a trace";
+	return NULL;
+}
+
+static void on_signal(const struct signalfd_siginfo *si)
+{
+	int sig = (int)si->ssi_signo;
+	if (sig == SIGCHLD || !eng.ts)
+		return; /* !eng.ts: the trace is over, nothing left to stop or detach */
+	const char *why = not_a_stop(si);
+	if (why) {
+		note_ignored(si, why);
 		return;
 	}
 	eng.r->interrupted = true;
@@ -245,8 +254,37 @@ static void forward_due(void)
 		__atomic_store_n(&eng.fwd_due, 0, __ATOMIC_RELAXED);
 }
 
+/*
+ * Stop signals read by tracer_stop_requested() while the tracer waited for
+ * an output inside a stop, handled at the wait loop's next look around.
+ */
+static struct signalfd_siginfo held[16];
+static size_t nheld;
+
+bool tracer_stop_requested(void)
+{
+	if (eng.r && eng.r->interrupted)
+		return true;
+	if (!sigs_on || !eng.ts)
+		return false;
+	struct signalfd_siginfo si;
+	while (nheld < ARRAY_SIZE(held) && read(eng.sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		const char *why = si.ssi_signo == SIGCHLD ? NULL : not_a_stop(&si);
+		if (why)
+			note_ignored(&si, why); /* all on_signal would do */
+		else if (si.ssi_signo != SIGCHLD)
+			held[nheld++] = si;
+	}
+	if (nheld)
+		atomic_store(&eng.wake_req, 1); /* the loop's next turn handles them */
+	return nheld > 0;
+}
+
 static void drain_signals(void)
 {
+	for (size_t i = 0; i < nheld; i++)
+		on_signal(&held[i]);
+	nheld = 0;
 	struct signalfd_siginfo si[8];
 	ssize_t n;
 	while ((n = read(eng.sigfd, si, sizeof(si))) > 0)
@@ -262,6 +300,7 @@ void eng_signals_restore(void)
 		eng.fwd_sig = 0;
 	}
 	signal(SIGPIPE, SIG_IGN); /* output errors become EPIPE from here on */
+	sigs_on = false;
 	close(eng.sigfd);
 	for (int sig = 1; sig < (int)ARRAY_SIZE(eng.old_act); sig++)
 		if (sig != SIGPIPE && (sigismember(&eng.caught, sig) == 1 || synchronous(sig)))

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/json.h"
+#include "lib/outq.h"
 #include "lib/xlat.h"
 #include "lib/msg.h"
 #include "log/evcount.h"
@@ -451,11 +452,14 @@ struct jsonl_sink {
 	int err;
 	uint64_t t_flushed; /* log time of the last flush */
 	struct buf out;
+	struct outq *q; /* jsonl_sink_stream: the writer thread's queue */
 };
 
 static void sink_flush(struct jsonl_sink *s)
 {
-	if (!s->err && s->out.len) {
+	if (s->q && !s->err) {
+		outq_write(s->q, s->out.data, s->out.len); /* complete lines */
+	} else if (!s->err && s->out.len) {
 		int rc = write_all(s->fd, s->out.data, s->out.len);
 		if (rc < 0)
 			s->err = rc; /* reported once, by the caller of jsonl_sink_finish */
@@ -477,11 +481,13 @@ static void sink_event(void *ctx, const struct evlog *log, const struct ev *e)
 	}
 }
 
-struct jsonl_sink *jsonl_sink_new(struct run *r, int fd)
+static struct jsonl_sink *sink_new(struct run *r, int fd, const char *label)
 {
 	struct jsonl_sink *s = xcalloc(1, sizeof(*s));
 	s->r = r;
 	s->fd = fd;
+	if (label)
+		s->q = outq_new(fd, label, "the log");
 	jsonl_encode_header(&s->out, r);
 	/* Events appended before the sink existed are part of the record too. */
 	struct evlog_cursor c = {0};
@@ -493,6 +499,16 @@ struct jsonl_sink *jsonl_sink_new(struct run *r, int fd)
 	return s;
 }
 
+struct jsonl_sink *jsonl_sink_new(struct run *r, int fd)
+{
+	return sink_new(r, fd, NULL);
+}
+
+struct jsonl_sink *jsonl_sink_stream(struct run *r, int fd, const char *label)
+{
+	return sink_new(r, fd, label);
+}
+
 int jsonl_sink_finish(struct jsonl_sink *s)
 {
 	if (!s)
@@ -500,6 +516,9 @@ int jsonl_sink_finish(struct jsonl_sink *s)
 	if (!s->err)
 		jsonl_encode_end(&s->out, s->r);
 	sink_flush(s);
+	if (s->q && outq_finish(s->q, NULL) < 0)
+		s->err = -EIO; /* said by outq_finish */
+	s->q = NULL;
 	/* The log keeps calling subscribers; leave it a sink that writes nothing. */
 	s->err = s->err ? s->err : -ECANCELED;
 	int rc = s->err == -ECANCELED ? 0 : s->err;

@@ -16,6 +16,13 @@ struct jsonl_sink;
  */
 struct jsonl_sink *jsonl_sink_new(struct run *r, int fd);
 /*
+ * The same, written by a thread of its own through a bounded queue
+ * (lib/outq.h), so that a reader that stops reading does not stall the
+ * caller; label names the output in messages ("--json -"). Its
+ * jsonl_sink_finish says what failed itself (one line) and returns -EIO.
+ */
+struct jsonl_sink *jsonl_sink_stream(struct run *r, int fd, const char *label);
+/*
  * 0, or -errno if any write failed: the first error is kept, nothing more is
  * written after it, and the caller reports it (the sink prints nothing).
  */

@@ -10,6 +10,8 @@
 
 #include "lib/fmt.h"
 #include "lib/json.h"
+#include "lib/msg.h"
+#include "lib/outq.h"
 #include "lib/termesc.h"
 #include "lib/u64map.h"
 #include "lib/xlat.h"
@@ -38,10 +40,12 @@ static void flush_out(struct live *l)
 		live_ff_flush_all(l->ff);
 		return;
 	}
-	if (l->out.len && !l->err) {
+	if (l->q) {
+		outq_write(l->q, l->out.data, l->out.len); /* whole lines */
+	} else if (l->out.len && !l->err) {
 		int rc = write_all(l->fd, l->out.data, l->out.len);
 		if (rc < 0)
-			l->err = rc; /* the narrative is best effort; the summary reports nothing more */
+			l->err = rc; /* said by live_finish */
 	}
 	buf_reset(&l->out);
 }
@@ -475,21 +479,30 @@ struct live *live_new(struct run *r, int fd, const struct live_cfg *cfg)
 	}
 	l->tty = !l->ff && isatty(fd);
 	l->color = cfg->color;
+	if (!l->ff && cfg->out_label)
+		l->q = outq_new(fd, cfg->out_label, "the narrative");
 	evlog_subscribe(r->log, live_event, l);
 	return l;
 }
 
-void live_finish(struct live *l)
+int live_finish(struct live *l)
 {
 	if (!l)
-		return;
+		return 0;
 	flush_pending(l, l->r->log);
 	if (!l->done)
 		live_fold_finish(l, l->r->log);
 	if (!l->done)
 		live_crash_blocks(l, l->r->log);
 	flush_out(l);
-	live_ff_free(l->ff);
+	int rc = l->err ? -1 : 0;
+	if (l->err)
+		warnmsg("writing the narrative failed: %s; it is incomplete", strerror(-l->err));
+	if (l->q && outq_finish(l->q, NULL) < 0)
+		rc = -1; /* said by outq_finish */
+	l->q = NULL;
+	if (live_ff_free(l->ff))
+		rc = -1; /* each file said by live_ff */
 	l->ff = NULL;
 	l->done = true;
 	buf_free(&l->out);
@@ -501,4 +514,5 @@ void live_finish(struct live *l)
 	static struct live *retired;
 	l->next_retired = retired;
 	retired = l;
+	return rc;
 }

@@ -33,6 +33,12 @@ struct live_cfg {
 	bool call_times; /* -T: narrative lines end with the time in the call, summed when coalesced */
 	/* -ff -o FILE: one narrative file per thread, FILE.TID, no pid column (fd unused) */
 	const char *ff_path;
+	/*
+	 * "-o FILE": the narrative is written by a thread of its own
+	 * (lib/outq.h) and its failures are said under this name; NULL (stderr):
+	 * written by the caller's thread, in order with compendium's messages
+	 */
+	const char *out_label;
 };
 
 /*
@@ -59,7 +65,11 @@ struct live_cfg {
  * and at live_finish.
  */
 struct live *live_new(struct run *r, int fd, const struct live_cfg *cfg);
-/* Flush the pending coalesced line and the buffer; the narrator goes silent. */
-void live_finish(struct live *l);
+/*
+ * Flush the pending coalesced line and the buffer; the narrator goes
+ * silent. Returns 0, or -1 if any of the narrative could not be written
+ * (said on stderr, one line per output).
+ */
+int live_finish(struct live *l);
 
 #endif

@@ -138,10 +138,10 @@ void live_ff_flush_all(struct live_ff *f)
 	f->ndirty = 0;
 }
 
-void live_ff_free(struct live_ff *f)
+unsigned live_ff_free(struct live_ff *f)
 {
 	if (!f)
-		return;
+		return 0;
 	live_ff_flush_all(f);
 	if (f->nfailed > f->nwarned)
 		warnmsg("-ff %s.*: %u more narrative files could not be written", f->base,
@@ -149,6 +149,8 @@ void live_ff_free(struct live_ff *f)
 	free(f->files);
 	free(f->dirty);
 	u64map_free(&f->idx);
+	unsigned nfailed = f->nfailed;
 	free(f->base);
 	free(f);
+	return nfailed;
 }

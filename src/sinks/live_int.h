@@ -43,7 +43,8 @@ void live_ff_add(struct live_ff *f, int tid, const char *s, size_t n);
 void live_ff_flush_tid(struct live_ff *f, int tid);
 void live_ff_flush_all(struct live_ff *f);
 /* Flush everything, say how many files could not be written, free. */
-void live_ff_free(struct live_ff *f);
+/* Flush and free; returns how many files could not be written (each said). */
+unsigned live_ff_free(struct live_ff *f);
 
 struct live {
 	struct live *next_retired;
@@ -58,6 +59,7 @@ struct live {
 	struct live_ff *ff; /* -ff: per-thread files, or NULL */
 	int ff_tid;         /* -ff: the thread whose line l->out holds */
 	int fd;
+	struct outq *q;     /* cfg->out_label: the writer thread's queue, or NULL (written here) */
 	bool tty, color, done;
 	uint64_t t_flushed; /* log time of the last flush */
 	int err;

@@ -381,7 +381,7 @@ static void print_times(struct sum *s, struct buf *b)
 			   s->r->same_cpu);
 }
 
-void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
+int summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 {
 	struct sum s = {.r = r, .cfg = cfg, .log = r->log};
 	struct buf b = {0};
@@ -500,7 +500,8 @@ void summary_print(struct run *r, int fd, const struct summary_cfg *cfg)
 			buf_printf(&b, "   cpu user %.3fs   sys %.3fs\n", r->cpu_user, r->cpu_sys);
 	}
 
-	(void)write_all(fd, b.data, b.len);
+	int rc = write_all(fd, b.data, b.len);
 	buf_free(&b);
 	summary_sum_free(&s);
+	return rc;
 }

@@ -40,9 +40,10 @@ unsigned summary_traced(summary_selected_fn selected, void *ctx);
  * respect the noise filter (a note says what was left out); totals count
  * everything. With cfg->sc_table, a strace -c style table follows
  * (r->sc64 and r->sc32, or the log's syscall records when they are empty,
- * as for a log read back with --from).
+ * as for a log read back with --from). Returns 0, or -errno if writing
+ * failed (the caller says it).
  */
-void summary_print(struct run *r, int fd, const struct summary_cfg *cfg);
+int summary_print(struct run *r, int fd, const struct summary_cfg *cfg);
 /*
  * Compute the summary of r->log as events are appended, from now on (and
  * from the events already there), rather than by reading the log at the

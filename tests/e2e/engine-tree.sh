@@ -168,6 +168,9 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	expect "as nobody: the tracee cannot ptrace compendium" "$(tr '\n' ';' <"$T/nbp.out")" "attach -1 1;seize -1 1;traceme -1 1;"
 	sleep 30 &
 	s=$!
+	# the message names what runs at the pid: wait for the exec (at load the
+	# forked shell was still there and was rightly named 'sh')
+	wait_for 30 grep -qx sleep "/proc/$s/comm"
 	asnobody "$C" -q -p $s >/dev/null 2>"$T/nbx.err"
 	rc=$?
 	expect "as nobody: --pid of root's process refused with the reason" "$rc:$(cat "$T/nbx.err")" "1:compendium: error: --pid $s (sleep): not permitted: it belongs to another user or is not dumpable; run as root (CAP_SYS_PTRACE)"

@@ -75,7 +75,9 @@ void tracer_prepare(struct run *r, const struct tracer_cfg *cfg);
  * which must have been called, trace until every task is gone or
  * compendium is told to stop, and fill r's outcome. Setup errors (fork,
  * PTRACE_SEIZE) end the program with one clear line. Returns 0 once
- * tracing has run.
+ * tracing has run, with SIGINT, SIGTERM, SIGHUP and SIGQUIT left blocked:
+ * the caller finishes its outputs and unblocks them (src/main.c,
+ * outputs_finishing), so that none kills compendium in between.
  */
 int tracer_run(struct run *r);
 

@@ -305,7 +305,18 @@ void eng_signals_restore(void)
 	for (int sig = 1; sig < (int)ARRAY_SIZE(eng.old_act); sig++)
 		if (sig != SIGPIPE && (sigismember(&eng.caught, sig) == 1 || synchronous(sig)))
 			sigaction(sig, &eng.old_act[sig], NULL);
-	sigprocmask(SIG_SETMASK, &eng.oldmask, NULL);
+	/*
+	 * the stop signals stay blocked: the caller finishes its outputs first
+	 * and unblocks them then (tracer.h, tracer_run); unblocked here, one
+	 * arriving before the caller blocks them again would kill compendium
+	 * with its default action
+	 */
+	sigset_t mask = eng.oldmask;
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 }
 
 static void run_ticks(void)

@@ -114,6 +114,9 @@ reader=$!
 $ENVI "$C" -v -o "$T/end.fifo" -- dd if=/dev/zero of=/dev/null bs=1 count=4000 2>"$T/end.err" &
 cpid=$!
 nokids() { [ -z "$(cat /proc/"$1"/task/*/children 2>/dev/null)" ]; }
+# the command ended (dd says so on its way out; a slow start under a
+# sanitizer has no children yet either), then compendium reaped it
+wait_for 30 grep -q 'records out' "$T/end.err"
 wait_for 30 nokids "$cpid"
 sleep 0.3
 check "after the trace: compendium waits for its reader" kill -0 "$cpid"

@@ -13,7 +13,7 @@ if [ "$what" = missing ]; then
 fi
 
 build_pkgs="gcc make pkg-config libunwind-dev libcapstone-dev libcjson-dev zlib1g-dev"
-test_pkgs="$build_pkgs libcmocka-dev strace mandoc shellcheck chromium nodejs npm python3 gzip tar git"
+test_pkgs="$build_pkgs libcmocka-dev strace jq mandoc shellcheck chromium nodejs npm python3 gzip tar git"
 
 case $what in
 build) want=$build_pkgs ;;

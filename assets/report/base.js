@@ -98,3 +98,11 @@ const fmtN = (n) => {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 };
 const plural = (n, one, many) => fmtN(n) + " " + (Number(n) === 1 ? one : many);
+// s cut in the middle to at most n characters (code points), keeping both
+// ends: a path keeps its first directory and its file name.
+function midCut(s, n) {
+  const a = Array.from(s);
+  if (a.length <= n) return s;
+  const head = Math.ceil((n - 1) * 0.4);
+  return a.slice(0, head).join("") + "…" + a.slice(a.length - (n - 1 - head)).join("");
+}

@@ -79,7 +79,7 @@ function cards() {
   for (const [id, n, failed, , reads, writes] of s.top_files.slice(0, 6)) {
     const full = str(id);
     // the end of a path says most: keep it
-    const b = el("button", "", full.length > 36 ? "…" + full.slice(-35) : full);
+    const b = el("button", "", midCut(full, 36));
     b.title = str(id) + ": " + n + " events" + (reads ? ", " + plural(reads, "read", "reads") : "") +
       (writes ? ", " + plural(writes, "write", "writes") : "") + (failed ? ", " + failed + " failed" : "");
     b.dataset.path = String(id);

@@ -57,6 +57,7 @@ enum long_only {
 	OPT_COLOR,
 	OPT_SAME_CPU,
 	OPT_TREE,
+	OPT_SORT,
 };
 
 static const struct option long_opts[] = {
@@ -88,6 +89,7 @@ static const struct option long_opts[] = {
 	{"color", required_argument, NULL, OPT_COLOR},
 	{"same-cpu", no_argument, NULL, OPT_SAME_CPU},
 	{"tree", required_argument, NULL, OPT_TREE},
+	{"sort", required_argument, NULL, OPT_SORT},
 	{"trace-path", required_argument, NULL, 'P'},
 	{"failed-only", no_argument, NULL, 'Z'},
 	{"successful-only", no_argument, NULL, 'z'},
@@ -100,7 +102,7 @@ static const char usage_text[] =
 	"       compendium --report FILE --from LOG\n"
 	"       compendium --watch [--interval S] [--dump-dir DIR] [--config FILE]\n"
 	"       compendium --watch -p PID [--interval S] [--json FILE]\n"
-	"       compendium --list-dumps [--dump-dir DIR] [--json -]\n"
+	"       compendium --list-dumps [--dump-dir DIR] [--sort ORDER] [--json -]\n"
 	"\n"
 	"Trace a command and its whole process tree (or attach to running\n"
 	"processes) and tell what it did: files, network, memory, I/O, processes,\n"
@@ -175,7 +177,9 @@ static const char usage_text[] =
 	"      --interval SECONDS sampling interval (default 1; fractions allowed)\n"
 	"      --dump-dir DIR     where dumps go (default /var/lib/compendium)\n"
 	"      --config FILE      config file (default /etc/compendium/watch.conf)\n"
-	"      --list-dumps       list the dumps in the dump directory\n"
+	"      --list-dumps       list the dumps in the dump directory, oldest trigger first\n"
+	"      --sort ORDER       --list-dumps order: time (default), kind (then time),\n"
+	"                         size (largest first)\n"
 	"\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
@@ -385,6 +389,11 @@ static void parse_options(int argc, char **argv)
 				usage_error("--color '%s': expected auto, always or never", optarg);
 			color = optarg;
 			break;
+		case OPT_SORT:
+			if (strcmp(optarg, "time") && strcmp(optarg, "kind") && strcmp(optarg, "size"))
+				usage_error("--sort '%s': expected time, kind or size", optarg);
+			opt.list_sort = optarg;
+			break;
 		case OPT_TREE:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "all"))
 				usage_error("--tree '%s': expected auto or all", optarg);
@@ -420,6 +429,8 @@ static void parse_options(int argc, char **argv)
 		if (!opt.argc && !opt.npids)
 			usage_error("no command given; usage: compendium [options] -- CMD [ARGS...]");
 	}
+	if (opt.list_sort && opt.mode != MODE_LIST)
+		usage_error("--sort orders the --list-dumps listing; add --list-dumps or drop --sort");
 	if ((opt.mode == MODE_WATCH || opt.mode == MODE_LIST) && opt.argc)
 		usage_error("%s takes no command ('%s' is extra)",
 			    opt.mode == MODE_WATCH ? "--watch" : "--list-dumps", opt.argv[0]);
@@ -795,6 +806,7 @@ int main(int argc, char **argv)
 		.pids = opt.pids,
 		.npids = opt.npids,
 		.no_redact = opt.no_redact,
+		.sort = opt.list_sort,
 	};
 	run.log = evlog_new();
 	run.argv = opt.argv;

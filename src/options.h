@@ -59,6 +59,7 @@ struct options {
 	const char *config_path;
 	const char *dump_dir;
 	double interval;
+	const char *list_sort; /* --sort (--list-dumps) */
 };
 
 

@@ -188,6 +188,8 @@
 	X(BYTES_SENT, "bytes_sent")  \
 	X(BYTES_RECEIVED, "bytes_received") \
 	X(GENERIC, "generic")         \
-	X(UNKNOWN, "unknown")
+	X(UNKNOWN, "unknown")         \
+	X(BASELINE, "baseline")       \
+	X(RELATED, "related")
 
 #endif

@@ -16,6 +16,7 @@ struct watch_cfg {
 	const int *pids;          /* --pid: follow these process trees instead of the whole system */
 	int npids;
 	bool no_redact;           /* keep secrets in the command lines of dumps */
+	const char *sort;         /* --list-dumps order: NULL or "time", "kind", "size" (checked by main.c) */
 };
 
 /*

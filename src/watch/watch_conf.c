@@ -57,6 +57,7 @@ static const struct key keys[] = {
 	D(retention_max_age_days, 0.001, 36500),
 	D(retention_max_total_mib, 1, 1e9),
 	S(dump_dir),
+	D(baseline_warmup_seconds, 0, 86400),
 };
 
 /* Sections are for people; any key may appear in any of them. */
@@ -91,6 +92,7 @@ void watch_conf_defaults(struct watch_conf *c)
 		.retention_max_age_days = 14,
 		.retention_max_total_mib = 512,
 		.dump_dir = NULL,
+		.baseline_warmup_seconds = 10,
 	};
 }
 

@@ -35,9 +35,10 @@ static void log_trigger(const char *kind, const char *msg)
  * one is open for this kind and scope, or it ended less than cooldown ago.
  */
 static void fire(struct watch *w, const struct wsnap *s, const char *kind, const char *scope, double value,
-		 double threshold, const struct involved *inv, int ninv, const char *fmt, ...) PRINTF_LIKE(9, 10);
+		 double threshold, double baseline, const struct involved *inv, int ninv, const char *fmt, ...)
+	PRINTF_LIKE(10, 11);
 static void fire(struct watch *w, const struct wsnap *s, const char *kind, const char *scope, double value,
-		 double threshold, const struct involved *inv, int ninv, const char *fmt, ...)
+		 double threshold, double baseline, const struct involved *inv, int ninv, const char *fmt, ...)
 {
 	struct incident *in = find_incident(w, kind, scope);
 	if (in && in->open) {
@@ -72,6 +73,15 @@ static void fire(struct watch *w, const struct wsnap *s, const char *kind, const
 	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
 	log_trigger(kind, msg.data);
+	if (watch_is_mem_kind(kind) && ninv) {
+		in->cause_pid = inv[0].pid;
+		in->cause_start = inv[0].start;
+		struct trig t = { kind, scope, msg.data, value, threshold, baseline };
+		if (watch_fold(w, s, in, &t)) {
+			buf_free(&msg);
+			return;
+		}
+	}
 	if (w->npend >= MAX_PENDING) {
 		/* more triggers than post-trigger windows: write the oldest now, cut short, rather than lose this one */
 		int o = 0;
@@ -87,7 +97,8 @@ static void fire(struct watch *w, const struct wsnap *s, const char *kind, const
 	p->msg = buf_steal(&msg);
 	p->value = value;
 	p->threshold = threshold;
-	p->trig_seq = s->seq;
+	p->baseline = baseline;
+	p->trig_seq = p->ctx_seq = s->seq;
 	p->trig_mono = s->mono;
 	p->trig_real = s->real;
 	p->due_mono = s->mono + (uint64_t)(w->conf.post_trigger_seconds * 1e9);
@@ -153,6 +164,8 @@ static void detect_memgrow(struct watch *w, const struct wsnap *s)
 		if (now_kb < thr_kb)
 			continue;
 		const struct wproc_rec *r = watch_snap_find(ref, p->pid);
+		if ((!r || r->start != p->start) && p->first_mono <= ref->mono)
+			continue; /* watched then, yet the reference does not hold it: its growth is unknown */
 		uint64_t before = r && r->start == p->start ? (uint64_t)r->rss_kb + r->swap_kb : 0;
 		if (now_kb < before + thr_kb)
 			continue;
@@ -164,7 +177,7 @@ static void detect_memgrow(struct watch *w, const struct wsnap *s)
 		struct buf cm = {0};
 		buf_add(&cm, p->comm, strnlen(p->comm, sizeof(p->comm)));
 		fire(w, s, "memgrow", scope, (double)(now_kb - before) / 1024, w->conf.process_mem_growth_threshold_mib,
-		     &me, 1, "process %d (%s) grew by %.0f MiB to %.0f MiB within %.1f s (threshold %g MiB)", p->pid,
+		     (double)before / 1024, &me, 1, "process %d (%s) grew by %.0f MiB to %.0f MiB within %.1f s (threshold %g MiB)", p->pid,
 		     cm.data ? cm.data : "", (double)(now_kb - before) / 1024, (double)now_kb / 1024,
 		     (double)(s->mono - ref->mono) / 1e9, w->conf.process_mem_growth_threshold_mib);
 		buf_free(&cm);
@@ -178,6 +191,23 @@ static void detect_memgrow(struct watch *w, const struct wsnap *s)
 static double alpha_for(double a, double interval)
 {
 	return 1 - pow(1 - a, fmin(interval, 1e3));
+}
+
+/*
+ * Whether a process's CPU baseline can be trusted (doc: compendium(1),
+ * baseline_warmup_seconds). A process first seen young has been watched
+ * all its life: its baseline is known from birth. One first seen already
+ * running (at the start of the watch, or missed until now) has an unknown
+ * past: its first sight gives no rate, and it is judged only once it has
+ * been watched for the warm-up and its baseline holds two readings.
+ */
+static bool baseline_settled(const struct watch *w, const struct wp *p, uint64_t mono)
+{
+	if (!p->ema_ok)
+		return false;
+	if (p->whole_life)
+		return true;
+	return p->nrate >= 2 && mono - p->first_mono >= (uint64_t)(w->conf.baseline_warmup_seconds * 1e9);
 }
 
 /* Per process: CPU above its baseline, and new processes using a lot of CPU; then the baselines. */
@@ -198,20 +228,24 @@ static void detect_cpu(struct watch *w, const struct wsnap *s)
 		buf_add(&cm, p->comm, strnlen(p->comm, sizeof(p->comm)));
 		if (c->enable_cpu_detection) {
 			if (p->young && pct >= c->new_process_threshold_pct)
-				fire(w, s, "newproc", scope, pct, c->new_process_threshold_pct, &me, 1,
+				fire(w, s, "newproc", scope, pct, c->new_process_threshold_pct, NAN, &me, 1,
 				     "new process %d (%s) at %.1f%% CPU (threshold %g%%)", p->pid, cm.data ? cm.data : "",
 				     pct, c->new_process_threshold_pct);
-			else if (p->ema_ok && pct - p->ema >= c->cpu_delta_threshold_pct)
-				fire(w, s, "cpu", scope, pct, c->cpu_delta_threshold_pct, &me, 1,
+			else if (baseline_settled(w, p, s->mono) && pct - p->ema >= c->cpu_delta_threshold_pct)
+				fire(w, s, "cpu", scope, pct, c->cpu_delta_threshold_pct, p->ema, &me, 1,
 				     "process %d (%s) at %.1f%% CPU, baseline %.1f%% (threshold +%g)", p->pid,
 				     cm.data ? cm.data : "", pct, p->ema, c->cpu_delta_threshold_pct);
 		}
 		buf_free(&cm);
-		if (p->mono && (p->ema_ok || !p->young || pct > 0)) {
-			if (p->ema_ok)
-				p->ema = pa * pct + (1 - pa) * p->ema;
-			else
-				p->ema = pct;
+		/*
+		 * The baseline: the mean of the readings while they are fewer than
+		 * 1/alpha (an EMA started from one reading would be that reading),
+		 * then the EMA. A young process at 0% does not start it yet.
+		 */
+		if (p->rate_ok && (p->ema_ok || !p->young || pct > 0)) {
+			p->nrate++;
+			double a = fmax(pa, 1.0 / p->nrate);
+			p->ema = p->ema_ok ? a * pct + (1 - a) * p->ema : pct;
 			p->ema_ok = true;
 		}
 	}
@@ -248,7 +282,7 @@ static void detect_exits(struct watch *w, const struct wsnap *s)
 		snprintf(me.comm, sizeof(me.comm), "%.15s", x->comm);
 		struct buf cm = {0};
 		buf_add(&cm, me.comm, strlen(me.comm));
-		fire(w, s, "newproc", scope, pct, c->new_process_threshold_pct, &me, 1,
+		fire(w, s, "newproc", scope, pct, c->new_process_threshold_pct, NAN, &me, 1,
 		     "short-lived process %d (%s) used %.1f%% CPU for %.2f s and exited (threshold %g%%)", x->pid,
 		     cm.data ? cm.data : "", pct, (double)x->lifetime_us / 1e6, c->new_process_threshold_pct);
 		buf_free(&cm);
@@ -269,7 +303,7 @@ static void detect_memory(struct watch *w, const struct wsnap *s)
 		if (w->mem_ema_ok && w->mem_ema - avail_mib >= c->mem_drop_threshold_mib) {
 			int n = watch_grown(ref, s, false, inv, MAX_INVOLVED);
 			w->fire_ref_seq = ref ? ref->seq : 0;
-			fire(w, s, "memdrop", "system", w->mem_ema - avail_mib, c->mem_drop_threshold_mib, inv, n,
+			fire(w, s, "memdrop", "system", w->mem_ema - avail_mib, c->mem_drop_threshold_mib, w->mem_ema, inv, n,
 			     "MemAvailable %.0f MiB, %.0f MiB below its baseline (threshold %g MiB)%s%s", avail_mib,
 			     w->mem_ema - avail_mib, c->mem_drop_threshold_mib, n ? "; grew most: " : "",
 			     n ? inv[0].comm : "");
@@ -278,7 +312,7 @@ static void detect_memory(struct watch *w, const struct wsnap *s)
 		if (used >= c->mem_pressure_threshold_pct) {
 			int n = watch_grown(ref, s, false, inv, MAX_INVOLVED);
 			w->fire_ref_seq = ref ? ref->seq : 0;
-			fire(w, s, "mempressure", "system", used, c->mem_pressure_threshold_pct, inv, n,
+			fire(w, s, "mempressure", "system", used, c->mem_pressure_threshold_pct, NAN, inv, n,
 			     "memory %.1f%% used (threshold %g%%)", used, c->mem_pressure_threshold_pct);
 		}
 	}
@@ -306,7 +340,7 @@ static void detect_swap(struct watch *w, const struct wsnap *s)
 		int n = watch_grown(ref, s, true, inv, MAX_INVOLVED);
 		w->fire_ref_seq = ref ? ref->seq : 0;
 		w->fire_swap = true;
-		fire(w, s, "swap", "system", swap_mib - w->swap_ema, c->swap_spike_threshold_mib, inv, n,
+		fire(w, s, "swap", "system", swap_mib - w->swap_ema, c->swap_spike_threshold_mib, w->swap_ema, inv, n,
 		     "swap used %.0f MiB, %.0f MiB above its baseline (threshold %g MiB)", swap_mib, swap_mib - w->swap_ema,
 		     c->swap_spike_threshold_mib);
 	}
@@ -328,7 +362,7 @@ static void detect_psi(struct watch *w, const struct wsnap *s)
 			{ "psi_cpu", y->psi_cpu100 }, { "psi_io", y->psi_io100 }, { "psi_memory", y->psi_mem100 } };
 		for (size_t i = 0; i < ARRAY_SIZE(psi); i++)
 			if (psi[i].v >= 0 && psi[i].v / 100.0 >= c->psi_threshold_pct)
-				fire(w, s, psi[i].kind, "system", psi[i].v / 100.0, c->psi_threshold_pct, NULL, 0,
+				fire(w, s, psi[i].kind, "system", psi[i].v / 100.0, c->psi_threshold_pct, NAN, NULL, 0,
 				     "%s pressure: some avg10 %.2f%% (threshold %g%%)", psi[i].kind + 4, psi[i].v / 100.0,
 				     c->psi_threshold_pct);
 	}
@@ -372,7 +406,7 @@ static void detect_burst(struct watch *w, const struct wsnap *s)
 				struct buf cm = {0}, pm = {0};
 				buf_add(&cm, v[i].comm, strnlen(v[i].comm, sizeof(v[i].comm)));
 				buf_add(&pm, par.comm, strnlen(par.comm, sizeof(par.comm)));
-				fire(w, s, "burst", scope, (double)(e - i), (double)c->burst_threshold, both, 2,
+				fire(w, s, "burst", scope, (double)(e - i), (double)c->burst_threshold, NAN, both, 2,
 				     "%zu new processes '%s' from parent %d (%s) within %g s (threshold %ld)", e - i,
 				     cm.data ? cm.data : "", v[i].ppid, pm.data ? pm.data : "?", c->burst_window_seconds,
 				     c->burst_threshold);
@@ -387,6 +421,14 @@ static void detect_burst(struct watch *w, const struct wsnap *s)
 
 void watch_detect(struct watch *w, const struct wsnap *s)
 {
+	if (!w->first_mono)
+		w->first_mono = s->mono;
+	if (!w->warmup_said && s->mono - w->first_mono >= (uint64_t)(w->conf.baseline_warmup_seconds * 1e9) &&
+	    s->seq > 3) {
+		notemsg("baseline warm-up over (%g s): processes that were running at the start are judged from now on",
+			w->conf.baseline_warmup_seconds);
+		w->warmup_said = true;
+	}
 	detect_cpu(w, s);
 	if (w->conf.enable_cpu_detection)
 		detect_exits(w, s);

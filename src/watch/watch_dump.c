@@ -208,11 +208,6 @@ static int dent_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static int dent_name_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct dent *)a)->name, ((const struct dent *)b)->name);
-}
-
 static bool is_dump_name(const char *n)
 {
 	size_t l = strlen(n);
@@ -443,6 +438,60 @@ static void list_json(struct buf *b, const char *dir, const struct dent *d, cons
 	buf_adds(b, "}\n");
 }
 
+/* One dump of the listing: its file, trigger record and the time it is ordered by. */
+struct listed {
+	struct dent *d;
+	cJSON *t;
+	int version;
+	double when;             /* the trigger's time (its file's mtime when the record has none) */
+	const char *kind;        /* borrowed from t, "" when none */
+};
+
+/* The trigger's "when" (2026-01-02T03:04:05.678Z) in seconds since the epoch, or the file's mtime. */
+static double listed_time(const cJSON *t, const struct dent *d)
+{
+	const cJSON *v = t ? cJSON_GetObjectItemCaseSensitive(t, "when") : NULL;
+	struct tm tm = {0};
+	int ms = 0, n = 0;
+	if (cJSON_IsString(v) &&
+	    sscanf(v->valuestring, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+		   &tm.tm_min, &tm.tm_sec, &ms, &n) == 7 && n && !v->valuestring[n]) {
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		time_t sec = timegm(&tm);
+		if (sec != (time_t)-1)
+			return (double)sec + ms / 1e3;
+	}
+	return (double)d->mtime + d->mtime_ns / 1e9;
+}
+
+static int cmp_time(const struct listed *x, const struct listed *y)
+{
+	if (x->when != y->when)
+		return x->when < y->when ? -1 : 1;
+	return strcmp(x->d->name, y->d->name);
+}
+
+static int listed_time_cmp(const void *a, const void *b)
+{
+	return cmp_time(a, b);
+}
+
+static int listed_kind_cmp(const void *a, const void *b)
+{
+	const struct listed *x = a, *y = b;
+	int c = strcmp(x->kind, y->kind);
+	return c ? c : cmp_time(x, y);
+}
+
+static int listed_size_cmp(const void *a, const void *b)
+{
+	const struct listed *x = a, *y = b;
+	if (x->d->size != y->d->size)
+		return x->d->size > y->d->size ? -1 : 1;
+	return cmp_time(x, y);
+}
+
 int watch_list(const struct watch_cfg *cfg)
 {
 	const char *path = cfg->dump_dir ? cfg->dump_dir : WATCH_DEFAULT_DUMP_DIR;
@@ -459,9 +508,22 @@ int watch_list(const struct watch_cfg *cfg)
 	}
 	struct dent *v = NULL;
 	size_t n = list_dumps(dirfd, &v, true);
-	/* names carry the trigger time: name order is time order */
+	struct listed *l = n ? xcalloc(n, sizeof(*l)) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		l[i].d = &v[i];
+		l[i].t = read_trigger(dirfd, v[i].name, &l[i].version);
+		l[i].when = listed_time(l[i].t, &v[i]);
+		const cJSON *k = l[i].t ? cJSON_GetObjectItemCaseSensitive(l[i].t, "kind") : NULL;
+		l[i].kind = cJSON_IsString(k) ? k->valuestring : "";
+	}
+	/* time order, oldest first (the newest ends next to the prompt); compendium(1), --sort */
+	int (*cmp)(const void *, const void *) = listed_time_cmp;
+	if (cfg->sort && !strcmp(cfg->sort, "kind"))
+		cmp = listed_kind_cmp;
+	else if (cfg->sort && !strcmp(cfg->sort, "size"))
+		cmp = listed_size_cmp;
 	if (n)
-		qsort(v, n, sizeof(*v), dent_name_cmp);
+		qsort(l, n, sizeof(*l), cmp);
 	struct buf b = {0};
 	if (!n && !json) {
 		buf_adds(&b, "no dumps in ");
@@ -469,14 +531,13 @@ int watch_list(const struct watch_cfg *cfg)
 		buf_addc(&b, '\n');
 	}
 	for (size_t i = 0; i < n; i++) {
-		int version;
-		cJSON *t = read_trigger(dirfd, v[i].name, &version);
 		if (json)
-			list_json(&b, path, &v[i], t, version);
+			list_json(&b, path, l[i].d, l[i].t, l[i].version);
 		else
-			list_text(&b, &v[i], t, version);
-		cJSON_Delete(t);
+			list_text(&b, l[i].d, l[i].t, l[i].version);
+		cJSON_Delete(l[i].t);
 	}
+	free(l);
 	int rc = b.len ? write_all(out, b.data, b.len) : 0;
 	buf_free(&b);
 	free_dents(v, n);

@@ -34,6 +34,7 @@ struct watch_conf {
 	bool enable_swap_detection;
 	double memory_baseline_alpha;
 	double process_baseline_alpha;
+	double baseline_warmup_seconds;   /* a process first seen already running is judged after this long */
 	/* compendium's own keys */
 	double process_mem_growth_threshold_mib; /* one process's RSS + swap growth within ~5 s */
 	bool enable_burst_detection;

@@ -181,7 +181,12 @@ have:
 	uint64_t ticks = ps.utime + ps.stime;
 	double age = boot_now - (double)ps.start / (double)w->hz;
 	np->young = age < fmax(YOUNG_SECONDS, 3 * w->interval);
+	if (!np->first_mono) {
+		np->first_mono = mono;
+		np->whole_life = np->young;
+	}
 	double pct;
+	np->rate_ok = np->mono || np->young;
 	if (np->mono) {
 		double dt = (double)(mono - np->mono) / 1e9;
 		pct = dt > 0 ? (double)(ticks - np->ticks) / (double)w->hz / dt * 100 : 0;

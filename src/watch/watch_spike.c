@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* watch_spike: a trigger's pending dump: its processes' command lines, then the dump's records from the ring. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,33 @@ static void involved_json(struct buf *pj, const struct pending *p)
 	buf_addc(pj, ']');
 }
 
+/* The other triggers of the same cause folded into this dump (watch_fold.c). */
+static void related_json(struct buf *rj, const struct pending *p)
+{
+	char when[96];
+	buf_addc(rj, '[');
+	for (int i = 0; i < p->nrel; i++) {
+		const struct related *r = &p->rel[i];
+		json_sep(rj);
+		buf_addc(rj, '{');
+		json_kcstr(rj, "kind", r->kind);
+		json_kcstr(rj, "scope", r->scope);
+		json_key(rj, "value");
+		json_double(rj, r->value);
+		json_key(rj, "threshold");
+		json_double(rj, r->threshold);
+		if (!isnan(r->baseline)) {
+			json_key(rj, "baseline");
+			json_double(rj, r->baseline);
+		}
+		json_kcstr(rj, "msg", r->msg);
+		iso_time(when, sizeof(when), r->real);
+		json_kcstr(rj, "when", when);
+		buf_addc(rj, '}');
+	}
+	buf_addc(rj, ']');
+}
+
 /* The trigger record: what fired, the involved processes, the thresholds, whether it is still going on. */
 static void emit_trigger(struct evlog *log, const struct pending *p, uint64_t t0, uint64_t exits_lost)
 {
@@ -166,6 +194,8 @@ static void emit_trigger(struct evlog *log, const struct pending *p, uint64_t t0
 	ev_cstr(&d, log, EVK_SCOPE, p->scope);
 	ev_double(&d, EVK_VALUE, p->value);
 	ev_double(&d, EVK_THRESHOLD, p->threshold);
+	if (!isnan(p->baseline))
+		ev_double(&d, EVK_BASELINE, p->baseline);
 	iso_time(when, sizeof(when), p->trig_real);
 	ev_cstr(&d, log, EVK_WHEN, when);
 	struct buf pj = {0};
@@ -173,6 +203,11 @@ static void emit_trigger(struct evlog *log, const struct pending *p, uint64_t t0
 	ev_json(&d, log, EVK_PROCS, pj.data, pj.len);
 	buf_free(&pj);
 	ev_json(&d, log, EVK_THRESHOLDS, p->thresholds_json, strlen(p->thresholds_json));
+	if (p->nrel) {
+		related_json(&pj, p);
+		ev_json(&d, log, EVK_RELATED, pj.data, pj.len);
+		buf_free(&pj);
+	}
 	const struct incident *in = p->inc;
 	bool ongoing = !in || in->open;
 	ev_bool(&d, EVK_ONGOING, ongoing);
@@ -264,7 +299,7 @@ static int fill_dump(void *vctx, int fd)
 			const struct wproc_rec *rec = &s->procs[i];
 			bool inv = is_involved(p, rec->pid, rec->start);
 			/* every process at the trigger; busy ones in the context window; involved ones always */
-			if (!inv && seq != p->trig_seq && !(ctx && rec->cpu10 > 0))
+			if (!inv && seq != p->trig_seq && seq != p->ctx_seq && !(ctx && rec->cpu10 > 0))
 				continue;
 			if (!inv && nsamples >= DUMP_MAX_SAMPLES) {
 				dropped++;
@@ -341,8 +376,8 @@ void watch_write_dump(struct watch *w, struct pending *p, const char *cut)
 	struct dumpctx dc = { .w = w, .p = p };
 	uint64_t oldest = w->seq > w->ringcap ? w->seq - w->ringcap : 1;
 	dc.last_seq = w->seq - 1;
-	dc.ctx_first = p->trig_seq > (uint64_t)w->conf.context_snapshots_per_dump
-			       ? p->trig_seq - (uint64_t)w->conf.context_snapshots_per_dump
+	dc.ctx_first = p->ctx_seq > (uint64_t)w->conf.context_snapshots_per_dump
+			       ? p->ctx_seq - (uint64_t)w->conf.context_snapshots_per_dump
 			       : 1;
 	if (dc.ctx_first < oldest)
 		dc.ctx_first = oldest;
@@ -375,6 +410,8 @@ void watch_write_dump(struct watch *w, struct pending *p, const char *cut)
 		p->inc->dump = NULL;
 	free_cmds(p);
 	free(p->msg);
+	for (int i = 0; i < p->nrel; i++)
+		free(p->rel[i].msg);
 	free(p->thresholds_json);
 	free(p);
 }
@@ -384,8 +421,8 @@ void watch_flush_pending(struct watch *w, uint64_t mono, bool all)
 	for (int i = 0; i < w->npend;) {
 		struct pending *p = w->pend[i];
 		/* the ring must not overwrite the pre-trigger context before the dump is out */
-		uint64_t need = p->trig_seq > (uint64_t)w->conf.context_snapshots_per_dump
-					? p->trig_seq - (uint64_t)w->conf.context_snapshots_per_dump
+		uint64_t need = p->ctx_seq > (uint64_t)w->conf.context_snapshots_per_dump
+					? p->ctx_seq - (uint64_t)w->conf.context_snapshots_per_dump
 					: 1;
 		bool ring_full = w->seq + 1 > need + w->ringcap;
 		if (all || mono >= p->due_mono || ring_full) {

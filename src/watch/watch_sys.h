@@ -27,8 +27,12 @@ struct wp {
 	int dirfd, statfd;        /* kept open while the fd budget allows (-1 otherwise) */
 	uint64_t ticks;
 	uint64_t mono;            /* scan that last read it */
-	double ema;
+	double ema;               /* CPU baseline: the mean of the first readings, then an EMA */
 	bool ema_ok;
+	uint64_t first_mono;      /* the scan that first saw it */
+	uint32_t nrate;           /* interval readings in the baseline */
+	bool rate_ok;             /* cpu10 is a measured rate (not the placeholder of a first sight) */
+	bool whole_life;          /* first seen young: its CPU since birth is known, no warm-up */
 	uint32_t rss_kb, swap_kb, uid;
 	int ppid;
 	char state;
@@ -57,7 +61,19 @@ struct incident {
 	char scope[48];
 	uint64_t start, last_true, end;
 	struct pending *dump;
+	int cause_pid;            /* memory triggers: the process that grew most (0: none) */
+	uint64_t cause_start;
 	bool open;
+};
+
+#define MAX_RELATED 4
+
+struct related {             /* another trigger of the same cause, folded into a pending dump */
+	char kind[16];
+	char scope[48];
+	char *msg;                /* owned */
+	double value, threshold, baseline; /* baseline NAN: none */
+	struct timespec real;
 };
 
 struct pending {
@@ -65,7 +81,11 @@ struct pending {
 	char scope[48];
 	char *msg;
 	double value, threshold;
+	double baseline;          /* what value was compared with (NAN: a fixed threshold only) */
 	uint64_t trig_seq, trig_mono, due_mono;
+	uint64_t ctx_seq;         /* the incident's first trigger: the pre-trigger context ends here */
+	struct related rel[MAX_RELATED];
+	int nrel;
 	struct timespec trig_real;
 	struct involved inv[MAX_INVOLVED];
 	struct inv_cmd cmds[MAX_INVOLVED];
@@ -135,6 +155,8 @@ struct watch {
 	uint64_t dumps_written;
 	uint64_t dumps_lost;      /* not written: the directory gone, a full disk (said at exit) */
 	uint64_t last_trim;       /* when malloc_trim last ran */
+	uint64_t first_mono;      /* the first scan */
+	bool warmup_said;         /* the end of the baseline warm-up was logged */
 	uint64_t fire_ref_seq;    /* set around fire() by the memory/swap detectors */
 	bool fire_swap;
 };
@@ -172,6 +194,23 @@ void watch_involved_sort(struct involved *v, size_t n);
 
 /* Run the detectors on the newest snapshot s: fire triggers, update baselines, close quiet incidents. */
 void watch_detect(struct watch *w, const struct wsnap *s);
+
+/* ---- watch_fold.c ---- */
+
+/* memgrow, memdrop, swap, mempressure: the triggers one memory incident may hold. */
+bool watch_is_mem_kind(const char *kind);
+struct trig {                /* a trigger that just fired */
+	const char *kind, *scope, *msg;
+	double value, threshold, baseline;
+};
+/*
+ * Memory trigger t just opened incident in (in->cause_* set): if another
+ * memory incident of the same cause has a dump pending, record t in that
+ * dump (a memgrow becomes the dump's own trigger, the system one a related
+ * one) and return true; also true, with a log line, when that incident is
+ * still open but its dump is written. False: t needs a dump of its own.
+ */
+bool watch_fold(struct watch *w, const struct wsnap *s, struct incident *in, const struct trig *t);
 
 /* ---- watch_spike.c ---- */
 

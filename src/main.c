@@ -102,7 +102,7 @@ static const char usage_text[] =
 	"       compendium --report FILE --from LOG\n"
 	"       compendium --watch [--interval S] [--dump-dir DIR] [--config FILE]\n"
 	"       compendium --watch -p PID [--interval S] [--json FILE]\n"
-	"       compendium --list-dumps [--dump-dir DIR] [--sort ORDER] [--json -]\n"
+	"       compendium --list-dumps [--dump-dir DIR] [--json -] [--sort ORDER]\n"
 	"\n"
 	"Trace a command and its whole process tree (or attach to running\n"
 	"processes) and tell what it did: files, network, memory, I/O, processes,\n"

@@ -164,6 +164,8 @@ function drawOverview() {
   if (b < Wd) svg.append(sv("rect", { class: "ov-dim", x: b, y: 0, width: Wd - b, height: OV_H }));
   const win = sv("rect", { id: "ov-win", x: a, y: 0.5, width: b - a, height: OV_H - 1 });
   svg.append(win);
+  svg.dataset.tmin = String(Math.round(trace.tMin));
+  svg.dataset.tmax = String(Math.round(trace.tMax));
   svg.dataset.t0 = String(Math.round(st.t0));
   svg.dataset.t1 = String(Math.round(st.t1));
 }

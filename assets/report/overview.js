@@ -54,27 +54,29 @@ function fmtIdle(ns) {
   const s = Math.round(ns / 1e9), h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60;
   return (h ? h + " h " : "") + m + " m " + (s % 60) + " s";
 }
-// The idle stretches of the view as hatched bands under the events.
+// The idle stretches of the view as hatched bands under the events (the
+// hatching drawn as lines: a pattern fill would be a URL reference, which the page's
+// checks and its CSP refuse).
 function drawIdle(svg, t0, t1, k, X0, W, H) {
-  let pat = false;
+  const h = H - AXIS_H;
   for (const [a, b] of trace.idle) {
     if (b <= t0 || a >= t1) continue;
-    const x0 = Math.max(0, (a - t0) * k), x1 = Math.min(W, (b - t0) * k);
-    if (x1 - x0 < 2) continue;
-    if (!pat) {
-      pat = true;
-      const defs = sv("defs"), p = sv("pattern", { id: "tl-hatch", patternUnits: "userSpaceOnUse", width: 8, height: 8, patternTransform: "rotate(45)" });
-      p.append(sv("rect", { width: 3, height: 8, fill: "#00000012" }));
-      defs.append(p);
-      svg.append(defs);
-    }
+    const x0 = Math.max(0, (a - t0) * k), x1 = Math.min(W, (b - t0) * k), w = x1 - x0;
+    if (w < 2) continue;
     const g = sv("g", { class: "idle" });
-    g.append(sv("rect", { x: X0 + x0, y: AXIS_H, width: x1 - x0, height: H - AXIS_H, fill: "url(#tl-hatch)" }));
+    g.append(sv("rect", { x: X0 + x0, y: AXIS_H, width: w, height: h }));
+    // lines at 45 degrees every 8 px, clipped to the band
+    let d = "";
+    for (let c = -h + ((x0 + X0) % 8); c < w; c += 8) {
+      const s0 = Math.max(0, -c), s1 = Math.min(h, w - c);
+      if (s1 > s0) d += "M" + (X0 + x0 + c + s0).toFixed(1) + " " + (AXIS_H + h - s0).toFixed(1) + "l" + (s1 - s0).toFixed(1) + " " + (s0 - s1).toFixed(1);
+    }
+    if (d) g.append(sv("path", { class: "hatch", d }));
     const what = "idle " + fmtIdle(b - a);
     const tt = sv("title");
     tt.textContent = what + ": no event started from " + fmtTime(a) + " s to " + fmtTime(b) + " s";
     g.append(tt);
-    if (x1 - x0 > what.length * LABEL_CHAR_PX + 8) {
+    if (w > what.length * LABEL_CHAR_PX + 8) {
       const t = sv("text", { class: "idle-label", x: X0 + (x0 + x1) / 2, y: AXIS_H + 14, "text-anchor": "middle" });
       t.textContent = what;
       g.append(t);

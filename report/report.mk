@@ -18,13 +18,15 @@ REPORT_JS  := $(BUILD)/gen/report.js
 #   decode    embedded data -> columns (base64, gunzip, byte planes, lazy columns)
 #   model     colours, lanes, the pass over all events, filters, search hits, URL
 #   cards     header, notes, summary cards, filter panel
-#   timeline  timeline drawing, zoom, pan, picking
+#   timeline  timeline drawing, folding, span labels, zoom, pan, picking, following the selection
+#   overview  idle stretches, the default view, the overview strip of the whole run
+#   legend    the category legend, a filter too
 #   lod       level-of-detail bins for the timeline
 #   tracks    counter tracks
 #   table     event table, selection, details panel
 #   keys      search box, export, keyboard and help
 #   main      update after a change, start-up (last: it calls main())
-REPORT_JS_PARTS := $(patsubst %,assets/report/%.js,base decode model cards timeline lod tracks table keys main)
+REPORT_JS_PARTS := $(patsubst %,assets/report/%.js,base decode model cards timeline overview legend lod tracks table keys main)
 
 # One inline script in strict mode around one closure; the same bytes every
 # build. A part must not contain "</script" or "<!--", which would end or

@@ -7,7 +7,7 @@
 const SVGNS = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
 const ESC32 = 0xffffffff;
-const ROW_H = 20, LANE_H = 18, LABEL_W = 190, AXIS_H = 22, SPACER_MAX = 8e6, POOL = 80;
+const ROW_H = 20, LANE_H = 24, LABEL_W = 190, AXIS_H = 22, SPACER_MAX = 8e6, POOL = 80;
 
 // ---- shared state ----------------------------------------------------------
 // The parts share these three objects and the helpers below; whatever else a
@@ -26,12 +26,16 @@ const trace = {
   laneCount: null, laneFirst: null, laneLast: null, // per lane: events, first and last start
   ident: null,              // 0, 1, ... N-1: the rows when nothing is filtered
   tMin: 0, tMax: 1,         // the trace's time range, durations included
+  home: [0, 1],             // the default view: the activity, without long idle ends (overview.js)
+  idle: [],                 // stretches with no event starting: [from, to] pairs (overview.js)
+  focusPids: new Set(),     // pids whose process trees come first in the lanes (a dump's trigger)
   typeColor: [], typeNames: [], // by type index
 };
 // What the user chose: range, filters, search, selection (model.js keeps it
 // in the URL fragment).
 const st = { t0: 0, t1: 1, hideCats: new Set(), hideTypes: new Set(), hideLanes: new Set(),
-  path: 0, failed: false, q: "", sel: -1, exact: false };
+  path: 0, failed: false, q: "", sel: -1, exact: false,
+  fold: new Set() }; // pids (as strings) of the processes folded into one lane
 // What the page derives from st and shows now.
 const view = {
   rows: new Uint32Array(0), // filtered event indexes, in time order

@@ -53,7 +53,7 @@ function exportTEF() {
 
 // ---- keys and help -------------------------------------------------------------------
 const KEYS = [["?", "show or hide this help"], ["/", "search"], ["n / N", "next / previous match"],
-  ["+ / -", "zoom in / out (also Ctrl+wheel)"], ["0", "reset zoom (also double-click)"],
+  ["+ / -", "zoom in / out (also Ctrl+wheel)"], ["0", "reset zoom: the activity; again: the whole run (also double-click)"], ["z", "zoom to the selected event"],
   ["← / →", "pan (timeline focused)"], ["↑ ↓ PgUp PgDn Home End", "move in the table (table focused)"],
   ["t", "focus the table"], ["l", "focus the timeline"], ["f", "show or hide filters"],
   ["c", "clear filters and search"], ["e", "export the filtered events (Trace Event Format)"], ["Esc", "close help / leave the search box"]];
@@ -78,6 +78,7 @@ function keys() {
       case "+": case "=": zoom(0.5); break;
       case "-": case "_": zoom(2); break;
       case "0": resetZoom(); break;
+      case "z": zoomToSelection(); break;
       case "f": toggleFilters(); break;
       case "c": clearAll(); break;
       case "e": exportTEF(); break;

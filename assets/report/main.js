@@ -25,7 +25,7 @@ async function main() {
   const C = await decode();
   mark("decode");
   buildLanes(C);
-  st.t0 = trace.tMin; st.t1 = trace.tMax;
+  st.t0 = trace.home[0]; st.t1 = trace.home[1];
   setupColors();
   mark("lanes");
   loadHash();

@@ -26,21 +26,59 @@ function setupColors() {
 }
 
 // ---- lanes ---------------------------------------------------------------
+// Processes in tree order: each one's lane, then its threads', then its
+// children's subtrees (by first event), with lane.depth its depth in the tree.
+// A process whose parent is not in the trace is a root. When trace.focusPids
+// is not empty (a dump's trigger process), the subtrees holding those pids
+// come first at every level, so they sit at the top.
 function buildLanes(C) {
   const procs = trace.M.procs.slice().sort((a, b) => a.first - b.first || a.pid - b.pid);
+  const byPid = new Map(procs.map((p) => [p.pid, p]));
+  const kids = new Map();
+  const roots = [];
+  for (const p of procs) {
+    if (p.ppid === p.pid || !byPid.has(p.ppid)) roots.push(p);
+    else { if (!kids.has(p.ppid)) kids.set(p.ppid, []); kids.get(p.ppid).push(p); }
+  }
+  const focus = trace.focusPids, hot = new Set();
+  if (focus && focus.size) {
+    for (const pid of focus) for (let p = byPid.get(pid); p && !hot.has(p.pid); p = byPid.get(p.ppid)) hot.add(p.pid);
+  }
+  const order = (list) => (hot.size ? list.slice().sort((a, b) => (hot.has(b.pid) ? 1 : 0) - (hot.has(a.pid) ? 1 : 0)) : list);
   const byTid = new Map();
   const procLane = new Map();
-  for (const p of procs) {
-    const name = str(p.name) || "";
-    const lane = { pid: p.pid, tid: p.pid, thread: false, proc: p, label: p.pid + " " + name,
-      first: p.first, last: p.last, exit: p.exit };
-    procLane.set(p.pid, trace.lanes.length);
-    byTid.set(p.pid, trace.lanes.length);
-    trace.lanes.push(lane);
+  const add = (p, depth, parentLane) => {
+    const me = trace.lanes.length;
+    trace.lanes.push({ pid: p.pid, tid: p.pid, thread: false, proc: p, label: p.pid + " " + (str(p.name) || ""),
+      first: p.first, last: p.last, exit: p.exit, depth, parentLane, sub: 0 });
+    procLane.set(p.pid, me);
+    byTid.set(p.pid, me);
     for (const tid of p.threads) {
       byTid.set(tid, trace.lanes.length);
-      trace.lanes.push({ pid: p.pid, tid, thread: true, proc: p, label: "↳ " + tid + " (thread)" });
+      trace.lanes.push({ pid: p.pid, tid, thread: true, proc: p, label: "↳ " + tid + " (thread)", depth, parentLane: me });
     }
+    return me;
+  };
+  // depth first without recursion (a chain of forks can be thousands deep);
+  // processes in a parent cycle (pid reuse) are reached as roots at the end
+  const done = new Set();
+  const walk = (root) => {
+    const stack = [[root, 0, -1]];
+    while (stack.length) {
+      const [p, depth, parentLane] = stack.pop();
+      if (done.has(p)) continue;
+      done.add(p);
+      const me = add(p, depth, parentLane);
+      const ks = order(kids.get(p.pid) || []);
+      for (let j = ks.length - 1; j >= 0; j--) stack.push([ks[j], depth + 1, me]);
+    }
+  };
+  for (const r of order(roots)) walk(r);
+  for (const p of order(procs)) if (!done.has(p)) walk(p);
+  // lanes under each process lane (its threads and its subtree's lanes)
+  for (let l = trace.lanes.length - 1; l >= 0; l--) {
+    const L = trace.lanes[l];
+    if (L.parentLane >= 0) trace.lanes[L.parentLane].sub += (L.thread ? 0 : L.sub) + 1;
   }
   // one lane per entry of the thread table, then per event by its thread
   const thr = trace.M.threads, nthr = thr.length / 2, laneOfTh = new Int32Array(nthr);
@@ -60,6 +98,7 @@ function buildLanes(C) {
     if (!l.thread && !l.system) return;
     l.first = trace.laneFirst[k]; l.last = trace.laneLast[k];
   });
+  findIdle();
 }
 // One pass over all events (each such pass costs tens of ms while the code
 // is still cold): the times (delta-coded, with escapes for wide gaps), the
@@ -156,7 +195,8 @@ function saveHash() {
   clearTimeout(hashTimer);
   hashTimer = setTimeout(() => {
     const p = new URLSearchParams();
-    if (st.t0 !== trace.tMin || st.t1 !== trace.tMax) p.set("t", Math.round(st.t0) + "," + Math.round(st.t1));
+    if (st.t0 !== trace.home[0] || st.t1 !== trace.home[1]) p.set("t", Math.round(st.t0) + "," + Math.round(st.t1));
+    if (st.fold.size) p.set("fold", [...st.fold].join(","));
     if (st.hideCats.size) p.set("hc", [...st.hideCats].join(","));
     if (st.hideTypes.size) p.set("ht", [...st.hideTypes].join(","));
     if (st.hideLanes.size) p.set("hl", [...st.hideLanes].join(","));
@@ -174,7 +214,7 @@ function loadHash() {
   const t = (p.get("t") || "").split(",").map(Number);
   if (t.length === 2 && isFinite(t[0]) && isFinite(t[1]) && t[1] > t[0]) { st.t0 = t[0]; st.t1 = t[1]; }
   const set = (k) => new Set((p.get(k) || "").split(",").filter((x) => x));
-  st.hideCats = set("hc"); st.hideTypes = set("ht"); st.hideLanes = set("hl");
+  st.hideCats = set("hc"); st.hideTypes = set("ht"); st.hideLanes = set("hl"); st.fold = set("fold");
   const path = p.get("path");
   if (path) { const k = trace.S.indexOf(path); st.path = k >= 0 ? k + 1 : 0; }
   st.failed = p.get("failed") === "1";

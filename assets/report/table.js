@@ -96,10 +96,7 @@ function select(pos, scroll) {
   view.selRow = pos;
   st.sel = view.rows[pos];
   if (scroll) scrollToRow(pos); else drawTable();
-  // keep the selected event inside the timeline's view
-  const t = trace.T[st.sel];
-  if (t < st.t0 || t > st.t1) { const sp = st.t1 - st.t0; setRange(t - sp / 2, t + sp / 2); }
-  else drawSelection();
+  timelineFollow(st.sel); // keep the selected event inside the timeline's view
   details(st.sel);
   saveHash();
 }

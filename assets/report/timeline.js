@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
-// compendium report script: the timeline. One lane per process and thread,
-// the events of the view merged per pixel column into one path per colour
-// (busy lanes from the level-of-detail bins of lod.js), markers, search
-// ticks and the selection; zoom, pan and picking an event with the mouse.
+// compendium report script: the timeline. One row per process and thread,
+// nested by process tree (a folded process draws its subtree in its own
+// row), the events of the view merged per pixel column into one path per
+// colour (busy lanes from the level-of-detail bins of lod.js), labels on
+// spans wide enough, idle stretches, markers, search ticks and the
+// selection; zoom, pan, following the selection and picking an event with
+// the mouse.
 // ---- timeline ----------------------------------------------------------------
 // The selection is its own layer: moving it does not redraw the events.
 function drawSelection() {
@@ -15,7 +18,23 @@ function drawSelection() {
   const w = Math.max(3, durOf(st.sel) * k);
   view.selLayer.append(sv("rect", { class: "selm", x: X0 + x - 1, y: laneY[trace.laneOf[st.sel]] + 1, width: w + 2, height: LANE_H - 2 }));
 }
-const visLanes = () => trace.lanes.map((l, i) => i).filter((i) => !st.hideLanes.has(String(trace.lanes[i].tid)));
+// The rows: one per lane not hidden by a filter, in tree order, except the
+// lanes under a folded process (its threads and its subtree), which draw
+// into that process's row. laneY: the top of each lane's row, -1 if hidden.
+function tlLayout() {
+  const n = trace.lanes.length, laneY = new Int32Array(n).fill(-1), rows = [];
+  let foldTo = -1, foldY = -1;
+  for (let l = 0; l < n; l++) {
+    const L = trace.lanes[l];
+    if (st.hideLanes.has(String(L.tid))) continue;
+    if (l <= foldTo) { laneY[l] = foldY; continue; }
+    laneY[l] = AXIS_H + rows.length * LANE_H;
+    rows.push(l);
+    if (L.sub && st.fold.has(String(L.pid))) { foldTo = l + L.sub; foldY = laneY[l]; }
+  }
+  return { rows, laneY };
+}
+const TL_INDENT = 10, TL_DEPTH_MAX = 6; // px per tree level, levels indented at most
 
 function niceStep(span, px) {
   const raw = span / Math.max(1, px / 110);
@@ -38,9 +57,7 @@ function drawTimeline() {
   const main = $("tl-main");
   view.svgW = Math.max(300, main.clientWidth || 800);
   const W = view.svgW - LABEL_W;
-  const vl = visLanes();
-  const laneY = new Int32Array(trace.lanes.length).fill(-1);
-  vl.forEach((l, k) => { laneY[l] = AXIS_H + k * LANE_H; });
+  const { rows: vl, laneY } = tlLayout();
   const H = AXIS_H + vl.length * LANE_H + 4;
   svg.setAttribute("height", H);
   svg.setAttribute("viewBox", "0 0 " + view.svgW + " " + H);
@@ -51,6 +68,7 @@ function drawTimeline() {
   const gBg = sv("g");
   vl.forEach((l, j) => { if (j % 2 === 0) gBg.append(sv("rect", { class: "lane-bg", x: 0, y: AXIS_H + j * LANE_H, width: view.svgW, height: LANE_H })); });
   svg.append(gBg);
+  drawIdle(svg, t0, t1, k, X0, W, H);
   // axis
   const gAx = sv("g");
   for (const [v, label] of axisTicks(t0, t1, W)) {
@@ -78,19 +96,21 @@ function drawTimeline() {
   const Wi = Math.ceil(W) + 1, occ = new Uint16Array(trace.lanes.length * Wi);
   const marks = { exec: [], exitm: [], crash: [], trigger: [] };
   const mk = markTypes();
+  const labs = [];
   const r1 = rowAt(t1 + 1);
   const lv = lodFor(t0, t1, k);
   if (lv) {
     // the busy lanes from the bins, the others event by event
     drawLod(lv.lod, lv.level, t0, k, Wi, laneY, occ);
     const small = lv.lod.small, s0 = lowerBound(small, lookBack(rowAt(t0), t0)), s1 = lowerBound(small, r1);
-    drawExact(small, s0, s1, t0, k, W, Wi, laneY, occ, paths, marks, mk, X0);
+    drawExact(small, s0, s1, t0, k, W, Wi, laneY, occ, paths, marks, mk, X0, labs);
     const mr = lv.lod.markRows;
     drawExact(mr, lowerBound(mr, rowAt(t0)), lowerBound(mr, r1), t0, k, W, Wi, laneY, null, null, marks, mk, X0);
   } else {
-    drawExact(null, lookBack(rowAt(t0), t0), r1, t0, k, W, Wi, laneY, occ, paths, marks, mk, X0);
+    drawExact(null, lookBack(rowAt(t0), t0), r1, t0, k, W, Wi, laneY, occ, paths, marks, mk, X0, labs);
   }
-  for (const l of vl) {
+  for (let l = 0; l < laneY.length; l++) {
+    if (laneY[l] < 0) continue;
     const base = l * Wi, y = laneY[l] + 3;
     for (let px = 0; px < Wi;) {
       const c = occ[base + px];
@@ -109,6 +129,7 @@ function drawTimeline() {
   }
   svg.append(gEv);
   for (const m of ["exec", "exitm", "crash"]) if (marks[m].length) svg.append(sv("path", { class: m, d: marks[m].join("") }));
+  drawSpanLabels(svg, labs, X0, laneY);
   for (const x of marks.trigger) svg.append(sv("line", { class: "trigger", x1: x, x2: x, y1: AXIS_H - 4, y2: H }));
   // search matches: a tick above the lane, once per pixel column and lane
   if (view.hits.length) {
@@ -128,20 +149,36 @@ function drawTimeline() {
   }
   view.selLayer = sv("g", { id: "tl-sel" });
   svg.append(view.selLayer);
-  view.geom = { t0, k, X0, W, laneY };
+  view.geom = { t0, k, X0, W, laneY, rows: vl };
   drawSelection();
   // labels last, over a plain background
   const gL = sv("g");
   gL.append(sv("rect", { x: 0, y: 0, width: LABEL_W - 4, height: H, fill: "#fff" }));
+  const ty0 = Math.round(LANE_H / 2 + 4);
   vl.forEach((l, j) => {
     const L = trace.lanes[l];
-    const t = sv("text", { x: L.thread ? 14 : 4, y: AXIS_H + j * LANE_H + 13 });
+    const x = 4 + Math.min(L.depth || 0, TL_DEPTH_MAX) * TL_INDENT + 12 + (L.thread ? 10 : 0);
+    const folded = !!L.sub && st.fold.has(String(L.pid));
+    if (L.sub) {
+      // the fold toggle of a process with threads or children
+      const tg = sv("text", { class: "tog", x: x - 12, y: AXIS_H + j * LANE_H + ty0 });
+      tg.textContent = folded ? "▸" : "▾";
+      tg.dataset.pid = String(L.pid);
+      const tt = sv("title");
+      tt.textContent = (folded ? "Unfold: show " : "Fold: draw in this row ") + plural(L.sub, "lane", "lanes") + " under " + L.label;
+      tg.append(tt);
+      gL.append(tg);
+    }
+    const t = sv("text", { x, y: AXIS_H + j * LANE_H + ty0 });
     if (L.thread) t.setAttribute("class", "thread");
-    t.textContent = L.label.length > 28 ? L.label.slice(0, 27) + "…" : L.label;
+    const room = Math.max(4, Math.floor((LABEL_W - 8 - x) / 6.7)), text = L.label + (folded ? " +" + L.sub : "");
+    t.textContent = text.length > room ? text.slice(0, room - 1) + "…" : text;
     const tt = sv("title");
-    tt.textContent = L.label + (L.exit !== undefined ? " (exit " + L.exit + ")" : "");
+    tt.textContent = L.label + (L.exit !== undefined ? " (exit " + L.exit + ")" : "") + (folded ? ", with " + plural(L.sub, "lane", "lanes") + " folded in" : "");
     t.append(tt);
     t.dataset.tid = String(L.tid);
+    t.dataset.depth = String(L.depth || 0);
+    if (folded) t.dataset.folded = "1";
     t.classList.add("lane-label");
     if (L.thread) t.classList.add("thread");
     gL.append(t);
@@ -150,6 +187,8 @@ function drawTimeline() {
   svg.dataset.lanes = String(vl.length);
   svg.dataset.lod = lv ? String(lv.level) : "exact";
   drawTracks();
+  drawOverview();
+  syncLegend();
 }
 // Marker kinds by type: 1 exec, 2 exit, 3 crash, 4 trigger.
 let markKind = null;
@@ -174,7 +213,7 @@ function lookBack(r0, t0) {
 // by one: points into occ (the first event of a pixel column and lane wins),
 // spans merged per lane and type into paths, markers into marks. Without occ
 // only the markers are drawn.
-function drawExact(list, from, to, t0, k, W, Wi, laneY, occ, paths, marks, mk, X0) {
+function drawExact(list, from, to, t0, k, W, Wi, laneY, occ, paths, marks, mk, X0, labs) {
   const rows = view.rows, { laneOf, TYPE, T, DUR, durX } = trace;
   const nT = trace.M.types.length, nl = trace.lanes.length;
   const open = occ ? new Float64Array(nl * nT).fill(-1) : null; // open segment start px
@@ -208,6 +247,7 @@ function drawExact(list, from, to, t0, k, W, Wi, laneY, occ, paths, marks, mk, X
       const o = l * nT + ty;
       if (open[o] >= 0 && a <= openEnd[o] + 0.5) { if (e > openEnd[o]) openEnd[o] = e; }
       else { if (open[o] >= 0) flush(o); open[o] = a; openEnd[o] = e; }
+      if (labs && e - a >= LABEL_MIN_PX && labs.length < LABEL_CAND * 3) labs.push(i, a, e - a);
     }
     const m = mk[ty];
     if (!m) continue;
@@ -235,7 +275,6 @@ function zoom(f, atPx) {
   const span = st.t1 - st.t0, ns = span * f, c = st.t0 + span * frac;
   setRange(c - ns * frac, c - ns * frac + ns);
 }
-function resetZoom() { setRange(trace.tMin, trace.tMax); }
 let drawPending = 0;
 function scheduleDraw() {
   if (drawPending) return;
@@ -267,7 +306,9 @@ function timelineEvents() {
     const was = drag;
     drag = null;
     main.classList.remove("dragging");
-    if (!was.moved) pickAt(ev);
+    const tog = ev.target && ev.target.closest ? ev.target.closest("text.tog") : null;
+    if (!was.moved && tog) toggleFold(tog.dataset.pid);
+    else if (!was.moved) pickAt(ev);
   });
   main.addEventListener("dblclick", resetZoom);
   $("timeline").addEventListener("keydown", (ev) => {
@@ -283,10 +324,11 @@ function pickAt(ev) {
   const svg = $("tl-svg");
   const r = svg.getBoundingClientRect();
   const x = ev.clientX - r.left - LABEL_W, y = ev.clientY - r.top - AXIS_H;
-  if (x < 0 || y < 0) return;
-  const vl = visLanes();
-  const lane = vl[Math.floor(y / LANE_H)];
-  if (lane === undefined) return;
+  if (x < 0 || y < 0 || !view.geom) return;
+  const { rows: vl, laneY } = view.geom;
+  const j = Math.floor(y / LANE_H);
+  if (vl[j] === undefined) return;
+  const rowY = AXIS_H + j * LANE_H; // the lanes drawn in that row (a folded process: its subtree's too)
   const k = (view.svgW - LABEL_W) / (st.t1 - st.t0), t = st.t0 + x / k, tol = 4 / k;
   let best = -1, bd = Infinity;
   // candidates: events near t, and a bounded look back for spans covering t
@@ -294,10 +336,60 @@ function pickAt(ev) {
   for (let back = 0; r0 > 0 && back < 2000; back++) r0--;
   for (let rI = r0; rI < rows.length && T[rows[rI]] <= t + tol; rI++) {
     const i = rows[rI];
-    if (laneOf[i] !== lane) continue;
+    if (laneY[laneOf[i]] !== rowY) continue;
     const a = T[i], b = a + durOf(i);
     const dd = t < a ? a - t : t > b ? t - b : 0;
     if (dd < bd) { bd = dd; best = rI; }
   }
   if (best >= 0 && bd <= tol) select(best, true);
+}
+
+// ---- folding, following the selection ------------------------------------------
+function toggleFold(pid) {
+  if (st.fold.has(pid)) st.fold.delete(pid); else st.fold.add(pid);
+  scheduleDraw();
+  saveHash();
+}
+// Keep event i in view: pan (the zoom kept) when it starts outside
+// [st.t0, st.t1], and scroll the timeline to its row.
+function timelineFollow(i) {
+  const t = trace.T[i], sp = st.t1 - st.t0;
+  if (t < st.t0 || t > st.t1) setRange(t - sp / 2, t + sp / 2);
+  else drawSelection();
+  const main = $("tl-main"), y = tlLayout().laneY[trace.laneOf[i]];
+  if (y >= 0 && main && (y < main.scrollTop + AXIS_H || y + LANE_H > main.scrollTop + main.clientHeight))
+    main.scrollTop = Math.max(0, y - main.clientHeight / 2);
+}
+// z: a window around the selected event, three times its duration (20 µs at least)
+function zoomToSelection() {
+  if (st.sel < 0) return;
+  const d = durOf(st.sel) || 0, span = Math.max(3 * d, 2e4), c = trace.T[st.sel] + d / 2;
+  setRange(c - span / 2, c + span / 2);
+  timelineFollow(st.sel);
+}
+
+// ---- span labels ---------------------------------------------------------------
+// A span at least LABEL_MIN_PX wide gets its type and path tail written in
+// it; at most LABEL_MAX per draw (the widest), from at most LABEL_CAND * 3
+// candidates collected while drawing.
+const LABEL_MIN_PX = 28, LABEL_MAX = 300, LABEL_CAND = 4096, LABEL_CHAR_PX = 6.7;
+function drawSpanLabels(svg, labs, X0, laneY) {
+  if (!labs.length) return;
+  const n = labs.length / 3, idx = Array.from({ length: n }, (_, j) => j);
+  if (n > LABEL_MAX) idx.sort((p, q) => labs[3 * q + 2] - labs[3 * p + 2]).length = LABEL_MAX;
+  const g = sv("g", { class: "span-labels" }), { laneOf, TYPE } = trace;
+  for (const j of idx) {
+    const i = labs[3 * j], a = labs[3 * j + 1], w = labs[3 * j + 2];
+    const room = Math.floor((w - 6) / LABEL_CHAR_PX);
+    const name = trace.typeNames[TYPE[i]];
+    if (room < 3) continue;
+    let text = name.length > room ? name.slice(0, room - 1) + "…" : name;
+    const p = pathIdOf(i);
+    if (p && room - name.length - 1 >= 6) text = name + " " + midCut(str(p), room - name.length - 1);
+    const t = sv("text", { class: "span-label", x: (X0 + a + 3).toFixed(1), y: laneY[laneOf[i]] + Math.round(LANE_H / 2 + 4) });
+    t.textContent = text;
+    t.dataset.ev = String(i);
+    g.append(t);
+  }
+  svg.append(g);
 }

@@ -27,6 +27,7 @@ const trace = {
   ident: null,              // 0, 1, ... N-1: the rows when nothing is filtered
   tMin: 0, tMax: 1,         // the trace's time range, durations included
   typeColor: [], typeNames: [], // by type index
+  focusPids: new Set(),
 };
 // What the user chose: range, filters, search, selection (model.js keeps it
 // in the URL fragment).

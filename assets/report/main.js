@@ -24,13 +24,16 @@ async function main() {
   trace.M = JSON.parse($("meta").textContent);
   const C = await decode();
   mark("decode");
+  dumpDetect();
   buildLanes(C);
   st.t0 = trace.tMin; st.t1 = trace.tMax;
+  dumpRange();
   setupColors();
   mark("lanes");
   loadHash();
   header();
   cards();
+  dumpPanel();
   tableSetup();
   keys();
   timelineEvents();

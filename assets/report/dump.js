@@ -26,6 +26,12 @@ function dumpNum(s, key) {
   while ((m = re.exec(s))) v = Number(m[1]);
   return v;
 }
+function dumpBool(s, key) {
+  const re = new RegExp("(?:^| )" + key + "=(true|false)(?= |$)", "g");
+  let m, v;
+  while ((m = re.exec(s))) v = m[1] === "true";
+  return v;
+}
 function dumpStr(s, key) {
   const re = new RegExp("(?:^| )" + key + "=\"([^\"]*)\"(?= |$)", "g");
   let m, v;
@@ -57,7 +63,7 @@ function dumpTrigger(i) {
   if (a >= 0 && b > a) msg = s.slice(a + 5, b);
   const arr = (v) => (Array.isArray(v) ? v.filter((p) => p && typeof p === "object") : []);
   return { kind, msg, scope: dumpStr(s, "scope") || "", value: dumpNum(s, "value"), threshold: dumpNum(s, "threshold"),
-    baseline: dumpNum(s, "baseline"), when: dumpStr(s, "when") || "", ongoing: / ongoing=true(?= |$)/.test(s) ? true : / ongoing=false(?= |$)/.test(s) ? false : undefined,
+    baseline: dumpNum(s, "baseline"), when: dumpStr(s, "when") || "", ongoing: dumpBool(s, "ongoing"),
     dur: durOf(i), procs: arr(x.procs), related: arr(x.related) };
 }
 // Units of a trigger kind's value and threshold (watch/watch_detect.c).
@@ -81,9 +87,10 @@ function dumpIndex() {
     else if (ty === tySam) { sam.push(i); pids.add(pidOf(i)); }
     else if (ty === tyThr) {
       thr.push(i);
-      const s = dumpStr(str(strIdOf(i)), "state");
-      if (s === "R") r++; else if (s === "D") d++;
-    } else if (ty === tyExit) { exits++; if (/ seen=false(?= |$)/.test(str(strIdOf(i)))) exitsUnseen++; }
+      // the state is a thread record's first field, before its comm
+      const m = /^state="(.)"/.exec(str(strIdOf(i)));
+      if (m && m[1] === "R") r++; else if (m && m[1] === "D") d++;
+    } else if (ty === tyExit) { exits++; if (dumpBool(str(strIdOf(i)), "seen") === false) exitsUnseen++; }
   }
   // a dump without system records: the sample times are the snapshots
   let times = st0.length ? st0 : sam.map((i) => T[i]);

@@ -97,6 +97,9 @@ async function dump(b, o) {
   await showAll(p);
   t = await table(p);
   sameRows(t, E.at_trig, "trigger snapshot");
+  const me = t.rows.find((r) => r.pid === E.pid);
+  ok(me && me.cells[1] === E.comm, "the trigger process's row shows its comm as text: " + (me && me.cells[1]) + " (want " + E.comm + ")");
+  ok(!(await p.evaluate(() => document.querySelector("#incident i, #inc-procs i"))), "no markup from a comm in the panel or the table");
   const first = t.head;
   // ] steps to the next snapshot, [ comes back
   await p.click("#tl-main", { position: { x: 5, y: 5 } }).catch(() => {}); // the page, not an input, has the focus
@@ -130,6 +133,9 @@ async function dump(b, o) {
   ok(num(card("dump-processes").big) === E.processes, "Processes card: " + card("dump-processes").big + " (dump: " + E.processes + " pids sampled)");
   ok(num(card("dump-exits").big) === E.exits, "Short-lived exits card: " + card("dump-exits").big + " (dump: " + E.exits + " procexit records)");
   ok(num(card("dump-threads").big) === E.threads, "Thread states card: " + card("dump-threads").big + " (dump: " + E.threads + ")");
+  const rd = /R \(running\) ([\d,]+), D \(blocked\) ([\d,]+)/.exec(card("dump-threads").sub) || [];
+  ok(E.threads === 0 || (num(rd[1]) === E.r && num(rd[2]) === E.d), "its R and D counts: " + card("dump-threads").sub + " (dump: " + E.r + ", " + E.d + ")");
+  ok(E.exits === 0 || num(card("dump-exits").sub) === E.unseen, "exits never seen by a scan: " + card("dump-exits").sub + " (dump: " + E.unseen + ")");
   const trace = cards.filter((c) => /^(I\/O|Files|Failures|Network)$/i.test(c.title));
   ok(!trace.length, "no trace cards in a dump (" + trace.map((c) => c.title).join(", ") + ")");
   const keys = await p.evaluate(() => document.getElementById("help-keys").textContent);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # A --watch dump rendered with --report --from opens on its incident (issue
-# 16): a real memgrow dump of a 200 MiB allocation (test-low threshold, the
+# 16): a real memgrow dump of a 200 MiB allocation by a process named with
+# markup and a fake field (test-low threshold, the
 # other detectors off so that a busy machine adds no noise), checked in the
 # browser against the dump's own records: the incident panel names the kind,
 # the process (comm and pid), value and threshold; the process's CPU and RSS
@@ -61,7 +62,8 @@ setsid "$T/prio" $ENVI "$C" --watch --config "$T/c.conf" --dump-dir "$T/d" 2>"$T
 WPID=$!
 wait_for 20 grep -q 'watching every process' "$T/w.err"
 check "watch started" grep -q 'watching every process' "$T/w.err"
-setsid "$T/prio" "$P/watch_load" mem memdump_wt 200 30 >"$T/mem.out" &
+# its name holds markup and a fake field: shown as text, not taken for a field
+setsid "$T/prio" "$P/watch_load" mem '<i>" state="D' 200 30 >"$T/mem.out" &
 MPID=$!
 wait_for 30 grep -q allocated "$T/mem.out"
 MP=$(sed -n 's/^pid //p' "$T/mem.out")
@@ -109,6 +111,9 @@ out = {
     'times': times, 'trig': k, 'at_trig': snap(k), 'next': snap(k + 1) if k + 1 < len(times) else None,
     'snapshots': len(times), 'processes': len(set(r['pid'] for r in ev if r['type'] == 'sample')),
     'exits': sum(1 for r in ev if r['type'] == 'procexit'), 'threads': sum(1 for r in ev if r['type'] == 'threadstate'),
+    'r': sum(1 for r in ev if r['type'] == 'threadstate' and r['state'] == 'R'),
+    'd': sum(1 for r in ev if r['type'] == 'threadstate' and r['state'] == 'D'),
+    'unseen': sum(1 for r in ev if r['type'] == 'procexit' and r['seen'] is False),
 }
 json.dump(out, sys.stdout)
 PY

@@ -117,7 +117,7 @@ function syncCards() {
     const k = c.dataset.card;
     const on = k === "memory" ? only(["memory"]) : k === "io" ? only(["io"]) : k === "network" ? only(["network"]) :
       k === "files" ? only(["file", "desc"]) : k === "processes" ? only(["process"]) : k === "failures" ? st.failed :
-      k === "triggers" ? only(["system"]) : dumpCardOn(k);
+      k === "triggers" && !dump.on ? only(["system"]) : dumpCardOn(k);
     c.classList.toggle("active", !!on);
   }
 }

@@ -324,7 +324,7 @@ function dumpCards() {
   const span = c.snaps > 1 ? dump.snapT[c.snaps - 1] - dump.snapT[0] : 0;
   card("Incident", I.kind, (I.procs[0] && I.procs[0].pid > 0 ? (I.procs[0].comm || "") + " (pid " + I.procs[0].pid + "), " : "") +
     (I.ongoing === false ? "ended" : "ongoing") + (trace.M.summary.triggers > 1 ? ", " + plural(trace.M.summary.triggers, "trigger", "triggers") : ""),
-    () => onlyType("trigger"), "dump-trigger");
+    () => onlyType("trigger"), "triggers"); // the key a trace's Triggers card has
   card("Snapshots", fmtN(c.snaps), (iv ? "every " + iv + " s, " : "") + "over " + fmtDur(span) + "; trigger at #" + (dump.trigSnap + 1),
     () => onlyType("sysstat"), "dump-snapshots");
   card("Processes", plural(c.procs, "process", "processes") + " seen", fmtN(c.atTrig) + " at the trigger snapshot, " +
@@ -334,8 +334,8 @@ function dumpCards() {
   card("Thread states", fmtN(c.threads), c.threads ? "R (running) " + fmtN(c.r) + ", D (blocked) " + fmtN(c.d) : "no thread records",
     () => onlyType("threadstate"), "dump-threads");
 }
-const DUMP_CARD_TYPE = { "dump-trigger": "trigger", "dump-snapshots": "sysstat", "dump-processes": "sample", "dump-exits": "procexit", "dump-threads": "threadstate" };
+const DUMP_CARD_TYPE = { "triggers": "trigger", "dump-snapshots": "sysstat", "dump-processes": "sample", "dump-exits": "procexit", "dump-threads": "threadstate" };
 function dumpCardOn(key) {
-  const t = DUMP_CARD_TYPE[key];
+  const t = dump.on && DUMP_CARD_TYPE[key];
   return !!t && st.hideTypes.size === trace.M.types.length - 1 && !st.hideTypes.has(t);
 }

@@ -138,6 +138,12 @@ async function dump(b, o) {
   ok(E.exits === 0 || num(card("dump-exits").sub) === E.unseen, "exits never seen by a scan: " + card("dump-exits").sub + " (dump: " + E.unseen + ")");
   const trace = cards.filter((c) => /^(I\/O|Files|Failures|Network)$/i.test(c.title));
   ok(!trace.length, "no trace cards in a dump (" + trace.map((c) => c.title).join(", ") + ")");
+  ok(!!cards.find((c) => c.key === "triggers"), "the incident card keeps the Triggers card's key");
+  // a card filters: the Snapshots card keeps the sysstat records, one per snapshot
+  await p.click('.card[data-card="dump-snapshots"]');
+  await p.waitForFunction((n) => document.getElementById("rows-count").textContent.startsWith(n + " of"), String(E.snapshots), { timeout: 10000 }).catch(() => {});
+  const rc = await p.evaluate(() => ({ t: document.getElementById("rows-count").textContent, on: document.querySelector('.card[data-card="dump-snapshots"]').classList.contains("active") }));
+  ok(rc.t.startsWith(E.snapshots + " of") && rc.on, "the Snapshots card shows the snapshots' records and is marked active (" + rc.t + ")");
   const keys = await p.evaluate(() => document.getElementById("help-keys").textContent);
   ok(/\[ \/ \]/.test(keys), "the help lists [ / ]");
   await p.close();

@@ -271,7 +271,9 @@ function dumpPanel() {
     dd.append(b);
     if (Array.isArray(p0.argv) && p0.argv.length) dd.append(el("div", "inc-argv", p0.argv.join(" ")));
   } else add("scope", I.scope || "system");
-  const v = add("value", dumpFmt(I.kind, I.value) + " against threshold " + dumpFmt(I.kind, I.threshold) +
+  // cpu: the value is the process's CPU, the threshold a rise over its baseline
+  const v = add("value", dumpFmt(I.kind, I.value) + " against threshold " + (I.kind === "cpu" ? "+" : "") + dumpFmt(I.kind, I.threshold) +
+    (I.kind === "cpu" ? " over the baseline" : "") +
     (I.baseline !== undefined ? ", baseline " + dumpFmt(I.kind, I.baseline) : ""));
   v.id = "inc-value";
   const t = trace.T[dump.trig];

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Browser checks of the dump view (issue 16), run by tests/e2e/report-dump.sh:
 //   node dump-test.js dump REPORT --expect EXPECT.json
+//   node dump-test.js related REPORT (the dump with a baseline and a related cause added)
 //   node dump-test.js plain REPORT
 // EXPECT.json is what the dump's records hold (the e2e script reads them
 // with python): the trigger's kind, pid, comm, value, threshold; the
@@ -149,6 +150,19 @@ async function dump(b, o) {
   await p.close();
 }
 
+// The same dump with a baseline and a related cause added to its trigger
+// record (fields of issue 16's one incident per cause): both are shown.
+async function related(b, o) {
+  const p = await h.open(b, o.report);
+  const r = await p.evaluate(() => ({ value: document.getElementById("inc-value").textContent,
+    rel: [...document.querySelectorAll("#incident .inc-related")].map((x) => x.textContent) }));
+  const base = r.value.split("baseline")[1] || "";
+  ok(near(bytesOfText(base), 12.5 * 1048576, 0.005), "the baseline is shown with the value: " + r.value);
+  ok(r.rel.length === 1 && /^memdrop \(system\): /.test(r.rel[0]) && near(bytesOfText(r.rel[0].split(":")[1]), 600.25 * 1048576, 0.005) &&
+    r.rel[0].includes("<b>below</b>"), "the related cause is shown as text with its kind, scope, value and message: " + r.rel.join(" | "));
+  await p.close();
+}
+
 async function plain(b, o) {
   const p = await h.open(b, o.report);
   const r = await p.evaluate(() => ({ hidden: document.getElementById("incident").hidden,
@@ -168,6 +182,7 @@ async function plain(b, o) {
   try {
     if (o.mode === "dump") await dump(b, o);
     else if (o.mode === "plain") await plain(b, o);
+    else if (o.mode === "related") await related(b, o);
     else throw new Error("unknown mode " + o.mode);
   } finally {
     ok(!b.problems.length, "no page errors, console errors, dialogs or requests" + (b.problems.length ? ": " + b.problems.slice(0, 5).join("; ") : ""));

@@ -122,3 +122,19 @@ check "the dump has a snapshot after the trigger's ($n)" test "$n" -ge 1
 cmp --report "$T/dump.html" --from "$DUMP" 2>"$T/err"
 check "the dump renders" test -s "$T/dump.html"
 browser dump "$T/dump.html" --expect "$T/expect.json"
+
+# the same dump with the trigger's baseline and a related cause (one
+# incident per cause): the panel shows both
+python3 - "$DUMP" >"$T/rel.jsonl" <<'PY'
+import json, sys
+for l in open(sys.argv[1], 'rb').read().decode('utf-8').splitlines():
+    o = json.loads(l)
+    if o.get('type') == 'trigger':
+        o['baseline'] = 12.5
+        o['related'] = [{'kind': 'memdrop', 'scope': 'system', 'value': 600.25, 'threshold': 512, 'baseline': 20000,
+                         'msg': 'MemAvailable 600 MiB <b>below</b> its baseline'}]
+    print(json.dumps(o))
+PY
+cmp --report "$T/rel.html" --from "$T/rel.jsonl" 2>"$T/err"
+check "the dump with a related cause renders" test -s "$T/rel.html"
+browser related "$T/rel.html"

@@ -23,10 +23,11 @@ REPORT_JS  := $(BUILD)/gen/report.js
 #   legend    the category legend, a filter too
 #   lod       level-of-detail bins for the timeline
 #   tracks    counter tracks
+#   dump      a --watch dump: incident panel, process table per snapshot, dump cards
 #   table     event table, selection, details panel
 #   keys      search box, export, keyboard and help
 #   main      update after a change, start-up (last: it calls main())
-REPORT_JS_PARTS := $(patsubst %,assets/report/%.js,base decode model cards timeline overview legend lod tracks table keys main)
+REPORT_JS_PARTS := $(patsubst %,assets/report/%.js,base decode model cards timeline overview legend lod tracks dump table keys main)
 
 # One inline script in strict mode around one closure; the same bytes every
 # build. A part must not contain "</script" or "<!--", which would end or

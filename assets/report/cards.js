@@ -65,6 +65,7 @@ function onlyCat(...cats) {
   update(true);
 }
 function cards() {
+  if (dump.on) { dumpCards(); return; }
   const s = trace.M.summary;
   // the kernel's peak resident set leads; mapped address space is not memory used
   card("Memory", s.peak_rss ? "peak RSS " + fmtBytes(s.peak_rss) : "mapped " + fmtBytes(s.mmap_bytes),
@@ -116,7 +117,7 @@ function syncCards() {
     const k = c.dataset.card;
     const on = k === "memory" ? only(["memory"]) : k === "io" ? only(["io"]) : k === "network" ? only(["network"]) :
       k === "files" ? only(["file", "desc"]) : k === "processes" ? only(["process"]) : k === "failures" ? st.failed :
-      k === "triggers" ? only(["system"]) : false;
+      k === "triggers" && !dump.on ? only(["system"]) : dumpCardOn(k);
     c.classList.toggle("active", !!on);
   }
 }

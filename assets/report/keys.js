@@ -56,7 +56,7 @@ const KEYS = [["?", "show or hide this help"], ["/", "search"], ["n / N", "next 
   ["+ / -", "zoom in / out (also Ctrl+wheel)"], ["0", "reset zoom: the activity; again: the whole run (also double-click)"], ["z", "zoom to the selected event"],
   ["← / →", "pan (timeline focused)"], ["↑ ↓ PgUp PgDn Home End", "move in the table (table focused)"],
   ["t", "focus the table"], ["l", "focus the timeline"], ["f", "show or hide filters"],
-  ["c", "clear filters and search"], ["e", "export the filtered events (Trace Event Format)"], ["Esc", "close help / leave the search box"]];
+  ["c", "clear filters and search"], ["[ / ]", "previous / next snapshot (a --watch dump)"], ["e", "export the filtered events (Trace Event Format)"], ["Esc", "close help / leave the search box"]];
 function help(show) {
   const h = $("help");
   h.hidden = show === undefined ? !h.hidden : !show;
@@ -82,6 +82,7 @@ function keys() {
       case "f": toggleFilters(); break;
       case "c": clearAll(); break;
       case "e": exportTEF(); break;
+      case "[": case "]": if (!dumpStep(ev.key === "]" ? 1 : -1)) return; break;
       case "t": $("tbody").focus(); break;
       case "l": $("timeline").focus(); break;
       default: return;

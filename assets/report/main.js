@@ -24,13 +24,16 @@ async function main() {
   trace.M = JSON.parse($("meta").textContent);
   const C = await decode();
   mark("decode");
+  dumpDetect();
   buildLanes(C);
   st.t0 = trace.home[0]; st.t1 = trace.home[1];
+  dumpRange();
   setupColors();
   mark("lanes");
   loadHash();
   header();
   cards();
+  dumpPanel();
   tableSetup();
   keys();
   timelineEvents();

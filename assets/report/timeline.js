@@ -151,6 +151,7 @@ function drawTimeline() {
   svg.append(view.selLayer);
   view.geom = { t0, k, X0, W, laneY, rows: vl };
   drawSelection();
+  dumpCursorLine(svg, t0, k, X0, W, H);
   // labels last, over a plain background
   const gL = sv("g");
   gL.append(sv("rect", { x: 0, y: 0, width: LABEL_W - 4, height: H, fill: "#fff" }));

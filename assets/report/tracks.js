@@ -80,13 +80,18 @@ function drawTracks() {
   box.textContent = "";
   const shown = new Set(trace.lanes.filter((l) => !st.hideLanes.has(String(l.tid))).map((l) => l.pid));
   const sys = view.series.filter((s) => !s.pid);
-  const per = view.series.filter((s) => s.pid && shown.has(s.pid));
+  // the processes in focus (a dump's trigger): their CPU and RSS first
+  const fp = trace.focusPids, isFocus = (s) => fp.has(s.pid) && (s.key === "cpu" || s.key === "rss");
+  const focus = fp.size ? [...fp].flatMap((pid) => view.series.filter((s) => s.pid === pid && isFocus(s) && shown.has(pid))) : [];
+  const per = view.series.filter((s) => s.pid && shown.has(s.pid) && !(fp.size && isFocus(s)));
   // many processes (a --watch dump) would mean thousands of tracks: say so
   // and show them once the view is narrowed to fewer processes
-  const show = per.length > MAX_TRACKS ? sys : sys.concat(per);
+  const show = focus.concat(per.length > MAX_TRACKS ? sys : sys.concat(per));
+  const markT = dumpCursorT();
   for (const s of show) {
-    const g = trackSvg(s, st.t0, st.t1, view.svgW, 34);
+    const g = trackSvg(s, st.t0, st.t1, view.svgW, 34, markT);
     g.dataset.series = s.type + (s.kind ? "/" + s.kind : "") + ":" + s.key + ":" + s.pid;
+    if (focus.includes(s)) g.classList.add("focus");
     box.append(g);
   }
   if (per.length > MAX_TRACKS) {

@@ -152,7 +152,7 @@ function dumpRowsAt(k) {
     const pid = pidOf(i), lane = trace.lanes.find((l) => !l.thread && l.pid === pid);
     const comm = a >= 0 && b > a ? s.slice(a + 6, b) : lane && lane.proc ? str(lane.proc.name) : "";
     return { i, pid, comm, cpu: dumpNum(s, "cpu") || 0, rss: dumpNum(s, "rss") || 0, swap: dumpNum(s, "swap") || 0,
-      state: dumpStr(s, "state") || "", thr: thr.get(pid) || 0 };
+      state: dumpStr(s, "state") || "", threads: dumpNum(s, "threads") || 0, thr: thr.get(pid) || 0 };
   });
   dump.rows.set(k, rows);
   return rows;
@@ -199,7 +199,7 @@ function dumpTable() {
   box.classList.toggle("at-trigger", k === dump.trigSnap);
   box.append(head);
   const tbl = el("table", "inc-table"), thead = el("thead"), hr = el("tr");
-  const cols = [["pid"], ["comm"], ["CPU", "cpu"], ["RSS", "rss"], ["state"], ["R/D threads"]];
+  const cols = [["pid"], ["comm"], ["CPU", "cpu"], ["RSS", "rss"], ["state"], ["threads", "threads"], ["R/D threads"]];
   for (const [label, key] of cols) {
     const th = el("th");
     if (key) {
@@ -228,7 +228,8 @@ function dumpTable() {
     b.addEventListener("click", () => focusProcess(r.pid));
     const c0 = el("td"); c0.append(b);
     tr.append(c0, el("td", "comm", r.comm), el("td", "num", r.cpu.toFixed(1) + " %"), el("td", "num", fmtBytes(r.rss)),
-      el("td", "", r.state), el("td", "num", r.thr ? String(r.thr) : ""));
+      el("td", "", r.state), el("td", "num", r.threads ? fmtN(r.threads) : ""), el("td", "num", r.thr ? String(r.thr) : ""));
+    tr.dataset.threads = String(r.threads);
     tr.children[1].title = r.comm;
     tb.append(tr);
   }

@@ -104,12 +104,13 @@ void sys_read(struct sys_raw *prev, struct sysrec *rec, int procfd);
 
 enum { WP_NEW = 1, WP_SEEN_ONCE = 2 };
 
-struct wproc_rec {          /* one process in one snapshot (48 bytes) */
+struct wproc_rec {          /* one process in one snapshot (56 bytes) */
 	uint64_t start;
 	int32_t pid, ppid;
 	uint32_t rss_kb, swap_kb;
 	uint32_t uid;
 	uint16_t cpu10;         /* CPU% ×10 over the interval, 100% = one core */
+	uint16_t threads;       /* its thread count (65535: that many or more) */
 	char state;
 	uint8_t flags;          /* WP_* */
 	char comm[16];

@@ -5,7 +5,7 @@
 
 #include "watch/watch_sys.h"
 
-#define RING_RECORD_BUDGET (700u * 1000u) /* ~32 MiB of process records */
+#define RING_RECORD_BUDGET (600u * 1000u) /* ~32 MiB of process records (56 bytes each) */
 #define RING_EXIT_BUDGET (100u * 1000u)    /* ~9 MiB of exit records */
 
 struct wsnap *watch_snap_of(struct watch *w, uint64_t seq)

@@ -173,6 +173,7 @@ have:
 	np->pid = pid;
 	np->ppid = ps.ppid;
 	np->state = ps.state;
+	np->threads = (uint16_t)(ps.num_threads < 0 ? 0 : ps.num_threads > 65535 ? 65535 : ps.num_threads);
 	memset(np->comm, 0, sizeof(np->comm));
 	memcpy(np->comm, ps.comm, ps.comm_len < 15 ? ps.comm_len : 15);
 	np->rss_kb = (uint32_t)(ps.rss_pages * (uint64_t)w->pagesize_kb);
@@ -397,6 +398,7 @@ struct wsnap *watch_scan(struct watch *w, uint64_t mono)
 		r->swap_kb = p->swap_kb;
 		r->uid = p->uid;
 		r->cpu10 = p->cpu10;
+		r->threads = p->threads;
 		r->state = p->state;
 		r->flags = p->young ? WP_NEW : 0;
 		memcpy(r->comm, p->comm, sizeof(r->comm));

@@ -81,6 +81,8 @@ static void emit_sample(struct evlog *log, uint64_t t, const struct wproc_rec *r
 	ev_double(&d, EVK_CPU, r->cpu10 / 10.0);
 	ev_uint(&d, EVK_RSS, (uint64_t)r->rss_kb * 1024);
 	ev_uint(&d, EVK_SWAP, (uint64_t)r->swap_kb * 1024);
+	if (r->threads)
+		ev_uint(&d, EVK_THREADS, r->threads);
 	evlog_append(log, &d);
 }
 

@@ -37,6 +37,7 @@ struct wp {
 	int ppid;
 	char state;
 	uint16_t cpu10;
+	uint16_t threads;
 	char comm[16];
 	bool young;
 	struct cmd_result cmd;    /* command line once the worker has read it (argv NULL until then) */

@@ -30,7 +30,6 @@ const trace = {
   idle: [],                 // stretches with no event starting: [from, to] pairs (overview.js)
   focusPids: new Set(),     // pids whose process trees come first in the lanes (a dump's trigger)
   typeColor: [], typeNames: [], // by type index
-  focusPids: new Set(),
 };
 // What the user chose: range, filters, search, selection (model.js keeps it
 // in the URL fragment).

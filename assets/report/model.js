@@ -29,8 +29,9 @@ function setupColors() {
 // Processes in tree order: each one's lane, then its threads', then its
 // children's subtrees (by first event), with lane.depth its depth in the tree.
 // A process whose parent is not in the trace is a root. When trace.focusPids
-// is not empty (a dump's trigger process), the subtrees holding those pids
-// come first at every level, so they sit at the top.
+// is not empty (a dump's trigger process, then the others it names), the
+// subtrees holding those pids come first at every level, in the set's order
+// (the subtree of the first pid first), so they sit at the top.
 function buildLanes(C) {
   const procs = trace.M.procs.slice().sort((a, b) => a.first - b.first || a.pid - b.pid);
   const byPid = new Map(procs.map((p) => [p.pid, p]));
@@ -40,11 +41,17 @@ function buildLanes(C) {
     if (p.ppid === p.pid || !byPid.has(p.ppid)) roots.push(p);
     else { if (!kids.has(p.ppid)) kids.set(p.ppid, []); kids.get(p.ppid).push(p); }
   }
-  const focus = trace.focusPids, hot = new Set();
+  // hot: pid -> the rank of the first focus pid in its subtree
+  const focus = trace.focusPids, hot = new Map();
   if (focus && focus.size) {
-    for (const pid of focus) for (let p = byPid.get(pid); p && !hot.has(p.pid); p = byPid.get(p.ppid)) hot.add(p.pid);
+    let rank = 0;
+    for (const pid of focus) {
+      for (let p = byPid.get(pid); p && !hot.has(p.pid); p = byPid.get(p.ppid)) hot.set(p.pid, rank);
+      rank++;
+    }
   }
-  const order = (list) => (hot.size ? list.slice().sort((a, b) => (hot.has(b.pid) ? 1 : 0) - (hot.has(a.pid) ? 1 : 0)) : list);
+  const rankOf = (p) => { const r = hot.get(p.pid); return r === undefined ? Infinity : r; };
+  const order = (list) => (hot.size ? list.slice().sort((a, b) => { const x = rankOf(a), y = rankOf(b); return x === y ? 0 : x < y ? -1 : 1; }) : list);
   const byTid = new Map();
   const procLane = new Map();
   const add = (p, depth, parentLane) => {

@@ -84,6 +84,11 @@ async function dump(b, o) {
   ok(vt.length === 2 && near(bytesOfText(vt[0]), E.value * 1048576, 0.005) && near(bytesOfText(vt[1]), E.threshold * 1048576, 0.005),
     "value against threshold: " + inc.value + " (want " + E.value + " MiB, " + E.threshold + " MiB)");
   ok(E.ongoing ? /ongoing/.test(inc.state) : /ended/.test(inc.state), "ongoing or ended as the record says: " + inc.state);
+  // the trigger's process's lanes first: only its ancestors above it
+  const lanes = await p.evaluate(() => [...document.querySelectorAll("#tl-svg text.lane-label")].map((t) => Number(t.dataset.tid)));
+  const at = lanes.indexOf(E.pid);
+  ok(at >= 0 && lanes.slice(0, at).every((x) => E.ancestors.includes(x)),
+    "the trigger process's lane comes first, under its ancestors only (lanes: " + lanes.slice(0, at + 2).join(" ") + "; ancestors: " + E.ancestors.join(" ") + ")");
   // the trigger's process's tracks first
   const tracks = await p.evaluate(() => [...document.querySelectorAll("#tracks svg")].map((g) => g.dataset.series));
   ok(tracks[0] === "sample:cpu:" + E.pid && tracks[1] === "sample:rss:" + E.pid,

@@ -105,7 +105,14 @@ k = min(range(len(times)), key=lambda j: abs(times[j] - trig['t']))
 def snap(j):
     return [{'pid': r['pid'], 'cpu': r['cpu'], 'rss': r['rss'], 'state': r['state'], 'threads': r.get('threads', 0)}
             for r in ev if r['type'] == 'sample' and r['t'] == times[j]]
+# the trigger process's ancestors in the dump (its lane's tree comes first)
+ppid = {r['pid']: r['ppid'] for r in ev if r['type'] == 'sample'}
+anc, q = [], ppid.get(trig['procs'][0]['pid'])
+while q in ppid and q not in anc:
+    anc.append(q)
+    q = ppid[q]
 out = {
+    'ancestors': anc,
     'kind': trig['kind'], 'pid': trig['procs'][0]['pid'], 'comm': trig['procs'][0]['comm'],
     'value': trig['value'], 'threshold': trig['threshold'], 'ongoing': trig['ongoing'],
     'times': times, 'trig': k, 'at_trig': snap(k), 'next': snap(k + 1) if k + 1 < len(times) else None,

@@ -151,12 +151,15 @@ function dumpRowsAt(k) {
     const a = s.indexOf("comm=\""), b = s.lastIndexOf("\" ppid=");
     const pid = pidOf(i), lane = trace.lanes.find((l) => !l.thread && l.pid === pid);
     const comm = a >= 0 && b > a ? s.slice(a + 6, b) : lane && lane.proc ? str(lane.proc.name) : "";
-    return { i, pid, comm, cpu: dumpNum(s, "cpu") || 0, rss: dumpNum(s, "rss") || 0, swap: dumpNum(s, "swap") || 0,
+    return { i, pid, comm, cpu: dumpCpu(s), rss: dumpNum(s, "rss") || 0, swap: dumpNum(s, "swap") || 0,
       state: dumpStr(s, "state") || "", threads: dumpNum(s, "threads") || 0, thr: thr.get(pid) || 0 };
   });
   dump.rows.set(k, rows);
   return rows;
 }
+// A sample's CPU %, or -1 when it has none (the first sight of a process
+// older than the watch: no interval measured yet).
+function dumpCpu(s) { const v = dumpNum(s, "cpu"); return v === undefined || !isFinite(v) ? -1 : v; }
 function dumpSorted(rows) {
   const key = dump.sort, other = key === "cpu" ? "rss" : "cpu";
   return rows.slice().sort((x, y) => y[key] - x[key] || y[other] - x[other] || x.pid - y.pid);
@@ -219,7 +222,7 @@ function dumpTable() {
   for (const r of shown) {
     const tr = el("tr");
     tr.dataset.pid = String(r.pid);
-    tr.dataset.cpu = String(r.cpu);
+    tr.dataset.cpu = r.cpu < 0 ? "" : String(r.cpu);
     tr.dataset.rss = String(r.rss);
     if (trace.focusPids.has(r.pid)) tr.className = "focus";
     const b = el("button", "", String(r.pid));
@@ -227,10 +230,11 @@ function dumpTable() {
     b.title = "show only this process's lanes (again: all)";
     b.addEventListener("click", () => focusProcess(r.pid));
     const c0 = el("td"); c0.append(b);
-    tr.append(c0, el("td", "comm", r.comm), el("td", "num", r.cpu.toFixed(1) + " %"), el("td", "num", fmtBytes(r.rss)),
+    tr.append(c0, el("td", "comm", r.comm), el("td", "num", r.cpu < 0 ? "–" : r.cpu.toFixed(1) + " %"), el("td", "num", fmtBytes(r.rss)),
       el("td", "", r.state), el("td", "num", r.threads ? fmtN(r.threads) : ""), el("td", "num", r.thr ? String(r.thr) : ""));
     tr.dataset.threads = String(r.threads);
     tr.children[1].title = r.comm;
+    if (r.cpu < 0) tr.children[2].title = "not measured yet: the first sight of a process older than the watch";
     tb.append(tr);
   }
   tbl.append(thead, tb);

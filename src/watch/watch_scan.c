@@ -400,7 +400,7 @@ struct wsnap *watch_scan(struct watch *w, uint64_t mono)
 		r->cpu10 = p->cpu10;
 		r->threads = p->threads;
 		r->state = p->state;
-		r->flags = p->young ? WP_NEW : 0;
+		r->flags = (uint8_t)((p->young ? WP_NEW : 0) | (p->rate_ok ? 0 : WP_NO_RATE));
 		memcpy(r->comm, p->comm, sizeof(r->comm));
 	}
 

@@ -78,7 +78,8 @@ static void emit_sample(struct evlog *log, uint64_t t, const struct wproc_rec *r
 	ev_uint(&d, EVK_UID, r->uid);
 	char st[2] = { r->state, 0 };
 	ev_cstr(&d, log, EVK_STATE, st);
-	ev_double(&d, EVK_CPU, r->cpu10 / 10.0);
+	if (!(r->flags & WP_NO_RATE)) /* not measured yet: no cpu rather than a false 0 */
+		ev_double(&d, EVK_CPU, r->cpu10 / 10.0);
 	ev_uint(&d, EVK_RSS, (uint64_t)r->rss_kb * 1024);
 	ev_uint(&d, EVK_SWAP, (uint64_t)r->swap_kb * 1024);
 	if (r->threads)

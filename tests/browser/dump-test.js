@@ -34,7 +34,7 @@ const table = (p) => p.evaluate(() => {
   return {
     snap: Number(box.dataset.snap), t: Number(box.dataset.t), n: Number(box.dataset.n),
     head: box.querySelector(".inc-snap-t").textContent, marked: !!box.querySelector(".inc-trigmark"),
-    rows: [...box.querySelectorAll("tbody tr")].map((r) => ({ pid: Number(r.dataset.pid), cpu: Number(r.dataset.cpu), rss: Number(r.dataset.rss),
+    rows: [...box.querySelectorAll("tbody tr")].map((r) => ({ pid: Number(r.dataset.pid), cpu: r.dataset.cpu === "" ? null : Number(r.dataset.cpu), rss: Number(r.dataset.rss),
       threads: Number(r.dataset.threads), cells: [...r.children].map((c) => c.textContent) })),
     more: !!document.getElementById("inc-more"),
   };
@@ -53,12 +53,14 @@ function sameRows(t, want, what) {
   ok([...got.keys()].sort((a, b) => a - b).join(",") === wantPids, what + ": the table's pids are the snapshot's samples (" + want.length + ")");
   const bad = want.filter((w) => {
     const r = got.get(w.pid);
-    return !r || Math.abs(r.cpu - w.cpu) > 1e-9 || r.rss !== w.rss || r.cells[2] !== w.cpu.toFixed(1) + " %" ||
+    const cpuBad = w.cpu === null ? r && (r.cpu !== null || r.cells[2] !== "–") : r && (Math.abs(r.cpu - w.cpu) > 1e-9 || r.cells[2] !== w.cpu.toFixed(1) + " %");
+    return !r || cpuBad || r.rss !== w.rss ||
       !near(bytesOfText(r.cells[3]), w.rss, 0.01) || r.cells[4] !== w.state ||
       !w.threads || r.threads !== w.threads || r.cells[5] !== String(w.threads);
   });
   ok(!bad.length, what + ": CPU, RSS, state and thread count of every row are the sample's" + (bad.length ? " (differ: " + bad.slice(0, 3).map((w) => JSON.stringify([w, got.get(w.pid)])).join(" ") + ")" : ""));
-  const order = t.rows.every((r, k) => !k || t.rows[k - 1].cpu > r.cpu || (t.rows[k - 1].cpu === r.cpu && t.rows[k - 1].rss >= r.rss));
+  const c = (r) => (r.cpu === null ? -1 : r.cpu);
+  const order = t.rows.every((r, k) => !k || c(t.rows[k - 1]) > c(r) || (c(t.rows[k - 1]) === c(r) && t.rows[k - 1].rss >= r.rss));
   ok(order, what + ": sorted by CPU, then RSS");
 }
 // Wait (10 s at most) until the table shows snapshot k.

@@ -103,7 +103,7 @@ trig = next(r for r in ev if r['type'] == 'trigger')
 times = sorted(set(r['t'] for r in ev if r['type'] == 'sysstat'))
 k = min(range(len(times)), key=lambda j: abs(times[j] - trig['t']))
 def snap(j):
-    return [{'pid': r['pid'], 'cpu': r['cpu'], 'rss': r['rss'], 'state': r['state'], 'threads': r.get('threads', 0)}
+    return [{'pid': r['pid'], 'cpu': r.get('cpu'), 'rss': r['rss'], 'state': r['state'], 'threads': r.get('threads', 0)}
             for r in ev if r['type'] == 'sample' and r['t'] == times[j]]
 # the trigger process's ancestors in the dump (its lane's tree comes first)
 ppid = {r['pid']: r['ppid'] for r in ev if r['type'] == 'sample'}

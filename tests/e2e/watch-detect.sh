@@ -182,9 +182,9 @@ hs = [o for o in objs if o.get('type') == 'sample' and o['pid'] == hog]
 # watch_load: a loaded machine catches those too); from its first named sample on, only its name
 k = next((i for i, o in enumerate(hs) if o['comm'] == 'cpuhog_wt'), len(hs))
 say(len(hs) - k >= 5 and all(o['comm'] == 'cpuhog_wt' for o in hs[k:]) and
-    all(o['comm'] in ('setsid', 'prio', 'sh', 'nice', 'env', 'watch_load') for o in hs[:k]) and max(o['cpu'] for o in hs) >= 50,
+    all(o['comm'] in ('setsid', 'prio', 'sh', 'nice', 'env', 'watch_load') for o in hs[:k]) and max(o.get('cpu', 0) for o in hs) >= 50,
     'the hog\'s history: %d samples (%d before it named itself: %s), max CPU %s%%'
-    % (len(hs), k, sorted(set(o['comm'] for o in hs[:k])), max([o['cpu'] for o in hs] or [0])))
+    % (len(hs), k, sorted(set(o['comm'] for o in hs[:k])), max([o.get('cpu', 0) for o in hs] or [0])))
 s0 = [o for o in objs if o.get('type') == 'sample' and abs(o['t'] - t['t']) < 1e-6]
 say(len(s0) >= 1000, 'every process at the trigger snapshot (%d samples)' % len(s0))
 sy = [o for o in objs if o.get('type') == 'sysstat']

@@ -12,11 +12,7 @@ function header() {
   const add = (k, v) => { if (v === undefined || v === null || v === "") return; const d = el("div"); d.append(el("dt", "", k), el("dd", "", String(v))); facts.append(d); };
   add("start", M.start ? M.start.replace("T", " ").replace("Z", " UTC") : "");
   add("duration", fmtDur(Math.max(M.t_end || 0, trace.tMax)));
-  let status = M.end;
-  if (M.end === "exited" || M.end === "failed") status += " " + M.code;
-  if (M.end === "signaled") status += " by " + M.signal + (M.core ? " (core dumped)" : "");
-  if (M.interrupted) status += ", interrupted";
-  add("exit", status + " → " + M.exit_status);
+  add("outcome", exitWords(M));
   add("host", M.host);
   add("kernel", M.kernel);
   add("mode", M.mode);
@@ -46,6 +42,20 @@ function header() {
   n.hidden = false;
 }
 
+// How the run ended, in the FINAL summary's words ("exit 0", "killed by
+// SIGKILL"), with compendium's own exit status where it is not the command's.
+function exitWords(M) {
+  let s;
+  switch (M.end) {
+    case "exited": s = "exit " + M.code; break;
+    case "failed": s = "exit " + M.code + " (could not start)"; break;
+    case "signaled": s = "killed by " + M.signal + (M.core ? " (core dumped)" : "") + "; compendium exit " + M.exit_status; break;
+    case "detached": s = "detached; the traced processes keep running"; break;
+    case "gone": s = "every traced process exited"; break;
+    default: return M.mode === "watch" ? "" : "unknown (the run did not finish)";
+  }
+  return s + (M.interrupted ? " (interrupted)" : "");
+}
 function card(title, big, sub, onClick, key) {
   const c = el("div", "card");
   c.tabIndex = 0;

@@ -45,6 +45,7 @@ function header() {
 // How the run ended, in the FINAL summary's words ("exit 0", "killed by
 // SIGKILL"), with compendium's own exit status where it is not the command's.
 function exitWords(M) {
+  if (M.mode === "watch") return ""; // a dump: no command ran
   let s;
   switch (M.end) {
     case "exited": s = "exit " + M.code; break;
@@ -52,7 +53,7 @@ function exitWords(M) {
     case "signaled": s = "killed by " + M.signal + (M.core ? " (core dumped)" : "") + "; compendium exit " + M.exit_status; break;
     case "detached": s = "detached; the traced processes keep running"; break;
     case "gone": s = "every traced process exited"; break;
-    default: return M.mode === "watch" ? "" : "unknown (the run did not finish)";
+    default: return "unknown (the run did not finish)";
   }
   return s + (M.interrupted ? " (interrupted)" : "");
 }
@@ -181,7 +182,7 @@ function syncFilterPanel() {
   const af = $("active-filters");
   af.textContent = "";
   const chip = (t) => af.append(el("span", "chip", t));
-  if (st.path) chip("file: " + str(st.path));
+  if (st.path) { chip("file: " + midCut(str(st.path), 60)); af.lastChild.title = str(st.path); }
   if (st.failed) chip("failed only");
   if (st.hideCats.size) chip("categories: " + trace.M.cats.filter((c) => !st.hideCats.has(c)).join(", "));
   if (st.hideTypes.size) chip(st.hideTypes.size + " types hidden");

@@ -50,3 +50,17 @@ cmp -q --report "$T/x3.html" -- sh -c 'exit 3' 2>"$T/err"
 browser header "$T/x3.html" --text "exit 3"
 cmp -q --report "$T/k9.html" -- sh -c 'kill -9 $$' 2>"$T/err"
 browser header "$T/k9.html" --text "killed by SIGKILL; compendium exit 137"
+# a watch dump ran no command: no outcome
+python3 - "$T/w.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    w = lambda o: f.write(json.dumps(o) + "\n")
+    w({"type": "header", "version": 2, "argv": ["compendium", "--watch"], "start": "2026-01-01T00:00:00Z",
+       "host": "dump-host", "kernel": "6.1.0", "compendium": "0.1.0", "mode": "watch"})
+    w({"t": 1.0, "pid": 0, "tid": 0, "type": "sysstat", "cat": "system", "cpu": 10.0, "mem_avail": 1 << 30})
+    w({"t": 1.5, "pid": 0, "tid": 0, "type": "trigger", "cat": "system", "kind": "cpu", "value": 95.0, "msg": "cpu hog"})
+    w({"type": "end", "duration": 2.0, "interrupted": False})
+PY
+cmp -q --report "$T/w.html" --from "$T/w.jsonl" 2>"$T/err"
+check "report of a watch dump written" test -s "$T/w.html"
+browser header "$T/w.html" --text none

@@ -61,9 +61,10 @@ function eventArgs(i) {
   const p = pathIdOf(i);
   if (p && !(fl & FLG_UNKNOWN)) a.path = str(p);
   for (const f of fieldsOfId(strIdOf(i))) a[f.k] = f.v;
-  if (fl & FLG_BYTES) a.bytes = bytesOf(i);
-  if (fl & FLG_RET) a.ret = bytesOf(i);
-  if (fl & FLG_DUR) a.dur = durOf(i) / 1e9;
+  const b = bytesOf(i), d = durOf(i);
+  if (b || fl & FLG_BYTES) a.bytes = b;
+  if (fl & FLG_RET) a.ret = b;
+  if (d || fl & FLG_DUR) a.dur = d / 1e9;
   if (trace.X && trace.X[i]) {
     try { Object.assign(a, JSON.parse(str(trace.X[i]))); } catch (e) { a.extra = str(trace.X[i]); }
   }

@@ -400,11 +400,13 @@ static void add_event(struct report_rep *R, const struct ev *e, uint32_t idx)
 		const struct ev_field *fi = &f[i];
 		uint64_t v = evf_u64(fi);
 		if (fi->key == EVK_DUR && fi->kind == EVF_DUR) {
-			fl |= REPORT_FL_DUR;
+			if (!v) /* only then: a flag on most events would cost 1.7% of a report */
+				fl |= REPORT_FL_DUR;
 			continue; /* the dur column */
 		}
 		if (fi->key == EVK_BYTES && has_bytes) {
-			fl |= REPORT_FL_BYTES;
+			if (!bytes)
+				fl |= REPORT_FL_BYTES;
 			continue;
 		}
 		if (fi->key == EVK_RET && has_bytes && fi->kind == EVF_INT && (uint64_t)evf_i64(fi) == bytes) {

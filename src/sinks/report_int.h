@@ -36,8 +36,8 @@
 #define REPORT_FL_NOISE 0x02u    /* the log's "noise": true */
 #define REPORT_FL_FAILED 0x04u   /* a failure as the summary counts it */
 #define REPORT_FL_RET 0x08u      /* a "ret" field equal to "bytes", left to the bytes column */
-#define REPORT_FL_BYTES 0x10u    /* a numeric "bytes" field: the bytes column */
-#define REPORT_FL_DUR 0x20u      /* a "dur" field: the dur column */
+#define REPORT_FL_BYTES 0x10u    /* a numeric "bytes" field of 0 (the bytes column: a nonzero one says itself) */
+#define REPORT_FL_DUR 0x20u      /* a "dur" field of 0 (the dur column: a nonzero one says itself) */
 #define REPORT_FL_UNKNOWN 0x40u  /* the path column holds "unknown (...)" made from the "unknown" field */
 #define REPORT_ZROWS (64u << 10) /* events per block and per plane piece */
 

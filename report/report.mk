@@ -25,9 +25,11 @@ REPORT_JS  := $(BUILD)/gen/report.js
 #   tracks    counter tracks
 #   dump      a --watch dump: incident panel, process table per snapshot, dump cards
 #   table     event table, selection, details panel
-#   keys      search box, export, keyboard and help
+#   detail    an event's fields (parsed from the str column), the details panel's table and links
+#   keys      search box, keyboard and help
+#   export    the filtered events as Trace Event Format JSON
 #   main      update after a change, start-up (last: it calls main())
-REPORT_JS_PARTS := $(patsubst %,assets/report/%.js,base decode model cards timeline overview legend lod tracks dump table keys main)
+REPORT_JS_PARTS := $(patsubst %,assets/report/%.js,base decode model cards timeline overview legend lod tracks dump table detail keys export main)
 
 # One inline script in strict mode around one closure; the same bytes every
 # build. A part must not contain "</script" or "<!--", which would end or

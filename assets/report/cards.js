@@ -12,11 +12,7 @@ function header() {
   const add = (k, v) => { if (v === undefined || v === null || v === "") return; const d = el("div"); d.append(el("dt", "", k), el("dd", "", String(v))); facts.append(d); };
   add("start", M.start ? M.start.replace("T", " ").replace("Z", " UTC") : "");
   add("duration", fmtDur(Math.max(M.t_end || 0, trace.tMax)));
-  let status = M.end;
-  if (M.end === "exited" || M.end === "failed") status += " " + M.code;
-  if (M.end === "signaled") status += " by " + M.signal + (M.core ? " (core dumped)" : "");
-  if (M.interrupted) status += ", interrupted";
-  add("exit", status + " → " + M.exit_status);
+  add("outcome", exitWords(M));
   add("host", M.host);
   add("kernel", M.kernel);
   add("mode", M.mode);
@@ -46,6 +42,21 @@ function header() {
   n.hidden = false;
 }
 
+// How the run ended, in the FINAL summary's words ("exit 0", "killed by
+// SIGKILL"), with compendium's own exit status where it is not the command's.
+function exitWords(M) {
+  if (M.mode === "watch") return ""; // a dump: no command ran
+  let s;
+  switch (M.end) {
+    case "exited": s = "exit " + M.code; break;
+    case "failed": s = "exit " + M.code + " (could not start)"; break;
+    case "signaled": s = "killed by " + M.signal + (M.core ? " (core dumped)" : "") + "; compendium exit " + M.exit_status; break;
+    case "detached": s = "detached; the traced processes keep running"; break;
+    case "gone": s = "every traced process exited"; break;
+    default: return "unknown (the run did not finish)";
+  }
+  return s + (M.interrupted ? " (interrupted)" : "");
+}
 function card(title, big, sub, onClick, key) {
   const c = el("div", "card");
   c.tabIndex = 0;
@@ -172,7 +183,7 @@ function syncFilterPanel() {
   const af = $("active-filters");
   af.textContent = "";
   const chip = (t) => af.append(el("span", "chip", t));
-  if (st.path) chip("file: " + str(st.path));
+  if (st.path) { chip("file: " + midCut(str(st.path), 60)); af.lastChild.title = str(st.path); }
   if (st.failed) chip("failed only");
   if (st.hideCats.size) chip("categories: " + trace.M.cats.filter((c) => !st.hideCats.has(c)).join(", "));
   if (st.hideTypes.size) chip(st.hideTypes.size + " types hidden");

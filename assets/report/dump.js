@@ -17,27 +17,16 @@ const dump = {
   counts: null,                    // what the cards count
 };
 const DUMP_TOP = 25;
-// The value of key in a display string (" key=value" text). Numbers and the
-// compendium-made strings of a record come after the fields a process can
-// name (a comm inside msg): the last match is the record's own field.
-function dumpNum(s, key) {
-  const re = new RegExp("(?:^| )" + key + "=(-?[0-9][0-9.eE+-]*)(?= |$)", "g");
-  let m, v;
-  while ((m = re.exec(s))) v = Number(m[1]);
-  return v;
+// The fields of event i as { key: value } (detail.js splits the str
+// column exactly: a name holding `" state="D` stays one field's text).
+function dumpF(i) {
+  const o = {};
+  for (const f of fieldsOfId(strIdOf(i))) o[f.k] = f.v;
+  return o;
 }
-function dumpBool(s, key) {
-  const re = new RegExp("(?:^| )" + key + "=(true|false)(?= |$)", "g");
-  let m, v;
-  while ((m = re.exec(s))) v = m[1] === "true";
-  return v;
-}
-function dumpStr(s, key) {
-  const re = new RegExp("(?:^| )" + key + "=\"([^\"]*)\"(?= |$)", "g");
-  let m, v;
-  while ((m = re.exec(s))) v = m[1];
-  return v;
-}
+const dumpNum = (f, key) => (typeof f[key] === "number" ? f[key] : undefined);
+const dumpStr = (f, key) => (typeof f[key] === "string" ? f[key] : undefined);
+const dumpBool = (f, key) => (typeof f[key] === "boolean" ? f[key] : undefined);
 // Between decode() and buildLanes(): is this a dump, and which processes
 // does its trigger name (they go first)?
 function dumpDetect() {
@@ -53,14 +42,11 @@ function dumpDetect() {
 // What a trigger record says: kind, message, value, threshold, baseline, when,
 // ongoing, duration, the processes it names, other causes folded into it.
 function dumpTrigger(i) {
-  const s = str(trace.STR[i]);
+  const s = dumpF(i);
   let x = {};
   if (trace.X[i]) { try { x = JSON.parse(str(trace.X[i])) || {}; } catch (e) { x = {}; } }
   const kind = dumpStr(s, "kind") || (trace.M.header_extra && trace.M.header_extra.trigger_kind) || "?";
-  // msg ends where the scope (made by compendium) begins
-  let msg = "";
-  const a = s.indexOf("msg=\""), b = s.lastIndexOf("\" scope=\"");
-  if (a >= 0 && b > a) msg = s.slice(a + 5, b);
+  const msg = dumpStr(s, "msg") || "";
   const arr = (v) => (Array.isArray(v) ? v.filter((p) => p && typeof p === "object") : []);
   return { kind, msg, scope: dumpStr(s, "scope") || "", value: dumpNum(s, "value"), threshold: dumpNum(s, "threshold"),
     baseline: dumpNum(s, "baseline"), when: dumpStr(s, "when") || "", ongoing: dumpBool(s, "ongoing"),
@@ -87,10 +73,9 @@ function dumpIndex() {
     else if (ty === tySam) { sam.push(i); pids.add(pidOf(i)); }
     else if (ty === tyThr) {
       thr.push(i);
-      // the state is a thread record's first field, before its comm
-      const m = /^state="(.)"/.exec(str(strIdOf(i)));
-      if (m && m[1] === "R") r++; else if (m && m[1] === "D") d++;
-    } else if (ty === tyExit) { exits++; if (dumpBool(str(strIdOf(i)), "seen") === false) exitsUnseen++; }
+      const state = dumpStr(dumpF(i), "state");
+      if (state === "R") r++; else if (state === "D") d++;
+    } else if (ty === tyExit) { exits++; if (dumpBool(dumpF(i), "seen") === false) exitsUnseen++; }
   }
   // a dump without system records: the sample times are the snapshots
   let times = st0.length ? st0 : sam.map((i) => T[i]);
@@ -146,11 +131,10 @@ function dumpRowsAt(k) {
   const thr = new Map();
   for (const i of dump.threads[k]) { const p = pidOf(i); thr.set(p, (thr.get(p) || 0) + 1); }
   rows = dump.samples[k].map((i) => {
-    const s = str(strIdOf(i));
-    // the comm ends where the fields compendium writes after it begin
-    const a = s.indexOf("comm=\""), b = s.lastIndexOf("\" ppid=");
-    const pid = pidOf(i), lane = trace.lanes.find((l) => !l.thread && l.pid === pid);
-    const comm = a >= 0 && b > a ? s.slice(a + 6, b) : lane && lane.proc ? str(lane.proc.name) : "";
+    const s = dumpF(i);
+    const pid = pidOf(i);
+    let comm = dumpStr(s, "comm");
+    if (comm === undefined) { const lane = trace.lanes.find((l) => !l.thread && l.pid === pid); comm = lane && lane.proc ? str(lane.proc.name) : ""; }
     return { i, pid, comm, cpu: dumpCpu(s), rss: dumpNum(s, "rss") || 0, swap: dumpNum(s, "swap") || 0,
       state: dumpStr(s, "state") || "", threads: dumpNum(s, "threads") || 0, thr: thr.get(pid) || 0 };
   });

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// compendium report script: search (next and previous match), export of the
-// filtered events as Trace Event Format JSON, the keyboard and its help.
+// compendium report script: search (next and previous match), the keyboard
+// and its help (the export is in export.js).
 // ---- search ------------------------------------------------------------------------
 function runSearch(q) {
   st.q = q;
@@ -18,37 +18,6 @@ function nextHit(dir) {
   else { h = lowerBound(view.hits, cur) - 1; if (h < 0) h = view.hits.length - 1; }
   select(view.hits[h], true);
   $("q-count").textContent = (h + 1) + " of " + plural(view.hits.length, "match", "matches");
-}
-
-// ---- export (Trace Event Format) ---------------------------------------------------
-function exportTEF() {
-  allColumns();
-  const parts = ['{"displayTimeUnit":"ms","traceEvents":[\n'];
-  const names = new Map();
-  for (const l of trace.lanes) if (!l.thread && l.proc) names.set(l.pid, str(l.proc.name));
-  let n = 0;
-  for (const [pid, name] of names) {
-    parts.push((n++ ? ",\n" : "") + JSON.stringify({ name: "process_name", ph: "M", pid, tid: pid, args: { name } }));
-  }
-  for (let r = 0; r < view.rows.length; r++) {
-    const i = view.rows[r], d = durOf(i);
-    const e = { name: trace.typeNames[trace.TYPE[i]], cat: trace.M.cats[trace.CAT[i]] || "other", ph: d ? "X" : "i", ts: trace.T[i] / 1e3,
-      pid: pidOf(i), tid: tidOf(i), args: { details: str(trace.STR[i]) } };
-    if (d) e.dur = d / 1e3; else e.s = "t";
-    const b = bytesOf(i);
-    if (b) e.args.bytes = b;
-    if (trace.PATH[i]) e.args.path = str(trace.PATH[i]);
-    parts.push((n++ ? ",\n" : "") + JSON.stringify(e));
-  }
-  parts.push("\n]}\n");
-  const url = URL.createObjectURL(new Blob(parts, { type: "application/json" }));
-  const a = el("a");
-  a.href = url;
-  a.download = "compendium-trace.json";
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
 // ---- keys and help -------------------------------------------------------------------

@@ -173,7 +173,8 @@ function computeHits() {
   if (!q) return;
   allColumns();
   const ql = q.toLowerCase();
-  if (!lowerS) lowerS = trace.S.map((s) => s.toLowerCase());
+  // fields are matched as the table shows them: separated by spaces, vector elements by ", "
+  if (!lowerS) lowerS = trace.S.map((s) => (/[\x1e\x1f]/.test(s) ? s.replace(/\x1f/g, " ").replace(/\x1e/g, ", ") : s).toLowerCase());
   const hitMark = view.hitMark = new Uint8Array(trace.S.length + 1);
   for (let k = 0; k < lowerS.length; k++) if (lowerS[k].includes(ql)) hitMark[k + 1] = 1;
   const typeHit = trace.typeNames.map((t) => t.includes(ql));

@@ -62,7 +62,9 @@ function drawTable() {
     c[1].textContent = pid === tid ? String(pid) : pid + "/" + tid;
     c[2].textContent = M.cats[CAT[i]] || "?";
     c[3].textContent = typeNames[TYPE[i]];
-    c[4].textContent = detailText(i);
+    const [dt, full] = detailParts(i);
+    c[4].textContent = dt;
+    if (full) c[4].title = full; else c[4].removeAttribute("title");
     r.classList.toggle("sel", pos === view.selRow);
     r.classList.toggle("failed", (FLAGS[i] & 4) !== 0);
     r.classList.toggle("thread", pid !== tid);
@@ -70,16 +72,6 @@ function drawTable() {
     if (hitSet) { while (h < hitSet.length && hitSet[h] < pos) h++; hit = h < hitSet.length && hitSet[h] === pos; }
     r.classList.toggle("hit", hit);
   }
-}
-function detailText(i) {
-  let s = str(strIdOf(i));
-  const p = pathIdOf(i);
-  if (p) s = "path=\"" + str(p) + "\"" + (s ? " " + s : "");
-  const b = bytesOf(i), d = durOf(i);
-  if (b || trace.typeNames[trace.TYPE[i]] === "read" || trace.typeNames[trace.TYPE[i]] === "write") s = "bytes=" + b + (s ? " " + s : "");
-  if (d) s += " dur=" + fmtDur(d);
-  if (trace.FLAGS[i] & 1) s += " [redacted]";
-  return s;
 }
 function scrollToRow(pos) {
   const body = $("tbody");
@@ -108,23 +100,7 @@ function details(i) {
   box.textContent = "";
   const h = el("h3", "", trace.typeNames[trace.TYPE[i]] + " · " + (trace.M.cats[trace.CAT[i]] || "?"));
   box.append(h);
-  const dl = el("dl");
-  const add = (k, v) => { dl.append(el("dt", "", k), el("dd", "", String(v))); };
-  add("event", "#" + i);
-  add("time", fmtTime(trace.T[i]) + " s");
-  const lane = trace.lanes[trace.laneOf[i]];
-  const pid = pidOf(i), tid = tidOf(i);
-  add("process", pid + (lane && lane.proc ? " " + str(lane.proc.name) : ""));
-  if (tid !== pid) add("thread", tid);
-  const d = durOf(i);
-  if (d) add("duration", fmtDur(d));
-  const b = bytesOf(i);
-  if (b) add("bytes", fmtN(b) + " (" + fmtBytes(b) + ")");
-  if (trace.PATH[i]) add("path", str(trace.PATH[i]));
-  if (str(trace.STR[i])) add("fields", str(trace.STR[i]));
-  if (trace.FLAGS[i] & 4) add("failed", "yes");
-  if (trace.FLAGS[i] & 1) add("redacted", "yes: secrets in this event were replaced by [REDACTED]");
-  box.append(dl);
+  detailFields(box, i);
   if (trace.X[i]) {
     let x = null;
     try { x = JSON.parse(str(trace.X[i])); } catch (e) { box.append(el("pre", "", str(trace.X[i]))); }
@@ -132,7 +108,7 @@ function details(i) {
     if (x && typeof x === "object") for (const k of Object.keys(x).sort((a, b) => order(a) - order(b))) box.append(...extraBlock(k, x[k]));
   }
   // counter tracks of this process (or the system) around this event
-  const type = trace.typeNames[trace.TYPE[i]];
+  const type = trace.typeNames[trace.TYPE[i]], pid = pidOf(i);
   if (view.series && view.series.length && (type === "counter" || type === "sample" || type === "sysstat" || trace.M.cats[trace.CAT[i]] === "system")) {
     for (const s of view.series.filter((s) => s.pid === pid && s.type === type)) {
       box.append(el("h3", "", "track: " + s.key));

@@ -12,14 +12,14 @@
 
 void fmt_size(struct buf *b, uint64_t bytes)
 {
-	static const char *const unit[] = {"KB", "MB", "GB", "TB", "PB", "EB"};
+	static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 	if (bytes < 1024) {
 		buf_printf(b, "%llu B", (unsigned long long)bytes);
 		return;
 	}
 	double v = (double)bytes / 1024;
 	unsigned u = 0;
-	/* 1023.96 KB would print as "1024.0 KB": move up a unit first. */
+	/* 1023.96 KiB would print as "1024.0 KiB": move up a unit first. */
 	while (v >= 1023.95 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
 		v /= 1024;
 		u++;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fmt: human formatting shared by the text sinks: sizes ("8.0 KB"),
+ * fmt: human formatting shared by the text sinks: sizes ("8.0 KiB"),
  * durations ("0.34s") and -k stacks and crash disassembly as lines.
  */
 #ifndef COMPENDIUM_FMT_H
@@ -11,7 +11,7 @@
 
 #include "lib/util.h"
 
-/* Bytes in powers of 1024: "0 B", "517 B", "1.4 KB", "8.5 MB", "2.0 GB". */
+/* Bytes in powers of 1024 with IEC names, as the report and the watch say them: "0 B", "517 B", "1.4 KiB", "8.5 MiB", "2.0 GiB". */
 void fmt_size(struct buf *b, uint64_t bytes);
 /* Seconds: "0.34s" below 10 s, "12.3s" below a minute, "4m05s", "2h03m". */
 void fmt_secs(struct buf *b, double secs);

@@ -236,7 +236,7 @@ void live_size_col(struct live *l, uint64_t bytes)
 {
 	struct buf s = {0};
 	fmt_size(&s, bytes);
-	buf_printf(&l->out, " %8s", s.data);
+	buf_printf(&l->out, " %9s", s.data);
 	buf_free(&s);
 }
 
@@ -269,7 +269,7 @@ static void add_unknown_id(struct live *l, const struct evlog *log, uint32_t why
 	buf_addc(&l->out, ')');
 }
 
-/* "read /etc/hostname 3x 12.0 KB", "send      517 B → 1.2.3.4:443" */
+/* "read /etc/hostname 3x 12.0 KiB", "send      517 B → 1.2.3.4:443" */
 static void rw_text(struct live *l, const struct evlog *log, const struct pending *p)
 {
 	buf_adds(&l->out, ev_type_name(p->type));

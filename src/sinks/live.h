@@ -46,12 +46,12 @@ struct live_cfg {
  * "[+0.002123s] " (or cfg's stamp) then a pid column ("pid" or "pid/tid" for a thread) once a
  * second process or any thread has been seen. Every tracee byte goes
  * through termesc. Consecutive successful read/write/send/recv of one task
- * on one fd and object coalesce into "read PATH 3x 12.0 KB". Hidden: events
+ * on one fd and object coalesce into "read PATH 3x 12.0 KiB". Hidden: events
  * flagged EVFL_NOISE (unless cfg->no_filter), close/socket unless failed,
  * relro mprotect (unless cfg->no_filter), no-op brk, samples and counters.
  * Routine work (the record's fold kind, log/evlog.h) is told in one line
  * per process unless cfg->verbose or cfg->no_filter: "memory: 14 anonymous
- * maps +3.2 MB, brk +132 KB" per program and per second of its activity
+ * maps +3.2 MiB, brk +132 KiB" per program and per second of its activity
  * (told at its next exec, exit or a second later, with the time it began),
  * "probed 28 locale files (13 not found)" per burst and "PATH search: 9
  * directories before /usr/bin/bash" (or "NAME not found in N directories"),

@@ -189,7 +189,7 @@ static void line_net(struct live *l, const struct evlog *log, const struct ev *e
 
 /*
  * A connection's account, written when its socket is gone: "conn tcp4 →
- * 1.2.3.4:443 connected from 10.0.0.2:51234, sent 517 B, received 2.6 KB,
+ * 1.2.3.4:443 connected from 10.0.0.2:51234, sent 517 B, received 2.6 KiB,
  * 120 ms". Its time is the connect's.
  */
 static void line_conn(struct live *l, const struct evlog *log, const struct ev *e)

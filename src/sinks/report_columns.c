@@ -16,9 +16,6 @@
 
 #define ESC32 0xffffffffu /* "value in the escape list" in u32 columns */
 
-#define FL_REDACTED 0x1u
-#define FL_NOISE 0x2u
-#define FL_FAILED 0x4u
 
 static void col_push(struct report_col *c, const void *v)
 {
@@ -284,7 +281,7 @@ static void add_u64(struct buf *b, uint64_t v)
 	b->len = (size_t)(o - b->data);
 }
 
-/* " key=" (no space first) in the details text. */
+/* REPORT_FSEP "key=" (no separator first) in the fields text. */
 static void add_key(struct report_rep *R, struct buf *d, unsigned key)
 {
 	const char *s;
@@ -303,7 +300,7 @@ static void add_key(struct report_rep *R, struct buf *d, unsigned key)
 	buf_reserve(d, n + 2);
 	char *o = d->data + d->len;
 	if (d->len)
-		*o++ = ' ';
+		*o++ = REPORT_FSEP;
 	memcpy(o, s, n);
 	o += n;
 	*o++ = '=';
@@ -387,6 +384,7 @@ static void add_event(struct report_rep *R, const struct ev *e, uint32_t idx)
 	int err = 0;
 	uint32_t path_id = 0;
 	bool has_bytes = false;
+	uint8_t fl = 0;
 	char tmp[64];
 
 	struct buf *d = &R->det;
@@ -401,12 +399,20 @@ static void add_event(struct report_rep *R, const struct ev *e, uint32_t idx)
 	for (unsigned i = 0; i < e->nf; i++) {
 		const struct ev_field *fi = &f[i];
 		uint64_t v = evf_u64(fi);
-		if (fi->key == EVK_DUR && fi->kind == EVF_DUR)
+		if (fi->key == EVK_DUR && fi->kind == EVF_DUR) {
+			if (!v) /* only then: a flag on most events would cost 1.7% of a report */
+				fl |= REPORT_FL_DUR;
 			continue; /* the dur column */
-		if (fi->key == EVK_BYTES && has_bytes)
+		}
+		if (fi->key == EVK_BYTES && has_bytes) {
+			if (!bytes)
+				fl |= REPORT_FL_BYTES;
 			continue;
-		if (fi->key == EVK_RET && has_bytes && fi->kind == EVF_INT && (uint64_t)evf_i64(fi) == bytes)
+		}
+		if (fi->key == EVK_RET && has_bytes && fi->kind == EVF_INT && (uint64_t)evf_i64(fi) == bytes) {
+			fl |= REPORT_FL_RET;
 			continue; /* the bytes column says it */
+		}
 		if (fi->kind == EVF_STR && fi->key == EVK_PATH && !path_id && v) {
 			/* the path column carries it; the page shows it first */
 			path_id = str_disp(R, (uint32_t)v, &red);
@@ -462,7 +468,7 @@ static void add_event(struct report_rep *R, const struct ev *e, uint32_t idx)
 				size_t n;
 				const char *s = evlog_str(log, ids[k], &n);
 				if (k)
-					buf_adds(d, ", ");
+					buf_addc(d, REPORT_VSEP);
 				if (!s) {
 					buf_adds(d, "null");
 					continue;
@@ -487,6 +493,8 @@ static void add_event(struct report_rep *R, const struct ev *e, uint32_t idx)
 		case EVF_ERRNO:
 			if (fi->key == EVK_ERR)
 				err = (int)(int64_t)v;
+			if ((int64_t)v > 0 && (int64_t)v < (int64_t)sizeof(R->err_seen))
+				R->err_seen[v] = 1;
 			buf_adds(d, xlat_errno_label((int)(int64_t)v, tmp));
 			break;
 		case EVF_SIG:
@@ -515,6 +523,7 @@ static void add_event(struct report_rep *R, const struct ev *e, uint32_t idx)
 		add_str(R, &R->tmp, us ? us : "", us ? un : 0, &red);
 		buf_addc(&R->tmp, ')');
 		path_id = report_stab_id(&R->st, R->tmp.data, R->tmp.len);
+		fl |= REPORT_FL_UNKNOWN;
 	}
 
 	uint64_t t = e->t;
@@ -523,8 +532,8 @@ static void add_event(struct report_rep *R, const struct ev *e, uint32_t idx)
 	uint32_t errname;
 	int ferr = evcount_failure(e, &errname);
 	bool failed = ferr != 0 || (e->type == EVT_SYSCALL && err && !evfield_restart_err(err));
-	R->flags[idx] = (uint8_t)((red ? FL_REDACTED : 0) | (e->flags & EVFL_NOISE ? FL_NOISE : 0) |
-				  (failed ? FL_FAILED : 0));
+	R->flags[idx] = (uint8_t)(fl | (red ? REPORT_FL_REDACTED : 0) | (e->flags & EVFL_NOISE ? REPORT_FL_NOISE : 0) |
+				  (failed ? REPORT_FL_FAILED : 0));
 	if (err) { /* failures are few: stored sparse */
 		uint32_t ev32 = (uint32_t)err;
 		col_push(&R->err_i, &idx);

@@ -22,6 +22,23 @@
 #include "log/run.h"
 
 #define REPORT_REDACTED "[REDACTED]"
+/*
+ * An event's fields in the str column: "key=value" joined by REPORT_FSEP,
+ * the elements of a string vector joined by REPORT_VSEP. Display strings
+ * never hold a byte below 0x20 (report_disp_add), so the page splits the
+ * fields exactly, whatever a file name holds (doc/INTERNALS.md, 'The
+ * report's event fields').
+ */
+#define REPORT_FSEP '\x1f'
+#define REPORT_VSEP '\x1e'
+/* The flags column: bits per event. */
+#define REPORT_FL_REDACTED 0x01u /* secrets replaced */
+#define REPORT_FL_NOISE 0x02u    /* the log's "noise": true */
+#define REPORT_FL_FAILED 0x04u   /* a failure as the summary counts it */
+#define REPORT_FL_RET 0x08u      /* a "ret" field equal to "bytes", left to the bytes column */
+#define REPORT_FL_BYTES 0x10u    /* a numeric "bytes" field of 0 (the bytes column: a nonzero one says itself) */
+#define REPORT_FL_DUR 0x20u      /* a "dur" field of 0 (the dur column: a nonzero one says itself) */
+#define REPORT_FL_UNKNOWN 0x40u  /* the path column holds "unknown (...)" made from the "unknown" field */
 #define REPORT_ZROWS (64u << 10) /* events per block and per plane piece */
 
 /* ---- report_path.c: the output file */
@@ -92,6 +109,7 @@ struct report_rep {
 	uint32_t nscache;
 	struct buf tmp, tmp2, det;
 	uint64_t nredacted;
+	uint8_t err_seen[1024]; /* errno values of EVF_ERRNO fields seen: the meta's "errtext" */
 
 	/* dense columns, one value per event (time order) */
 	size_t nev;

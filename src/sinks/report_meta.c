@@ -303,6 +303,17 @@ static void build_meta(struct report_rep *R, struct buf *m, const char *warnings
 	}
 	buf_addc(m, ']');
 	buf_addc(m, '}');
+	/* the meaning of every errno the events name, for the details panel */
+	json_key(m, "errtext");
+	buf_addc(m, '{');
+	for (int e = 1; e < (int)sizeof(R->err_seen); e++) {
+		const char *text = R->err_seen[e] ? xlat_errno_text(e) : NULL;
+		if (!text)
+			continue;
+		json_key(m, xlat_errno_label(e, tmp));
+		json_cstr(m, text);
+	}
+	buf_addc(m, '}');
 	buf_addc(m, '}');
 }
 

@@ -151,7 +151,7 @@ static void print_files(struct sum *s, struct buf *b, struct table *t, const cha
 	for (size_t i = 0; i < t->n && i < TOP_FILES; i++) {
 		struct buf sz = {0};
 		fmt_size(&sz, t->e[i].a);
-		buf_printf(b, "   %9s  ", sz.data);
+		buf_printf(b, "   %10s  ", sz.data);
 		buf_free(&sz);
 		summary_add_str(b, s->log, t->e[i].id);
 		if (t->e[i].b > 1)

@@ -340,7 +340,7 @@ static void add_size(struct buf *b, uint64_t n)
 {
 	struct buf sz = {0};
 	fmt_size(&sz, n);
-	buf_printf(b, "   %9s  ", sz.data);
+	buf_printf(b, "   %10s  ", sz.data);
 	buf_free(&sz);
 }
 

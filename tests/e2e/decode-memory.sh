@@ -73,7 +73,7 @@ expect "capped: the groups of the repeated paths are whole, their names shown as
 	"$(grep -c '^   open ENOENT ×3  \[not kept\]$' "$T/cap.out")" 10
 expect "capped: the other kinds are counted" "$(grep -c '^   \.\.\. and 1990 more kinds$' "$T/cap.out")" 1
 check "capped: one line counts the names not kept against the cap" \
-	grep -q '^ Strings:  [0-9]* names not kept (.*) over the cap of 256.0 KB of strings held (COMPENDIUM_STRING_CAP)' "$T/cap.out"
+	grep -q '^ Strings:  [0-9]* names not kept (.*) over the cap of 256.0 KiB of strings held (COMPENDIUM_STRING_CAP)' "$T/cap.out"
 expect "capped: the narrative has every path in full" \
 	"$(grep -c '^.*open /0000[0-9]*/yx\{3989\} (read) ENOENT' "$T/cap.out")" 2600
 expect "capped: the JSON log has every path in full" \

@@ -77,11 +77,11 @@ expect "the unknown reads add up to every byte read" \
 
 # the narrative and the summary
 has "narrative: the open says unknown (memory not readable)" "open unknown (memory not readable) (read)" "$T/o/x.txt"
-has "narrative: the read says unknown (memory not readable)" "read fd [0-9]* unknown (memory not readable) *4.9 KB" "$T/o/x.txt"
-has "narrative: the file mapping says unknown (memory not readable)" "mmap [0-9a-f]*-[0-9a-f]* r-- *4.0 KB unknown (memory not readable)" "$T/o/x.txt"
-n=$(grep "mmap .* anon$" "$T/o/x.txt" | grep -c "4.0 KB")
+has "narrative: the read says unknown (memory not readable)" "read fd [0-9]* unknown (memory not readable) *4.9 KiB" "$T/o/x.txt"
+has "narrative: the file mapping says unknown (memory not readable)" "mmap [0-9a-f]*-[0-9a-f]* r-- *4.0 KiB unknown (memory not readable)" "$T/o/x.txt"
+n=$(grep "mmap .* anon$" "$T/o/x.txt" | grep -c "4.0 KiB")
 expect "narrative: no page-sized mapping is called anon" "$n" 0
-has "summary: an Unknown (memory not readable) I/O bucket with the reads" "Unknown (memory not readable) read [0-9.]* KB   written " "$T/o/x.txt"
+has "summary: an Unknown (memory not readable) I/O bucket with the reads" "Unknown (memory not readable) read [0-9.]* KiB   written " "$T/o/x.txt"
 lacks "summary: nothing counted under Pipes/ttys/other" "Pipes/ttys/other" "$T/o/x.txt"
 lacks "summary: no 'Files read 0 B' claimed as known" "Files read 0 B " "$T/o/x.txt"
 has "summary: the files' figure is what is known (at least)" "Files read at least 0 B" "$T/o/x.txt"
@@ -105,8 +105,8 @@ expect "readable: no warning" "$(grep -c "memory not readable" "$T/o/r.err")" 0
 expect "readable: nothing unknown in the log" "$(jl "$T/o/r.jsonl" "[e['type'] for e in evs if 'unknown' in e or e['type'] == 'warning']")" '[]'
 expect "readable: the read and the mapping name the file" \
 	"$(jl "$T/o/r.jsonl" "sorted(set(e['type'] for e in evs if e.get('path') == '$T/data'))")" '["close", "mmap", "open", "read"]'
-grep -q "Files read [0-9.]* [KM]*B   written " "$T/o/r.txt" && grep -q "Pipes/ttys/other read 2 B" "$T/o/r.txt" &&
-	has "readable: the summary counts the file and the pipe as before" "^ *4.9 KB  $T/data\$" "$T/o/r.txt"
+grep -q "Files read [0-9.]* [KM]*i*B   written " "$T/o/r.txt" && grep -q "Pipes/ttys/other read 2 B" "$T/o/r.txt" &&
+	has "readable: the summary counts the file and the pipe as before" "^ *4.9 KiB  $T/data\$" "$T/o/r.txt"
 lacks "readable: no unknown in the narrative or summary" "unknown" "$T/o/r.txt"
 
 # a dumpable program that makes itself non-dumpable: found at its first refused read

@@ -24,7 +24,7 @@ waitfor() {
 }
 # fmt_size of lib/fmt.c, to find a byte count in the summary's words
 fmt() { python3 -c 'import sys
-b = int(sys.argv[1]); u = ["KB", "MB", "GB"]
+b = int(sys.argv[1]); u = ["KiB", "MiB", "GiB"]
 if b < 1024: print("%d B" % b); sys.exit()
 v = b / 1024; i = 0
 while v >= 1023.95 and i < 2: v /= 1024; i += 1

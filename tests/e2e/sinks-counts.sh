@@ -32,8 +32,8 @@ PY
 head -c 4000 /dev/zero >in.bin
 cmp -c -o dd.txt --json dd.jsonl --report dd.html -- dd if="$T/in.bin" of=/dev/null bs=1000 2>/dev/null
 expect "dd under compendium exits 0" "$?" 0
-narr=$(sed -n "s|^\[+[0-9.]*s\] read $T/in.bin \([0-9]*\)× 3.9 KB\$|\1|p" dd.txt)
-summ=$(sed -n "s|^ *3.9 KB  $T/in.bin (\([0-9]*\) calls)\$|\1|p" dd.txt)
+narr=$(sed -n "s|^\[+[0-9.]*s\] read $T/in.bin \([0-9]*\)× 3.9 KiB\$|\1|p" dd.txt)
+summ=$(sed -n "s|^ *3.9 KiB  $T/in.bin (\([0-9]*\) calls)\$|\1|p" dd.txt)
 json=$(jl dd.jsonl "len([e for e in of('read') if e.get('path') == '$T/in.bin' and 'err' not in e])")
 zero=$(jl dd.jsonl "len([e for e in of('read') if e.get('path') == '$T/in.bin' and e.get('bytes') == 0])")
 rep=$(meta dd.html "[r[4] for r in M['summary']['top_files'] if path(r[0]) == '$T/in.bin']")
@@ -106,7 +106,7 @@ check "-e trace=network: file bytes are not traced" \
 	grep -q '^ I/O:      Files not traced (-e trace= left read/write out)   Net sent ' n.txt
 cmp -e 'trace=!mmap,!munmap' -o m.txt -- python3 fails.py >/dev/null 2>&1
 check "-e trace=!mmap,!munmap: mmap is not traced, the heap is" \
-	grep -qE '^ Memory:   (Peak RSS .*   )?mapped: heap [0-9.]+ [KMG]?B, mmap not traced \(-e trace= left these calls out\)$' m.txt
+	grep -qE '^ Memory:   (Peak RSS .*   )?mapped: heap [0-9.]+ ([KMG]i)?B, mmap not traced \(-e trace= left these calls out\)$' m.txt
 cmp -e trace=file -o fi.txt -- python3 fails.py >/dev/null 2>&1
 check "-e trace=file: memory and I/O are not traced" \
 	test "$(grep -cE '^ (Memory:   (Peak RSS .*   mapped: )?|I/O:      )not traced' fi.txt)" -eq 2

@@ -78,14 +78,14 @@ PY
 	expect "fold kinds in the log are memory, locale, path" "$n" 0
 	# summary: the script's own children first, the shim's helpers after and folded
 	sed -n '/^ Processes: /,/^ [A-Z]/p' "$T/py.txt" >"$T/py.tree"
-	l_child=$(grep -nE "^   └ [0-9]+ /bin/echo 'child 0'  → exit 0(, peak RSS( up to)? [0-9.]+ [KMG]?B)?$" "$T/py.tree" | cut -d: -f1)
-	l_ls=$(grep -nE "^   └ [0-9]+ ls -d /  → exit 0(, peak RSS( up to)? [0-9.]+ [KMG]?B)?$" "$T/py.tree" | cut -d: -f1)
+	l_child=$(grep -nE "^   └ [0-9]+ /bin/echo 'child 0'  → exit 0(, peak RSS( up to)? [0-9.]+ ([KMG]i)?B)?$" "$T/py.tree" | cut -d: -f1)
+	l_ls=$(grep -nE "^   └ [0-9]+ ls -d /  → exit 0(, peak RSS( up to)? [0-9.]+ ([KMG]i)?B)?$" "$T/py.tree" | cut -d: -f1)
 	l_before=$(grep -nE '^   └ started before it became python3[.0-9]* \([0-9]+ process(es)?\):$' "$T/py.tree" | cut -d: -f1)
 	check "the script's children are in the tree, before the shim's helpers ($l_child, $l_ls < $l_before)" \
 		test -n "$l_child" -a -n "$l_ls" -a -n "$l_before" -a "${l_child:-0}" -lt "${l_before:-0}" -a "${l_ls:-0}" -lt "${l_before:-0}"
-	n=$(grep -cE '^     └ 42 × basename /x/helper  → exit 0(, peak RSS( up to)? [0-9.]+ [KMG]?B)?$' "$T/py.tree")
+	n=$(grep -cE '^     └ 42 × basename /x/helper  → exit 0(, peak RSS( up to)? [0-9.]+ ([KMG]i)?B)?$' "$T/py.tree")
 	expect "the 42 identical helpers are one folded line" "$n" 1
-	n=$(grep -cE "^   [0-9]+ $real_py $T/script.py \[4 threads\]  → exit 0(, peak RSS( up to)? [0-9.]+ [KMG]?B)?$" "$T/py.tree")
+	n=$(grep -cE "^   [0-9]+ $real_py $T/script.py \[4 threads\]  → exit 0(, peak RSS( up to)? [0-9.]+ ([KMG]i)?B)?$" "$T/py.tree")
 	expect "the root is the interpreter with its 4 threads" "$n" 1
 	n=$(grep -c '^   ... and' "$T/py.tree")
 	expect "every process is shown" "$n" 0
@@ -104,13 +104,13 @@ fi
 
 # --- a shell loop of 12 identical children: one folded line
 cmp -o "$T/rl.txt" -- sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12; do readlink -f /tmp >/dev/null; done'
-n=$(grep -cE '^   └ 12 × readlink -f /tmp  → exit 0(, peak RSS( up to)? [0-9.]+ [KMG]?B)?$' "$T/rl.txt")
+n=$(grep -cE '^   └ 12 × readlink -f /tmp  → exit 0(, peak RSS( up to)? [0-9.]+ ([KMG]i)?B)?$' "$T/rl.txt")
 expect "12 identical readlink children are one line" "$n" 1
 cmp -q --tree=all -o "$T/rl-all.txt" -- sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12; do readlink -f /tmp >/dev/null; done'
-n=$(grep -cE '^   └ [0-9]+ readlink -f /tmp  → exit 0(, peak RSS( up to)? [0-9.]+ [KMG]?B)?$' "$T/rl-all.txt")
+n=$(grep -cE '^   └ [0-9]+ readlink -f /tmp  → exit 0(, peak RSS( up to)? [0-9.]+ ([KMG]i)?B)?$' "$T/rl-all.txt")
 expect "--tree=all shows the 12 one by one" "$n" 12
 cmp -q -o "$T/rl2.txt" -- sh -c 'readlink -f /tmp >/dev/null; readlink -f /nonexistent/x >/dev/null; readlink -f /tmp >/dev/null'
-n=$(grep -cE '^   └ 2 × readlink -f /tmp  → exit 0(, peak RSS( up to)? [0-9.]+ [KMG]?B)?$' "$T/rl2.txt")
+n=$(grep -cE '^   └ 2 × readlink -f /tmp  → exit 0(, peak RSS( up to)? [0-9.]+ ([KMG]i)?B)?$' "$T/rl2.txt")
 expect "only children with the same command line fold" "$n" 1
 
 # --- a PATH search that finds nothing is one failure; found programs are not failures

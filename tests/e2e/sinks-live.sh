@@ -10,22 +10,22 @@
 # --- dd: five 1 KiB writes coalesce into one line; /dev/zero is noise
 cmp -o "$T/dd.txt" -- dd if=/dev/zero of="$T/z" bs=1k count=5 2>/dev/null
 expect "dd under compendium exits 0" "$?" 0
-n=$(grep -c "] write $T/z 5× 5.0 KB\$" "$T/dd.txt")
+n=$(grep -c "] write $T/z 5× 5.0 KiB\$" "$T/dd.txt")
 expect "five writes of z are one coalesced line" "$n" 1
 n=$(grep -c "] read /dev/zero" "$T/dd.txt")
 expect "reads of /dev/zero are hidden by the noise filter" "$n" 0
 n=$(grep -c "^ Files written (1 file):\$" "$T/dd.txt")
 expect "summary lists one written file" "$n" 1
-n=$(grep -c "^      5.0 KB  $T/z (5 calls)\$" "$T/dd.txt")
+n=$(grep -c "^      5.0 KiB  $T/z (5 calls)\$" "$T/dd.txt")
 expect "summary gives z's bytes and calls" "$n" 1
 n=$(grep -c '^ Exit: 0$' "$T/dd.txt")
 expect "summary exit line" "$n" 1
 if grep -q "$(printf '\033')" "$T/dd.txt"; then fail "no colour in a file"; else ok "no colour in a file"; fi
 
 cmp --no-filter -o "$T/ddn.txt" -- dd if=/dev/zero of="$T/z" bs=1k count=5 2>/dev/null
-n=$(grep -c "] read /dev/zero 1.0 KB\$" "$T/ddn.txt")
+n=$(grep -c "] read /dev/zero 1.0 KiB\$" "$T/ddn.txt")
 expect "--no-filter shows the reads of /dev/zero (interleaved with writes: not coalesced)" "$n" 5
-n=$(grep -c "^      5.0 KB  /dev/zero (5 calls)\$" "$T/ddn.txt")
+n=$(grep -c "^      5.0 KiB  /dev/zero (5 calls)\$" "$T/ddn.txt")
 expect "--no-filter lists /dev/zero among the files read" "$n" 1
 
 # --- the pid column appears once there is a second process
@@ -39,12 +39,12 @@ n=$(grep -cE '^\[\+[0-9]+\.[0-9]{6}s\] [0-9]+ +─── true exec ─── /us
 expect "both children's execs carry their pid" "$n" 2
 n=$(grep -cE '^\[\+[0-9]+\.[0-9]{6}s\] ([0-9]+ +)?spawn process [0-9]+ \((fork|vfork|clone|clone3)\)$' "$T/sh.txt")
 expect "two spawn lines" "$n" 2
-n=$(grep -cE "^   [0-9]+ sh -c '/bin/true; /bin/true'  → exit 0, peak RSS [0-9.]+ [KMG]?B$" "$T/sh.txt")
+n=$(grep -cE "^   [0-9]+ sh -c '/bin/true; /bin/true'  → exit 0, peak RSS [0-9.]+ ([KMG]i)?B$" "$T/sh.txt")
 expect "process tree: the root, with its peak RSS" "$n" 1
-n=$(grep -cE '^   └ 2 × /bin/true  → exit 0, peak RSS up to [0-9.]+ [KMG]?B$' "$T/sh.txt")
+n=$(grep -cE '^   └ 2 × /bin/true  → exit 0, peak RSS up to [0-9.]+ ([KMG]i)?B$' "$T/sh.txt")
 expect "process tree: two identical children folded, with argv, status and peak RSS" "$n" 1
 cmp -q --tree=all -o "$T/sh-all.txt" -- sh -c '/bin/true; /bin/true' 2>/dev/null
-n=$(grep -cE '^   └ [0-9]+ /bin/true  → exit 0, peak RSS [0-9.]+ [KMG]?B$' "$T/sh-all.txt")
+n=$(grep -cE '^   └ [0-9]+ /bin/true  → exit 0, peak RSS [0-9.]+ ([KMG]i)?B$' "$T/sh-all.txt")
 expect "process tree: --tree=all shows the two children one by one" "$n" 2
 n=$(grep -c '^ Processes: 3$' "$T/sh.txt")
 expect "summary counts three processes" "$n" 1

@@ -6,16 +6,16 @@
 # around the same command, and a program's own VmHWM.
 . "$TOP/tests/lib.sh"
 
-# bytes (a number) from the summary's size text "126.3 MB" (fmt_size: powers of 1024)
+# bytes (a number) from the summary's size text "126.3 MiB" (fmt_size: powers of 1024)
 size_of() {
 	python3 -c '
 import sys
 n, u = sys.argv[1].split()
-print(int(float(n) * {"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30}[u]))' "$1"
+print(int(float(n) * {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}[u]))' "$1"
 }
 # the first "Peak RSS <size>" in FILE, in bytes
 peak_in() {
-	s=$(sed -n 's/^ Memory:   Peak RSS \([0-9.]* [KMG]*B\).*/\1/p' "$1" | head -1)
+	s=$(sed -n 's/^ Memory:   Peak RSS \([0-9.]* [KMG]*i*B\).*/\1/p' "$1" | head -1)
 	[ -n "$s" ] && size_of "$s"
 }
 cmp_files() { command cmp -s "$1" "$2"; }
@@ -46,14 +46,14 @@ else
 	fail "sort: summary's peak RSS '${peak:-none}' vs ru_maxrss $truth: $(grep Memory "$T/sort.txt")"
 fi
 check "sort: the Memory line leads with the peak and says mapped" \
-	grep -q '^ Memory:   Peak RSS [0-9.]* MB (sort, pid [0-9]*)   mapped [0-9.]* [KMG]*B (heap ' "$T/sort.txt"
+	grep -q '^ Memory:   Peak RSS [0-9.]* MiB (sort, pid [0-9]*)   mapped [0-9.]* [KMG]*i*B (heap ' "$T/sort.txt"
 expect "sort: no Total in the summary" "$(grep -c Total "$T/sort.txt")" 0
 got=$(jl "$T/sort.jsonl" "end['peak_rss'] == max(e['maxrss'] for e in of('exit') if not e['thread'])")
 expect "sort: end.peak_rss is the largest exit maxrss" "$got" True
 got=$(jl "$T/sort.jsonl" "abs(end['peak_rss'] - $truth) <= $truth / 10")
 expect "sort: end.peak_rss within 10% of ru_maxrss" "$got" True
 check "sort: the process tree shows its peak" \
-	grep -q ' sort -o out2 big.txt .*exit 0, peak RSS [0-9.]* MB$' "$T/sort.txt"
+	grep -q ' sort -o out2 big.txt .*exit 0, peak RSS [0-9.]* MiB$' "$T/sort.txt"
 # read back (--from): the report's summary has the same peak
 cmp --report "$T/sort.html" --from "$T/sort.jsonl" >/dev/null 2>&1
 got=$(python3 -c '
@@ -94,9 +94,9 @@ else
 	fail "python: summary '$(grep Memory "$T/py.txt")' vs end.peak_rss $want"
 fi
 check "python: the Memory line names the largest process" \
-	grep -q '^ Memory:   Peak RSS [0-9.]* MB (largest process: python3, pid [0-9]*)' "$T/py.txt"
+	grep -q '^ Memory:   Peak RSS [0-9.]* MiB (largest process: python3, pid [0-9]*)' "$T/py.txt"
 expect "python: the tree gives each process its peak" \
-	"$(grep -c '\(exit 0\|killed by .*\), peak RSS [0-9.]* [KMG]*B$' "$T/py.txt")" \
+	"$(grep -c '\(exit 0\|killed by .*\), peak RSS [0-9.]* [KMG]*i*B$' "$T/py.txt")" \
 	"$(jl "$T/py.jsonl" "len([e for e in of('exit') if not e['thread']])")"
 
 # ---- the leader exits first; a thread touches memory afterwards ----
@@ -136,14 +136,14 @@ else
 fi
 got=$(jl "$T/att.jsonl" "of('detach')[0]['maxrss'] == end['peak_rss'] >= $hwm")
 expect "attached: the detach carries maxrss, the end record peak_rss" "$got" True
-check "attached: the tree says still running with its peak" grep -q 'still running, peak RSS [0-9.]* MB$' "$T/att.txt"
+check "attached: the tree says still running with its peak" grep -q 'still running, peak RSS [0-9.]* MiB$' "$T/att.txt"
 
 # ---- --faults: the RSS counter is read while the memory exists ----
 cmp -q -o "$T/flt.txt" --faults --json "$T/flt.jsonl" -- "$P/mem_touch" 12 >"$T/flt.out"
 hwm=$(sed -n 's/.*hwm=//p' "$T/flt.out")
 got=$(jl "$T/flt.jsonl" "abs(max(e['rss'] for e in of('counter') if 'rss' in e) - $hwm) <= $hwm / 10")
 expect "--faults: the largest rss counter is within 10% of VmHWM $hwm" "$got" True
-got=$(sed -n 's/^ Peak RSS: \([0-9.]* [KMG]*B\).*/\1/p' "$T/flt.txt")
+got=$(sed -n 's/^ Peak RSS: \([0-9.]* [KMG]*i*B\).*/\1/p' "$T/flt.txt")
 if [ -n "$got" ] && within "$(size_of "$got")" "$hwm" 10; then
 	ok "--faults: the summary's Peak RSS $got is the process's VmHWM $hwm"
 else

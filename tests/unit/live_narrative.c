@@ -140,14 +140,14 @@ static void test_basic_lines(void **st)
 	char *s = finish(x);
 	assert_string_equal(s,
 		"[+0.000000s] \u2500\u2500\u2500 curl exec \u2500\u2500\u2500 /usr/bin/curl -s https://example.com\n"
-		"[+0.002000s] mmap 7f8a12345000-7f8a12347000 rw-   8.0 KB anon\n"
-		"[+0.002000s] munmap 7f8a12345000-7f8a12347000   8.0 KB\n"
-		"[+0.002000s] munmap fffffffffffff000-ffffffffffffffff  16.0 EB\n"
+		"[+0.002000s] mmap 7f8a12345000-7f8a12347000 rw-   8.0 KiB anon\n"
+		"[+0.002000s] munmap 7f8a12345000-7f8a12347000   8.0 KiB\n"
+		"[+0.002000s] munmap fffffffffffff000-ffffffffffffffff  16.0 EiB\n"
 		"[+0.003000s] open /etc/resolv.conf (read)\n"
 		"[+0.004000s] open /etc/nope (read) ENOENT\n"
 		"[+0.015000s] connect tcp4 \u2192 93.184.216.34:443\n"
-		"[+0.156000s] send    517 B \u2192 fd 4\n"
-		"[+0.234000s] recv   1.4 KB \u2190 fd 4\n"
+		"[+0.156000s] send     517 B \u2192 fd 4\n"
+		"[+0.234000s] recv   1.4 KiB \u2190 fd 4\n"
 		"[+0.300000s] exit 0\n");
 	free(s);
 }
@@ -206,12 +206,12 @@ static void test_fold(void **st)
 		"[+0.005000s] probed 2 locale files (1 not found)\n"
 		"[+0.006000s] open /etc/hosts (read)\n"
 		"[+0.007000s] PATH search: 2 directories before /usr/bin/git\n"
-		"[+0.001000s] memory: 2 anonymous maps +16.0 KB, 1 unmap -4.0 KB, brk +132.0 KB, 1 mprotect\n"
+		"[+0.001000s] memory: 2 anonymous maps +16.0 KiB, 1 unmap -4.0 KiB, brk +132.0 KiB, 1 mprotect\n"
 		"[+0.008000s] \u2500\u2500\u2500 git exec \u2500\u2500\u2500 /usr/bin/git --version\n"
-		"[+1.500000s] memory: 1 anonymous map +4.0 KB\n"
+		"[+1.500000s] memory: 1 anonymous map +4.0 KiB\n"
 		/* a search is told when the process does something else that is narrated */
 		"[+0.009000s] PATH search: nosuch not found in 1 directory ENOENT\n"
-		"[+2.600000s] memory: 1 anonymous map +4.0 KB\n"
+		"[+2.600000s] memory: 1 anonymous map +4.0 KiB\n"
 		"[+2.700000s] exit 127\n");
 	free(s);
 	/* --no-filter and -v fold nothing */
@@ -222,7 +222,7 @@ static void test_fold(void **st)
 	ev_open(x, 5 * MS, 7, "/usr/lib/locale/C.UTF-8/LC_CTYPE", 32, "r", 0, 2, false);
 	s = finish(x);
 	assert_string_equal(s,
-		"[+0.001000s] mmap 7f8a12345000-7f8a12347000   8.0 KB anon\n"
+		"[+0.001000s] mmap 7f8a12345000-7f8a12347000   8.0 KiB anon\n"
 		"[+0.005000s] open /usr/lib/locale/C.UTF-8/LC_CTYPE (read) ENOENT\n");
 	free(s);
 }
@@ -244,7 +244,7 @@ static void test_coalesce(void **st)
 	ev_rw(x, EVT_WRITE, 7 * MS, 7, 7, 4, "/tmp/out", 1);
 	char *s = finish(x);
 	assert_string_equal(s,
-		"[+0.001000s] read /etc/x 3\u00d7 12.0 KB\n"
+		"[+0.001000s] read /etc/x 3\u00d7 12.0 KiB\n"
 		"[+0.004000s] write /dev/pts/0 10 B\n"
 		"[+0.005000s] read /etc/x 100 B\n"
 		"[+0.006000s] write /tmp/out 2\u00d7 2 B\n");

@@ -92,9 +92,9 @@ static void test_resolved(void **st)
 	char *s = run_summary(&r, false);
 	const char *want =
 		" Network connections:  tcp4 \u2192 127.0.0.1:8000 connected from 127.0.0.1:40000, sent 87 B, "
-		"received 195.5 KB, 24 ms\n"
+		"received 195.5 KiB, 24 ms\n"
 		"                       tcp4 \u2192 127.0.0.1:1 ECONNREFUSED \u00d72\n"
-		"                       tcp4 \u2190 127.0.0.1:59128 accepted on 127.0.0.1:8000, sent 2.0 KB, "
+		"                       tcp4 \u2190 127.0.0.1:59128 accepted on 127.0.0.1:8000, sent 2.0 KiB, "
 		"received 100 B, 1.50s\n"
 		"                       tcp4 \u2192 10.0.0.1:80 EINPROGRESS, outcome not seen (closed while "
 		"connecting, or not traced)\n"
@@ -128,7 +128,7 @@ static void test_grouped(void **st)
 	}
 	char *s = run_summary(&r, false);
 	const char *want =
-		" Network connections:  tcp4 \u2190 10.0.0.7 \u00d712 accepted, sent 11.7 KB, received 1.2 KB, "
+		" Network connections:  tcp4 \u2190 10.0.0.7 \u00d712 accepted, sent 11.7 KiB, received 1.2 KiB, "
 		"longest 12 ms\n"
 		"                       tcp4 \u2190 10.0.0.9 \u00d73 accepted, sent 30 B, received 30 B, longest 1.0 ms\n"
 		" Time:";

@@ -159,26 +159,26 @@ static void test_renames_and_links(void **st)
 	char *s = run_summary(&r);
 	check(s, " Files written",
 	      " Files written (11 files, top 10 by bytes):\n"
-	      "      5.9 KB  /w/a.out (replaced the old file)\n"
-	      "       137 B  /r/.git/index (2 calls, via index.lock, replaced the old file)\n"
-	      "        60 B  /w/out.txt (via out.txt.new, replaced the old file)\n"
-	      "        50 B  /r/.git/objects/0d/8a47 (via tmp_obj_abc)\n"
-	      "        30 B  /w/installed/lib/x.so (via /w/stage/lib/x.so)\n"
-	      "        15 B  /out/final (2 calls, via /w/a.part)\n"
-	      "         9 B  /tmp/placed (via O_TMPFILE)\n"
-	      "         4 B  /w/two (also /w/one)\n"
-	      "         3 B  /w/stay\n"
-	      "         2 B  /w/swap-b (via swap-a)\n");
+	      "      5.9 KiB  /w/a.out (replaced the old file)\n"
+	      "        137 B  /r/.git/index (2 calls, via index.lock, replaced the old file)\n"
+	      "         60 B  /w/out.txt (via out.txt.new, replaced the old file)\n"
+	      "         50 B  /r/.git/objects/0d/8a47 (via tmp_obj_abc)\n"
+	      "         30 B  /w/installed/lib/x.so (via /w/stage/lib/x.so)\n"
+	      "         15 B  /out/final (2 calls, via /w/a.part)\n"
+	      "          9 B  /tmp/placed (via O_TMPFILE)\n"
+	      "          4 B  /w/two (also /w/one)\n"
+	      "          3 B  /w/stay\n"
+	      "          2 B  /w/swap-b (via swap-a)\n");
 	check(s, " Temporary files",
 	      " Temporary files (written, then deleted): 4 files, 139 B\n"
-	      "       100 B  /w/out.txt (replaced by a rename)\n"
-	      "        15 B  /w/scratch (2 calls)\n"
-	      "        13 B  /tmp/#1235 (deleted)\n"
-	      "        11 B  /tmp/#1235 (deleted)\n");
+	      "        100 B  /w/out.txt (replaced by a rename)\n"
+	      "         15 B  /w/scratch (2 calls)\n"
+	      "         13 B  /tmp/#1235 (deleted)\n"
+	      "         11 B  /tmp/#1235 (deleted)\n");
 	check(s, " Deleted", " Deleted (not written here): /w/old.txt\n");
 	assert_null(strstr(s, "tmp_obj_abc\n"));
 	assert_null(strstr(s, "HEAD.lock"));
-	assert_non_null(strstr(s, "Files read 0 B   written 6.3 KB"));
+	assert_non_null(strstr(s, "Files read 0 B   written 6.3 KiB"));
 	free(s);
 	evlog_free(r.log);
 }
@@ -203,11 +203,11 @@ static void test_many_temporaries(void **st)
 	assert_null(strstr(s, " Files written"));
 	check(s, " Temporary files",
 	      " Temporary files (written, then deleted): 8 files, 828 B\n"
-	      "       107 B  /tmp/cc7.s\n"
-	      "       106 B  /tmp/cc6.s\n"
-	      "       105 B  /tmp/cc5.s\n"
-	      "       104 B  /tmp/cc4.s\n"
-	      "       103 B  /tmp/cc3.s\n"
+	      "        107 B  /tmp/cc7.s\n"
+	      "        106 B  /tmp/cc6.s\n"
+	      "        105 B  /tmp/cc5.s\n"
+	      "        104 B  /tmp/cc4.s\n"
+	      "        103 B  /tmp/cc3.s\n"
 	      "   ... and 3 more\n");
 	check(s, " Deleted",
 	      " Deleted (not written here): /w/gone0, /w/gone1, /w/gone2, /w/gone3, /w/gone4 ... and 3 more\n");

@@ -233,8 +233,8 @@ static void test_final(void **st)
 	buf_adds(&want, " FINAL: curl -s https://example.com (0.34s)\n");
 	buf_adds(&want, RULE);
 	buf_adds(&want,
-		" Memory:   mapped 1.1 MB (heap 132.0 KB, mmap 1.0 MB in 2 regions)\n"
-		" I/O:      Files read 4.9 KB   written 19.5 KB   Net sent 517 B   received 2.6 KB\n"
+		" Memory:   mapped 1.1 MiB (heap 132.0 KiB, mmap 1.0 MiB in 2 regions)\n"
+		" I/O:      Files read 4.9 KiB   written 19.5 KiB   Net sent 517 B   received 2.6 KiB\n"
 		"           Pipes/ttys/other read 0 B   written 10 B\n"
 		" Network connections:  tcp4 \u2192 93.184.216.34:443\n"
 		"                       tcp6 \u2192 [::1]:9 ECONNREFUSED \u00d72\n"
@@ -244,9 +244,9 @@ static void test_final(void **st)
 		"   \u2514 101 curl -s https://example.com (fork)  \u2192 exit 1\n"
 		"     \u2514 103 sh -c $'gzip\\x1b]0;x\\x07'  \u2192 killed by SIGSEGV\n"
 		" Files read (1 file):\n"
-		"      4.1 KB  /etc/resolv.conf (2 calls)\n"
+		"      4.1 KiB  /etc/resolv.conf (2 calls)\n"
 		" Files written (1 file):\n"
-		"     19.5 KB  /tmp/out.gz\n"
+		"     19.5 KiB  /tmp/out.gz\n"
 		" Failed operations: 8 (1 not listed: noise)\n"
 		"   open ENOENT \u00d73  /usr/share/x/ (e.g. a.mo)\n"
 		"   connect ECONNREFUSED \u00d72\n"
@@ -462,10 +462,10 @@ static void test_file_io_only(void **st)
 	add_rw(r.log, EVT_READ, 1 * MS, 100, "/etc/hosts", EVK_PATH, 2048, false);
 	char *s = run_summary(&r);
 	assert_non_null(strstr(s,
-		" I/O:      Files read 2.0 KB   written 1000 B   Net sent 0 B   received 0 B\n"
+		" I/O:      Files read 2.0 KiB   written 1000 B   Net sent 0 B   received 0 B\n"
 		"           Pipes/ttys/other read 100 B   written 15 B\n"));
-	assert_non_null(strstr(s, " Files read (1 file):\n      2.0 KB  /etc/hosts\n"
-				  " Files written (1 file):\n      1000 B  /dev/shm/seg\n"));
+	assert_non_null(strstr(s, " Files read (1 file):\n      2.0 KiB  /etc/hosts\n"
+				  " Files written (1 file):\n       1000 B  /dev/shm/seg\n"));
 	free(s);
 	evlog_free(r.log);
 }

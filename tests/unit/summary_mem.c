@@ -94,10 +94,10 @@ static void test_peak_leads(void **st)
 	add_exit(r.log, 6 * MS, 100, 9 * MB, true);
 	r.peak_rss = 126 * MB;
 	char *s = run_summary(&r, true);
-	assert_non_null(strstr(s, " Memory:   Peak RSS 126.0 MB (largest process: sort, pid 101)   "
-				  "mapped 2.0 GB (heap 0 B, mmap 2.0 GB in 1 region)\n"));
-	assert_non_null(strstr(s, "   100 /usr/bin/python3  \u2192 exit 0, peak RSS 9.0 MB\n"));
-	assert_non_null(strstr(s, "   \u2514 101 /usr/bin/sort  \u2192 exit 0, peak RSS 126.0 MB\n"));
+	assert_non_null(strstr(s, " Memory:   Peak RSS 126.0 MiB (largest process: sort, pid 101)   "
+				  "mapped 2.0 GiB (heap 0 B, mmap 2.0 GiB in 1 region)\n"));
+	assert_non_null(strstr(s, "   100 /usr/bin/python3  \u2192 exit 0, peak RSS 9.0 MiB\n"));
+	assert_non_null(strstr(s, "   \u2514 101 /usr/bin/sort  \u2192 exit 0, peak RSS 126.0 MiB\n"));
 	assert_null(strstr(s, "Total"));
 	free(s);
 	evlog_free(r.log);
@@ -115,7 +115,7 @@ static void test_peak_without_mem_calls(void **st)
 	add_exit(r.log, 2 * MS, 100, 1536 * 1024, true);
 	r.peak_rss = 1536 * 1024;
 	char *s = run_summary(&r, false);
-	assert_non_null(strstr(s, " Memory:   Peak RSS 1.5 MB (true, pid 100)   "
+	assert_non_null(strstr(s, " Memory:   Peak RSS 1.5 MiB (true, pid 100)   "
 				  "mapped: not traced (-e trace= left these calls out)\n"));
 	free(s);
 	evlog_free(r.log);
@@ -137,15 +137,15 @@ static void test_detach_and_run_peak(void **st)
 	evlog_append(r.log, &d);
 	r.peak_rss = 64 * MB;
 	char *s = run_summary(&r, false);
-	assert_non_null(strstr(s, " Memory:   Peak RSS 64.0 MB (pid 300)   mapped: not traced"));
-	assert_non_null(strstr(s, "  \u2192 still running, peak RSS 64.0 MB\n"));
+	assert_non_null(strstr(s, " Memory:   Peak RSS 64.0 MiB (pid 300)   mapped: not traced"));
+	assert_non_null(strstr(s, "  \u2192 still running, peak RSS 64.0 MiB\n"));
 	free(s);
 	evlog_free(r.log);
 
 	init_run(&r, argv);
 	r.peak_rss = 3 * MB;
 	s = run_summary(&r, false);
-	assert_non_null(strstr(s, " Memory:   Peak RSS 3.0 MB   mapped: not traced"));
+	assert_non_null(strstr(s, " Memory:   Peak RSS 3.0 MiB   mapped: not traced"));
 	free(s);
 	evlog_free(r.log);
 }

@@ -188,6 +188,7 @@
 	X(BYTES_SENT, "bytes_sent")  \
 	X(BYTES_RECEIVED, "bytes_received") \
 	X(GENERIC, "generic")         \
-	X(UNKNOWN, "unknown")
+	X(UNKNOWN, "unknown")         \
+	X(CALLS, "calls")
 
 #endif

@@ -95,7 +95,7 @@ run_both() {
 	name=$1
 	shift
 	for e in ptrace bpf; do
-		rm -rf "$T/$name"
+		rm -rf "${T:?}/${name:?}"
 		mkdir "$T/$name"
 		(cd "$T/$name" && $ENVI "$C" -q --no-filter --engine "$e" --json "$T/$name-$e.jsonl" -- "$@" \
 			>"$T/$name-$e.out" 2>"$T/$name-$e.err")

@@ -41,7 +41,12 @@ if [ ! -r /sys/kernel/btf/vmlinux ]; then
 	exit 0
 fi
 if ! $ENVI "$C" -q --engine bpf -- true >"$T/probe.txt" 2>&1; then
-	skip "--engine bpf cannot load here: $(tail -1 "$T/probe.txt")"
+	# missing privileges or BTF skip; anything else (the verifier refusing our program) is a failure
+	if grep -q "needs root\|needs a kernel with BTF" "$T/probe.txt"; then
+		skip "--engine bpf cannot load here: $(tail -1 "$T/probe.txt")"
+	else
+		fail "--engine bpf loads: $(tail -1 "$T/probe.txt")"
+	fi
 	exit 0
 fi
 

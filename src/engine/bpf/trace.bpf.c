@@ -70,12 +70,20 @@ struct {
 	__type(value, struct inflight);
 } cpd_inflight SEC(".maps");
 
+/* a thread's pending run of reads on one fd, and of writes on one fd (dd alternates them) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u32);
 	__type(value, struct brec_sys);
-} cpd_pending SEC(".maps");
+} cpd_pend_rd SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct brec_sys);
+} cpd_pend_wr SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -132,14 +140,24 @@ static __always_inline bool traced(__u32 tgid)
 	return bpf_map_lookup_elem(&cpd_traced, &tgid) != NULL;
 }
 
-/* The pending coalesced read/write run of tid, written out. */
+/* The pending coalesced read and write runs of tid, written out, the older first. */
 static __always_inline void flush_pending(__u32 tid)
 {
-	struct brec_sys *p = bpf_map_lookup_elem(&cpd_pending, &tid);
-	if (!p)
-		return;
-	emit(p, sizeof(*p));
-	bpf_map_delete_elem(&cpd_pending, &tid);
+	struct brec_sys *r = bpf_map_lookup_elem(&cpd_pend_rd, &tid);
+	struct brec_sys *w = bpf_map_lookup_elem(&cpd_pend_wr, &tid);
+	if (r && w && w->t_enter < r->t_enter) {
+		emit(w, sizeof(*w));
+		emit(r, sizeof(*r));
+	} else {
+		if (r)
+			emit(r, sizeof(*r));
+		if (w)
+			emit(w, sizeof(*w));
+	}
+	if (r)
+		bpf_map_delete_elem(&cpd_pend_rd, &tid);
+	if (w)
+		bpf_map_delete_elem(&cpd_pend_wr, &tid);
 }
 
 /* ---- entry ---- */
@@ -212,8 +230,12 @@ int BPF_PROG(cpd_sys_enter, struct pt_regs *regs, long id)
 	in.t_enter = bpf_ktime_get_ns();
 	in.compat = (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT) != 0;
 
-	struct brec_sys *p = bpf_map_lookup_elem(&cpd_pending, &tid);
-	if (p && (in.compat || p->nr != id || p->args[0] != in.args[0]))
+	struct brec_sys *pr = bpf_map_lookup_elem(&cpd_pend_rd, &tid);
+	struct brec_sys *pw = bpf_map_lookup_elem(&cpd_pend_wr, &tid);
+	/* a run ends at any other call: a read or write on another fd included */
+	bool same = !in.compat && ((id == 0 && (!pr || pr->args[0] == in.args[0])) ||
+				   (id == 1 && (!pw || pw->args[0] == in.args[0])));
+	if ((pr != NULL) + (pw != NULL) && !same)
 		flush_pending(tid);
 	bpf_map_update_elem(&cpd_inflight, &tid, &in, BPF_ANY);
 	if (!in.compat && (id == NR_EXECVE || id == NR_EXECVEAT))
@@ -321,9 +343,9 @@ static __always_inline void fill_sys(struct brec_sys *r, const struct inflight *
 /* A read/write of the pending run's thread: added to it, or a new run. */
 static __always_inline void coalesce(const struct inflight *in, __u32 tid, __u32 tgid, long ret, __u64 now)
 {
-	struct brec_sys *p = bpf_map_lookup_elem(&cpd_pending, &tid);
-	if (p && p->nr == in->nr && p->args[0] == in->args[0] && p->calls < COALESCE_MAX_CALLS &&
-	    now - p->t_enter < COALESCE_MAX_NS) {
+	void *map = in->nr == 0 ? (void *)&cpd_pend_rd : (void *)&cpd_pend_wr;
+	struct brec_sys *p = bpf_map_lookup_elem(map, &tid);
+	if (p && p->args[0] == in->args[0] && p->calls < COALESCE_MAX_CALLS && now - p->t_enter < COALESCE_MAX_NS) {
 		p->calls++;
 		p->ret += ret;
 		p->t_exit = now;
@@ -334,7 +356,7 @@ static __always_inline void coalesce(const struct inflight *in, __u32 tid, __u32
 	struct brec_sys r = {};
 	fill_sys(&r, in, tid, tgid, ret, now);
 	r.h.size = sizeof(r);
-	bpf_map_update_elem(&cpd_pending, &tid, &r, BPF_ANY);
+	bpf_map_update_elem(map, &tid, &r, BPF_ANY);
 }
 
 static __always_inline void sys_record(struct inflight *in, __u32 tid, __u32 tgid, long ret, __u16 flags)

@@ -12,7 +12,7 @@ BUILD   ?= build
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 PKG_CONFIG ?= pkg-config
-PKGS    := libunwind-ptrace libunwind-generic capstone libcjson zlib
+PKGS    := libunwind-ptrace libunwind-generic capstone libcjson zlib libbpf
 
 WARN := -std=gnu11 -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
 	-Wshadow -Wwrite-strings -Wundef -Wimplicit-fallthrough
@@ -73,8 +73,9 @@ Q := @
 say = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-# Every C file under src/ (one folder per layer, see doc/INTERNALS.md).
-SRCS := $(sort $(shell find src -name '*.c'))
+# Every C file under src/ (one folder per layer, see doc/INTERNALS.md);
+# the in-kernel programs (*.bpf.c) are built by the rules below.
+SRCS := $(sort $(shell find src -name '*.c' ! -name '*.bpf.c'))
 OBJS := $(SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_OBJS := $(filter-out $(BUILD)/obj/src/main.o,$(OBJS))
 
@@ -83,6 +84,33 @@ GEN_HDRS :=
 GEN_OBJS :=
 -include syscalls/syscalls.mk
 -include report/report.mk
+
+# --engine bpf (doc/BPF.md, 'Build'): src/engine/bpf/*.bpf.c compiled with
+# clang for the BPF target against the running kernel's BTF (vmlinux.h,
+# CO-RE relocations make the object load on other kernels with BTF), and a
+# skeleton header that embeds the object; all of it in $(BUILD), never in git.
+CLANG   ?= clang
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+BPF_SRCS := $(sort $(wildcard src/engine/bpf/*.bpf.c))
+BPF_SKELS := $(BPF_SRCS:src/engine/bpf/%.bpf.c=$(BUILD)/gen/%.skel.h)
+GEN_HDRS += $(BPF_SKELS)
+.SECONDARY: $(BPF_SKELS) $(BPF_SRCS:src/engine/bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
+
+$(BUILD)/gen/vmlinux.h:
+	@mkdir -p $(dir $@)
+	@test -r $(VMLINUX_BTF) || { echo "compendium: $(VMLINUX_BTF) missing: the build needs a kernel with BTF (CONFIG_DEBUG_INFO_BTF) for --engine bpf; set VMLINUX_BTF to a BTF file" >&2; exit 1; }
+	$(call say,BTF,$@)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: src/engine/bpf/%.bpf.c src/engine/bpf/rec.h $(BUILD)/gen/vmlinux.h
+	@mkdir -p $(dir $@)
+	$(call say,BPF,$<)
+	$(Q)$(CLANG) -target bpf -g -O2 -Wall -D__TARGET_ARCH_x86 -I$(BUILD)/gen -Isrc -c -o $@ $<
+
+$(BUILD)/gen/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(call say,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name cpd_$* > $@.tmp && mv $@.tmp $@
 
 BIN := $(BUILD)/compendium
 

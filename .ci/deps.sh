@@ -12,7 +12,7 @@ if [ "$what" = missing ]; then
 	what=${2:-build}
 fi
 
-build_pkgs="gcc make pkg-config libunwind-dev libcapstone-dev libcjson-dev zlib1g-dev"
+build_pkgs="gcc make pkg-config libunwind-dev libcapstone-dev libcjson-dev zlib1g-dev libbpf-dev bpftool clang"
 test_pkgs="$build_pkgs libcmocka-dev strace jq mandoc shellcheck chromium nodejs npm python3 gzip tar git"
 
 case $what in

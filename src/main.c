@@ -58,6 +58,8 @@ enum long_only {
 	OPT_SAME_CPU,
 	OPT_TREE,
 	OPT_SORT,
+	OPT_ENGINE,
+	OPT_BPF_RING_SIZE,
 };
 
 static const struct option long_opts[] = {
@@ -90,6 +92,8 @@ static const struct option long_opts[] = {
 	{"same-cpu", no_argument, NULL, OPT_SAME_CPU},
 	{"tree", required_argument, NULL, OPT_TREE},
 	{"sort", required_argument, NULL, OPT_SORT},
+	{"engine", required_argument, NULL, OPT_ENGINE},
+	{"bpf-ring-size", required_argument, NULL, OPT_BPF_RING_SIZE},
 	{"trace-path", required_argument, NULL, 'P'},
 	{"failed-only", no_argument, NULL, 'Z'},
 	{"successful-only", no_argument, NULL, 'z'},
@@ -151,6 +155,10 @@ static const char usage_text[] =
 	"      --no-seccomp       stop at every syscall instead of using a seccomp filter\n"
 	"      --same-cpu         run compendium and the command on one CPU: much faster\n"
 	"                         stops on VMs, but the command's parallel work shares it\n"
+	"      --engine ENGINE    ptrace (the default) or bpf: an in-kernel program that\n"
+	"                         never stops the command (root; no -p, -k, --faults yet)\n"
+	"      --bpf-ring-size N  the bpf engine's ring buffer in bytes (K, M suffixes; a\n"
+	"                         power of two, 64K to 1G; default 8M)\n"
 	"  -k, --stack            record the user-space call stack at traced syscalls\n"
 	"      --stack-on LIST    only at these syscalls or event types (comma list)\n"
 	"      --faults           count and sample page faults (perf_event_open)\n"
@@ -245,6 +253,52 @@ static void resolve_paths(void)
 	}
 	if (opt.npaths)
 		trace_sel_name_path_calls(&opt.trace);
+}
+
+/* --bpf-ring-size: bytes with an optional K, M or G; a power of two from 64 KiB to 1 GiB. */
+static size_t parse_ring_size(const char *arg)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(arg, &end, 10);
+	unsigned shift = 0;
+	if (*end == 'K' || *end == 'k')
+		shift = 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30, end++;
+	if (errno || end == arg || *end || v == 0 || v > (1ull << 30) >> shift)
+		usage_error("--bpf-ring-size '%s': expected bytes with an optional K, M or G suffix, 64K to 1G", arg);
+	v <<= shift;
+	if (v < (64u << 10) || (v & (v - 1)))
+		usage_error("--bpf-ring-size '%s': expected a power of two from 64K to 1G (e.g. 8M)", arg);
+	return (size_t)v;
+}
+
+/*
+ * --engine bpf, phase one (doc/BPF.md, 'What it does not do'): a launched
+ * command only, and nothing that needs the command stopped.
+ */
+static void check_engine_bpf(void)
+{
+	static const char tail[] = "; use --engine ptrace";
+	if (opt.mode != MODE_TRACE)
+		usage_error("--engine bpf is for tracing (not with --watch, --list-dumps or --from)");
+	if (opt.npids)
+		usage_error("--engine bpf does not support -p yet%s", tail);
+	if (opt.stack)
+		usage_error("--engine bpf does not record stacks (-k, --stack-on) yet%s", tail);
+	if (opt.faults)
+		usage_error("--engine bpf does not count page faults (--faults) yet%s", tail);
+	if (opt.sample_secs > 0)
+		usage_error("--engine bpf does not sample (--sample) yet%s", tail);
+	if (opt.no_seccomp)
+		usage_error("--no-seccomp is a ptrace engine option (the bpf engine never stops the command)");
+	if (opt.same_cpu)
+		usage_error("--same-cpu is a ptrace engine option (the bpf engine never stops the command)");
+	if (!opt.bpf_ring_size)
+		opt.bpf_ring_size = 8u << 20;
 }
 
 static void parse_options(int argc, char **argv)
@@ -399,6 +453,14 @@ static void parse_options(int argc, char **argv)
 				usage_error("--tree '%s': expected auto or all", optarg);
 			opt.tree_all = !strcmp(optarg, "all");
 			break;
+		case OPT_ENGINE:
+			if (strcmp(optarg, "ptrace") && strcmp(optarg, "bpf"))
+				usage_error("--engine '%s': expected ptrace or bpf", optarg);
+			opt.engine_bpf = !strcmp(optarg, "bpf");
+			break;
+		case OPT_BPF_RING_SIZE:
+			opt.bpf_ring_size = parse_ring_size(optarg);
+			break;
 		case ':':
 			usage_error("%s needs an argument", argv[optind - 1]);
 		default: {
@@ -435,6 +497,10 @@ static void parse_options(int argc, char **argv)
 		usage_error("%s takes no command ('%s' is extra)",
 			    opt.mode == MODE_WATCH ? "--watch" : "--list-dumps", opt.argv[0]);
 
+	if (opt.engine_bpf)
+		check_engine_bpf();
+	else if (opt.bpf_ring_size)
+		usage_error("--bpf-ring-size is for --engine bpf");
 	if (opt.json_path && opt.out_path && !strcmp(opt.json_path, "-") && !strcmp(opt.out_path, "-"))
 		usage_error("--json - and -o - would both write to stdout; send one of them to a file");
 
@@ -690,6 +756,10 @@ static bool do_trace(struct run *r)
 		.same_cpu = opt.same_cpu,
 		.stdout_to_stderr = opt.json_path && !strcmp(opt.json_path, "-"),
 		.signals_hidden = ~opt.quals.signals,
+		.engine_bpf = opt.engine_bpf,
+		.bpf_ring_size = opt.bpf_ring_size,
+		/* -v and -c show each call */
+		.bpf_coalesce = !opt.verbose && !opt.summary_table,
 	};
 	tracer_prepare(r, &tcfg);
 	/*

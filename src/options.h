@@ -4,6 +4,7 @@
 #define COMPENDIUM_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "decode/traceexpr.h"
@@ -30,6 +31,8 @@ struct options {
 	bool color;          /* decided by main: tty and NO_COLOR unset or empty */
 	bool no_seccomp;     /* --no-seccomp: stop at every syscall */
 	bool same_cpu;       /* --same-cpu */
+	bool engine_bpf;     /* --engine bpf */
+	size_t bpf_ring_size;/* --bpf-ring-size (bytes; 0 until check_engine_bpf) */
 	int strsize;         /* -s: max string bytes shown (default 64) */
 	int follow;          /* -f: 1 (a no-op), -ff: 2 (one narrative file per process with -o) */
 	int tstamp;          /* -t 1, -tt 2, -ttt 3: wall-clock stamps (0: the relative one) */

@@ -21,6 +21,7 @@
  *   the same file. The fd's access mode and close-on-exec flag are then
  *   unknown unless an open was seen.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -78,6 +79,7 @@ static const struct handler handlers[DEC_NR_MAX] = {
 #undef DECODE_ROW
 
 static void stack_forget(void);
+static const char *obj_desc(int pid, int fd, struct fd_obj *o);
 
 void decode_init(struct evlog *log, const struct decode_cfg *c)
 {
@@ -334,6 +336,31 @@ void dec_proc_new_from(struct proc *child, struct decode_proc *pp, uint64_t clon
 void decode_proc_attached(struct proc *p)
 {
 	dec_proc(p); /* fds, cwd and the memory map all resolve lazily */
+}
+
+void decode_proc_prime(struct proc *p)
+{
+	struct decode_proc *dp = dec_proc(p);
+	char link[PATH_MAX + 1];
+	ssize_t n = procfs_link(p->pid, "cwd", link, sizeof(link));
+	if (n > 0 && link[0] == '/') {
+		fd_obj_set(&dp->fs->cwd, link);
+		dp->fs->names_gen = fd_names_gen;
+	}
+	char dir[64];
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", p->pid);
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char *end;
+		long fd = strtol(de->d_name, &end, 10);
+		if (*end || end == de->d_name || fd < 0 || fd > INT_MAX || fd == dirfd(d))
+			continue;
+		obj_desc(p->pid, (int)fd, fdtable_get(dp->fds, (int)fd, p->pid));
+	}
+	closedir(d);
 }
 
 void decode_proc_exec(struct proc *p)
@@ -831,11 +858,11 @@ static void syscall_record(struct dec_call *c, struct task *t, bool exited, bool
 void decode_syscall_exit(struct task *t)
 {
 	struct syscall *sc = &t->sc;
-	uint64_t now = dec_log ? evlog_now(dec_log) : 0;
+	uint64_t now = sc->t_exit ? sc->t_exit : dec_log ? evlog_now(dec_log) : 0;
 	new_stop(t);
 	if (cfg.summary && sc->nr >= 0 && sc->nr < DEC_NR_MAX) {
 		struct sc_stat *s = sc->compat ? &stats32[sc->nr] : &stats64[sc->nr];
-		s->calls++;
+		s->calls += sc->calls > 1 ? sc->calls : 1;
 		if (sc->is_error && !restart_code(sc->ret) && !is_sigret(sc))
 			s->errors++;
 		s->total_ns += now > sc->t_entry ? now - sc->t_entry : 0;

@@ -94,6 +94,12 @@ void decode_syscall_abandon(struct task *t);
 void decode_proc_new(struct proc *child, struct proc *parent, uint64_t clone_flags);
 /* A process attached with --pid: fd table etc. resolved lazily from /proc. */
 void decode_proc_attached(struct proc *p);
+/*
+ * A process that is not stopped while it is traced (--engine bpf): its cwd
+ * and every fd it has now, named from /proc at once, while they are still
+ * what its first syscalls will use. The process must be waiting.
+ */
+void decode_proc_prime(struct proc *p);
 /* After a successful exec: drop CLOEXEC fds, reset the memory map. */
 void decode_proc_exec(struct proc *p);
 void decode_proc_free(struct proc *p);

@@ -44,6 +44,8 @@ void dio_event(struct dec_call *c, int fd, bool write, int64_t bytes, bool sock,
 	}
 	if (!c->failed)
 		ev_int(&d, EVK_BYTES, bytes);
+	if (c->t->sc.calls > 1) /* --engine bpf: a run of calls on this fd, bytes their sum */
+		ev_uint(&d, EVK_CALLS, c->t->sc.calls);
 	dec_emit(&d, c);
 }
 

@@ -58,6 +58,8 @@ struct eng_task {
 	bool at_exit;        /* past its PTRACE_EVENT_EXIT stop (counted in proc->nexiting) */
 	bool ex_nopath;      /* the path pointer was NULL or unreadable (EFAULT) */
 	bool ex_emptyfd;     /* execveat(fd, "", AT_EMPTY_PATH): the fd itself */
+	bool ex_trunc;       /* --engine bpf: argv cut at the kernel program's bound */
+	int exit_status;     /* --engine bpf: a leader's status, held until its last thread ends */
 };
 
 /*
@@ -153,6 +155,13 @@ struct eng_state {
 	uint64_t tick_last[ENG_MAX_HOOKS];
 	uint32_t argv_ids[EXEC_MAX_ARGS];
 	char path[PATH_MAX + 64];
+	/*
+	 * --engine bpf (bpf_run.c): the log time of the record being handled,
+	 * which engine events carry instead of the time they are made (0:
+	 * now), and the image an exec record named (NULL: /proc/PID/exe).
+	 */
+	uint64_t ev_time;
+	const char *exec_path;
 };
 
 /* The one engine (defined in tracer.c). */
@@ -165,7 +174,7 @@ static inline struct eng_task *eng_of(struct task *t)
 
 static inline void eng_ev_start(struct ev_draft *d, unsigned type, struct task *t)
 {
-	ev_init(d, type, evlog_now(eng.log), t ? t->proc->pid : 0, t ? t->tid : 0);
+	ev_init(d, type, eng.ev_time ? eng.ev_time : evlog_now(eng.log), t ? t->proc->pid : 0, t ? t->tid : 0);
 }
 
 /* Tell the decoders that t's current syscall will not reach its exit stop. */
@@ -203,6 +212,13 @@ void eng_trace_loop(void);
 
 /* At a fork/vfork/clone event of t: the new task, or NULL (known, or no child id). */
 struct task *eng_new_child(struct task *t, int event);
+/* The "via" of a spawn: the creating syscall's kind, else the ptrace event's (0: clone). */
+const char *eng_via(enum arch_sc_kind kind, int event);
+/*
+ * Child ctid of t, created with these CLONE_* flags (CLONE_THREAD: a thread
+ * of t's process): the task, the decoder's state, the spawn event, the hooks.
+ */
+struct task *eng_child_add(struct task *t, int ctid, uint64_t flags, const char *via);
 /* t is dead (WIFEXITED/WIFSIGNALED status): its exit event, outcome, hooks. */
 void eng_task_died(struct task *t, int status);
 /*
@@ -222,6 +238,8 @@ void eng_emit_exec(struct task *t, int former, int err);
  * (doc/ENGINE.md, 'Exec from a non-leader thread'), the event, the hooks.
  */
 void eng_exec_event(struct task *t);
+/* The same once the former tid of the execing thread is known (the bpf engine's exec record). */
+void eng_exec_done(struct task *t, int former);
 
 /* launch.c: the launched command */
 
@@ -229,6 +247,11 @@ void eng_exec_event(struct task *t);
 void eng_launch_prepare(struct run *r);
 /* Fork, filter, seize and release the command. */
 void eng_launch(struct run *r);
+/*
+ * In the forked command before it waits to be released: its stdout (--json
+ * -), the signals it must see as untraced, the mask, dumpable again.
+ */
+void eng_child_setup(void);
 /* SIGKILL every traced process (once). */
 void eng_kill_tree(void);
 

@@ -143,8 +143,10 @@ void eng_emit_exec(struct task *t, int former, int err)
 			path_id = evlog_intern_soft(eng.log, p.data ? p.data : "", p.len);
 		buf_free(&p);
 	} else {
-		ssize_t n = procfs_link(t->proc->pid, "exe", eng.path, sizeof(eng.path));
-		if (n > 0)
+		ssize_t n = eng.exec_path ? -1 : procfs_link(t->proc->pid, "exe", eng.path, sizeof(eng.path));
+		if (eng.exec_path)
+			path_id = evlog_intern_cstr(eng.log, eng.exec_path);
+		else if (n > 0)
 			path_id = evlog_intern(eng.log, eng.path, (size_t)n);
 		else if (e->ex_valid)
 			path_id = evlog_intern_cstr(eng.log, e->ex.data);
@@ -162,6 +164,8 @@ void eng_emit_exec(struct task *t, int former, int err)
 	if (path_id)
 		ev_strid(&d, EVK_PATH, path_id);
 	ev_add(&d, EVK_ARGV, EVF_STRV, evlog_strv(eng.log, eng.argv_ids, argc));
+	if (e->ex_valid && e->ex_trunc)
+		ev_bool(&d, EVK_TRUNCATED, true); /* argv cut (doc/BPF.md, 'Captures') */
 	if (former && former != t->tid)
 		ev_int(&d, EVK_FORMER_TID, former);
 	if (err)
@@ -198,6 +202,11 @@ void eng_exec_event(struct task *t)
 
 	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0L, &msg) == 0 && msg > 0 && msg <= INT_MAX)
 		former = (int)msg;
+	eng_exec_done(t, former);
+}
+
+void eng_exec_done(struct task *t, int former)
+{
 	if (former != t->tid) {
 		/*
 		 * the execing thread now has the leader's tid; its state moves here

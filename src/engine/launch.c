@@ -104,9 +104,8 @@ void eng_launch_prepare(struct run *r)
 
 /* ---- launching ---- */
 
-static NORETURN void child_exec(const char *path, char **argv, int syncfd, const struct sock_filter *prog, size_t n)
+void eng_child_setup(void)
 {
-	char c;
 	/*
 	 * --json -: our stdout is the log, the command's stdout is our stderr
 	 * (before the tracer starts stopping us: no event is made of this dup2).
@@ -123,6 +122,12 @@ static NORETURN void child_exec(const char *path, char **argv, int syncfd, const
 		signal(SIGCHLD, SIG_IGN);
 	sigprocmask(SIG_SETMASK, &eng.oldmask, NULL);
 	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
+static NORETURN void child_exec(const char *path, char **argv, int syncfd, const struct sock_filter *prog, size_t n)
+{
+	char c;
+	eng_child_setup();
 	/* wait until the tracer has seized us */
 	while (read(syncfd, &c, 1) < 0 && errno == EINTR)
 		;

@@ -26,6 +26,18 @@ static void tell_serialized(struct task *parent, bool thread)
 		comm ? (int)n : 1, comm ? comm : "?", thread ? "thread" : "process", eng.r->same_cpu);
 }
 
+const char *eng_via(enum arch_sc_kind kind, int event)
+{
+	switch (kind) {
+	case ARCH_SC_FORK: return "fork";
+	case ARCH_SC_VFORK: return "vfork";
+	case ARCH_SC_CLONE: return "clone";
+	case ARCH_SC_CLONE3: return "clone3";
+	default:
+		return event == PTRACE_EVENT_FORK ? "fork" : event == PTRACE_EVENT_VFORK ? "vfork" : "clone";
+	}
+}
+
 struct task *eng_new_child(struct task *t, int event)
 {
 	struct eng_task *e = eng_of(t);
@@ -51,19 +63,15 @@ struct task *eng_new_child(struct task *t, int event)
 		if (thread)
 			flags |= CLONE_THREAD | CLONE_VM | CLONE_FILES | CLONE_FS | CLONE_SIGHAND;
 	}
-	const char *via;
-	switch (in ? e->kind : ARCH_SC_OTHER) {
-	case ARCH_SC_FORK: via = "fork"; break;
-	case ARCH_SC_VFORK: via = "vfork"; break;
-	case ARCH_SC_CLONE: via = "clone"; break;
-	case ARCH_SC_CLONE3: via = "clone3"; break;
-	default:
-		via = event == PTRACE_EVENT_FORK ? "fork" : event == PTRACE_EVENT_VFORK ? "vfork" : "clone";
-		break;
-	}
-
-	struct task *c = eng_task_new(ctid, thread ? t->proc : NULL);
+	struct task *c = eng_child_add(t, ctid, flags, eng_via(in ? e->kind : ARCH_SC_OTHER, event));
 	eng_of(c)->own_filter = e->own_filter; /* filters are inherited */
+	return c;
+}
+
+struct task *eng_child_add(struct task *t, int ctid, uint64_t flags, const char *via)
+{
+	bool thread = flags & CLONE_THREAD;
+	struct task *c = eng_task_new(ctid, thread ? t->proc : NULL);
 	if (!thread) {
 		struct proc *p = c->proc;
 		p->ppid = (flags & CLONE_PARENT) ? t->proc->ppid : t->proc->pid;

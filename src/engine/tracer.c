@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine/bpf_eng.h"
 #include "engine/engine_int.h"
 #include "lib/msg.h"
 
@@ -163,7 +164,9 @@ void tracer_prepare(struct run *r, const struct tracer_cfg *c)
 	cfg = *c;
 	eng.self = getpid();
 	eng.log = r->log;
-	if (cfg.npids == 0)
+	if (cfg.engine_bpf)
+		eng_bpf_prepare(r);
+	else if (cfg.npids == 0)
 		eng_launch_prepare(r);
 	else
 		eng_attach_prepare(r);
@@ -194,19 +197,24 @@ int tracer_run(struct run *r)
 	}
 	eng_signals_setup();
 
-	if (eng.attach) {
-		eng.mode_known = true;
-		eng_attach_all();
+	if (cfg.engine_bpf) {
+		eng_bpf_trace(r);
+		eng_bpf_finish(r);
 	} else {
-		eng_launch(r);
+		if (eng.attach) {
+			eng.mode_known = true;
+			eng_attach_all();
+		} else {
+			eng_launch(r);
+		}
+		/*
+		 * doc/ENGINE.md, 'Tracee attacking its tracer': a tracee must not attach to us nor read our memory. Only now:
+		 * a child forked while we were non-dumpable could not be seized by a
+		 * non-root compendium until it made itself dumpable again.
+		 */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		eng_trace_loop();
 	}
-	/*
-	 * doc/ENGINE.md, 'Tracee attacking its tracer': a tracee must not attach to us nor read our memory. Only now:
-	 * a child forked while we were non-dumpable could not be seized by a
-	 * non-root compendium until it made itself dumpable again.
-	 */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	eng_trace_loop();
 
 	if (eng.attach) {
 		eng_detach_orphans();

@@ -57,6 +57,14 @@ struct tracer_cfg {
 	 */
 	bool stdout_to_stderr;
 	uint64_t signals_hidden; /* -e signal=: bit N-1 set: no signal or stop event for signal N */
+	/*
+	 * --engine bpf (doc/BPF.md): an in-kernel program instead of ptrace,
+	 * its ring buffer's size in bytes, and whether runs of read/write on
+	 * one fd are coalesced into one event (not under -v or -c)
+	 */
+	bool engine_bpf;
+	size_t bpf_ring_size;
+	bool bpf_coalesce;
 };
 
 /*

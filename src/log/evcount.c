@@ -46,6 +46,12 @@ bool evcount_rw_call(const struct ev *e)
 	return evcount_rw_kind(e) >= 0 && !ev_find(e, EVK_ERR);
 }
 
+uint64_t evcount_calls(const struct ev *e)
+{
+	int64_t n;
+	return evfield_num(e, EVK_CALLS, &n) && n > 1 ? (uint64_t)n : 1;
+}
+
 uint64_t evcount_bytes(const struct ev *e)
 {
 	int64_t v;
@@ -60,7 +66,7 @@ void evcount_add(struct evcount_totals *t, const struct ev *e)
 		t->failed++;
 	int k = evcount_rw_kind(e);
 	if (k >= 0 && evcount_rw_call(e)) {
-		t->calls[k]++;
+		t->calls[k] += evcount_calls(e);
 		t->bytes[k] += evcount_bytes(e);
 	}
 }

@@ -43,6 +43,8 @@ int evcount_rw_kind(const struct ev *e);
 /* True if e is a read/write/send/recv call that returned (0 bytes included). */
 bool evcount_rw_call(const struct ev *e);
 /* The bytes e's call moved: 0 if it failed or says none. */
+/* The calls one read/write event stands for: its "calls" (--engine bpf coalesces runs on one fd), else 1. */
+uint64_t evcount_calls(const struct ev *e);
 uint64_t evcount_bytes(const struct ev *e);
 
 /* Totals over a log, as the JSON end record and the report give them. */

@@ -190,6 +190,7 @@
 	X(GENERIC, "generic")         \
 	X(UNKNOWN, "unknown")         \
 	X(BASELINE, "baseline")       \
-	X(RELATED, "related")
+	X(RELATED, "related")         \
+	X(CALLS, "calls")
 
 #endif

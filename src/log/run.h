@@ -89,6 +89,7 @@ struct run {
 	uint64_t peak_rss;       /* bytes: the largest maxrss of any traced process (0 = unknown) */
 	bool interrupted;        /* ended by Ctrl-C / SIGTERM */
 	int same_cpu;            /* -1 off, else the CPU used by --same-cpu */
+	uint64_t lost;           /* --engine bpf: records the ring buffer had no room for */
 
 	/* -c statistics, filled by the decoder when tracing ends (empty for --from) */
 	struct run_sc_table sc64, sc32;

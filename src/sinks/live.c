@@ -327,7 +327,7 @@ static bool coalesce(struct live *l, const struct ev *e)
 	if (p->on && p->type == e->type && p->tid == e->tid && p->fd == fd && p->what == what &&
 	    p->unknown == evfield_strid(e, EVK_UNKNOWN)) {
 		uint64_t ns = 0;
-		p->count++;
+		p->count += evcount_calls(e);
 		p->bytes += evcount_bytes(e);
 		if (call_dur(l, e, &ns))
 			p->dur += ns;
@@ -343,7 +343,7 @@ static void start_pending(struct live *l, const struct ev *e)
 	evfield_num(e, EVK_FD, &fd);
 	call_dur(l, e, &ns);
 	l->pend = (struct pending){.on = true, .type = e->type, .pid = e->pid, .tid = e->tid,
-				   .fd = fd, .what = rw_what(e), .t = e->t, .count = 1,
+				   .fd = fd, .what = rw_what(e), .t = e->t, .count = evcount_calls(e),
 				   .bytes = evcount_bytes(e), .dur = ns,
 				   .unknown = evfield_strid(e, EVK_UNKNOWN)};
 }

@@ -38,6 +38,8 @@ struct syscall {
 	uint64_t args[6];
 	uint64_t ip, sp;
 	uint64_t t_entry;      /* log time of the entry stop */
+	uint64_t t_exit;       /* log time of the exit when the engine knows it (bpf), 0: the exit stop's now */
+	uint32_t calls;        /* bpf: consecutive calls on one fd coalesced into this one (0 or 1: one) */
 	int64_t ret;           /* set at exit */
 	bool is_error;         /* ret in [-4095, -1] */
 	void *scratch;         /* decoder's data captured at entry; decoder frees */

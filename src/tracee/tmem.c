@@ -28,6 +28,35 @@ void tmem_force_peekdata(bool on)
 	force_peek = on;
 }
 
+static const struct tmem_chunk *ov_chunks;
+static size_t ov_n;
+static int ov_tid;
+
+void tmem_set_overlay(int tid, const struct tmem_chunk *chunks, size_t n)
+{
+	ov_tid = tid;
+	ov_chunks = n ? chunks : NULL;
+	ov_n = n;
+}
+
+/* A read served by the overlay: bytes copied, -EFAULT, or -ENOENT when no chunk holds addr. */
+static ssize_t overlay_read(uint64_t addr, void *buf, size_t n)
+{
+	for (size_t i = 0; i < ov_n; i++) {
+		const struct tmem_chunk *c = &ov_chunks[i];
+		if (c->fault && addr == c->addr)
+			return -EFAULT;
+		if (addr < c->addr || addr - c->addr >= c->len)
+			continue;
+		size_t off = (size_t)(addr - c->addr), k = c->len - off;
+		if (k > n)
+			k = n;
+		memcpy(buf, (const char *)c->data + off, k);
+		return (ssize_t)k;
+	}
+	return -ENOENT;
+}
+
 /* Word-by-word PTRACE_PEEKDATA; the task must be ptrace-stopped. */
 static ssize_t peek_read(int tid, uint64_t addr, void *buf, size_t n)
 {
@@ -88,6 +117,11 @@ ssize_t tmem_read(int tid, uint64_t addr, void *buf, size_t n)
 
 	if (n == 0)
 		return 0;
+	if (ov_chunks && tid == ov_tid) {
+		ssize_t r = overlay_read(addr, buf, n);
+		if (r != -ENOENT)
+			return r;
+	}
 	if (addr + n < addr)
 		n = (size_t)(UINT64_MAX - addr) + 1; /* no wrap-around */
 	while (done < n) {

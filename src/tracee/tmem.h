@@ -42,6 +42,22 @@ void tmem_set_denied_hook(tmem_denied_fn fn);
 ssize_t tmem_read_str(int tid, uint64_t addr, char *buf, size_t max, int *truncated);
 
 /*
+ * Memory an engine copied at the call (--engine bpf: strings, sockaddrs,
+ * fd pairs read by the kernel program). While an overlay is set for tid,
+ * a read that starts inside a chunk is served from it (up to the chunk's
+ * end, like memory that ends there), a read at a chunk marked fault gives
+ * -EFAULT, and any other read goes to the live process.
+ */
+struct tmem_chunk {
+	uint64_t addr;
+	const void *data;
+	size_t len;
+	bool fault;
+};
+/* Set the chunks (borrowed until the next call) for tid; n 0 removes them. */
+void tmem_set_overlay(int tid, const struct tmem_chunk *chunks, size_t n);
+
+/*
  * Read with PTRACE_PEEKDATA only (the task must be ptrace-stopped). For
  * tests of the fallback taken when process_vm_readv fails with EPERM/ENOSYS.
  */

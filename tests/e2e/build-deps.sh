@@ -22,7 +22,7 @@ cat >"$stub/id" <<'S'
 echo 0
 S
 chmod +x "$stub"/*
-all="gcc make pkg-config libunwind-dev libcapstone-dev libcjson-dev zlib1g-dev"
+all="gcc make pkg-config libunwind-dev libcapstone-dev libcjson-dev zlib1g-dev libbpf-dev bpftool clang"
 run() { # set
 	: >"$T/calls"
 	STUBDIR=$T PATH=$stub:/usr/bin:/bin sh "$TOP/.ci/deps.sh" "$1" >"$T/out" 2>&1
@@ -33,7 +33,7 @@ run build
 expect "everything installed: exit 0" "$?" 0
 expect "everything installed: apt-get is not called" "$(cat "$T/calls")" ""
 
-printf '%s\n' gcc make pkg-config libcapstone-dev libcjson-dev zlib1g-dev libunwind-14-dev >"$T/installed"
+printf '%s\n' gcc make pkg-config libcapstone-dev libcjson-dev zlib1g-dev libbpf-dev bpftool clang libunwind-14-dev >"$T/installed"
 run build
 expect "LLVM libunwind present: exit 0" "$?" 0
 calls=$(cat "$T/calls")
@@ -46,7 +46,7 @@ else
 fi
 grep -q "conflicts with libunwind-dev" "$T/out" && ok "it says why it removes a package" || fail "no reason given: $(cat "$T/out")"
 
-printf '%s\n' gcc make pkg-config libunwind-dev zlib1g-dev libunwind-14-dev libc++-14-dev >"$T/installed"
+printf '%s\n' gcc make pkg-config libunwind-dev zlib1g-dev libbpf-dev bpftool clang libunwind-14-dev libc++-14-dev >"$T/installed"
 run build
 first=$(sed -n 1p "$T/calls")
 expect "libc++-14-dev (which needs LLVM libunwind) goes too" "$first" "apt-get remove -y -q libunwind-14-dev libc++-14-dev"
@@ -75,7 +75,7 @@ cat >"$stub/id" <<'S'
 #!/bin/sh
 echo 0
 S
-printf '%s\n' gcc make pkg-config libunwind-dev libcjson-dev >"$T/installed"
+printf '%s\n' gcc make pkg-config libunwind-dev libcjson-dev libbpf-dev bpftool clang >"$T/installed"
 : >"$T/calls"
 # as a user types it: not a sub-make of `make -j2 check` (no inherited jobserver flags)
 STUBDIR=$T PATH=$stub:/usr/bin:/bin env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \

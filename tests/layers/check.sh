@@ -10,7 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 rules=src/LAYERS
-generated="systab_gen.h decode_gen.h xlat_gen.h report_assets.h"
+generated="systab_gen.h decode_gen.h xlat_gen.h report_assets.h vmlinux.h trace.skel.h"
 bad=0
 edges=$(mktemp)
 trap 'rm -f "$edges"' EXIT

@@ -246,6 +246,17 @@ void dfile_newfd(struct dec_call *c)
 	fdtable_install(c->dp->fds, fd, fd_obj_new(kind, FD_R | FD_W, desc), cloexec);
 }
 
+/*
+ * chdir's path is relative to the cwd before the call: learn that cwd now.
+ * Read at the exit stop, /proc/TID/cwd already names the new directory and
+ * a relative path would be added to it twice ("w/w/a.txt" after chdir("w")
+ * as a process's first cwd-relative call).
+ */
+void dfile_chdir_entry(struct dec_call *c)
+{
+	dec_cwd(c);
+}
+
 void dfile_chdir(struct dec_call *c)
 {
 	struct ev_draft d;

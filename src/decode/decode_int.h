@@ -167,6 +167,7 @@ void dfile_dup(struct dec_call *c);
 void dfile_fcntl(struct dec_call *c);
 void dfile_pipe(struct dec_call *c);
 void dfile_newfd(struct dec_call *c);
+void dfile_chdir_entry(struct dec_call *c);
 void dfile_chdir(struct dec_call *c);
 void dfile_unshare(struct dec_call *c);
 void dfile_rename_entry(struct dec_call *c);

@@ -63,3 +63,13 @@ expect "empty and NULL paths in the narrative" "$got" \
 	'open "" (read) ENOENT|unlink "" ENOENT|mkdir "" 0755 ENOENT|exec "" ENOENT|exec NULL EFAULT|open NULL (read) EFAULT|'
 got=$(sed -n '/Failed operations/,/Noise/p' "$T/e.out" | grep -c 'ENOENT ×1  ""$')
 expect "empty paths in the summary's failures" "$got" 4
+
+# a relative chdir as the process's first cwd-relative call: the paths after
+# it are under the directory once (the cwd read at chdir's exit stop is
+# already the new one; before: ".../w/w/a.txt"), in both stop modes
+for mode in "" --no-seccomp; do
+	rm -rf "$T/cd" && mkdir -p "$T/cd/w"
+	(cd "$T/cd" && cmp -q $mode -o /dev/null --json "$T/cd.jsonl" -- "$P/dec_files" w >/dev/null 2>&1)
+	got=$(jl "$T/cd.jsonl" 'sorted({e["path"].replace("'"$T/cd/"'", "T") for e in evs if e.get("path", "").endswith("/a.txt")})')
+	expect "relative chdir first${mode:+ ($mode)}: a.txt under the directory once" "$got" '["Tw/a.txt"]'
+done

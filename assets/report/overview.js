@@ -149,9 +149,14 @@ function drawOverview() {
   svg.setAttribute("viewBox", "0 0 " + Wd + " " + OV_H);
   svg.textContent = "";
   const lab = sv("text", { x: 4, y: 14 });
-  lab.textContent = "whole run";
+  // the events' span: the header's duration also counts the start before
+  // the first event, so the strip does not call itself the run
+  lab.textContent = "all events " + fmtIdle(full);
   const lab2 = sv("text", { x: 4, y: 28, class: "dim" });
-  lab2.textContent = fmtIdle(full);
+  lab2.textContent = fmtDur(trace.tMin) + " – " + fmtDur(trace.tMax);
+  const tip = sv("title");
+  tip.textContent = "from the first event to the end of the last, in time since the trace started";
+  lab.append(tip);
   svg.append(lab, lab2);
   for (const [a, b] of trace.idle) {
     const x0 = (a - trace.tMin) * k, x1 = (b - trace.tMin) * k;

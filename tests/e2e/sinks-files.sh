@@ -34,7 +34,7 @@ def section(label):
     m = re.search(r'^ ' + re.escape(label) + r'.*\n(?:   .*\n)*', text, re.M)
     return m.group(0) if m else ''
 def size(n):
-    return '%9s' % ('%d B' % n)
+    return '%10s' % ('%d B' % n)
 
 written = section('Files written')
 disk = {f: os.path.getsize(os.path.join(W, f)) for f in os.listdir(W)}
@@ -145,7 +145,7 @@ written = m.group(0) if m else ''
 def line_of(path):
     return [l for l in written.split('\n') if re.match(r'^ +\d+ B  ' + re.escape(path) + r'( \(|$)', l)]
 def size(n):
-    return '%9s' % ('%d B' % n)
+    return '%10s' % ('%d B' % n)
 idx = G + '/.git/index'
 check('git: .git/index with its size, via index.lock, replacing the old index',
       [re.sub(r' \(\d+ calls, ', ' (', l) for l in line_of(idx)],

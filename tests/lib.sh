@@ -106,3 +106,29 @@ exec nice -n -20 "$@"
 PRIO
 	chmod +x "$T/prio"
 }
+
+# browser_checks SCRIPT: the test's checks in a real browser, by
+# tests/browser/SCRIPT (doc/TESTING.md, "Browser tests"). Skips the whole test
+# (exit 0) when node, chromium or playwright-core is missing; then
+# `browser MODE REPORT ARGS...` runs SCRIPT and passes its ok/not ok lines on.
+browser_checks() {
+	BROWSER_JS=$TOP/tests/browser/$1
+	if ! command -v node >/dev/null 2>&1; then
+		skip "browser checks: node is not installed (sh .ci/deps.sh test)"; exit 0
+	fi
+	if [ ! -x /usr/bin/chromium ]; then
+		skip "browser checks: /usr/bin/chromium is not installed (sh .ci/deps.sh test)"; exit 0
+	fi
+	if [ ! -f "$TOP/tests/browser/node_modules/playwright-core/package.json" ]; then
+		skip "browser checks: playwright-core is not installed (sh .ci/deps.sh test runs npm ci in tests/browser)"; exit 0
+	fi
+}
+browser() {
+	$ENVI node "$BROWSER_JS" "$@" >"$T/node.out" 2>"$T/node.err"
+	rc=$?
+	cat "$T/node.out"
+	sed 's/^/# /' "$T/node.err" | head -20
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$T/node.out"; then
+		fail "browser check '$1' exited $rc without reporting a failure"
+	fi
+}

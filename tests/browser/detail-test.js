@@ -12,11 +12,7 @@ const fs = require("fs");
 const h = require("./harness.js");
 const { ok } = h;
 
-function args() {
-  const a = process.argv.slice(2), o = { mode: a[0], report: a[1] };
-  for (let i = 2; i < a.length; i += 2) o[a[i].replace(/^--/, "")] = a[i + 1];
-  return o;
-}
+const args = h.args;
 // The log's events (no header, no end record), in time order.
 function logEvents(file) {
   const objs = fs.readFileSync(file, "utf8").split("\n").filter((l) => l).map((l) => JSON.parse(l));

@@ -14,11 +14,7 @@ const fs = require("fs");
 const h = require("./harness.js");
 const { ok } = h;
 
-function args() {
-  const a = process.argv.slice(2), o = { mode: a[0], report: a[1] };
-  for (let i = 2; i < a.length; i += 2) o[a[i].replace(/^--/, "")] = a[i + 1];
-  return o;
-}
+const args = h.args;
 // "121.4 MiB" (or kB/MB, whichever units the page chose) in bytes
 function bytesOfText(t) {
   const m = /(-?[\d.,]+)\s*(B|KiB|MiB|GiB|TiB|kB|KB|MB|GB|TB)\b/.exec(t);

@@ -76,4 +76,11 @@ function ok(cond, what) {
 }
 function result() { return failed; }
 
-module.exports = { available, launch, open, ok, result };
+// The command line of a check script: MODE REPORT [--key value]... as { mode, report, key }.
+function args() {
+  const a = process.argv.slice(2), o = { mode: a[0], report: a[1] };
+  for (let i = 2; i < a.length; i += 2) o[a[i].replace(/^--/, "")] = a[i + 1];
+  return o;
+}
+
+module.exports = { available, launch, open, ok, result, args };

@@ -14,11 +14,7 @@ const fs = require("fs");
 const h = require("./harness.js");
 const { ok } = h;
 
-function args() {
-  const a = process.argv.slice(2), o = { mode: a[0], report: a[1] };
-  for (let i = 2; i < a.length; i += 2) o[a[i].replace(/^--/, "")] = a[i + 1];
-  return o;
-}
+const args = h.args;
 const rowsCount = (p) => p.evaluate(() => {
   const m = /^([\d,]+) of/.exec(document.getElementById("rows-count").textContent);
   return m ? Number(m[1].replace(/,/g, "")) : -1;

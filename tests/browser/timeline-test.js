@@ -9,11 +9,7 @@
 const h = require("./harness.js");
 const { ok } = h;
 
-function args() {
-  const a = process.argv.slice(2), o = { mode: a[0], report: a[1] };
-  for (let i = 2; i < a.length; i += 2) o[a[i].replace(/^--/, "")] = a[i + 1];
-  return o;
-}
+const args = h.args;
 const W8 = { timeout: 10000 };
 // wait for a condition in the page (a redraw runs in an animation frame,
 // later on a loaded machine); on timeout the check that follows fails

@@ -8,24 +8,7 @@
 # request fails the checks.
 . "$TOP/tests/lib.sh"
 
-browser() { # mode report args...: the node script's ok/not ok lines
-	$ENVI node "$TOP/tests/browser/report-test.js" "$@" >"$T/node.out" 2>"$T/node.err"
-	rc=$?
-	cat "$T/node.out"
-	sed 's/^/# /' "$T/node.err" | head -20
-	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$T/node.out"; then
-		fail "browser check '$1' exited $rc without reporting a failure"
-	fi
-}
-if ! command -v node >/dev/null 2>&1; then
-	skip "browser checks: node is not installed (sh .ci/deps.sh test)"; exit 0
-fi
-if [ ! -x /usr/bin/chromium ]; then
-	skip "browser checks: /usr/bin/chromium is not installed (sh .ci/deps.sh test)"; exit 0
-fi
-if [ ! -f "$TOP/tests/browser/node_modules/playwright-core/package.json" ]; then
-	skip "browser checks: playwright-core is not installed (sh .ci/deps.sh test runs npm ci in tests/browser)"; exit 0
-fi
+browser_checks report-test.js
 
 # lanes: one process with two threads and two forked children
 mkdir "$T/lanes"

@@ -7,24 +7,7 @@
 # whose default view spans its activity with the idle stretch marked.
 . "$TOP/tests/lib.sh"
 
-browser() { # mode report args...: the node script's ok/not ok lines
-	$ENVI node "$TOP/tests/browser/timeline-test.js" "$@" >"$T/node.out" 2>"$T/node.err"
-	rc=$?
-	cat "$T/node.out"
-	sed 's/^/# /' "$T/node.err" | head -20
-	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$T/node.out"; then
-		fail "browser check '$1' exited $rc without reporting a failure"
-	fi
-}
-if ! command -v node >/dev/null 2>&1; then
-	skip "browser checks: node is not installed (sh .ci/deps.sh test)"; exit 0
-fi
-if [ ! -x /usr/bin/chromium ]; then
-	skip "browser checks: /usr/bin/chromium is not installed (sh .ci/deps.sh test)"; exit 0
-fi
-if [ ! -f "$TOP/tests/browser/node_modules/playwright-core/package.json" ]; then
-	skip "browser checks: playwright-core is not installed (sh .ci/deps.sh test runs npm ci in tests/browser)"; exit 0
-fi
+browser_checks timeline-test.js
 
 # a tree: sh, its children (rep_lanes with 2 threads and 2 children,
 # proc_forktree with children and grandchildren, rep_hostile), and a cat of

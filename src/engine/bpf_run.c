@@ -334,21 +334,10 @@ static NORETURN void child_main(const char *path, char **argv, int syncfd)
 
 static void launch(struct run *r)
 {
-	eng.shm = mmap(NULL, sizeof(*eng.shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (eng.shm == MAP_FAILED)
-		die(70, "mmap: %s", strerror(errno));
 	int sync[2];
-	if (pipe2(sync, O_CLOEXEC) < 0)
-		die(70, "pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		die(70, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		close(sync[1]);
+	pid_t pid = eng_fork_held(sync);
+	if (pid == 0)
 		child_main(eng.cmd_path, eng.cfg->argv, sync[0]);
-	}
-	close(sync[0]);
 	if (bpfe_trace_pid(bpfe, pid) < 0) {
 		int err = errno;
 		kill(pid, SIGKILL);

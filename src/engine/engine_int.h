@@ -252,6 +252,7 @@ void eng_launch(struct run *r);
  * -), the signals it must see as untraced, the mask, dumpable again.
  */
 void eng_child_setup(void);
+pid_t eng_fork_held(int sync[2]);
 /* SIGKILL every traced process (once). */
 void eng_kill_tree(void);
 

@@ -143,6 +143,30 @@ static NORETURN void child_exec(const char *path, char **argv, int syncfd, const
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
+/*
+ * The command's process, held: the page it reports its exec errno on
+ * (eng.shm) and a start pipe, then fork. In the child (0) sync[0] is the
+ * end it waits on; in the parent (the child's pid) sync[1] is the end that
+ * lets it go, the other end closed.
+ */
+pid_t eng_fork_held(int sync[2])
+{
+	eng.shm = mmap(NULL, sizeof(*eng.shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (eng.shm == MAP_FAILED)
+		die(70, "mmap: %s", strerror(errno));
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		die(70, "pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		die(70, "fork: %s", strerror(errno));
+	if (pid == 0)
+		close(sync[1]);
+	else
+		close(sync[0]);
+	return pid;
+}
+
 void eng_launch(struct run *r)
 {
 	char *path = eng.cmd_path;
@@ -169,21 +193,10 @@ void eng_launch(struct run *r)
 		}
 		nprog = seccomp_build_rules(bitmap, rules, nrules, &prog);
 	}
-	eng.shm = mmap(NULL, sizeof(*eng.shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (eng.shm == MAP_FAILED)
-		die(70, "mmap: %s", strerror(errno));
 	int sync[2];
-	if (pipe2(sync, O_CLOEXEC) < 0)
-		die(70, "pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		die(70, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		close(sync[1]);
+	pid_t pid = eng_fork_held(sync);
+	if (pid == 0)
 		child_exec(path, eng.cfg->argv, sync[0], prog, nprog);
-	}
-	close(sync[0]);
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_TRACEFORK |
 		    PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_EXITKILL;
 	if (prog)

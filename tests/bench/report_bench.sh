@@ -11,12 +11,13 @@ set -eu
 BUILD=${BUILD:-build}
 N=${REPORT_EVENTS:-1000000}
 mkdir -p "$BUILD/bench"
-objs=$(find "$BUILD/obj/src" -name '*.o' ! -name main.o | sort)
+# the objects of today's sources (a build directory may keep objects of moved ones)
+objs=$(find src -name '*.c' ! -name main.c ! -name '*.bpf.c' | sed "s|^|$BUILD/obj/|; s|\.c\$|.o|" | sort)
 gen=$(find "$BUILD/gen" -name '*.o' | sort)
 # pkg-config prints several flags, $objs and $gen hold several files: split them
 # shellcheck disable=SC2046,SC2086
 cc -std=gnu11 -O2 -D_GNU_SOURCE -Isrc -I"$BUILD/gen" -o "$BUILD/bench/report_gen" tests/bench/report_gen.c \
-	$objs $gen $(pkg-config --libs libunwind-ptrace libunwind-generic capstone libcjson zlib) -lpthread -lm
+	$objs $gen $(pkg-config --libs libunwind-ptrace libunwind-generic capstone libcjson zlib libbpf) -lpthread -lm
 out=$(mktemp -d /tmp/compendium-bench.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 echo "machine load: $(uptime | sed 's/.*load average/load average/')"

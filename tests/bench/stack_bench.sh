@@ -17,7 +17,7 @@ objs="$BUILD/obj/src/forensics/unwind.o $BUILD/obj/src/forensics/symbols.o $BUIL
 # shellcheck disable=SC2046,SC2086
 cc -std=gnu11 -O2 -D_GNU_SOURCE -Isrc -I"$BUILD/gen" $(pkg-config --cflags libunwind-ptrace capstone libcjson) \
 	-o "$BUILD/bench/stack_unwind" tests/bench/stack_unwind.c $objs \
-	$(pkg-config --libs libunwind-ptrace libunwind-generic capstone libcjson zlib) -lpthread -lm || exit 1
+	$(pkg-config --libs libunwind-ptrace libunwind-generic capstone libcjson zlib libbpf) -lpthread -lm || exit 1
 echo "stack_bench: us per stack (cold = first, warm = mean of 2000)"
 for depth in 5 25; do
 	# shellcheck disable=SC2046 # three numbers, split into $1 $2 $3

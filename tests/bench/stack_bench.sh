@@ -10,13 +10,14 @@ BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 cd "$TOP" || exit 2
 mkdir -p "$BUILD/bench"
-make -s BUILD="$BUILD" "$BUILD/progs/stk_deep" "$BUILD/obj/src/forensics/unwind.o" "$BUILD/obj/src/forensics/symbols.o" \
-	"$BUILD/obj/src/log/evlog.o" "$BUILD/obj/src/lib/json.o" "$BUILD/obj/src/lib/util.o" "$BUILD/obj/src/lib/termesc.o" || exit 1
-objs="$BUILD/obj/src/forensics/unwind.o $BUILD/obj/src/forensics/symbols.o $BUILD/obj/src/log/evlog.o $BUILD/obj/src/lib/json.o $BUILD/obj/src/lib/util.o $BUILD/obj/src/lib/termesc.o"
+make -s BUILD="$BUILD" "$BUILD/progs/stk_deep" "$BUILD/compendium" || exit 1
+# the objects of today's sources (a build directory may keep objects of moved ones)
+objs=$(find src -name '*.c' ! -name main.c ! -name '*.bpf.c' | sed "s|^|$BUILD/obj/|; s|\.c\$|.o|" | sort)
+gen=$(find "$BUILD/gen" -name '*.o' | sort)
 # pkg-config prints several flags: split them
 # shellcheck disable=SC2046,SC2086
 cc -std=gnu11 -O2 -D_GNU_SOURCE -Isrc -I"$BUILD/gen" $(pkg-config --cflags libunwind-ptrace capstone libcjson) \
-	-o "$BUILD/bench/stack_unwind" tests/bench/stack_unwind.c $objs \
+	-o "$BUILD/bench/stack_unwind" tests/bench/stack_unwind.c $objs $gen \
 	$(pkg-config --libs libunwind-ptrace libunwind-generic capstone libcjson zlib libbpf) -lpthread -lm || exit 1
 echo "stack_bench: us per stack (cold = first, warm = mean of 2000)"
 for depth in 5 25; do

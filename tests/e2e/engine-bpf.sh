@@ -152,7 +152,7 @@ done
 if command -v bpftool >/dev/null 2>&1 || [ -x /usr/sbin/bpftool ]; then
 	BPFTOOL=$(command -v bpftool || echo /usr/sbin/bpftool)
 	# the loop ends when the test creates k.stop (it outlives compendium on purpose)
-	$ENVI "$C" -q --engine bpf -- sh -c 'echo started > "$1"/k.flag; i=0; while [ ! -e "$1"/k.stop ]; do i=$((i+1)); echo $i > "$1"/k.count; done' sh "$T" \
+	$ENVI "$C" -q --engine bpf -- sh -c 'echo $$ > "$1"/k.flag; i=0; while [ ! -e "$1"/k.stop ]; do i=$((i+1)); echo $i > "$1"/k.count; done' sh "$T" \
 		>/dev/null 2>&1 &
 	cpid=$!
 	if wait_for 20 test -s "$T/k.count"; then ok "the traced loop started"; else fail "the traced loop started"; fi
@@ -164,7 +164,13 @@ if command -v bpftool >/dev/null 2>&1 || [ -x /usr/sbin/bpftool ]; then
 	if wait_for 20 gone; then ok "after kill -9, no cpd_ program or link remains"; else fail "after kill -9, no cpd_ program or link remains ($("$BPFTOOL" prog list | grep "cpd_"))"; fi
 	c1=$(cat "$T/k.count")
 	moved() { [ "$(cat "$T/k.count")" != "$c1" ]; }
-	if wait_for 20 moved; then ok "the command kept running after kill -9"; else fail "the command kept running after kill -9"; fi
+	if wait_for 20 moved; then
+		ok "the command kept running after kill -9"
+	else
+		# what became of it: gone, or its state and what it waits in
+		lp=$(cat "$T/k.flag")
+		fail "the command kept running after kill -9 (count $c1; pid $lp: $(sed -n 's/^State:\t//p' "/proc/$lp/status" 2>/dev/null || echo gone)$(cat "/proc/$lp/wchan" 2>/dev/null | sed 's/^/, in /'))"
+	fi
 	touch "$T/k.stop"
 	wait_for 20 sh -c "! grep -qs 'k.stop' /proc/[0-9]*/cmdline" || true
 else

@@ -30,9 +30,22 @@ check "a following dump lands in the recreated directory" wait_for 30 grep -q "d
 check "that dump names the hog" sh -c "grep -l gonehog_a '$D'/spike_newproc_* >/dev/null"
 expect "one warning for one disappearance (not one per sample)" "$(grep -c -F "$GONE" "$L")" 1
 
+# file_in_place: a file takes the directory's place in one step (renameat2
+# RENAME_EXCHANGE). With rm -rf then a write there was a window in which
+# the sampler, on a loaded machine, recreated the directory first: the
+# write failed and the checks below waited for a message that never came.
+file_in_place() {
+	echo not-a-directory >"$T/f"
+	python3 - "$T/f" "$D" <<'PY' && rm -rf "$T/f"
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+if libc.renameat2(AT_FDCWD, sys.argv[1].encode(), AT_FDCWD, sys.argv[2].encode(), RENAME_EXCHANGE):
+    sys.exit('renameat2: ' + os.strerror(ctypes.get_errno()))
+PY
+}
 # a file takes the directory's place: it cannot be recreated; once the path is free again, it is
-rm -rf "$D"
-echo not-a-directory >"$D"
+file_in_place
 NOWAY="the dump directory disappeared and cannot be recreated (dump directory $D is not a directory); sampling goes on"
 check "cannot be recreated: said, naming it" wait_for 20 grep -q -F "$NOWAY" "$L"
 check "the file in its place is left alone" [ "$(cat "$D")" = not-a-directory ]
@@ -42,8 +55,7 @@ check "recreated once the path is free (a second disappearance, a second line)" 
 check "... as a directory" [ -d "$D" ]
 
 # gone for good: sampling goes on, the dumps are lost and counted at exit
-rm -rf "$D"
-echo not-a-directory >"$D"
+file_in_place
 check "cannot be recreated again: said again" wait_for 20 sh -c "[ \$(grep -c -F '$NOWAY' '$L') = 2 ]"
 $W hog gonehog_b 1 >/dev/null
 check "sampling goes on (the next trigger is seen)" wait_for 30 grep -q 'trigger newproc: .*gonehog_b' "$L"

@@ -26,7 +26,7 @@ for k in 1 2 3; do
 	"$BUILD/bench/report_gen" "$N" "$out/r.html" 2>/dev/null | sed "s/^/  run $k: /"
 done
 size=$(wc -c <"$out/r.html")
-echo "  file size: $size bytes ($(awk "BEGIN { printf \"%.1f\", $size / 1e6 }") MB)"
+echo "  file size: $size bytes ($(awk "BEGIN { printf \"%.1f\", $size / 1048576 }") MiB)"
 if command -v node >/dev/null 2>&1 && [ -x /usr/bin/chromium ] &&
 	[ -f tests/browser/node_modules/playwright-core/package.json ]; then
 	node tests/browser/report-test.js bench "$out/r.html" | grep -v '^ok - ' | sed 's/^/  chromium: /'

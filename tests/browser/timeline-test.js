@@ -128,9 +128,15 @@ async function tree(p, o) {
   ok(s.open && s.box, "a second click shows them again, ticked in the panel");
 
   // the overview: the window is marked; dragging it pans; a click elsewhere centres it
+  // three zooms in, each halving the span: wait for the third (waiting for a
+  // quarter of the run let a slow page read the window between the second
+  // and the third, and every check below compared against a stale window)
+  const span0 = await win(p).then((v) => v.t1 - v.t0);
   for (let k = 0; k < 3; k++) await p.keyboard.press("+");
-  await until(p, () => { const d = document.getElementById("ov-svg").dataset; return (+d.t1 - +d.t0) * 4 < +d.tmax - +d.tmin; });
+  await until(p, (want) => { const d = document.getElementById("ov-svg").dataset; return Math.abs((+d.t1 - +d.t0) - want) <= want * 0.01; }, span0 / 8);
+  await nextFrame(p);
   w = await win(p);
+  ok(Math.abs((w.t1 - w.t0) - span0 / 8) <= span0 / 800, "three + zoom to an eighth of the span (" + (w.t1 - w.t0) + " of " + span0 + " ns)");
   const box = await p.$("#ov-win").then((e) => e.boundingBox());
   const ov = await p.$("#ov-svg").then((e) => e.boundingBox());
   const frac = (box.x - ov.x - LABEL_W) / (ov.width - LABEL_W);

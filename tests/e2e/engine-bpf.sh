@@ -151,8 +151,11 @@ done
 # ---- kill -9 of compendium: nothing of ours stays in the kernel, the command runs on ----
 if command -v bpftool >/dev/null 2>&1 || [ -x /usr/sbin/bpftool ]; then
 	BPFTOOL=$(command -v bpftool || echo /usr/sbin/bpftool)
-	# the loop ends when the test creates k.stop (it outlives compendium on purpose)
-	$ENVI "$C" -q --engine bpf -- sh -c 'echo $$ > "$1"/k.flag; i=0; while [ ! -e "$1"/k.stop ]; do i=$((i+1)); echo $i > "$1"/k.count; done' sh "$T" \
+	# the loop ends when the test creates k.stop (it outlives compendium on
+	# purpose); it appends to k.count, whose size is its progress (a count
+	# rewritten with > was read empty nearly every time: between the
+	# truncation and the write, even untraced)
+	$ENVI "$C" -q --engine bpf -- sh -c 'echo $$ > "$1"/k.flag; while [ ! -e "$1"/k.stop ]; do echo x >> "$1"/k.count; done' sh "$T" \
 		>/dev/null 2>&1 &
 	cpid=$!
 	if wait_for 20 test -s "$T/k.count"; then ok "the traced loop started"; else fail "the traced loop started"; fi
@@ -162,14 +165,14 @@ if command -v bpftool >/dev/null 2>&1 || [ -x /usr/sbin/bpftool ]; then
 	wait "$cpid" 2>/dev/null
 	gone() { [ "$("$BPFTOOL" prog list | grep -c "cpd_")" = 0 ] && ! "$BPFTOOL" link list | grep -q "cpd_"; }
 	if wait_for 20 gone; then ok "after kill -9, no cpd_ program or link remains"; else fail "after kill -9, no cpd_ program or link remains ($("$BPFTOOL" prog list | grep "cpd_"))"; fi
-	c1=$(cat "$T/k.count")
-	moved() { [ "$(cat "$T/k.count")" != "$c1" ]; }
+	c1=$(stat -c %s "$T/k.count")
+	moved() { [ "$(stat -c %s "$T/k.count")" != "$c1" ]; }
 	if wait_for 20 moved; then
 		ok "the command kept running after kill -9"
 	else
 		# what became of it: gone, or its state and what it waits in
 		lp=$(cat "$T/k.flag")
-		fail "the command kept running after kill -9 (count $c1; pid $lp: $(sed -n 's/^State:\t//p' "/proc/$lp/status" 2>/dev/null || echo gone)$(cat "/proc/$lp/wchan" 2>/dev/null | sed 's/^/, in /'))"
+		fail "the command kept running after kill -9 (size $c1; pid $lp: $(sed -n 's/^State:\t//p' "/proc/$lp/status" 2>/dev/null || echo gone)$(cat "/proc/$lp/wchan" 2>/dev/null | sed 's/^/, in /'))"
 	fi
 	touch "$T/k.stop"
 	wait_for 20 sh -c "! grep -qs 'k.stop' /proc/[0-9]*/cmdline" || true

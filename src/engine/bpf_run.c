@@ -338,25 +338,12 @@ static void launch(struct run *r)
 	pid_t pid = eng_fork_held(sync);
 	if (pid == 0)
 		child_main(eng.cmd_path, eng.cfg->argv, sync[0]);
-	if (bpfe_trace_pid(bpfe, pid) < 0) {
-		int err = errno;
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		die(1, "cannot trace the command: the traced set: %s", strerror(err));
-	}
-	eng.root_pid = pid;
-	eng.root_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	r->root_pid = pid;
-	struct task *t = eng_task_new(pid, NULL);
-	eng_of(t)->hide = true;
-	t->proc->exe = evlog_intern_cstr(eng.log, eng.cmd_path);
-	t->proc->comm = eng_intern_basename(t->proc->exe);
-	decode_proc_new(t->proc, NULL, 0);
+	if (bpfe_trace_pid(bpfe, pid) < 0)
+		eng_held_failed(pid, "the traced set");
+	struct task *t = eng_held_root(r, pid, eng.cmd_path);
 	decode_proc_prime(t->proc); /* its fds and cwd, while it waits: it is never stopped again */
 	eng_hooks_start(t->proc, t);
-	if (write(sync[1], "g", 1) != 1)
-		die(70, "cannot start the command: %s", strerror(errno));
-	close(sync[1]);
+	eng_held_go(sync[1]);
 	free(eng.cmd_path);
 	eng.cmd_path = NULL;
 }

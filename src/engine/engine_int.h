@@ -253,6 +253,9 @@ void eng_launch(struct run *r);
  */
 void eng_child_setup(void);
 pid_t eng_fork_held(int sync[2]);
+NORETURN void eng_held_failed(pid_t pid, const char *what);
+struct task *eng_held_root(struct run *r, pid_t pid, const char *path);
+void eng_held_go(int fd);
 /* SIGKILL every traced process (once). */
 void eng_kill_tree(void);
 

@@ -167,6 +167,37 @@ pid_t eng_fork_held(int sync[2])
 	return pid;
 }
 
+/* The held child could not be traced: it must not run untraced. */
+void eng_held_failed(pid_t pid, const char *what)
+{
+	int err = errno;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	die(1, "cannot trace the command: %s: %s", what, strerror(err));
+}
+
+/* The held child as the run's root: its task, hidden until its exec, named by the path it will exec. */
+struct task *eng_held_root(struct run *r, pid_t pid, const char *path)
+{
+	eng.root_pid = pid;
+	eng.root_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	r->root_pid = pid;
+	struct task *t = eng_task_new(pid, NULL);
+	eng_of(t)->hide = true;
+	t->proc->exe = evlog_intern_cstr(eng.log, path);
+	t->proc->comm = eng_intern_basename(t->proc->exe);
+	decode_proc_new(t->proc, NULL, 0);
+	return t;
+}
+
+/* Lets the held child go on to its exec (the write end of eng_fork_held's pipe). */
+void eng_held_go(int fd)
+{
+	if (write(fd, "g", 1) != 1)
+		die(70, "cannot start the command: %s", strerror(errno));
+	close(fd);
+}
+
 void eng_launch(struct run *r)
 {
 	char *path = eng.cmd_path;
@@ -201,24 +232,11 @@ void eng_launch(struct run *r)
 		    PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_EXITKILL;
 	if (prog)
 		opts |= PTRACE_O_TRACESECCOMP;
-	if (ptrace(PTRACE_SEIZE, pid, 0L, opts) < 0) {
-		int err = errno;
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		die(1, "cannot trace the command: ptrace(PTRACE_SEIZE): %s", strerror(err));
-	}
-	eng.root_pid = pid;
-	eng.root_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	r->root_pid = pid;
-	struct task *t = eng_task_new(pid, NULL);
-	eng_of(t)->hide = true;
-	t->proc->exe = evlog_intern_cstr(eng.log, path);
-	t->proc->comm = eng_intern_basename(t->proc->exe);
-	decode_proc_new(t->proc, NULL, 0);
+	if (ptrace(PTRACE_SEIZE, pid, 0L, opts) < 0)
+		eng_held_failed(pid, "ptrace(PTRACE_SEIZE)");
+	struct task *t = eng_held_root(r, pid, path);
 	eng_hooks_start(t->proc, t);
-	if (write(sync[1], "g", 1) != 1)
-		die(70, "cannot start the command: %s", strerror(errno));
-	close(sync[1]);
+	eng_held_go(sync[1]);
 	free(prog);
 	free(path);
 	eng.cmd_path = NULL;

@@ -102,7 +102,7 @@ void sys_read(struct sys_raw *prev, struct sysrec *rec, int procfd);
 
 /* ---- the snapshot ring ---- */
 
-/* WP_NO_RATE: first sight of a process older than the watch: no interval yet, cpu10 is a placeholder 0 */
+/* WP_NO_RATE: first sight of a process older than the watch: no interval measured, cpu10 means nothing */
 enum { WP_NEW = 1, WP_NO_RATE = 2 };
 
 struct wproc_rec {          /* one process in one snapshot (56 bytes) */

@@ -31,7 +31,7 @@ struct wp {
 	bool ema_ok;
 	uint64_t first_mono;      /* the scan that first saw it */
 	uint32_t nrate;           /* interval readings in the baseline */
-	bool rate_ok;             /* cpu10 is a measured rate (not the placeholder of a first sight) */
+	bool rate_ok;             /* cpu10 is a measured rate (false at the first sight of an old process: no interval) */
 	bool whole_life;          /* first seen young: its CPU since birth is known, no warm-up */
 	uint32_t rss_kb, swap_kb, uid;
 	int ppid;

@@ -12,7 +12,6 @@ const fs = require("fs");
 const h = require("./harness.js");
 const { ok } = h;
 
-const args = h.args;
 // The log's events (no header, no end record), in time order.
 function logEvents(file) {
   const objs = fs.readFileSync(file, "utf8").split("\n").filter((l) => l).map((l) => JSON.parse(l));
@@ -20,26 +19,6 @@ function logEvents(file) {
   return evs.map((e, k) => [e, k]).sort((x, y) => x[0].t - y[0].t || x[1] - y[1]).map((x) => x[0]);
 }
 const META = new Set(["t", "pid", "tid", "type", "cat", "fold"]);
-// Every row of the table (it is virtual: scroll through it): event index, time, pid/tid, type, details.
-async function tableRows(p) {
-  return p.evaluate(async () => {
-    const body = document.getElementById("tbody"), out = new Map();
-    const frame = () => new Promise((r) => requestAnimationFrame(r));
-    for (let top = 0; ; top += Math.max(20, body.clientHeight - 40)) {
-      body.scrollTop = top;
-      body.dispatchEvent(new Event("scroll"));
-      await frame();
-      for (const r of document.querySelectorAll("#rows .row")) {
-        if (r.hidden) continue;
-        const c = r.children;
-        out.set(r.dataset.ev, { ev: Number(r.dataset.ev), time: c[0].textContent, pid: c[1].textContent,
-          type: c[3].textContent, text: c[4].textContent });
-      }
-      if (top >= body.scrollHeight) break;
-    }
-    return [...out.values()];
-  });
-}
 // The report index of log event e: same time (µs), type and pid.
 function indexOf(rows, e) {
   const m = rows.filter((r) => r.time === e.t.toFixed(6) && r.type === e.type && r.pid.split("/")[0] === String(e.pid));
@@ -92,7 +71,7 @@ async function follow(p, text, want, what) {
 async function fields(b, o) {
   const evs = logEvents(o.jsonl);
   const p = await h.open(b, o.report);
-  const rows = await tableRows(p);
+  const rows = await h.tableRows(p);
   ok(rows.length === evs.length, "the table has every event of the log (" + rows.length + " of " + evs.length + ")");
   const inTxt = (e) => e.path && e.path.endsWith("/in.txt");
   const outTxt = (e) => e.path && e.path.endsWith("/out.txt");
@@ -249,17 +228,4 @@ async function header(b, o) {
   await p.close();
 }
 
-(async () => {
-  const o = args();
-  const b = await h.launch();
-  try {
-    if (o.mode === "fields") await fields(b, o);
-    else if (o.mode === "export") await exportCheck(b, o);
-    else if (o.mode === "header") await header(b, o);
-    else throw new Error("unknown mode " + o.mode);
-  } finally {
-    ok(b.problems.length === 0, "no page error, dialog, CSP violation or request" + (b.problems.length ? ": " + b.problems.slice(0, 5).join("; ") : ""));
-    await b.close();
-  }
-  process.exit(h.result() ? 1 : 0);
-})().catch((e) => { console.log("not ok - " + (e && e.stack || e)); process.exit(1); });
+h.main({ fields, export: exportCheck, header }, { page: false });

@@ -14,7 +14,6 @@ const fs = require("fs");
 const h = require("./harness.js");
 const { ok } = h;
 
-const args = h.args;
 // "121.4 MiB" (or kB/MB, whichever units the page chose) in bytes
 function bytesOfText(t) {
   const m = /(-?[\d.,]+)\s*(B|KiB|MiB|GiB|TiB|kB|KB|MB|GB|TB)\b/.exec(t);
@@ -180,17 +179,4 @@ async function plain(b, o) {
   await p.close();
 }
 
-(async () => {
-  const o = args();
-  const b = await h.launch();
-  try {
-    if (o.mode === "dump") await dump(b, o);
-    else if (o.mode === "plain") await plain(b, o);
-    else if (o.mode === "related") await related(b, o);
-    else throw new Error("unknown mode " + o.mode);
-  } finally {
-    ok(!b.problems.length, "no page errors, console errors, dialogs or requests" + (b.problems.length ? ": " + b.problems.slice(0, 5).join("; ") : ""));
-    await b.close();
-  }
-  process.exit(h.result() ? 1 : 0);
-})().catch((e) => { console.log("not ok - " + (e && e.stack || e)); process.exit(1); });
+h.main({ dump, plain, related }, { page: false });

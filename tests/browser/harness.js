@@ -83,4 +83,59 @@ function args() {
   return o;
 }
 
-module.exports = { available, launch, open, ok, result, args };
+// Every row of the report's table, by scrolling through it (it is virtual):
+// { pos, ev, time, pid, type, text (the details cell), all (the row's text) }.
+async function tableRows(p) {
+  return p.evaluate(async () => {
+    const body = document.getElementById("tbody"), out = new Map();
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    for (let top = 0; ; top += Math.max(20, body.clientHeight - 40)) {
+      body.scrollTop = top;
+      body.dispatchEvent(new Event("scroll"));
+      await frame();
+      for (const r of document.querySelectorAll("#rows .row")) {
+        if (r.hidden) continue;
+        const c = r.children;
+        out.set(r.dataset.pos, { pos: Number(r.dataset.pos), ev: Number(r.dataset.ev), time: c[0].textContent,
+          pid: c[1].textContent, type: c[3].textContent, text: c[4].textContent, all: r.textContent });
+      }
+      if (top >= body.scrollHeight) break;
+    }
+    return [...out.values()];
+  });
+}
+
+// A check script's body: MODE REPORT [--key value]... runs modes[MODE] in a
+// fresh browser (module.exports.current while it runs), given the report's
+// page (page: true; a mode that opens pages of its own returns the one still
+// open) or the browser (page: false), then after(b, o) if given. An exception
+// is a failure; page errors, console errors, dialogs, CSP violations and
+// requests are one check at the end. Skips when the browser cannot run here.
+async function main(modes, { page = true, after } = {}) {
+  const o = args();
+  const a = available();
+  if (!a.pw) { console.log("skip - browser checks: " + a.why); return; }
+  const b = await launch();
+  module.exports.current = b;
+  try {
+    if (!modes[o.mode]) throw new Error("unknown mode " + o.mode);
+    if (page) {
+      let p = await open(b, o.report);
+      p = (await modes[o.mode](p, o)) || p;
+      if (after) await after(b, o);
+      await p.waitForTimeout(100);
+    } else {
+      await modes[o.mode](b, o);
+      if (after) await after(b, o);
+    }
+  } catch (e) {
+    ok(false, o.mode + ": " + (e && e.stack ? e.stack.split("\n").slice(0, 3).join(" | ") : e));
+  } finally {
+    ok(b.problems.length === 0, o.mode + ": no page error, console error, dialog, CSP violation or network request" +
+      (b.problems.length ? " (" + b.problems.slice(0, 5).join("; ") + ")" : ""));
+    await b.close();
+  }
+  process.exitCode = result() ? 1 : 0;
+}
+
+module.exports = { available, launch, open, ok, result, args, tableRows, main };

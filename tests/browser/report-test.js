@@ -14,7 +14,6 @@ const fs = require("fs");
 const h = require("./harness.js");
 const { ok } = h;
 
-const args = h.args;
 const rowsCount = (p) => p.evaluate(() => {
   const m = /^([\d,]+) of/.exec(document.getElementById("rows-count").textContent);
   return m ? Number(m[1].replace(/,/g, "")) : -1;
@@ -53,21 +52,6 @@ async function openAtFragment(b, file, p, extra) {
 }
 const nextFrame = (p) => p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
-// Every row of the table, by scrolling through it (it is virtual).
-async function allRowTexts(p) {
-  return p.evaluate(async () => {
-    const body = document.getElementById("tbody"), out = new Map();
-    const frame = () => new Promise((r) => requestAnimationFrame(r));
-    for (let top = 0; ; top += Math.max(20, body.clientHeight - 40)) {
-      body.scrollTop = top;
-      body.dispatchEvent(new Event("scroll"));
-      await frame();
-      for (const r of document.querySelectorAll("#rows .row")) if (!r.hidden) out.set(r.dataset.pos, r.textContent);
-      if (top >= body.scrollHeight) break;
-    }
-    return [...out.values()];
-  });
-}
 
 async function lanes(p, o) {
   const labels = await p.evaluate(() => [...document.querySelectorAll("#tl-svg text.lane-label")]
@@ -177,7 +161,7 @@ async function lanes(p, o) {
   const before = await p.evaluate(() => ({ rows: document.getElementById("rows-count").textContent,
     axis: [...document.querySelectorAll("#tl-svg text.axis")].map((t) => t.textContent).join("|"),
     sel: (document.querySelector("#rows .row.sel") || {}).textContent }));
-  const p2 = await openAtFragment(h.current, o.file_path, p, "");
+  const p2 = await openAtFragment(h.current, o.report, p, "");
   const after = await p2.evaluate(() => ({ rows: document.getElementById("rows-count").textContent,
     axis: [...document.querySelectorAll("#tl-svg text.axis")].map((t) => t.textContent).join("|"),
     sel: (document.querySelector("#rows .row.sel") || {}).textContent, q: document.getElementById("q").value }));
@@ -314,7 +298,7 @@ async function lod(p, o) {
 const HOSTILE = ["</script><script>alert(1)</script>", "<!--<script>x", "\"><svg onload=alert(2)>",
   "<img src=x onerror=alert(3)>", "esc\\x1b]0;owned\\x07\\x1b[2Jname", "line\u2028sep", "bad\\xff\\xfeutf8"];
 async function hostile(p) {
-  const texts = (await allRowTexts(p)).join("\n");
+  const texts = (await h.tableRows(p)).map((r) => r.all).join("\n");
   for (const name of HOSTILE) ok(texts.includes("/" + name + "\""), "the table shows the name as text: " + JSON.stringify(name));
   const dom = await p.evaluate(() => ({
     scripts: document.scripts.length, svgs: document.querySelectorAll("svg").length, imgs: document.images.length,
@@ -442,28 +426,6 @@ async function bench(p, o) {
   return p;
 }
 
-(async () => {
-  const o = args();
-  const a = h.available();
-  if (!a.pw) { console.log("skip - browser checks: " + a.why); return; }
-  const b = await h.launch();
-  h.current = b;
-  o.file_path = o.report;
-  let p;
-  try {
-    p = await h.open(b, o.report);
-    const modes = { lanes, scroll, hostile, warning, watch, crash, bench, lod, lodedge };
-    if (!modes[o.mode]) throw new Error("unknown mode " + o.mode);
-    // a mode that opens pages of its own returns the one still open
-    p = (await modes[o.mode](p, o)) || p;
-    if (o.mode === "hostile") await cspSelfTest(b, o.report);
-    await p.waitForTimeout(100);
-  } catch (e) {
-    ok(false, o.mode + ": " + (e && e.stack ? e.stack.split("\n").slice(0, 3).join(" | ") : e));
-  } finally {
-    ok(b.problems.length === 0, o.mode + ": no page error, console error, dialog, CSP violation or network request" +
-      (b.problems.length ? " (" + b.problems.slice(0, 5).join("; ") + ")" : ""));
-    await b.close();
-  }
-  process.exitCode = h.result() ? 1 : 0;
-})();
+h.main({ lanes, scroll, hostile, warning, watch, crash, bench, lod, lodedge }, {
+  after: (b, o) => (o.mode === "hostile" ? cspSelfTest(b, o.report) : null),
+});

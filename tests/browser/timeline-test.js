@@ -9,7 +9,6 @@
 const h = require("./harness.js");
 const { ok } = h;
 
-const args = h.args;
 const W8 = { timeout: 10000 };
 // wait for a condition in the page (a redraw runs in an animation frame,
 // later on a loaded machine); on timeout the check that follows fails
@@ -224,25 +223,4 @@ async function attach(p) {
   ok(w2.t0 === w.t0 && w2.t1 === w.t1, "0 again goes back to the activity");
 }
 
-(async () => {
-  const o = args();
-  const a = h.available();
-  if (!a.pw) { console.log("skip - browser checks: " + a.why); return; }
-  const b = await h.launch();
-  h.current = b;
-  let p;
-  try {
-    p = await h.open(b, o.report);
-    const modes = { tree, dense, attach };
-    if (!modes[o.mode]) throw new Error("unknown mode " + o.mode);
-    await modes[o.mode](p, o);
-    await p.waitForTimeout(100);
-  } catch (e) {
-    ok(false, o.mode + ": " + (e && e.stack ? e.stack.split("\n").slice(0, 3).join(" | ") : e));
-  } finally {
-    ok(b.problems.length === 0, o.mode + ": no page error, console error, dialog, CSP violation or network request" +
-      (b.problems.length ? " (" + b.problems.slice(0, 5).join("; ") + ")" : ""));
-    await b.close();
-  }
-  process.exitCode = h.result() ? 1 : 0;
-})();
+h.main({ tree, dense, attach });
